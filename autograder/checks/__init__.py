@@ -1,0 +1,70 @@
+"""The graded checks: what each one feeds the student's code and how it judges the answer.
+
+A :class:`Check` grades one function of the spec for one family of properties
+(``optimizers.adam.trajectory``). Hypothesis draws examples from its strategy; for each
+example the check names the requests the worker runs, the grader computes the
+expected value from the reference or PyTorch, and a verdict from
+:mod:`autograder.verdicts` compares the two.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from hypothesis.strategies import SearchStrategy
+
+from autograder.verdicts import Verdict
+
+#: The modules of a submission, in the order they are graded and reported.
+PARTS = ("optimizers", "initializers", "batchnorm", "dropout")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One graded property of one function."""
+
+    module: str
+    """The module of the spec, e.g. ``optimizers``."""
+    function: str
+    """The function of the spec that the check grades, e.g. ``adam``."""
+    family: str
+    """The family of properties; the config gives each family its points."""
+    description: str
+    """One sentence for the student: what is being checked."""
+    examples: SearchStrategy
+    """Hypothesis strategy of examples: dicts of plain values (arrays, numbers, strings)."""
+    requests: Callable[[Any], list]
+    """The worker requests that observe the student's code on one example."""
+    expected: Callable[[Any, Any], Any]
+    """What a correct answer looks like for one example, from ``(example, oracle)``."""
+    verdict: str
+    """Name of the verdict in :mod:`autograder.verdicts`."""
+    verdict_options: dict = field(default_factory=dict)
+    """Fixed parameters of the verdict."""
+    uses_tolerances: bool = True
+    """Whether the verdict takes the family's ``rtol`` and ``atol``."""
+
+    @property
+    def id(self):
+        return f"{self.module}.{self.function}.{self.family}"
+
+    def verdict_for(self, tolerances):
+        """The verdict with this family's tolerances bound."""
+        options = dict(self.verdict_options)
+        if self.uses_tolerances:
+            options.update(rtol=tolerances.rtol, atol=tolerances.atol)
+        return Verdict(self.verdict, **options)
+
+
+def all_checks():
+    """Every check the grader knows, part by part."""
+    from autograder.checks import optimizers
+
+    return [*optimizers.checks()]
+
+
+def known_families(checks):
+    """Part name -> the family names its checks use (to validate a config)."""
+    families = {}
+    for check in checks:
+        families.setdefault(check.module, set()).add(check.family)
+    return families

@@ -1,0 +1,162 @@
+"""Checks of ``optimizers.py``: one update step, functional, for six optimizers.
+
+Families: ``one_step`` (defaults, against the reference), ``trajectory`` (defaults,
+several steps, against PyTorch), ``hyperparameters`` (every flag combination, against
+the reference), ``convergence`` (random ill-conditioned quadratics), ``purity``
+(arguments and returned states never edited in place), ``shapes`` (0-d to 4-D, the
+returned pair's types) and ``invalid_arguments`` (ValueError as PyTorch raises it).
+"""
+
+import numpy as np
+from hypothesis import strategies as st
+
+from autograder import pytorch_oracle
+from autograder.checks import Check
+from autograder.strategies import finite_arrays, shapes
+from autograder.strategies import optimizers as strategies
+
+MODULE = "optimizers"
+
+#: Hyperparameters and step counts with which every optimizer, as the reference
+#: implements it, gets within 2e-3 * ||w0 - w*|| of the minimizer of every problem
+#: :func:`strategies.quadratic_problems` draws (condition numbers 10 to 100; measured
+#: over 100 such problems, tests/test_checks_optimizers.py keeps it so); the check asks
+#: students for 1e-2, five times looser. Adaptive methods with a constant learning rate
+#: hover around the minimum at a distance that shrinks with lr, hence their small lr.
+CONVERGENCE_SETTINGS = {
+    "sgd": ({"lr": 0.5, "momentum": 0.9}, 300),
+    "adagrad": ({"lr": 0.5}, 3000),
+    "rmsprop": ({"lr": 1e-3, "momentum": 0.9}, 2000),
+    "adadelta": ({"lr": 1.0, "rho": 0.9, "eps": 1e-2}, 2000),
+    "adam": ({"lr": 0.05}, 2000),
+    "adamw": ({"lr": 0.05, "weight_decay": 0.0}, 2000),
+}
+CONVERGENCE_TOLERANCE = 1e-2
+
+
+def _call(name, w, dw, hyperparameters):
+    return {"driver": "call", "module": MODULE, "function": name, "args": [w, dw, {}], "kwargs": hyperparameters}
+
+
+def _trajectory_request(name, example):
+    return {"driver": "optimizer_trajectory", "function": name, "w0": example["w0"],
+            "gradients": example["gradients"], "hyperparameters": example.get("hyperparameters", {})}
+
+
+def reference_trajectory(oracle, name, w0, gradients, hyperparameters):
+    """The reference's iterates, threading its own state."""
+    update = getattr(oracle.reference(MODULE), name)
+    w, state, weights = w0, {}, []
+    for gradient in gradients:
+        w, state = update(w, gradient, state, **hyperparameters)
+        weights.append(w)
+    return weights
+
+
+@st.composite
+def _steps(draw, *, with_hyperparameters, name=None, max_steps=8):
+    w0, gradients = draw(strategies.trajectories(max_steps=max_steps))
+    example = {"w0": w0, "gradients": gradients}
+    if with_hyperparameters:
+        example["hyperparameters"] = draw(strategies.hyperparameters(name))
+    return example
+
+
+@st.composite
+def _single_step(draw):
+    shape = draw(shapes())
+    return {"w": draw(finite_arrays(shape)), "dw": draw(finite_arrays(shape))}
+
+
+@st.composite
+def _quadratic(draw, name):
+    A, w_star, w0 = draw(strategies.quadratic_problems())
+    hyperparameters, steps = CONVERGENCE_SETTINGS[name]
+    return {"A": A, "w_star": w_star, "w0": w0, "steps": steps, "hyperparameters": hyperparameters}
+
+
+def _expected_convergence(name):
+    def expected(example, oracle):
+        update = getattr(oracle.reference(MODULE), name)
+        w, state = example["w0"], {}
+        for _ in range(example["steps"]):
+            w, state = update(w, example["A"] @ (w - example["w_star"]), state, **example["hyperparameters"])
+        return {"w_star": example["w_star"], "steps": example["steps"],
+                "initial_distance": float(np.linalg.norm(example["w0"] - example["w_star"])),
+                "reference_distance": float(np.linalg.norm(w - example["w_star"]))}
+    return expected
+
+
+@st.composite
+def _invalid(draw, name):
+    if draw(st.integers(0, 9)) == 0:
+        return {"w": np.zeros(3), "dw": np.zeros(2), "hyperparameters": {},
+                "reason": "w and dw of different shapes"}
+    hyperparameters, message = draw(strategies.invalid_hyperparameters(name))
+    return {"w": np.ones(3), "dw": np.ones(3), "hyperparameters": hyperparameters, "reason": message}
+
+
+@st.composite
+def _purity(draw, name):
+    example = draw(_steps(with_hyperparameters=True, name=name, max_steps=4))
+    example["gradients"] = example["gradients"] + [example["gradients"][0]]  # at least two steps
+    return example
+
+
+@st.composite
+def _shapes(draw, name):
+    shape = draw(shapes())
+    return {"w": draw(finite_arrays(shape, magnitude=1e3)), "dw": draw(finite_arrays(shape, magnitude=1e3)),
+            "hyperparameters": draw(strategies.hyperparameters(name))}
+
+
+def checks_of(name):
+    """The checks of optimizer ``name``."""
+    def check(family, description, examples, requests, expected, verdict, **options):
+        return Check(MODULE, name, family, description, examples, requests, expected, verdict, **options)
+
+    return [
+        check("one_step", f"one {name} step from an empty state with the default hyperparameters equals the reference",
+              _single_step(),
+              lambda e: [_call(name, e["w"], e["dw"], {})],
+              lambda e, oracle: [getattr(oracle.reference(MODULE), name)(e["w"], e["dw"], {})[0]],
+              "returns", verdict_options={"select": [0]}),
+        check("trajectory", f"1 to 8 {name} steps with the default hyperparameters equal torch.optim's",
+              _steps(with_hyperparameters=False),
+              lambda e: [_trajectory_request(name, e)],
+              lambda e, oracle: pytorch_oracle.optimizer_trajectory(name, e["w0"], e["gradients"], {}),
+              "trajectory"),
+        check("hyperparameters", f"{name} trajectories under every combination of its hyperparameters and flags",
+              _steps(with_hyperparameters=True, name=name),
+              lambda e: [_trajectory_request(name, e)],
+              lambda e, oracle: reference_trajectory(oracle, name, e["w0"], e["gradients"], e["hyperparameters"]),
+              "trajectory"),
+        check("convergence", f"{name} minimizes random ill-conditioned quadratics (condition numbers 10 to 100)",
+              _quadratic(name),
+              lambda e: [{"driver": "optimizer_trajectory", "function": name, "w0": e["w0"], "A": e["A"],
+                          "w_star": e["w_star"], "steps": e["steps"], "hyperparameters": e["hyperparameters"],
+                          "record_states": False}],
+              _expected_convergence(name),
+              "converges", verdict_options={"relative_tolerance": CONVERGENCE_TOLERANCE}, uses_tolerances=False),
+        check("purity", f"{name} modifies neither w, dw, nor a state dict it has returned",
+              _purity(name),
+              lambda e: [_call(name, e["w0"], e["gradients"][0], e["hyperparameters"]),
+                         {**_trajectory_request(name, e), "record_states": True}],
+              lambda e, oracle: [{"args": [e["w0"], e["gradients"][0], {}]}, {}],
+              "unchanged_arguments", uses_tolerances=False),
+        check("shapes", f"{name} returns (new_w, new_state): new_w float64 of w's shape (0-d to 4-D), new_state a dict",
+              _shapes(name),
+              lambda e: [_call(name, e["w"], e["dw"], e["hyperparameters"])],
+              lambda e, oracle: {"shape": list(np.shape(e["w"]))},
+              "optimizer_result_types", uses_tolerances=False),
+        check("invalid_arguments", f"{name} raises ValueError for invalid hyperparameters, as torch.optim does",
+              _invalid(name),
+              lambda e: [_call(name, e["w"], e["dw"], e["hyperparameters"])],
+              lambda e, oracle: {"reason": e["reason"]},
+              "raises_value_error", uses_tolerances=False),
+    ]
+
+
+def checks():
+    """Every optimizer check, optimizer by optimizer."""
+    return [check for name in strategies.OPTIMIZERS for check in checks_of(name)]

@@ -1,0 +1,123 @@
+"""Grade one submission: prepare it, start its worker, run every configured check, score.
+
+This is the public API behind ``autograder grade``; batch grading calls it per student.
+"""
+
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import autograder
+from autograder import checks as check_registry
+from autograder.config import config_digest
+from autograder.engine import run_check
+from autograder.oracle import Oracle
+from autograder.results import CheckResult, SubmissionResult, score_checks
+from autograder.sandbox import launcher
+from autograder.sandbox.session import SandboxSettings, WorkerFailure, WorkerSession
+from autograder.submission import prepare_submission
+
+MEGABYTE = 1024 * 1024
+
+
+class GradingError(Exception):
+    """The grader cannot grade at all (for example, bubblewrap is required but missing)."""
+
+
+def sandbox_settings(config):
+    """The worker settings that the config's ``limits`` and ``isolation`` describe."""
+    limits = config.limits
+    return SandboxSettings(
+        limits=launcher.ResourceLimits(
+            memory_bytes=limits.memory_mb * MEGABYTE, cpu_seconds=limits.cpu_seconds,
+            file_size_bytes=limits.output_mb * MEGABYTE, open_files=limits.open_files, processes=limits.processes),
+        max_message_bytes=limits.message_mb * MEGABYTE,
+        forbidden_modules=tuple(config.isolation.forbidden_modules),
+        use_bubblewrap=config.isolation.bubblewrap)
+
+
+def configured_checks(config):
+    """The checks of the parts and families the config lists, in a fixed order."""
+    return [check for check in check_registry.all_checks()
+            if check.module in config.parts and check.family in config.parts[check.module].families]
+
+
+def grade_submission(submission, *, config, oracle=None):
+    """Grade the folder or .zip ``submission``; return a :class:`SubmissionResult`."""
+    started = time.monotonic()
+    oracle = oracle or Oracle(config.reference)
+    if config.isolation.require_bubblewrap and not launcher.bubblewrap_available():
+        raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
+    checks = configured_checks(config)
+    shares = Counter((check.module, check.family) for check in checks)
+    with tempfile.TemporaryDirectory(prefix="autograder-submission-") as scratch:
+        prepared = prepare_submission(submission, Path(scratch) / "submission", modules=list(config.parts))
+        with WorkerSession(prepared.directory, sandbox_settings(config)) as session:
+            deadline = started + config.limits.submission_seconds
+            availability = {module: _module_availability(module, prepared, session, config) for module in config.parts}
+            results = []
+            for check in checks:
+                family = config.family(check.module, check.family)
+                points = family.points / shares[check.module, check.family]
+                results.append(_grade_check(check, points, family, availability[check.module], session=session,
+                                            oracle=oracle, config=config, deadline=deadline))
+            isolation = session.isolation
+    return SubmissionResult(
+        submission={"name": Path(submission).name, "sha256": prepared.sha256},
+        config_sha256=config_digest(config),
+        isolation={"level": isolation.level, "network": isolation.network,
+                   "unprivileged_user": isolation.unprivileged_user},
+        score=round(sum(result.score for result in results), 3),
+        max_score=round(sum(result.max_score for result in results), 3),
+        parts=score_checks(results), checks=results, problems=prepared.problems,
+        grader_version=autograder.__version__, duration_seconds=round(time.monotonic() - started, 3))
+
+
+class _Availability:
+    """Whether a module can be graded, and which functions it defines."""
+
+    def __init__(self, status="passed", message="", functions=()):
+        self.status, self.message, self.functions = status, message, set(functions)
+
+
+def _module_availability(module, prepared, session, config):
+    if module in prepared.module_errors:
+        return _Availability("error", prepared.module_errors[module])
+    if not (prepared.directory / f"{module}.py").is_file():
+        return _Availability("missing", f"{module}.py was not submitted")
+    try:
+        reply = session.request({"driver": "probe", "module": module}, timeout=config.limits.call_seconds)
+    except WorkerFailure as failure:
+        return _Availability(failure.status, f"importing {module}.py failed: {failure}")
+    if "error" in reply:
+        error = reply["error"]
+        return _Availability("error", f"importing {module}.py raised {error['type']}: {error['message']}\n"
+                                      f"{error['traceback']}".rstrip())
+    return _Availability(functions=reply["ok"])
+
+
+def _grade_check(check, points, family, availability, *, session, oracle, config, deadline):
+    started = time.monotonic()
+    result = CheckResult(id=check.id, module=check.module, function=check.function, family=check.family,
+                         description=check.description, status="passed", score=0.0, max_score=round(points, 6),
+                         hidden=family.hidden)
+    if availability.status != "passed":
+        result.status, result.message = availability.status, availability.message
+    elif check.function not in availability.functions:
+        result.status, result.message = "missing", f"{check.module}.py defines no function {check.function}"
+    elif time.monotonic() >= deadline:
+        result.status, result.message = "timeout", "the submission's total time limit was reached"
+    else:
+        outcome = run_check(check, session=session, oracle=oracle,
+                            verdict=check.verdict_for(config.tolerances_for(check.module, check.family)),
+                            max_examples=config.max_examples_for(check.module, check.family),
+                            call_timeout=config.limits.call_seconds, deadline=deadline)
+        result.status, result.message = outcome.status, outcome.message
+        result.counterexample, result.examples = outcome.counterexample, outcome.examples
+    if result.status == "passed":
+        result.score = result.max_score
+    else:
+        result.hint = family.hint
+    result.duration_seconds = round(time.monotonic() - started, 3)
+    return result

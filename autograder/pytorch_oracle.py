@@ -1,0 +1,18 @@
+"""PyTorch as an independent oracle: the same computations through ``torch`` in float64."""
+
+import numpy as np
+import torch
+
+from autograder.strategies.optimizers import OPTIMIZERS
+
+
+def optimizer_trajectory(name, w0, gradients, hyperparameters):
+    """The iterates of ``torch.optim`` optimizer ``name`` from ``w0`` under the given gradients."""
+    parameter = torch.nn.Parameter(torch.tensor(np.asarray(w0), dtype=torch.float64))
+    optimizer = OPTIMIZERS[name].oracle([parameter], **hyperparameters)
+    weights = []
+    for gradient in gradients:
+        parameter.grad = torch.tensor(np.asarray(gradient), dtype=torch.float64)
+        optimizer.step()
+        weights.append(parameter.detach().numpy().copy())
+    return weights

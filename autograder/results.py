@@ -1,0 +1,122 @@
+"""The result of grading one submission: plain dataclasses and their JSON form.
+
+The JSON schema is ``autograder/schemas/result.schema.json`` (``schema_version`` 1).
+Two gradings of the same submission with the same config and grader version give the
+same JSON except for the ``duration_seconds`` fields.
+"""
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+SCHEMA_VERSION = 1
+
+#: The statuses a check can end in.
+STATUSES = ("passed", "failed", "error", "timeout", "missing")
+
+
+@dataclass
+class CheckResult:
+    """How one check went."""
+
+    id: str
+    """``module.function.family``, the task id students find in their stub and feedback."""
+    module: str
+    """The module of the spec the check grades (``optimizers``)."""
+    function: str
+    """The function of the spec the check grades (``adam``)."""
+    family: str
+    """The family of properties the check belongs to (``trajectory``)."""
+    description: str
+    """What the check verifies, in one sentence."""
+    status: str
+    """``passed``; ``failed`` (wrong answer); ``error`` (raised, crashed, or returned
+    something that cannot be graded); ``timeout``; ``missing`` (no such module or function)."""
+    score: float
+    """Points earned."""
+    max_score: float
+    """Points available."""
+    hidden: bool
+    """Hidden checks show students only their name and points."""
+    message: str = ""
+    """Why the check did not pass; empty when it passed."""
+    hint: str = ""
+    """The config's hint for the family, shown when the check did not pass."""
+    counterexample: dict | None = None
+    """The minimal failing example: ``inputs``, ``expected``, ``got``, ``location``."""
+    examples: int = 0
+    """How many examples were run, shrinking included."""
+    duration_seconds: float = 0.0
+    """Wall-clock time of the check."""
+
+
+@dataclass
+class PartResult:
+    """The total of one module of the assignment."""
+
+    name: str
+    score: float
+    max_score: float
+
+
+@dataclass
+class SubmissionResult:
+    """Everything the grader found out about one submission."""
+
+    submission: dict
+    """``name`` (the folder or file name) and ``sha256`` of the graded files."""
+    config_sha256: str
+    """Digest of the validated grading config."""
+    isolation: dict
+    """How the worker was isolated: ``level``, ``network``, ``unprivileged_user``."""
+    score: float
+    max_score: float
+    parts: list[PartResult]
+    checks: list[CheckResult]
+    problems: list[str] = field(default_factory=list)
+    """Problems with the submission as a whole (a broken zip, a file that is not UTF-8...)."""
+    grader_version: str = ""
+    schema_version: int = SCHEMA_VERSION
+    duration_seconds: float = 0.0
+
+    def to_json(self):
+        """The result as indented JSON with a fixed key order."""
+        return json.dumps(asdict(self), indent=2, allow_nan=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text):
+        data = json.loads(text)
+        data["parts"] = [PartResult(**part) for part in data["parts"]]
+        data["checks"] = [CheckResult(**check) for check in data["checks"]]
+        return cls(**data)
+
+
+def score_checks(checks):
+    """Sum the checks into part results, in the order the parts first appear."""
+    parts = {}
+    for check in checks:
+        part = parts.setdefault(check.module, PartResult(check.module, 0.0, 0.0))
+        part.score += check.score
+        part.max_score += check.max_score
+    for part in parts.values():
+        part.score, part.max_score = round(part.score, 3), round(part.max_score, 3)
+    return list(parts.values())
+
+
+def plain(value):
+    """A JSON-ready copy of a value: arrays become nested lists, non-finite floats strings."""
+    if isinstance(value, np.ndarray):
+        return plain(value.tolist())
+    if isinstance(value, np.generic):
+        return plain(value.item())
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, complex):
+        return repr(value)
+    return value

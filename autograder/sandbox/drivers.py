@@ -1,0 +1,107 @@
+"""What the worker does with a request: import a student module, call its functions.
+
+Each driver receives a request dict and the loaded student modules and returns a plain
+value for :mod:`wire` to encode. Drivers compute nothing that is graded: they call the
+student's code, thread an optimizer's state through the student's own dicts, and hand
+back what they observed. Every comparison happens in the grader.
+
+This module runs inside the sandbox and in the student kit, so it imports only the
+standard library and numpy.
+"""
+
+import copy
+import importlib.util
+import sys
+
+import numpy as np
+
+
+class StudentModules:
+    """The submission's modules, imported from ``directory`` on first use."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self._loaded = {}
+
+    def get(self, module_name):
+        if module_name not in self._loaded:
+            path = f"{self.directory}/{module_name}.py"
+            spec = importlib.util.spec_from_file_location(module_name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[module_name] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[module_name]
+                raise
+            self._loaded[module_name] = module
+        return self._loaded[module_name]
+
+    def function(self, module_name, function_name):
+        function = getattr(self.get(module_name), function_name, None)
+        if not callable(function):
+            raise AttributeError(f"{module_name}.py defines no function {function_name!r}")
+        return function
+
+
+def probe(request, modules):
+    """Import a module and list the names of the callables it defines."""
+    module = modules.get(request["module"])
+    return sorted(name for name, value in vars(module).items() if callable(value) and not name.startswith("_"))
+
+
+def call(request, modules):
+    """Call one function and return its result and its arguments as they are afterwards.
+
+    With ``rng_seed`` in the request, a fresh ``numpy.random.default_rng(rng_seed)`` is
+    passed as the keyword argument ``rng``. The arguments are returned so that the
+    grader can tell whether the call modified them in place.
+    """
+    function = modules.function(request["module"], request["function"])
+    args = copy.deepcopy(request.get("args", []))
+    kwargs = copy.deepcopy(request.get("kwargs", {}))
+    if "rng_seed" in request:
+        kwargs["rng"] = np.random.default_rng(request["rng_seed"])
+    result = function(*args, **kwargs)
+    kwargs.pop("rng", None)
+    return {"result": result, "args_after": args, "kwargs_after": kwargs}
+
+
+def optimizer_trajectory(request, modules):
+    """Run ``steps`` optimizer updates, threading the state through the student's own dicts.
+
+    The gradient of step t is ``gradients[t]`` when given, else the gradient of the
+    quadratic f(w) = 1/2 (w - w_star)^T A (w - w_star) at the current w, which is
+    A (w - w_star). Returns every iterate, and for each step a snapshot of the state it
+    returned next to the same dict as it was after the following call, so that the
+    grader can see in-place edits of a state the student no longer owns.
+    """
+    update = modules.function("optimizers", request["function"])
+    hyperparameters = request.get("hyperparameters", {})
+    w = np.array(request["w0"], dtype=np.float64)
+    gradients = request.get("gradients")
+    steps = len(gradients) if gradients is not None else request["steps"]
+    record_states = request.get("record_states", False)
+    state = {}
+    weights, states_returned, states_after_next_call = [], [], []
+    for step in range(steps):
+        if gradients is not None:
+            dw = np.array(gradients[step], dtype=np.float64)
+        else:
+            dw = np.asarray(request["A"]) @ (w - np.asarray(request["w_star"]))
+        previous_state = state
+        w, state = update(w, dw, state, **hyperparameters)
+        weights.append(copy.deepcopy(w))
+        if record_states:
+            if step > 0:
+                states_after_next_call.append(copy.deepcopy(previous_state))
+            states_returned.append(copy.deepcopy(state))
+    return {"weights": weights, "states_returned": states_returned, "states_after_next_call": states_after_next_call}
+
+
+DRIVERS = {driver.__name__: driver for driver in (probe, call, optimizer_trajectory)}
+
+
+def run(request, modules):
+    """Dispatch one request to its driver."""
+    return DRIVERS[request["driver"]](request, modules)

@@ -1,0 +1,171 @@
+"""How a worker process is started: the command, the limits, the user it runs as.
+
+Two isolation levels, recorded in every result:
+
+``bubblewrap``
+    The worker runs under Debian's ``bwrap`` in fresh pid, network, IPC and UTS
+    namespaces: no network, a private /tmp, the Python installation and the
+    autograder's worker code read-only, the submission copy as the only writable
+    place, forbidden packages masked by empty directories, nothing else of the
+    host's file system visible. Inside, ``setpriv`` drops to an unprivileged uid of
+    its own, so RLIMIT_NPROC binds.
+``rlimits``
+    Without bubblewrap: resource limits, a session of its own, an unprivileged uid of
+    its own and a network namespace of its own where the grader runs as root, and
+    the import hook alone against forbidden modules.
+"""
+
+import ctypes
+import fcntl
+import importlib.util
+import os
+import resource
+import shutil
+import stat
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import autograder
+
+#: Sandbox uids are taken from this range, one per live worker, claimed with a lock file
+#: so that concurrent graders never share one (cleanup kills every process of the uid).
+SANDBOX_UID_RANGE = range(200_000, 260_000)
+UID_LOCK_DIR = Path("/tmp/autograder-sandbox-uids")
+
+CLONE_NEWNET = 0x40000000
+
+#: The environment a worker sees; nothing of the grader's leaks through.
+WORKER_ENVIRONMENT = {
+    "PATH": "/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "HOME": "/tmp",
+    "PYTHONHASHSEED": "0",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONUNBUFFERED": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+
+
+@dataclass(frozen=True)
+class ResourceLimits:
+    """Per-worker limits, applied with setrlimit before the worker starts."""
+
+    memory_bytes: int
+    cpu_seconds: int
+    file_size_bytes: int
+    open_files: int
+    processes: int
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """What isolation a worker actually got, for the result and the CLI's warning."""
+
+    level: str
+    network: bool
+    unprivileged_user: bool
+
+    def describe(self):
+        user = "an unprivileged user" if self.unprivileged_user else "the grader's own user"
+        network = "with network access" if self.network else "without network"
+        return f"{self.level}: {user}, {network}"
+
+
+def bubblewrap_available():
+    """True where ``bwrap`` and ``setpriv`` exist and the grader can create namespaces with them."""
+    return shutil.which("bwrap") is not None and (os.geteuid() != 0 or shutil.which("setpriv") is not None)
+
+
+class SandboxUid:
+    """An unprivileged uid held by one worker for its lifetime (only when the grader is root)."""
+
+    def __init__(self):
+        UID_LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
+        for uid in SANDBOX_UID_RANGE:
+            lock = os.open(UID_LOCK_DIR / str(uid), os.O_CREAT | os.O_RDWR, 0o600)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(lock)
+                continue
+            self.uid, self._lock = uid, lock
+            return
+        raise RuntimeError("every sandbox uid is in use")
+
+    def release(self):
+        os.close(self._lock)
+
+
+def python_roots():
+    """Directories a worker must read: the interpreter, its packages, the worker code."""
+    roots = {Path(sys.prefix), Path(sys.base_prefix), Path(autograder.__file__).parent}
+    for entry in map(Path, sys.path):
+        if entry.is_dir() and "site-packages" in entry.parts:
+            roots.add(entry)
+    return sorted(root.resolve() for root in roots)
+
+
+def readable_by_others(path):
+    """True when every directory from / down to ``path`` lets other users through."""
+    return all(os.stat(part).st_mode & stat.S_IXOTH for part in [path, *path.parents])
+
+
+def forbidden_package_dirs(forbidden):
+    """The installed directories of the forbidden packages, to be masked in the sandbox."""
+    dirs = []
+    for name in forbidden:
+        spec = importlib.util.find_spec(name) if name.isidentifier() else None
+        if spec is not None and spec.submodule_search_locations:
+            dirs.extend(Path(location).resolve() for location in spec.submodule_search_locations)
+    return dirs
+
+
+def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden):
+    """The argv that starts a worker at the given isolation level."""
+    python = [sys.executable, "-I", "-m", "autograder.sandbox.worker", *map(str, fds), str(max_bytes)]
+    if level == "rlimits":
+        return [*python, str(workdir), ",".join(forbidden)]
+    arguments = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+                 "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+                 "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        if Path("/", link).is_symlink():
+            arguments += ["--symlink", os.readlink(Path("/", link)), f"/{link}"]
+    created = set()
+    for root in python_roots():
+        for parent in reversed(root.parents):
+            if parent != Path("/") and parent not in created and not str(parent).startswith("/usr"):
+                arguments += ["--perms", "0755", "--dir", str(parent)]
+                created.add(parent)
+        arguments += ["--ro-bind", str(root), str(root)]
+    for masked in forbidden_package_dirs(forbidden):
+        arguments += ["--tmpfs", str(masked)]
+    arguments += ["--bind", str(workdir), "/submission", "--tmpfs", "/tmp", "--proc", "/proc",
+                  "--dev", "/dev", "--chdir", "/submission"]
+    if uid is None:
+        arguments += ["--unshare-user"]
+    else:
+        arguments += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                      "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+    return [*arguments, *python, "/submission", ",".join(forbidden)]
+
+
+def limit_resources(limits, *, uid, private_network):
+    """A preexec function: set the limits, and in the fallback drop network and privileges."""
+
+    def apply():
+        for name, value in ((resource.RLIMIT_AS, limits.memory_bytes), (resource.RLIMIT_CPU, limits.cpu_seconds),
+                            (resource.RLIMIT_FSIZE, limits.file_size_bytes), (resource.RLIMIT_NOFILE, limits.open_files),
+                            (resource.RLIMIT_NPROC, limits.processes), (resource.RLIMIT_CORE, 0)):
+            resource.setrlimit(name, (value, value))
+        if private_network:
+            ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET)
+        if uid is not None:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+
+    return apply
