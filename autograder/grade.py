@@ -37,19 +37,23 @@ def sandbox_settings(config):
         use_bubblewrap=config.isolation.bubblewrap)
 
 
-def configured_checks(config):
+def configured_checks(config, *, include_hidden=True):
     """The checks of the parts and families the config lists, in a fixed order."""
     return [check for check in check_registry.all_checks()
-            if check.module in config.parts and check.family in config.parts[check.module].families]
+            if check.module in config.parts and check.family in config.parts[check.module].families
+            and (include_hidden or not config.family(check.module, check.family).hidden)]
 
 
-def grade_submission(submission, *, config, oracle=None):
-    """Grade the folder or .zip ``submission``; return a :class:`SubmissionResult`."""
+def grade_submission(submission, *, config, oracle=None, include_hidden=True):
+    """Grade the folder or .zip ``submission``; return a :class:`SubmissionResult`.
+
+    ``include_hidden=False`` runs only the checks students may see (the self-check).
+    """
     started = time.monotonic()
     oracle = oracle or Oracle(config.reference)
     if config.isolation.require_bubblewrap and not launcher.bubblewrap_available():
         raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
-    checks = configured_checks(config)
+    checks = configured_checks(config, include_hidden=include_hidden)
     shares = Counter((check.module, check.family) for check in checks)
     with tempfile.TemporaryDirectory(prefix="autograder-submission-") as scratch:
         prepared = prepare_submission(submission, Path(scratch) / "submission", modules=list(config.parts))

@@ -22,7 +22,9 @@ import os
 import resource
 import shutil
 import stat
+import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +97,25 @@ class SandboxUid:
             return
         raise RuntimeError("every sandbox uid is in use")
 
-    def release(self):
+    def processes(self):
+        """Pids of the live processes that run as this uid."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and entry.stat().st_uid == self.uid:
+                    pids.append(int(entry.name))
+            except FileNotFoundError:
+                pass
+        return pids
+
+    def kill_all(self, *, timeout=5.0):
+        """Kill every process of this uid, wait until the kernel has reaped them, release the uid."""
+        deadline = time.monotonic() + timeout
+        while self.processes() and time.monotonic() < deadline:
+            # kill(-1) from inside the uid reaches every process of it, wherever it hid.
+            subprocess.run(["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
+                            "kill", "-KILL", "-1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            time.sleep(0.02)
         os.close(self._lock)
 
 

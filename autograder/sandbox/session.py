@@ -90,7 +90,8 @@ class WorkerSession:
             raise WorkerCrashed(self._death_notice()) from None
         except wire.WireError as error:
             self._stop()
-            raise WorkerGarbage(f"the worker sent an unreadable reply ({error})") from None
+            raise WorkerGarbage(f"the worker sent an unreadable reply ({error}); did the code write to a file "
+                                "descriptor it does not own?") from None
         if type(reply) is not dict or len(reply) != 1 or not ({"ok", "error"} >= reply.keys()):
             self._stop()
             raise WorkerGarbage("the worker sent a reply of the wrong form")
@@ -164,10 +165,7 @@ class WorkerSession:
             pass
         self._process.wait()
         if self._uid is not None:
-            # A student process that left the process group still runs as this uid.
-            subprocess.run(["setpriv", f"--reuid={self._uid.uid}", f"--regid={self._uid.uid}", "--clear-groups",
-                            "kill", "-KILL", "-1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-            self._uid.release()
+            self._uid.kill_all()  # a process that left the process group still runs as this uid
             self._uid = None
         os.close(self._request_fd)
         os.close(self._response_fd)

@@ -1,0 +1,118 @@
+"""Grading whole submissions: full marks for the reference, zero for the stubs, the same
+result on a regrade, and a clear per-module message for every broken module."""
+
+import json
+import textwrap
+import zipfile
+
+import pytest
+
+from autograder.grade import configured_checks, grade_submission
+from autograder.results import SubmissionResult
+
+from conftest import ROOT
+
+
+def without_durations(result):
+    data = json.loads(result.to_json())
+    data.pop("duration_seconds")
+    for check in data["checks"]:
+        check.pop("duration_seconds")
+    return data
+
+
+@pytest.fixture(scope="module")
+def reference_result(config, oracle):
+    return grade_submission(ROOT / "reference", config=config, oracle=oracle)
+
+
+def test_the_reference_earns_full_marks(reference_result, config):
+    failures = [(check.id, check.message) for check in reference_result.checks if check.status != "passed"]
+    assert failures == []
+    assert reference_result.score == reference_result.max_score == sum(
+        family.points for part in config.parts.values() for family in part.families.values())
+    assert len(reference_result.checks) == len(configured_checks(config))
+
+
+def test_a_regrade_gives_the_same_json_apart_from_durations(reference_result, config, oracle):
+    again = grade_submission(ROOT / "reference", config=config, oracle=oracle)
+    assert without_durations(again) == without_durations(reference_result)
+
+
+def test_the_result_survives_a_json_round_trip(reference_result):
+    assert SubmissionResult.from_json(reference_result.to_json()) == reference_result
+
+
+def test_the_stubs_earn_zero_with_not_implemented_messages(config, oracle):
+    result = grade_submission(ROOT / "assignments", config=config, oracle=oracle)
+    assert result.score == 0
+    for check in result.checks:
+        assert check.status in ("error", "failed"), check.id
+        assert f"{check.module}.{check.function}: not implemented yet" in check.message, check.id
+
+
+def test_a_zip_grades_like_its_folder(tmp_path, config, oracle):
+    archive = tmp_path / "student.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for path in (ROOT / "assignments").glob("*.py"):
+            bundle.write(path, f"student/{path.name}")
+    zipped = grade_submission(archive, config=config, oracle=oracle)
+    folder = grade_submission(ROOT / "assignments", config=config, oracle=oracle)
+    assert zipped.submission["sha256"] == folder.submission["sha256"]
+    assert [c.status for c in zipped.checks] == [c.status for c in folder.checks]
+
+
+@pytest.mark.parametrize("source, status, message", [
+    (None, "missing", "optimizers.py was not submitted"),
+    ("def sgd(:\n", "error", "optimizers.py line 1: SyntaxError"),
+    (b"\xff\xfe bad bytes", "error", "optimizers.py is not UTF-8 text"),
+    ("", "error", "optimizers.py is empty"),
+    ("raise RuntimeError('boom')\n", "error", "importing optimizers.py raised RuntimeError: boom"),
+    ("import os\nos._exit(1)\n", "error", "importing optimizers.py failed: the worker exited with code 1"),
+    ("while True:\n    pass\n", "timeout", "importing optimizers.py failed: the call did not return"),
+    ("import torch\n", "error", "importing 'torch' is not allowed"),
+])
+def test_a_broken_module_fails_its_own_checks_with_a_clear_message(tmp_path, config, oracle, source, status, message):
+    folder = tmp_path / "student"
+    folder.mkdir()
+    if isinstance(source, bytes):
+        (folder / "optimizers.py").write_bytes(source)
+    elif source is not None:
+        (folder / "optimizers.py").write_text(source)
+    fast = config.model_copy(update={"limits": config.limits.model_copy(update={"call_seconds": 2})})
+    result = grade_submission(folder, config=fast, oracle=oracle)
+    for check in result.checks:
+        assert check.status == status and message in check.message, (check.id, check.message)
+
+
+def test_a_missing_function_costs_only_its_own_checks(make_submission, config, oracle):
+    reference = (ROOT / "reference" / "optimizers.py").read_text()
+    without_adam = reference.replace("def adam(", "def adam_renamed(")
+    folder = make_submission({"optimizers": without_adam})
+    result = grade_submission(folder, config=config, oracle=oracle)
+    for check in result.checks:
+        if check.function == "adam":
+            assert check.status == "missing" and "defines no function adam" in check.message
+        else:
+            assert check.status == "passed", (check.id, check.message)
+
+
+def test_hidden_checks_are_skipped_by_the_self_check(config, oracle):
+    result = grade_submission(ROOT / "reference", config=config, oracle=oracle, include_hidden=False)
+    assert result.checks and not any(check.hidden for check in result.checks)
+
+
+def test_a_failing_check_reports_the_minimal_counterexample(make_submission, config, oracle):
+    buggy = (ROOT / "reference" / "optimizers.py").read_text() + textwrap.dedent('''
+
+        def sgd(w, dw, state, *, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False):
+            if w.ndim == 2:
+                return w + lr * dw, {}
+            return w - lr * dw, {}
+    ''')
+    result = grade_submission(make_submission({"optimizers": buggy}), config=config, oracle=oracle)
+    one_step = next(check for check in result.checks if check.id == "optimizers.sgd.one_step")
+    assert one_step.status == "failed"
+    inputs = one_step.counterexample["inputs"]
+    assert inputs == {"w": [[0.0]], "dw": [[1.0]]} or inputs == {"w": [[0.0]], "dw": [[-1.0]]}
+    assert "largest error is at index (0, 0)" in one_step.message

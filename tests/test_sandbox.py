@@ -1,0 +1,172 @@
+"""The worker: student code that hangs, dies, floods or lies costs one request, nothing more."""
+
+import os
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.grade import sandbox_settings
+from autograder.sandbox import launcher
+from autograder.sandbox.session import WorkerCrashed, WorkerGarbage, WorkerSession, WorkerTimeout
+
+MISBEHAVING = textwrap.dedent('''
+    import os, sys, time
+    import numpy as np
+
+    def fine(x):
+        return np.asarray(x) * 2.0
+
+    def hang(x):
+        while True:
+            pass
+
+    def sleep_forever(x):
+        time.sleep(3600)
+
+    def exits(x):
+        sys.exit(3)
+
+    def hard_exit(x):
+        os._exit(0)
+
+    def segfault(x):
+        import ctypes
+        ctypes.string_at(0)
+
+    def flood(x):
+        while True:
+            print("x" * 100000)
+            sys.stderr.write("y" * 100000)
+
+    def forged_reply(x):
+        for fd in range(3, 64):
+            try:
+                os.write(fd, b"\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x0e{\\"ok\\": \\"pass\\"}")
+            except OSError:
+                pass
+        return 1.0
+
+    def object_array(x):
+        return np.array([object()])
+
+    def forks(x):
+        pids = []
+        for _ in range(500):
+            try:
+                pids.append(os.fork())
+            except OSError:
+                break
+            if pids[-1] == 0:
+                time.sleep(3600)
+        return len(pids)
+
+    def orphan(x):
+        if os.fork() == 0:
+            os.setsid()
+            time.sleep(3600)
+        return 0.0
+
+    def allocate(x):
+        return np.ones(10**10)
+
+    def uid(x):
+        return os.getuid()
+''')
+
+
+@pytest.fixture
+def session(tmp_path, config):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "misbehaving.py").write_text(MISBEHAVING)
+    with WorkerSession(folder, sandbox_settings(config)) as worker_session:
+        yield worker_session
+
+
+def call(session, function, timeout=5.0):
+    return session.request({"driver": "call", "module": "misbehaving", "function": function, "args": [1.0]},
+                           timeout=timeout)
+
+
+def test_a_normal_call_returns_its_value(session):
+    assert call(session, "fine")["ok"]["result"] == 2.0
+
+
+@pytest.mark.parametrize("function", ["hang", "sleep_forever"])
+def test_a_hang_times_out_and_the_next_call_works(session, function):
+    started = time.monotonic()
+    with pytest.raises(WorkerTimeout, match="did not return within 1 seconds"):
+        call(session, function, timeout=1.0)
+    assert time.monotonic() - started < 3
+    assert call(session, "fine")["ok"]["result"] == 2.0
+
+
+@pytest.mark.parametrize("function, message", [
+    ("hard_exit", "exited with code 0"),
+    ("segfault", "SIGSEGV"),
+])
+def test_a_crash_is_reported_and_the_next_call_works(session, function, message):
+    with pytest.raises(WorkerCrashed, match=message):
+        call(session, function)
+    assert call(session, "fine")["ok"]["result"] == 2.0
+
+
+def test_sys_exit_is_an_exception_of_the_student(session):
+    reply = call(session, "exits")
+    assert reply["error"]["type"] == "SystemExit"
+    assert call(session, "fine")["ok"]["result"] == 2.0
+
+
+def test_flooding_output_cannot_reach_the_channel(session):
+    reply = call(session, "flood", timeout=20.0)
+    assert reply["error"]["type"] == "OSError" or "error" in reply
+    assert call(session, "fine")["ok"]["result"] == 2.0
+
+
+def test_forged_frames_fail_the_call_and_nothing_else(session):
+    with pytest.raises(WorkerGarbage, match="unreadable reply"):
+        call(session, "forged_reply")
+    assert call(session, "fine")["ok"]["result"] == 2.0
+
+
+def test_non_numeric_arrays_cannot_cross(session):
+    reply = call(session, "object_array")
+    assert "dtype object cannot be returned" in reply["error"]["message"]
+
+
+def test_processes_are_limited_and_none_survive(session, config):
+    reply = call(session, "forks", timeout=10.0)
+    assert reply["ok"]["result"] < config.limits.processes
+    call(session, "orphan")
+    uid = call(session, "uid")["ok"]["result"] if os.geteuid() == 0 else None
+    session.close()
+    if uid is not None:
+        assert not _processes_of(uid)
+        assert not session.root.exists()
+
+
+def test_memory_is_limited(session):
+    reply = call(session, "allocate")
+    assert reply["error"]["type"] == "MemoryError"
+
+
+def test_student_code_runs_as_an_unprivileged_user(session):
+    if os.geteuid() != 0:
+        pytest.skip("the grader is not root; the worker runs as the grader's own user")
+    uid = call(session, "uid")["ok"]["result"]
+    assert uid in launcher.SANDBOX_UID_RANGE
+
+
+def _processes_of(uid):
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    found.append(int(entry.name))
+            except FileNotFoundError:
+                pass
+    return found

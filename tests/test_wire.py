@@ -1,0 +1,109 @@
+"""The wire format: round trips of every allowed value, refusal of everything else."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from autograder.sandbox import wire
+
+MAX = 1 << 20
+SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=100)
+
+numeric_dtypes = st.sampled_from(["bool", "int8", "int64", "uint16", "float32", "float64", "complex128"])
+arrays = numeric_dtypes.flatmap(lambda dtype: hnp.arrays(dtype, hnp.array_shapes(min_dims=0, max_dims=4, min_side=0)))
+values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10) | arrays,
+    lambda children: st.lists(children, max_size=3) | st.tuples(children, children)
+    | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=10)
+
+
+def assert_same(a, b):
+    assert type(a) is type(b)
+    if isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            assert_same(x, y)
+    elif isinstance(a, dict):
+        assert list(a) == list(b)
+        for key in a:
+            assert_same(a[key], b[key])
+    elif isinstance(a, float) and np.isnan(a):
+        assert np.isnan(b)
+    else:
+        assert a == b
+
+
+@SETTINGS
+@given(values)
+def test_round_trip(value):
+    assert_same(wire.decode(wire.encode(value, max_bytes=MAX), max_bytes=MAX), value)
+
+
+def test_numpy_scalars_stay_scalars():
+    decoded = wire.decode(wire.encode(np.float32(1.5), max_bytes=MAX), max_bytes=MAX)
+    assert type(decoded) is np.float32 and decoded == 1.5
+
+
+@pytest.mark.parametrize("value, message", [
+    (np.array([object()]), "dtype object"),
+    (np.array(["a"]), "dtype <U1"),
+    (object(), "cannot be returned"),
+    ({1: 2}, "non-string keys"),
+    (set(), "cannot be returned"),
+])
+def test_refuses_values_that_are_not_plain(value, message):
+    with pytest.raises(wire.WireError, match=message):
+        wire.encode(value, max_bytes=MAX)
+
+
+def test_subclasses_lose_their_behaviour():
+    class Liar(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+    liar = np.arange(3.0).view(Liar)
+    decoded = wire.decode(wire.encode(liar, max_bytes=MAX), max_bytes=MAX)
+    assert type(decoded) is np.ndarray
+
+
+def test_refuses_oversized_values():
+    with pytest.raises(wire.WireError, match="exceeds the size limit"):
+        wire.encode(np.zeros(1000), max_bytes=100)
+
+
+def test_refuses_deep_nesting():
+    value = []
+    for _ in range(100):
+        value = [value]
+    with pytest.raises(wire.WireError, match="nested"):
+        wire.encode(value, max_bytes=MAX)
+
+
+@pytest.mark.parametrize("payload, message", [
+    (b"not json", "not valid JSON"),
+    (b'{"t": "pickle", "v": "gASV"}', "unknown tag"),
+    (b'{"t": "ndarray", "dtype": "|O", "shape": [1], "data": ""}', "not numeric"),
+    (b'{"t": "ndarray", "dtype": "<f8", "shape": [2], "data": "AAAAAAAAAAA="}', "needs 16"),
+    (b'{"t": "ndarray", "dtype": "<f8", "shape": [-1], "data": ""}', "invalid shape"),
+    (b'{"t": "float", "v": "1e999999"}', "invalid special float"),
+    (b'[1, 2]', "unexpected JSON value"),
+])
+def test_refuses_malformed_messages(payload, message):
+    with pytest.raises(wire.WireError, match=message):
+        wire.decode(payload, max_bytes=MAX)
+
+
+def test_frames_over_the_cap_are_refused_before_reading(tmp_path):
+    import os
+    read_end, write_end = os.pipe()
+    os.write(write_end, wire.HEADER.pack(10**12))
+    with pytest.raises(wire.WireError, match="exceeds the limit"):
+        wire.read_frame(read_end, max_bytes=MAX)
+    os.close(read_end)
+    os.close(write_end)
