@@ -5,11 +5,15 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 
 from autograder import checks, release as release_module
+from autograder.batch import grade_all
+from autograder.kit import build_kit
+from autograder.submission import SubmissionError
 from autograder.config import ConfigError, load_config
 from autograder.grade import GradingError, grade_submission
-from autograder.submission import SubmissionError
 from autograder.terminal import print_result
 
 console = Console(stderr=False)
@@ -59,7 +63,7 @@ def _grade(submission, config_path, *, include_hidden):
     try:
         with console.status(f"grading {submission}"):
             return grade_submission(submission, config=config, include_hidden=include_hidden)
-    except (SubmissionError, GradingError) as error:
+    except GradingError as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -77,6 +81,54 @@ def grade(submission, out_dir, config_path):
     console.print(f"wrote {out_dir / 'result.json'}")
 
 
+@main.command("grade-all")
+@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for OUT/<student_id>/result.json.")
+@config_option
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Local grading processes [default: all cores].")
+@click.option("--force", is_flag=True, help="Regrade even the submissions whose result is current.")
+@click.option("--assignment", default=None,
+              help="Read nbgrader's submitted/<student>/<ASSIGNMENT>/ tree instead of one folder or zip per student.")
+@click.option("--dask", "dask_address", default=None, metavar="SCHEDULER_ADDRESS",
+              help="Grade on an existing Dask distributed cluster.")
+@click.option("--dask-local", "dask_local_workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Start a Dask LocalCluster of N worker processes and grade on it.")
+def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment, dask_address, dask_local_workers):
+    """Grade every submission in SUBMISSIONS (one folder or .zip per student) into OUT."""
+    if dask_address and dask_local_workers:
+        raise click.UsageError("use either --dask or --dask-local, not both")
+    config = _load(config_path)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("grading", total=None, rate="")
+
+        def progress(advance, description, total=None):
+            if total is not None:
+                bar.update(task, total=total, description=description)
+                return
+            bar.advance(task, advance)
+            speed = bar.tasks[task].speed
+            bar.update(task, description=f"graded {description}",
+                       rate=f"{speed * 60:.1f}/min" if speed else "")
+
+        try:
+            summary = grade_all(submissions, out_dir=out_dir, config=config, jobs=jobs, force=force,
+                                assignment=assignment, dask_address=dask_address,
+                                dask_local_workers=dask_local_workers, progress=progress)
+        except (SubmissionError, GradingError) as error:
+            raise click.ClickException(str(error)) from None
+    console.print(f"graded {len(summary.graded)}, unchanged and skipped {len(summary.skipped)}, "
+                  f"failed to grade {len(summary.failed)}")
+    for student in summary.regraded_corrupt:
+        console.print(f"[yellow]{student}: the previous result was unreadable and has been replaced[/]")
+    for student, reason in sorted(summary.failed.items()):
+        console.print(f"[red]{student}: could not be graded: {reason}[/]", markup=True, highlight=False)
+    if summary.failed:
+        sys.exit(1)
+
+
 @main.command()
 @click.argument("folder", default=".", type=click.Path(exists=True, path_type=Path))
 @config_option
@@ -86,3 +138,16 @@ def check(folder, config_path, verbose):
     result = _grade(folder, config_path, include_hidden=False)
     print_result(result, console=console, show_hidden_details=False, verbose=verbose)
     sys.exit(0 if result.score == result.max_score else 1)
+
+
+@main.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the student kit into.")
+@config_option
+def kit(out_dir, config_path):
+    """Build the student kit: stubs, selfcheck.py and the visible checks' expectations."""
+    config = _load(config_path)
+    with console.status("recording the visible checks on the reference"):
+        examples = build_kit(config=config, out_dir=out_dir)
+    console.print(f"wrote the student kit to {out_dir} ({examples} recorded examples); "
+                  f"students run `python selfcheck.py` in it")

@@ -34,8 +34,12 @@ class Outcome:
     examples: int = 0
 
 
-def run_check(check, *, session, oracle, verdict, max_examples, call_timeout, deadline):
-    """Run ``check`` on the student's code behind ``session``; return an :class:`Outcome`."""
+def run_check(check, *, session, oracle, verdict, max_examples, call_timeout, deadline, on_example=None):
+    """Run ``check`` on the student's code behind ``session``; return an :class:`Outcome`.
+
+    ``on_example(check, requests, expected)``, when given, sees every example that was run
+    (the student kit records the reference's examples with it).
+    """
     examples_run = 0
 
     @settings(max_examples=max_examples, derandomize=True, database=None, deadline=None,
@@ -54,8 +58,11 @@ def run_check(check, *, session, oracle, verdict, max_examples, call_timeout, de
                 replies.append(session.request(request, timeout=min(call_timeout, remaining)))
             except WorkerFailure as failure:
                 raise AbortCheck(failure, example) from None
+        expected = oracle.expected(check, example)
+        if on_example is not None:
+            on_example(check, check.requests(example), expected)
         try:
-            verdict(oracle.expected(check, example), replies)
+            verdict(expected, replies)
         except CheckFailure as failure:
             failure.example = example
             raise

@@ -16,7 +16,7 @@ from autograder.oracle import Oracle
 from autograder.results import CheckResult, SubmissionResult, score_checks
 from autograder.sandbox import launcher
 from autograder.sandbox.session import SandboxSettings, WorkerFailure, WorkerSession
-from autograder.submission import prepare_submission
+from autograder.submission import PreparedSubmission, SubmissionError, file_digest, prepare_submission
 
 MEGABYTE = 1024 * 1024
 
@@ -44,10 +44,11 @@ def configured_checks(config, *, include_hidden=True):
             and (include_hidden or not config.family(check.module, check.family).hidden)]
 
 
-def grade_submission(submission, *, config, oracle=None, include_hidden=True):
+def grade_submission(submission, *, config, oracle=None, include_hidden=True, on_example=None):
     """Grade the folder or .zip ``submission``; return a :class:`SubmissionResult`.
 
     ``include_hidden=False`` runs only the checks students may see (the self-check).
+    ``on_example(check, requests, expected)`` sees every example run.
     """
     started = time.monotonic()
     oracle = oracle or Oracle(config.reference)
@@ -55,23 +56,31 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True):
         raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
     checks = configured_checks(config, include_hidden=include_hidden)
     shares = Counter((check.module, check.family) for check in checks)
+
+    def points_of(check):
+        return config.family(check.module, check.family).points / shares[check.module, check.family]
+
     with tempfile.TemporaryDirectory(prefix="autograder-submission-") as scratch:
-        prepared = prepare_submission(submission, Path(scratch) / "submission", modules=list(config.parts))
-        with WorkerSession(prepared.directory, sandbox_settings(config)) as session:
-            deadline = started + config.limits.submission_seconds
-            availability = {module: _module_availability(module, prepared, session, config) for module in config.parts}
-            results = []
-            for check in checks:
-                family = config.family(check.module, check.family)
-                points = family.points / shares[check.module, check.family]
-                results.append(_grade_check(check, points, family, availability[check.module], session=session,
-                                            oracle=oracle, config=config, deadline=deadline))
-            isolation = session.isolation
+        try:
+            prepared = prepare_submission(submission, Path(scratch) / "submission", modules=list(config.parts))
+        except SubmissionError as error:
+            unreadable = _Availability("error", str(error))
+            results = [_grade_check(check, points_of(check), config.family(check.module, check.family), unreadable)
+                       for check in checks]
+            prepared = PreparedSubmission(directory=None, sha256=file_digest(submission), problems=[str(error)])
+            isolation = {"level": "not run", "network": False, "unprivileged_user": False}
+        else:
+            with WorkerSession(prepared.directory, sandbox_settings(config)) as session:
+                deadline = started + config.limits.submission_seconds
+                availability = {module: _module_availability(module, prepared, session, config)
+                                for module in config.parts}
+                results = [_grade_check(check, points_of(check), config.family(check.module, check.family),
+                                        availability[check.module], session=session, oracle=oracle, config=config,
+                                        deadline=deadline, on_example=on_example) for check in checks]
+                isolation = session.isolation.to_dict()
     return SubmissionResult(
         submission={"name": Path(submission).name, "sha256": prepared.sha256},
-        config_sha256=config_digest(config),
-        isolation={"level": isolation.level, "network": isolation.network,
-                   "unprivileged_user": isolation.unprivileged_user},
+        config_sha256=config_digest(config), isolation=isolation,
         score=round(sum(result.score for result in results), 3),
         max_score=round(sum(result.max_score for result in results), 3),
         parts=score_checks(results), checks=results, problems=prepared.problems,
@@ -101,7 +110,8 @@ def _module_availability(module, prepared, session, config):
     return _Availability(functions=reply["ok"])
 
 
-def _grade_check(check, points, family, availability, *, session, oracle, config, deadline):
+def _grade_check(check, points, family, availability, *, session=None, oracle=None, config=None, deadline=None,
+                 on_example=None):
     started = time.monotonic()
     result = CheckResult(id=check.id, module=check.module, function=check.function, family=check.family,
                          description=check.description, status="passed", score=0.0, max_score=round(points, 6),
@@ -116,7 +126,8 @@ def _grade_check(check, points, family, availability, *, session, oracle, config
         outcome = run_check(check, session=session, oracle=oracle,
                             verdict=check.verdict_for(config.tolerances_for(check.module, check.family)),
                             max_examples=config.max_examples_for(check.module, check.family),
-                            call_timeout=config.limits.call_seconds, deadline=deadline)
+                            call_timeout=config.limits.call_seconds, deadline=deadline,
+                            on_example=on_example)
         result.status, result.message = outcome.status, outcome.message
         result.counterexample, result.examples = outcome.counterexample, outcome.examples
     if result.status == "passed":

@@ -3,26 +3,38 @@
 The reference is imported from the config's ``reference`` folder under a private
 package name, so that it never shadows, or is shadowed by, anything else. Expected
 values are cached by check and example: Hypothesis draws the same examples for every
-submission, so across a batch most of them are computed once.
+submission, so across a batch most of them are computed once. With ``cache_path`` the
+cache is also an SQLite file shared by every process of a batch and kept between runs,
+keyed by the grader's version and the digest of the reference's sources.
 """
 
 import hashlib
 import importlib.util
+import sqlite3
 import sys
 from pathlib import Path
 
+import autograder
 from autograder.sandbox import wire
 
 PRIVATE_PACKAGE = "_autograder_reference"
+MAX_CACHED_BYTES = 1 << 30
 
 
 class Oracle:
     """Computes and caches what each check expects."""
 
-    def __init__(self, reference_dir):
+    def __init__(self, reference_dir, *, cache_path=None):
         self.reference_dir = Path(reference_dir)
         self._modules = {}
         self._cache = {}
+        self._disk = _DiskCache(cache_path, self._version()) if cache_path else None
+
+    def _version(self):
+        digest = hashlib.sha256(autograder.__version__.encode())
+        for path in sorted(self.reference_dir.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
 
     def reference(self, module_name):
         """The reference module ``module_name`` (e.g. ``optimizers``)."""
@@ -42,10 +54,36 @@ class Oracle:
         """The expected value of ``check`` on ``example``, computed once."""
         key = (check.id, example_digest(example))
         if key not in self._cache:
-            self._cache[key] = check.expected(example, self)
+            found = self._disk.get(key) if self._disk else None
+            if found is None:
+                found = check.expected(example, self)
+                if self._disk:
+                    self._disk.put(key, found)
+            self._cache[key] = found
         return self._cache[key]
 
 
 def example_digest(example):
     """A stable digest of an example (its exact bytes as the wire encodes them)."""
     return hashlib.sha256(wire.encode(example, max_bytes=1 << 40)).hexdigest()
+
+
+class _DiskCache:
+    """Expected values in SQLite, encoded with the wire format (never pickled)."""
+
+    def __init__(self, path, version):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._connection = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        self._connection.execute("CREATE TABLE IF NOT EXISTS expected (version TEXT, check_id TEXT, example TEXT, "
+                                 "value BLOB, PRIMARY KEY (version, check_id, example))")
+        self._version = version
+
+    def get(self, key):
+        row = self._connection.execute("SELECT value FROM expected WHERE version=? AND check_id=? AND example=?",
+                                       (self._version, *key)).fetchone()
+        return None if row is None else wire.decode(row[0], max_bytes=MAX_CACHED_BYTES)
+
+    def put(self, key, value):
+        self._connection.execute("INSERT OR REPLACE INTO expected VALUES (?, ?, ?, ?)",
+                                 (self._version, *key, wire.encode(value, max_bytes=MAX_CACHED_BYTES)))

@@ -156,6 +156,14 @@ def _source_error(directory, module):
     return None
 
 
+def file_digest(path):
+    """SHA-256 of a file's bytes ("" for anything that is not a readable file)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def _digest(directory):
     digest = hashlib.sha256()
     for path in sorted(directory.rglob("*")):

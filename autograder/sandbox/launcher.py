@@ -70,10 +70,8 @@ class Isolation:
     network: bool
     unprivileged_user: bool
 
-    def describe(self):
-        user = "an unprivileged user" if self.unprivileged_user else "the grader's own user"
-        network = "with network access" if self.network else "without network"
-        return f"{self.level}: {user}, {network}"
+    def to_dict(self):
+        return {"level": self.level, "network": self.network, "unprivileged_user": self.unprivileged_user}
 
 
 def bubblewrap_available():

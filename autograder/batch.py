@@ -1,0 +1,191 @@
+"""Grade a whole course: every submission, in parallel, resumable, locally or on Dask.
+
+Each student's result goes to ``OUT/<student_id>/result.json`` the moment it is ready,
+written atomically (a temporary file, then ``os.replace``), so a run killed at any
+point leaves only whole results. A rerun skips every student whose result was made
+from the same submission bytes, config and grader version, and regrades the others,
+including any result file that no longer parses.
+"""
+
+import json
+import os
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import autograder
+from autograder.config import config_digest
+from autograder.grade import grade_submission
+from autograder.oracle import Oracle
+from autograder.submission import SubmissionError, file_digest, prepare_submission
+
+RESULT_NAME = "result.json"
+CACHE_NAME = ".expectations.sqlite"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's hand-in."""
+
+    student_id: str
+    path: Path
+
+
+@dataclass
+class BatchSummary:
+    """What a batch run did."""
+
+    graded: list[str] = field(default_factory=list)
+    """Students graded in this run."""
+    skipped: list[str] = field(default_factory=list)
+    """Students whose existing result is still valid."""
+    failed: dict[str, str] = field(default_factory=dict)
+    """Students the grader could not grade, with the reason."""
+    regraded_corrupt: list[str] = field(default_factory=list)
+    """Students whose previous result file was unreadable and was replaced."""
+
+
+def discover_submissions(root, *, assignment=None):
+    """The submissions under ``root``: one folder or .zip per student (the name is the id).
+
+    With ``assignment``, ``root`` is nbgrader's ``submitted/`` tree and each student's
+    submission is ``root/<student_id>/<assignment>/``.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise SubmissionError(f"{root}: not a folder of submissions")
+    found = []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if assignment is not None:
+            if (entry / assignment).is_dir():
+                found.append(Submission(entry.name, entry / assignment))
+        elif entry.is_dir() or entry.suffix == ".zip":
+            found.append(Submission(entry.stem if entry.suffix == ".zip" else entry.name, entry))
+    return found
+
+
+def submission_digest(path, modules):
+    """The digest grading would record for ``path`` (of a broken archive, of its bytes)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            return prepare_submission(path, Path(scratch) / "copy", modules=modules).sha256
+        except SubmissionError:
+            return file_digest(path)
+
+
+def result_is_current(result_path, *, sha256, config_sha256):
+    """``True`` if the file holds a result of these exact inputs; ``None`` if it is unreadable."""
+    try:
+        data = json.loads(result_path.read_text(encoding="utf-8"))
+        return (data["submission"]["sha256"] == sha256 and data["config_sha256"] == config_sha256
+                and data["grader_version"] == autograder.__version__)
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_atomically(path, text):
+    """Replace ``path`` with ``text`` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+_process_oracle = None
+
+
+def grade_to_json(path, config, cache_path):
+    """Grade one submission in a pool or Dask worker process; return the result's JSON text."""
+    global _process_oracle
+    if _process_oracle is None:
+        _process_oracle = Oracle(config.reference, cache_path=cache_path)
+    return grade_submission(path, config=config, oracle=_process_oracle).to_json()
+
+
+def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assignment=None, dask_address=None,
+              dask_local_workers=None, progress=None):
+    """Grade every submission under ``submissions_dir`` into ``out_dir``; return a :class:`BatchSummary`.
+
+    ``jobs`` local processes (default: all cores), or the Dask cluster at
+    ``dask_address``, or a LocalCluster of ``dask_local_workers`` processes.
+    ``progress(advance, description)`` is told about each finished submission.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = BatchSummary()
+    digest = config_digest(config)
+    pending = []
+    for submission in discover_submissions(submissions_dir, assignment=assignment):
+        result_path = out_dir / submission.student_id / RESULT_NAME
+        current = result_is_current(result_path, sha256=submission_digest(submission.path, list(config.parts)),
+                                    config_sha256=digest)
+        if current and not force:
+            summary.skipped.append(submission.student_id)
+        else:
+            if current is None:
+                summary.regraded_corrupt.append(submission.student_id)
+            pending.append(submission)
+    if progress:
+        progress(0, f"{len(pending)} to grade, {len(summary.skipped)} unchanged", total=len(pending))
+    cache_path = out_dir / CACHE_NAME
+    if dask_address or dask_local_workers:
+        completed = _run_on_dask(pending, config, cache_path, dask_address, dask_local_workers)
+    else:
+        completed = _run_locally(pending, config, cache_path, jobs or os.cpu_count())
+    for submission, text, error in completed:
+        if error is None:
+            write_atomically(out_dir / submission.student_id / RESULT_NAME, text)
+            summary.graded.append(submission.student_id)
+        else:
+            summary.failed[submission.student_id] = error
+        if progress:
+            progress(1, submission.student_id)
+    return summary
+
+
+def _run_locally(pending, config, cache_path, jobs):
+    if not pending:
+        return
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(grade_to_json, submission.path, config, cache_path): submission
+                   for submission in pending}
+        for future in as_completed(futures):
+            yield _completion(futures[future], future)
+
+
+def _run_on_dask(pending, config, cache_path, address, local_workers):
+    from distributed import Client, LocalCluster
+    from distributed import as_completed as dask_as_completed
+
+    cluster = None
+    if address is None:
+        cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None)
+    client = Client(address or cluster)
+    try:
+        futures = {client.submit(grade_to_json, submission.path, config, cache_path, pure=False,
+                                 key=f"grade-{submission.student_id}-{time.time_ns()}"): submission
+                   for submission in pending}
+        for future in dask_as_completed(futures):
+            yield _completion(futures[future], future)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _completion(submission, future):
+    try:
+        return submission, future.result(), None
+    except Exception as error:  # noqa: BLE001 - a grader failure on one student must not stop the batch
+        return submission, None, f"{type(error).__name__}: {error}"

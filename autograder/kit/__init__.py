@@ -1,0 +1,73 @@
+"""The student kit: stubs, a self-check, and the visible checks' expectations as data.
+
+Students never receive the reference solutions or the hidden checks. The kit holds the
+stubs, :mod:`autograder.kit.selfcheck`, the worker-side code that calls their functions
+(:mod:`autograder.sandbox`'s ``wire``, ``drivers``, ``worker``, ``guard``), the generic
+comparisons of :mod:`autograder.verdicts`, and ``expectations.json``: every example the
+full grader runs for each visible check, with the expected value precomputed from the
+reference (or PyTorch). Because Hypothesis draws the same examples for every
+submission that keeps passing, replaying them in order fails exactly where the full
+grader first fails: the self-check and the grader agree on every visible check.
+"""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import autograder
+from autograder import release
+from autograder.grade import configured_checks, grade_submission
+from autograder.oracle import Oracle
+from autograder.sandbox import wire
+
+#: Modules copied into the kit, relative to the autograder package. None holds a solution.
+KIT_MODULES = ("__init__.py", "verdicts.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/drivers.py",
+               "sandbox/worker.py", "sandbox/guard.py")
+
+
+def build_kit(*, config, out_dir, oracle=None):
+    """Write the student kit into ``out_dir``; return the number of recorded examples."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for module in config.parts:
+        source = (config.reference / f"{module}.py").read_text(encoding="utf-8")
+        (out_dir / f"{module}.py").write_text(release.stub_source(source, module), encoding="utf-8")
+    package = Path(autograder.__file__).parent
+    for relative in KIT_MODULES:
+        target = out_dir / "_selfcheck" / "autograder" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(package / relative, target)
+    shutil.copyfile(package / "kit" / "selfcheck.py", out_dir / "selfcheck.py")
+    data = _record_expectations(config, oracle or Oracle(config.reference))
+    (out_dir / "_selfcheck" / "expectations.json").write_bytes(wire.encode(data, max_bytes=1 << 32))
+    return sum(len(check["cases"]) for check in data["checks"])
+
+
+def _record_expectations(config, oracle):
+    """Grade the reference on the visible checks, recording every example's requests and expectation."""
+    checks = configured_checks(config, include_hidden=False)
+    cases = {check.id: [] for check in checks}
+
+    def record(check, requests, expected):
+        cases[check.id].append({"requests": requests, "expected": expected})
+
+    with tempfile.TemporaryDirectory() as scratch:
+        reference_copy = Path(scratch) / "reference"
+        shutil.copytree(config.reference, reference_copy, ignore=shutil.ignore_patterns("__pycache__"))
+        result = grade_submission(reference_copy, config=config, oracle=oracle, include_hidden=False,
+                                  on_example=record)
+    failing = [check.id for check in result.checks if check.status != "passed"]
+    if failing:
+        raise RuntimeError(f"the reference fails {failing}; fix it before building a kit")
+    by_id = {check.id: check for check in checks}
+    return {
+        "grader_version": autograder.__version__,
+        "call_seconds": config.limits.call_seconds,
+        "forbidden_modules": list(config.isolation.forbidden_modules),
+        "checks": [{
+            "id": entry.id, "module": entry.module, "function": entry.function, "family": entry.family,
+            "description": entry.description, "max_score": entry.max_score, "hint": entry.hint or
+            config.family(entry.module, entry.family).hint,
+            "verdict": by_id[entry.id].verdict_for(config.tolerances_for(entry.module, entry.family)).to_data(),
+            "cases": cases[entry.id]} for entry in result.checks],
+    }
