@@ -37,24 +37,29 @@ def sandbox_settings(config):
         use_bubblewrap=config.isolation.bubblewrap)
 
 
-def configured_checks(config, *, include_hidden=True):
-    """The checks of the parts and families the config lists, in a fixed order."""
+def configured_checks(config, *, include_hidden=True, functions=None):
+    """The checks of the parts and families the config lists, in a fixed order.
+
+    ``functions``, a set of function names, keeps only their checks.
+    """
     return [check for check in check_registry.all_checks()
             if check.module in config.parts and check.family in config.parts[check.module].families
-            and (include_hidden or not config.family(check.module, check.family).hidden)]
+            and (include_hidden or not config.family(check.module, check.family).hidden)
+            and (functions is None or check.function in functions)]
 
 
-def grade_submission(submission, *, config, oracle=None, include_hidden=True, on_example=None):
+def grade_submission(submission, *, config, oracle=None, include_hidden=True, functions=None, on_example=None):
     """Grade the folder or .zip ``submission``; return a :class:`SubmissionResult`.
 
-    ``include_hidden=False`` runs only the checks students may see (the self-check).
+    ``include_hidden=False`` runs only the checks students may see (the self-check);
+    ``functions`` grades only the named functions (a regrade of one task).
     ``on_example(check, requests, expected)`` sees every example run.
     """
     started = time.monotonic()
     oracle = oracle or Oracle(config.reference)
     if config.isolation.require_bubblewrap and not launcher.bubblewrap_available():
         raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
-    checks = configured_checks(config, include_hidden=include_hidden)
+    checks = configured_checks(config, include_hidden=include_hidden, functions=functions)
     shares = Counter((check.module, check.family) for check in checks)
 
     def points_of(check):
@@ -73,7 +78,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, on
             with WorkerSession(prepared.directory, sandbox_settings(config)) as session:
                 deadline = started + config.limits.submission_seconds
                 availability = {module: _module_availability(module, prepared, session, config)
-                                for module in config.parts}
+                                for module in sorted({check.module for check in checks})}
                 results = [_grade_check(check, points_of(check), config.family(check.module, check.family),
                                         availability[check.module], session=session, oracle=oracle, config=config,
                                         deadline=deadline, on_example=on_example) for check in checks]

@@ -57,9 +57,9 @@ class Check:
 
 def all_checks():
     """Every check the grader knows, part by part."""
-    from autograder.checks import optimizers
+    from autograder.checks import batchnorm, dropout, initializers, optimizers
 
-    return [*optimizers.checks()]
+    return [*optimizers.checks(), *initializers.checks(), *batchnorm.checks(), *dropout.checks()]
 
 
 def known_families(checks):

@@ -21,8 +21,8 @@ from autograder.oracle import Oracle
 from autograder.sandbox import wire
 
 #: Modules copied into the kit, relative to the autograder package. None holds a solution.
-KIT_MODULES = ("__init__.py", "verdicts.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/drivers.py",
-               "sandbox/worker.py", "sandbox/guard.py")
+KIT_MODULES = ("__init__.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/drivers.py", "sandbox/worker.py",
+               "sandbox/guard.py", "verdicts/*.py")
 
 
 def build_kit(*, config, out_dir, oracle=None):
@@ -33,10 +33,11 @@ def build_kit(*, config, out_dir, oracle=None):
         source = (config.reference / f"{module}.py").read_text(encoding="utf-8")
         (out_dir / f"{module}.py").write_text(release.stub_source(source, module), encoding="utf-8")
     package = Path(autograder.__file__).parent
-    for relative in KIT_MODULES:
-        target = out_dir / "_selfcheck" / "autograder" / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(package / relative, target)
+    for pattern in KIT_MODULES:
+        for source in package.glob(pattern):
+            target = out_dir / "_selfcheck" / "autograder" / source.relative_to(package)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
     shutil.copyfile(package / "kit" / "selfcheck.py", out_dir / "selfcheck.py")
     data = _record_expectations(config, oracle or Oracle(config.reference))
     (out_dir / "_selfcheck" / "expectations.json").write_bytes(wire.encode(data, max_bytes=1 << 32))

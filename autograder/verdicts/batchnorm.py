@@ -1,0 +1,1 @@
+"""Verdicts of the batchnorm part (being written)."""

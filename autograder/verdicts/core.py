@@ -1,0 +1,112 @@
+"""The core of every verdict: the failure it raises, reading replies, comparing values."""
+
+import numpy as np
+
+
+class CheckFailure(Exception):
+    """The student's code gave a wrong answer (``failed``) or raised (``error``)."""
+
+    def __init__(self, message, *, status="failed", expected=None, got=None, location=None, error=None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.expected = expected
+        self.got = got
+        self.location = location
+        self.error = error
+
+
+def value_of(reply):
+    """The value of a reply, or a CheckFailure with status ``error`` if the student's code raised."""
+    if "error" in reply:
+        error = reply["error"]
+        traceback = error.get("traceback", "").rstrip()
+        where = f"\n{traceback}" if traceback else ""
+        raise CheckFailure(f"raised {error['type']}: {error['message']}{where}", status="error", error=error)
+    return reply["ok"]
+
+
+def compare(expected, got, *, rtol, atol, location="result"):
+    """Compare nested values: arrays within tolerance, structure and other values exactly.
+
+    The first disagreement raises a CheckFailure naming where it is (``result[0][2, 1]``)
+    and, for arrays, the largest error.
+    """
+    if isinstance(expected, np.ndarray):
+        _compare_arrays(expected, got, rtol=rtol, atol=atol, location=location)
+    elif isinstance(expected, (tuple, list)):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            raise CheckFailure(f"{location}: expected a sequence of {len(expected)} values, got {describe(got)}",
+                               expected=expected, got=got, location=location)
+        for index, (expected_item, got_item) in enumerate(zip(expected, got)):
+            compare(expected_item, got_item, rtol=rtol, atol=atol, location=f"{location}[{index}]")
+    elif isinstance(expected, dict):
+        if not isinstance(got, dict) or set(got) != set(expected):
+            raise CheckFailure(f"{location}: expected a dict with keys {sorted(expected)}, got {describe(got)}",
+                               expected=expected, got=got, location=location)
+        for key in expected:
+            compare(expected[key], got[key], rtol=rtol, atol=atol, location=f"{location}[{key!r}]")
+    elif isinstance(expected, float) and not isinstance(got, bool) and isinstance(got, (int, float, np.number)):
+        _compare_arrays(np.asarray(expected), np.asarray(got, dtype=np.float64), rtol=rtol, atol=atol,
+                        location=location, require_float64=False)
+    elif type(expected) is not type(got) or expected != got:
+        raise CheckFailure(f"{location}: expected {expected!r}, got {describe(got)}",
+                           expected=expected, got=got, location=location)
+
+
+def _compare_arrays(expected, got, *, rtol, atol, location, require_float64=True):
+    if not isinstance(got, np.ndarray):
+        raise CheckFailure(f"{location}: expected a numpy array of shape {expected.shape}, got {describe(got)}",
+                           expected=expected, got=got, location=location)
+    if got.shape != expected.shape:
+        raise CheckFailure(f"{location}: expected shape {expected.shape}, got shape {got.shape}",
+                           expected=expected, got=got, location=location)
+    if got.dtype.kind == "c":
+        raise CheckFailure(f"{location}: got a complex array; expected real {expected.dtype} values",
+                           expected=expected, got=got, location=location)
+    if require_float64 and expected.dtype == np.float64 and got.dtype != np.float64:
+        raise CheckFailure(f"{location}: expected dtype float64, got {got.dtype}",
+                           expected=expected, got=got, location=location)
+    if expected.dtype == bool or got.dtype == bool:
+        if got.dtype != expected.dtype or not np.array_equal(got, expected):
+            mismatch = _first_index(got != expected) if got.dtype == expected.dtype else None
+            raise CheckFailure(f"{location}: expected {describe(expected)}, got {describe(got)}"
+                               + (f"; first difference at index {mismatch}" if mismatch is not None else ""),
+                               expected=expected, got=got, location=location)
+        return
+    got64, expected64 = got.astype(np.float64), expected.astype(np.float64)
+    bad_nan = np.isnan(got64) & ~np.isnan(expected64)
+    if bad_nan.any():
+        raise CheckFailure(f"{location}: got NaN at index {_first_index(bad_nan)} where "
+                           f"{expected64[_first_index(bad_nan)]!r} was expected",
+                           expected=expected, got=got, location=location)
+    close = np.isclose(got64, expected64, rtol=rtol, atol=atol, equal_nan=True)
+    if not close.all():
+        with np.errstate(invalid="ignore", over="ignore"):
+            excess = np.where(close, -np.inf, np.abs(got64 - expected64) - rtol * np.abs(expected64))
+        worst = np.unravel_index(int(np.nanargmax(np.where(np.isnan(excess), np.inf, excess))), expected.shape)
+        error = abs(got64[worst] - expected64[worst])
+        raise CheckFailure(
+            f"{location}: {int((~close).sum())} of {close.size} values differ beyond rtol={rtol:g}, atol={atol:g}; "
+            f"the largest error is at index {tuple(int(i) for i in worst)}: expected {expected64[worst]!r}, "
+            f"got {got64[worst]!r} (absolute error {error:.3g})",
+            expected=expected, got=got, location=f"{location}{list(int(i) for i in worst)}")
+
+
+def _first_index(mask):
+    return tuple(int(i) for i in np.argwhere(mask)[0]) if mask.ndim else ()
+
+
+def describe(value):
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} values"
+    if isinstance(value, dict):
+        return f"a dict with keys {sorted(value)}"
+    return f"{type(value).__name__} {value!r}"[:200]
+
+
+def single_value(replies):
+    (reply,) = replies
+    return value_of(reply)

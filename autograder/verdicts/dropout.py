@@ -1,0 +1,1 @@
+"""Verdicts of the dropout part (being written)."""

@@ -1,0 +1,48 @@
+"""Verdicts that any part uses: return values, untouched arguments, ValueError."""
+
+from autograder.verdicts.core import CheckFailure, compare, describe, single_value, value_of
+
+
+def returns(expected, replies, *, rtol, atol, select=None):
+    """One call; its result (or the items ``select`` picks from it) equals ``expected``."""
+    result = single_value(replies)["result"]
+    if select is not None:
+        if not isinstance(result, (tuple, list)) or len(result) <= max(select):
+            raise CheckFailure(f"result: expected a tuple of at least {max(select) + 1} values, got {describe(result)}",
+                               got=result, location="result")
+        result, expected = [result[i] for i in select], list(expected)
+    compare(expected, result, rtol=rtol, atol=atol)
+
+
+def unchanged_arguments(expected, replies):
+    """Every call left its arguments as they were, and no state dict was edited after it was returned."""
+    for reply, arguments in zip(replies, expected):
+        value = value_of(reply)
+        if "args_after" in value:
+            for index, (before, after) in enumerate(zip(arguments["args"], value["args_after"])):
+                _require_equal(before, after, f"argument {index} was modified in place")
+            for name, before in arguments.get("kwargs", {}).items():
+                _require_equal(before, value["kwargs_after"].get(name), f"argument {name!r} was modified in place")
+        else:
+            for step, (returned, later) in enumerate(zip(value["states_returned"], value["states_after_next_call"]),
+                                                     start=1):
+                _require_equal(returned, later, f"the state returned by step {step} was modified in place by step "
+                                                f"{step + 1}; return a new dict and new arrays instead")
+
+
+def _require_equal(before, after, message):
+    try:
+        compare(before, after, rtol=0.0, atol=0.0, location="value")
+    except CheckFailure as failure:
+        raise CheckFailure(f"{message} ({failure.message})", expected=before, got=after) from None
+
+
+def raises_value_error(expected, replies):
+    """The call raised ValueError (or a subclass), as PyTorch does for invalid arguments."""
+    (reply,) = replies
+    if "error" not in reply:
+        raise CheckFailure(f"expected ValueError for {expected['reason']}, but the call returned normally")
+    error = reply["error"]
+    if "ValueError" not in error.get("bases", [error["type"]]):
+        raise CheckFailure(f"expected ValueError for {expected['reason']}, got {error['type']}: {error['message']}",
+                           error=error)

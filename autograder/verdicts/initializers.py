@@ -1,0 +1,1 @@
+"""Verdicts of the initializers part (being written)."""

@@ -1,0 +1,4 @@
+"""Mutants and correct variants of ``batchnorm.py`` (being written)."""
+
+MUTANTS = []
+VARIANTS = []

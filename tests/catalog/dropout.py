@@ -1,0 +1,4 @@
+"""Mutants and correct variants of ``dropout.py`` (being written)."""
+
+MUTANTS = []
+VARIANTS = []

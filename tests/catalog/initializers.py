@@ -1,0 +1,4 @@
+"""Mutants and correct variants of ``initializers.py`` (being written)."""
+
+MUTANTS = []
+VARIANTS = []

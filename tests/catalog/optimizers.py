@@ -1,0 +1,4 @@
+"""Mutants and correct variants of ``optimizers.py`` (being written)."""
+
+MUTANTS = []
+VARIANTS = []
