@@ -11,6 +11,7 @@ from pathlib import Path
 import autograder
 from autograder import checks as check_registry
 from autograder.config import config_digest
+from autograder.diagnostics import all_diagnostics, run_diagnostics
 from autograder.engine import run_check
 from autograder.oracle import Oracle
 from autograder.results import CheckResult, SubmissionResult, score_checks
@@ -74,6 +75,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
                        for check in checks]
             prepared = PreparedSubmission(directory=None, sha256=file_digest(submission), problems=[str(error)])
             isolation = {"level": "not run", "network": False, "unprivileged_user": False}
+            diagnostics = {}
         else:
             with WorkerSession(prepared.directory, sandbox_settings(config)) as session:
                 deadline = started + config.limits.submission_seconds
@@ -82,13 +84,19 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
                 results = [_grade_check(check, points_of(check), config.family(check.module, check.family),
                                         availability[check.module], session=session, oracle=oracle, config=config,
                                         deadline=deadline, on_example=on_example) for check in checks]
+                diagnostics = run_diagnostics(
+                    [diagnostic for diagnostic in all_diagnostics()
+                     if availability.get(diagnostic.module, _UNAVAILABLE).status == "passed"
+                     and diagnostic.function in availability[diagnostic.module].functions
+                     and (functions is None or diagnostic.function in functions)],
+                    session=session, oracle=oracle, timeout=config.limits.call_seconds)
                 isolation = session.isolation.to_dict()
     return SubmissionResult(
         submission={"name": Path(submission).name, "sha256": prepared.sha256},
         config_sha256=config_digest(config), isolation=isolation,
         score=round(sum(result.score for result in results), 3),
         max_score=round(sum(result.max_score for result in results), 3),
-        parts=score_checks(results), checks=results, problems=prepared.problems,
+        parts=score_checks(results), checks=results, problems=prepared.problems, diagnostics=diagnostics,
         grader_version=autograder.__version__, duration_seconds=round(time.monotonic() - started, 3))
 
 
@@ -97,6 +105,9 @@ class _Availability:
 
     def __init__(self, status="passed", message="", functions=()):
         self.status, self.message, self.functions = status, message, set(functions)
+
+
+_UNAVAILABLE = _Availability("missing")
 
 
 def _module_availability(module, prepared, session, config):

@@ -77,6 +77,8 @@ class SubmissionResult:
     checks: list[CheckResult]
     problems: list[str] = field(default_factory=list)
     """Problems with the submission as a whole (a broken zip, a file that is not UTF-8...)."""
+    diagnostics: dict = field(default_factory=dict)
+    """Plot data from :mod:`autograder.diagnostics`, keyed ``<module>.<function>.<kind>``."""
     grader_version: str = ""
     schema_version: int = SCHEMA_VERSION
     duration_seconds: float = 0.0
