@@ -151,3 +151,4 @@ def kit(out_dir, config_path):
         examples = build_kit(config=config, out_dir=out_dir)
     console.print(f"wrote the student kit to {out_dir} ({examples} recorded examples); "
                   f"students run `python selfcheck.py` in it")
+

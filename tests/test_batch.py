@@ -1,0 +1,135 @@
+"""Batch grading: one result per student, resumable after any interruption, identical on Dask."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+import yaml
+
+from autograder import checks
+from autograder.batch import discover_submissions, grade_all
+from autograder.config import load_config
+
+from conftest import ROOT
+from test_grade import without_durations
+
+
+@pytest.fixture(scope="module")
+def fast_config_path(tmp_path_factory):
+    """The project's config cut down to two optimizer families with few examples."""
+    data = yaml.safe_load((ROOT / "grading_config.yml").read_text())
+    data["reference"] = str(ROOT / "reference")
+    data["hypothesis"]["max_examples"] = 5
+    families = data["parts"]["optimizers"]["families"]
+    data["parts"] = {"optimizers": {"families": {name: families[name] for name in ("one_step", "invalid_arguments")}}}
+    path = tmp_path_factory.mktemp("config") / "grading_config.yml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+@pytest.fixture(scope="module")
+def fast_config(fast_config_path):
+    return load_config(fast_config_path, known_families=checks.known_families(checks.all_checks()))
+
+
+@pytest.fixture
+def class_folder(tmp_path):
+    """Four students: correct, stubs, a broken zip, and a zip of the correct module."""
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "ada").mkdir()
+    shutil.copy(ROOT / "reference" / "optimizers.py", folder / "ada")
+    (folder / "bob").mkdir()
+    shutil.copy(ROOT / "assignments" / "optimizers.py", folder / "bob")
+    (folder / "cy.zip").write_bytes(b"PK\x03\x04 this is not a zip")
+    with zipfile.ZipFile(folder / "dee.zip", "w") as archive:
+        archive.write(ROOT / "reference" / "optimizers.py", "optimizers.py")
+    return folder
+
+
+def scores(out_dir):
+    return {path.parent.name: json.loads(path.read_text())["score"] for path in sorted(out_dir.glob("*/result.json"))}
+
+
+def test_discovers_one_submission_per_student(class_folder):
+    assert [s.student_id for s in discover_submissions(class_folder)] == ["ada", "bob", "cy", "dee"]
+
+
+def test_grades_everyone_and_a_rerun_skips_them_all(class_folder, tmp_path, fast_config):
+    out = tmp_path / "out"
+    first = grade_all(class_folder, out_dir=out, config=fast_config, jobs=2)
+    assert sorted(first.graded) == ["ada", "bob", "cy", "dee"] and not first.failed
+    full = sum(family.points for family in fast_config.parts["optimizers"].families.values())
+    assert scores(out) == {"ada": full, "bob": 0.0, "cy": 0.0, "dee": full}
+    assert "not a valid zip" in json.loads((out / "cy" / "result.json").read_text())["problems"][0]
+    second = grade_all(class_folder, out_dir=out, config=fast_config, jobs=2)
+    assert second.graded == [] and sorted(second.skipped) == ["ada", "bob", "cy", "dee"]
+
+
+def test_a_changed_submission_a_corrupt_result_and_force_are_regraded(class_folder, tmp_path, fast_config):
+    out = tmp_path / "out"
+    grade_all(class_folder, out_dir=out, config=fast_config, jobs=2)
+    shutil.copy(ROOT / "reference" / "optimizers.py", class_folder / "bob")
+    (out / "ada" / "result.json").write_text('{"truncated": ')
+    rerun = grade_all(class_folder, out_dir=out, config=fast_config, jobs=2)
+    assert sorted(rerun.graded) == ["ada", "bob"] and rerun.regraded_corrupt == ["ada"]
+    assert scores(out)["bob"] == scores(out)["ada"] > 0
+    forced = grade_all(class_folder, out_dir=out, config=fast_config, jobs=2, force=True)
+    assert sorted(forced.graded) == ["ada", "bob", "cy", "dee"]
+
+
+def test_dask_local_cluster_gives_identical_results(class_folder, tmp_path, fast_config):
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    grade_all(class_folder, out_dir=local, config=fast_config, jobs=2)
+    summary = grade_all(class_folder, out_dir=dask, config=fast_config, dask_local_workers=2)
+    assert sorted(summary.graded) == ["ada", "bob", "cy", "dee"]
+    for student in ["ada", "bob", "cy", "dee"]:
+        local_result = json.loads((local / student / "result.json").read_text())
+        dask_result = json.loads((dask / student / "result.json").read_text())
+        for result in (local_result, dask_result):
+            result.pop("duration_seconds")
+            for check in result["checks"]:
+                check.pop("duration_seconds")
+        assert local_result == dask_result
+
+
+def test_a_killed_run_restarts_without_losing_or_duplicating(tmp_path, fast_config_path):
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    for index in range(6):
+        (folder / f"student{index}").mkdir()
+        shutil.copy(ROOT / "reference" / "optimizers.py", folder / f"student{index}")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "autograder", "grade-all", str(folder), "--out", str(out),
+               "--config", str(fast_config_path), "--jobs", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*/result.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    done_before = len(list(out.glob("*/result.json")))
+    assert 1 <= done_before < 6
+    for result in out.glob("*/result.json"):
+        json.loads(result.read_text())  # whole files only
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert f"unchanged and skipped {done_before}" in rerun.stdout
+    results = sorted(out.glob("*/result.json"))
+    assert [path.parent.name for path in results] == [f"student{index}" for index in range(6)]
+    assert not list(out.glob("*/.result.json.*.tmp"))
+    assert len({json.dumps(without_keys(json.loads(path.read_text()))) for path in results}) == 1
+
+
+def without_keys(result):
+    result.pop("duration_seconds")
+    result["submission"].pop("name")
+    for check in result["checks"]:
+        check.pop("duration_seconds")
+    return result
