@@ -1,9 +1,17 @@
 """Run one check against a worker with Hypothesis, and shrink a failure to its minimum.
 
 Hypothesis runs derandomized, without an example database and without deadlines, so
-a regrade sees the same examples. A wrong answer or an exception in the student's
-code is shrunk to the smallest failing example. A timeout, a crash or a garbled reply
-ends the check at once: shrinking would rerun the slow or fatal call many times.
+every submission that keeps passing sees the same sequence of examples. The engine
+exploits that: once a check has passed for anyone, its sequence of examples, with
+their requests and expected values, is remembered by the oracle (see
+:class:`autograder.oracle.Oracle`), and later submissions replay the sequence instead
+of generating it again, which is most of the cost. The first replayed example that
+fails hands over to Hypothesis, which meets the same example at the same place and
+shrinks it, so a result is the same whether the sequence was replayed or generated.
+
+A wrong answer or an exception in the student's code is shrunk to the smallest
+failing example. A timeout, a crash or a garbled reply ends the check at once:
+shrinking would rerun the slow or fatal call many times.
 """
 
 import time
@@ -34,50 +42,86 @@ class Outcome:
     examples: int = 0
 
 
-def run_check(check, *, session, oracle, verdict, max_examples, call_timeout, deadline, on_example=None):
-    """Run ``check`` on the student's code behind ``session``; return an :class:`Outcome`.
+@dataclass(frozen=True)
+class Case:
+    """One example of a check as it was run: what was sent, and what was expected back."""
 
-    ``on_example(check, requests, expected)``, when given, sees every example that was run
-    (the student kit records the reference's examples with it).
-    """
-    examples_run = 0
+    example: object
+    requests: list
+    expected: object
+
+
+class _Runner:
+    """Runs a check's examples against the worker within the time limits."""
+
+    def __init__(self, check, session, oracle, verdict, call_timeout, deadline):
+        self.check, self.session, self.oracle, self.verdict = check, session, oracle, verdict
+        self.call_timeout, self.deadline = call_timeout, deadline
+
+    def replies(self, example, requests):
+        replies = []
+        for request in requests:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise AbortCheck(WorkerTimeout("the submission's total time limit was reached"), example)
+            try:
+                replies.append(self.session.request(request, timeout=min(self.call_timeout, remaining)))
+            except WorkerFailure as failure:
+                raise AbortCheck(failure, example) from None
+        return replies
+
+    def judge(self, case):
+        try:
+            self.verdict(case.expected, self.replies(case.example, case.requests))
+        except CheckFailure as failure:
+            failure.example = case.example
+            raise
+
+    def aborted(self, abort, examples_run):
+        message = str(abort.failure)
+        tail = self.session.output_tail()
+        if tail and "last output" not in message:
+            message += f"; last output: {tail[-500:]!r}"
+        return Outcome(abort.failure.status, message, {"inputs": plain(abort.example)}, examples_run)
+
+
+def run_check(check, *, session, oracle, verdict, max_examples, call_timeout, deadline):
+    """Run ``check`` on the student's code behind ``session``; return an :class:`Outcome`."""
+    runner = _Runner(check, session, oracle, verdict, call_timeout, deadline)
+    recorded = oracle.recorded_cases(check, max_examples)
+    if recorded is not None:
+        for position, case in enumerate(recorded, start=1):
+            try:
+                runner.judge(case)
+            except CheckFailure:
+                break
+            except AbortCheck as abort:
+                return runner.aborted(abort, position)
+        else:
+            return Outcome("passed", examples=len(recorded))
+    return _generate(runner, max_examples)
+
+
+def _generate(runner, max_examples):
+    check, cases = runner.check, []
 
     @settings(max_examples=max_examples, derandomize=True, database=None, deadline=None,
               report_multiple_bugs=False, verbosity=Verbosity.quiet, suppress_health_check=list(HealthCheck),
               phases=(Phase.explicit, Phase.generate, Phase.shrink))
     @given(check.examples)
     def property_holds(example):
-        nonlocal examples_run
-        examples_run += 1
-        replies = []
-        for request in check.requests(example):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AbortCheck(WorkerTimeout("the submission's total time limit was reached"), example)
-            try:
-                replies.append(session.request(request, timeout=min(call_timeout, remaining)))
-            except WorkerFailure as failure:
-                raise AbortCheck(failure, example) from None
-        expected = oracle.expected(check, example)
-        if on_example is not None:
-            on_example(check, check.requests(example), expected)
-        try:
-            verdict(expected, replies)
-        except CheckFailure as failure:
-            failure.example = example
-            raise
+        case = Case(example, check.requests(example), runner.oracle.expected(check, example))
+        cases.append(case)
+        runner.judge(case)
 
     try:
         property_holds()
     except CheckFailure as failure:
-        return Outcome(failure.status, failure.message, counterexample(failure.example, failure), examples_run)
+        return Outcome(failure.status, failure.message, counterexample(failure.example, failure), len(cases))
     except AbortCheck as abort:
-        message = str(abort.failure)
-        tail = session.output_tail()
-        if tail and "last output" not in message:
-            message += f"; last output: {tail[-500:]!r}"
-        return Outcome(abort.failure.status, message, {"inputs": plain(abort.example)}, examples_run)
-    return Outcome("passed", examples=examples_run)
+        return runner.aborted(abort, len(cases))
+    runner.oracle.record_cases(check, max_examples, cases)
+    return Outcome("passed", examples=len(cases))
 
 
 def counterexample(example, failure):

@@ -49,12 +49,11 @@ def configured_checks(config, *, include_hidden=True, functions=None):
             and (functions is None or check.function in functions)]
 
 
-def grade_submission(submission, *, config, oracle=None, include_hidden=True, functions=None, on_example=None):
+def grade_submission(submission, *, config, oracle=None, include_hidden=True, functions=None):
     """Grade the folder or .zip ``submission``; return a :class:`SubmissionResult`.
 
     ``include_hidden=False`` runs only the checks students may see (the self-check);
     ``functions`` grades only the named functions (a regrade of one task).
-    ``on_example(check, requests, expected)`` sees every example run.
     """
     started = time.monotonic()
     oracle = oracle or Oracle(config.reference)
@@ -83,7 +82,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
                                 for module in sorted({check.module for check in checks})}
                 results = [_grade_check(check, points_of(check), config.family(check.module, check.family),
                                         availability[check.module], session=session, oracle=oracle, config=config,
-                                        deadline=deadline, on_example=on_example) for check in checks]
+                                        deadline=deadline) for check in checks]
                 diagnostics = run_diagnostics(
                     [diagnostic for diagnostic in all_diagnostics()
                      if availability.get(diagnostic.module, _UNAVAILABLE).status == "passed"
@@ -126,8 +125,7 @@ def _module_availability(module, prepared, session, config):
     return _Availability(functions=reply["ok"])
 
 
-def _grade_check(check, points, family, availability, *, session=None, oracle=None, config=None, deadline=None,
-                 on_example=None):
+def _grade_check(check, points, family, availability, *, session=None, oracle=None, config=None, deadline=None):
     started = time.monotonic()
     result = CheckResult(id=check.id, module=check.module, function=check.function, family=check.family,
                          description=check.description, status="passed", score=0.0, max_score=round(points, 6),
@@ -142,8 +140,7 @@ def _grade_check(check, points, family, availability, *, session=None, oracle=No
         outcome = run_check(check, session=session, oracle=oracle,
                             verdict=check.verdict_for(config.tolerances_for(check.module, check.family)),
                             max_examples=config.max_examples_for(check.module, check.family),
-                            call_timeout=config.limits.call_seconds, deadline=deadline,
-                            on_example=on_example)
+                            call_timeout=config.limits.call_seconds, deadline=deadline)
         result.status, result.message = outcome.status, outcome.message
         result.counterexample, result.examples = outcome.counterexample, outcome.examples
     if result.status == "passed":

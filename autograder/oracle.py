@@ -2,10 +2,11 @@
 
 The reference is imported from the config's ``reference`` folder under a private
 package name, so that it never shadows, or is shadowed by, anything else. Expected
-values are cached by check and example: Hypothesis draws the same examples for every
-submission, so across a batch most of them are computed once. With ``cache_path`` the
-cache is also an SQLite file shared by every process of a batch and kept between runs,
-keyed by the grader's version and the digest of the reference's sources.
+values are cached by check and example, and so is the whole sequence of examples of a
+check that passed (the engine replays it for the next submission, see
+:mod:`autograder.engine`). With ``cache_path`` both caches are also an SQLite file
+shared by every process of a batch and kept between runs, keyed by the grader's
+version and the digest of the reference's sources.
 """
 
 import hashlib
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 import autograder
+from autograder.engine import Case
 from autograder.sandbox import wire
 
 PRIVATE_PACKAGE = "_autograder_reference"
@@ -28,6 +30,7 @@ class Oracle:
         self.reference_dir = Path(reference_dir)
         self._modules = {}
         self._cache = {}
+        self._sequences = {}
         self._disk = _DiskCache(cache_path, self._version()) if cache_path else None
 
     def _version(self):
@@ -62,6 +65,22 @@ class Oracle:
             self._cache[key] = found
         return self._cache[key]
 
+    def recorded_cases(self, check, max_examples):
+        """The cases of a passing run of ``check`` with ``max_examples``, or None if none is known yet."""
+        key = (check.id, str(max_examples))
+        if key not in self._sequences and self._disk:
+            found = self._disk.get(key, table="sequences")
+            if found is not None:
+                self._sequences[key] = [Case(*case) for case in found]
+        return self._sequences.get(key)
+
+    def record_cases(self, check, max_examples, cases):
+        """Remember the cases of a passing run."""
+        key = (check.id, str(max_examples))
+        self._sequences[key] = cases
+        if self._disk:
+            self._disk.put(key, [[case.example, case.requests, case.expected] for case in cases], table="sequences")
+
 
 def example_digest(example):
     """A stable digest of an example (its exact bytes as the wire encodes them)."""
@@ -75,15 +94,16 @@ class _DiskCache:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._connection = sqlite3.connect(path, timeout=60, isolation_level=None)
         self._connection.execute("PRAGMA journal_mode=WAL")
-        self._connection.execute("CREATE TABLE IF NOT EXISTS expected (version TEXT, check_id TEXT, example TEXT, "
-                                 "value BLOB, PRIMARY KEY (version, check_id, example))")
+        for table in ("expected", "sequences"):
+            self._connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (version TEXT, check_id TEXT, item TEXT, "
+                                     "value BLOB, PRIMARY KEY (version, check_id, item))")
         self._version = version
 
-    def get(self, key):
-        row = self._connection.execute("SELECT value FROM expected WHERE version=? AND check_id=? AND example=?",
+    def get(self, key, *, table="expected"):
+        row = self._connection.execute(f"SELECT value FROM {table} WHERE version=? AND check_id=? AND item=?",
                                        (self._version, *key)).fetchone()
         return None if row is None else wire.decode(row[0], max_bytes=MAX_CACHED_BYTES)
 
-    def put(self, key, value):
-        self._connection.execute("INSERT OR REPLACE INTO expected VALUES (?, ?, ?, ?)",
+    def put(self, key, value, *, table="expected"):
+        self._connection.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)",
                                  (self._version, *key, wire.encode(value, max_bytes=MAX_CACHED_BYTES)))

@@ -45,30 +45,23 @@ def build_kit(*, config, out_dir, oracle=None):
 
 
 def _record_expectations(config, oracle):
-    """Grade the reference on the visible checks, recording every example's requests and expectation."""
+    """Grade the reference on the visible checks; the oracle then holds every check's passing run."""
     checks = configured_checks(config, include_hidden=False)
-    cases = {check.id: [] for check in checks}
-
-    def record(check, requests, expected):
-        cases[check.id].append({"requests": requests, "expected": expected})
-
     with tempfile.TemporaryDirectory() as scratch:
         reference_copy = Path(scratch) / "reference"
         shutil.copytree(config.reference, reference_copy, ignore=shutil.ignore_patterns("__pycache__"))
-        result = grade_submission(reference_copy, config=config, oracle=oracle, include_hidden=False,
-                                  on_example=record)
+        result = grade_submission(reference_copy, config=config, oracle=oracle, include_hidden=False)
     failing = [check.id for check in result.checks if check.status != "passed"]
     if failing:
         raise RuntimeError(f"the reference fails {failing}; fix it before building a kit")
-    by_id = {check.id: check for check in checks}
-    return {
-        "grader_version": autograder.__version__,
-        "call_seconds": config.limits.call_seconds,
-        "forbidden_modules": list(config.isolation.forbidden_modules),
-        "checks": [{
-            "id": entry.id, "module": entry.module, "function": entry.function, "family": entry.family,
-            "description": entry.description, "max_score": entry.max_score, "hint": entry.hint or
-            config.family(entry.module, entry.family).hint,
-            "verdict": by_id[entry.id].verdict_for(config.tolerances_for(entry.module, entry.family)).to_data(),
-            "cases": cases[entry.id]} for entry in result.checks],
-    }
+    recorded = []
+    for check, entry in zip(checks, result.checks):
+        family = config.family(check.module, check.family)
+        cases = oracle.recorded_cases(check, config.max_examples_for(check.module, check.family))
+        recorded.append({
+            "id": check.id, "module": check.module, "function": check.function, "family": check.family,
+            "description": check.description, "max_score": entry.max_score, "hint": family.hint,
+            "verdict": check.verdict_for(config.tolerances_for(check.module, check.family)).to_data(),
+            "cases": [{"requests": case.requests, "expected": case.expected} for case in cases]})
+    return {"grader_version": autograder.__version__, "call_seconds": config.limits.call_seconds,
+            "forbidden_modules": list(config.isolation.forbidden_modules), "checks": recorded}

@@ -1,0 +1,160 @@
+"""One student's result as a page: the student's feedback or the TA's full view.
+
+A :class:`StudentReport` groups the checks by part and by task (``optimizers.adam``, the
+id printed in the stub's ``NotImplementedError``), puts each diagnostic plot under its
+task, and renders itself to self-contained HTML or to Markdown. In the student view a
+hidden check shows only its name and the points it lost; the TA view shows everything.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from autograder.reports.plots import draw_diagnostics
+from autograder.reports.rendering import render
+from autograder.reports.values import counterexample_of
+
+#: Who reads the report: ``student`` (hidden checks redacted) or ``ta`` (everything).
+AUDIENCES = ("student", "ta")
+#: What each check status means, in the words the pages use.
+STATUS_MEANINGS = {
+    "passed": "passed",
+    "failed": "wrong answer",
+    "error": "raised an error or returned something that cannot be graded",
+    "timeout": "ran out of time",
+    "missing": "module or function not found",
+}
+
+
+@dataclass
+class CheckView:
+    """One check as this audience may see it."""
+
+    result: object
+    """The :class:`~autograder.results.CheckResult`."""
+    details_shown: bool
+    """``False`` for a hidden check in the student view: name and points only."""
+
+    @property
+    def passed(self):
+        return self.result.status == "passed"
+
+    @property
+    def points_lost(self):
+        return round(self.result.max_score - self.result.score, 6)
+
+    @property
+    def status_label(self):
+        if not self.details_shown:
+            return "passed" if self.passed else "not passed"
+        return self.result.status
+
+    @property
+    def meaning(self):
+        return STATUS_MEANINGS.get(self.result.status, self.result.status) if self.details_shown else \
+            "hidden check: its details are shown to your instructors only"
+
+    @cached_property
+    def counterexample(self):
+        return counterexample_of(self.result) if self.details_shown else None
+
+
+@dataclass
+class TaskView:
+    """The checks and plots of one function of the spec."""
+
+    id: str
+    """``<module>.<function>``, the id in the stub and in the config."""
+    checks: list[CheckView] = field(default_factory=list)
+    plots: list = field(default_factory=list)
+
+    @property
+    def score(self):
+        return round(sum(check.result.score for check in self.checks), 6)
+
+    @property
+    def max_score(self):
+        return round(sum(check.result.max_score for check in self.checks), 6)
+
+    @property
+    def failures(self):
+        """The checks that did not pass and whose details this audience may see."""
+        return [check for check in self.checks if not check.passed and check.details_shown]
+
+    @property
+    def hidden_losses(self):
+        return [check for check in self.checks if not check.passed and not check.details_shown]
+
+    @property
+    def common_error(self):
+        """The message, when every failure here stopped on the same error (an unimplemented stub)."""
+        failures = self.failures
+        messages = {check.result.message for check in failures}
+        if len(failures) >= 2 and len(messages) == 1 and all(
+                check.result.status in ("error", "missing", "timeout") for check in failures):
+            return messages.pop()
+        return None
+
+
+@dataclass
+class PartView:
+    name: str
+    score: float
+    max_score: float
+    tasks: list[TaskView] = field(default_factory=list)
+
+
+class StudentReport:
+    """A result rendered for one audience; ``plots`` may be shared between the two views."""
+
+    def __init__(self, result, *, student_id, audience="student", plots=None):
+        if audience not in AUDIENCES:
+            raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
+        self.result, self.student_id, self.audience = result, student_id, audience
+        self.plots = draw_diagnostics(result.diagnostics) if plots is None else plots
+
+    @property
+    def for_ta(self):
+        return self.audience == "ta"
+
+    @cached_property
+    def parts(self):
+        """Parts in the result's order, each with its tasks in the order their checks ran."""
+        parts = {part.name: PartView(part.name, part.score, part.max_score) for part in self.result.parts}
+        tasks = {}
+
+        def task(module, task_id):
+            if task_id not in tasks:
+                part = parts.setdefault(module, PartView(module, 0.0, 0.0))
+                tasks[task_id] = TaskView(task_id)
+                part.tasks.append(tasks[task_id])
+            return tasks[task_id]
+
+        for check in self.result.checks:
+            task(check.module, f"{check.module}.{check.function}").checks.append(
+                CheckView(check, details_shown=self.for_ta or not check.hidden))
+        for plot in self.plots:
+            task(plot.task_id.split(".")[0], plot.task_id).plots.append(plot)
+        return list(parts.values())
+
+    @property
+    def checks(self):
+        return [check for part in self.parts for task in part.tasks for check in task.checks]
+
+    @property
+    def title(self):
+        view = "TA view" if self.for_ta else "Feedback"
+        return f"{view}: {self.student_id}"
+
+    def _context(self):
+        checks = self.checks
+        return {"report": self, "result": self.result, "parts": self.parts,
+                "passed": sum(check.passed for check in checks), "total_checks": len(checks),
+                "status_meanings": STATUS_MEANINGS}
+
+    def to_html(self):
+        """A self-contained page: inline CSS, plots as base64 PNG, no scripts, nothing fetched."""
+        return render("student.html.j2", **self._context())
+
+    def to_markdown(self):
+        """The same feedback in Markdown; plots appear as their findings in words."""
+        return render("student.md.j2", **self._context())

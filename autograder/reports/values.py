@@ -1,0 +1,149 @@
+"""Readable forms of the values in a counterexample: inputs, expected, got.
+
+Results store values as plain JSON (nested lists, numbers, strings for non-finite
+floats). Here they become text a student can read and paste back into Python, and,
+for small arrays, a grid whose cell with the largest error is marked.
+"""
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Arrays up to this many values are drawn as a grid in HTML.
+GRID_MAX_VALUES = 64
+#: Longer text is cut, with a note saying how much was left out.
+TEXT_MAX_CHARS = 2000
+_NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+_WORST_INDEX = re.compile(r"largest error is at index \(([\d, ]*)\)")
+
+
+@dataclass
+class Cell:
+    text: str
+    worst: bool = False
+
+
+@dataclass
+class Value:
+    """One value as text, plus a grid of cells when it is a small array."""
+
+    text: str
+    shape: tuple | None = None
+    """The array's shape; ``None`` when the value is not an array."""
+    grid: list[list[Cell]] = field(default_factory=list)
+    """Rows of cells (a 1-D array is one row); empty when the array is too big or not numeric."""
+
+    @property
+    def description(self):
+        return f"array of shape {self.shape}" if self.shape is not None else ""
+
+
+@dataclass
+class Counterexample:
+    """The smallest failing example of a check, ready to show."""
+
+    inputs: dict[str, Value]
+    expected: Value | None
+    got: Value | None
+    location: str | None
+    """Where in the returned value the comparison failed (``result[0][1, 2]``)."""
+
+
+def as_array(value):
+    """``value`` as a numeric numpy array if it is a number or a rectangular nest of numbers, else ``None``."""
+    if isinstance(value, bool) or value is None or isinstance(value, dict):
+        return None
+    try:
+        array = np.array(_restore_non_finite(value))
+    except (ValueError, TypeError):
+        return None
+    if array.dtype.kind not in "biuf":
+        return None
+    return array
+
+
+def as_floats(value):
+    """A float array of a nest of numbers; ``"nan"``, ``"inf"`` strings and ``None`` read as non-finite."""
+    return np.array(_restore_non_finite(value), dtype=np.float64)
+
+
+def _restore_non_finite(value):
+    if value is None:
+        return math.nan
+    if isinstance(value, str):
+        return _NON_FINITE.get(value, value)
+    if isinstance(value, list):
+        return [_restore_non_finite(item) for item in value]
+    return value
+
+
+def format_number(number):
+    """The shortest text that reads back as the same number."""
+    if isinstance(number, (bool, np.bool_)):
+        return str(bool(number))
+    if isinstance(number, (int, np.integer)):
+        return str(int(number))
+    number = float(number)
+    if not math.isfinite(number):
+        return repr(number)
+    if number != 0 and not 1e-4 <= abs(number) < 1e6:
+        return np.format_float_scientific(number, unique=True, trim="0")
+    return np.format_float_positional(number, unique=True, trim="0")
+
+
+def _cut(text):
+    if len(text) <= TEXT_MAX_CHARS:
+        return text
+    return text[:TEXT_MAX_CHARS] + f" ... ({len(text) - TEXT_MAX_CHARS} more characters)"
+
+
+def readable(value, *, worst_index=None):
+    """A :class:`Value` for any plain JSON value."""
+    if isinstance(value, dict):
+        lines = [f"{key} = {readable(item).text}" for key, item in value.items()]
+        return Value(_cut("\n".join(lines) if lines else "{} (empty)"))
+    if isinstance(value, str) and value not in _NON_FINITE:
+        return Value(_cut(value))
+    if value is None or isinstance(value, bool):
+        return Value(str(value))
+    array = as_array(value)
+    if array is None:
+        return Value(_cut(json.dumps(value)))
+    if array.ndim == 0:
+        return Value(format_number(array.item()))
+    text = np.array2string(array, separator=", ", formatter={"float_kind": format_number}, threshold=200,
+                           edgeitems=4, max_line_width=100)
+    grid = []
+    if array.ndim <= 2 and array.size <= GRID_MAX_VALUES:
+        worst = tuple(worst_index) if worst_index is not None and len(worst_index) == array.ndim else None
+        rows = array.reshape(1, -1) if array.ndim == 1 else array
+        for row_number, row in enumerate(rows):
+            grid.append([Cell(format_number(item),
+                              worst=worst == ((column,) if array.ndim == 1 else (row_number, column)))
+                         for column, item in enumerate(row)])
+    return Value(_cut(text), shape=tuple(array.shape), grid=grid)
+
+
+def worst_index(message):
+    """The index of the largest error that the verdict named in ``message``, or ``None``."""
+    found = _WORST_INDEX.search(message or "")
+    if not found:
+        return None
+    return tuple(int(part) for part in found.group(1).split(",") if part.strip())
+
+
+def counterexample_of(check):
+    """The check's counterexample as a :class:`Counterexample`, or ``None`` if it has none."""
+    found = check.counterexample
+    if not found:
+        return None
+    index = worst_index(check.message)
+    return Counterexample(
+        inputs={str(name): readable(value) for name, value in (found.get("inputs") or {}).items()}
+        if isinstance(found.get("inputs"), dict) else {"example": readable(found.get("inputs"))},
+        expected=readable(found["expected"], worst_index=index) if "expected" in found else None,
+        got=readable(found["got"], worst_index=index) if "got" in found else None,
+        location=found.get("location"))
