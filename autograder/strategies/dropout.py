@@ -1,0 +1,82 @@
+"""Hypothesis strategies for dropout: drop probabilities, valid arguments, invalid ones.
+
+A ``numpy.random.Generator`` cannot cross the process boundary, so valid arguments
+carry a ``seed`` in place of ``rng``; the caller passes
+``rng=numpy.random.default_rng(seed)``. Invalid ones come as ``(arguments, match)``
+pairs: the call must raise ``ValueError`` with a message matching the regular
+expression ``match`` (``re.search``).
+"""
+
+import math
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from autograder.strategies import finite_arrays, seeds, shapes
+
+#: What torch.nn.functional.dropout says of a drop probability outside [0, 1].
+INVALID_P_MESSAGE = r"dropout probability has to be between 0 and 1, but got"
+
+
+def drop_probabilities():
+    """Drop probabilities in [0, 1]: the edge cases 0 and 1, PyTorch's default 0.5, and the rest."""
+    return st.one_of(st.sampled_from([0.0, 1.0, 0.5]), st.floats(0.0, 1.0))
+
+
+def invalid_drop_probabilities():
+    """Drop probabilities outside [0, 1]: negative, above 1, infinite, NaN."""
+    return st.one_of(
+        st.floats(max_value=-math.ulp(0.0)),
+        st.floats(min_value=1.0 + math.ulp(1.0)),
+        st.sampled_from([-0.5, 1.5, math.inf, -math.inf, math.nan]),
+    )
+
+
+@st.composite
+def dropout_forward_arguments(draw, *, training=None):
+    """Keyword arguments of a valid ``dropout_forward`` call, with ``seed`` in place of ``rng``."""
+    return {
+        "x": draw(finite_arrays(shapes(min_dims=0, max_dims=4))),
+        "p": draw(drop_probabilities()),
+        "training": draw(st.booleans()) if training is None else training,
+        "seed": draw(seeds()),
+    }
+
+
+@st.composite
+def dropout_masks(draw, shape, p):
+    """Bool masks of ``shape`` that ``dropout_forward`` can return for drop probability ``p``."""
+    if p == 0:
+        return np.ones(shape, dtype=bool)
+    if p == 1:
+        return np.zeros(shape, dtype=bool)
+    return draw(hnp.arrays(bool, shape))
+
+
+@st.composite
+def dropout_backward_arguments(draw):
+    """Keyword arguments of a valid ``dropout_backward`` call, the mask consistent with p."""
+    dout = draw(finite_arrays(shapes(min_dims=0, max_dims=4)))
+    p = draw(drop_probabilities())
+    return {"dout": dout, "mask": draw(dropout_masks(dout.shape, p)), "p": p}
+
+
+@st.composite
+def invalid_dropout_forward_arguments(draw):
+    """``(arguments, match)``: a ``dropout_forward`` call (``seed`` for ``rng``) that must raise ValueError."""
+    arguments = draw(dropout_forward_arguments())
+    arguments["p"] = draw(invalid_drop_probabilities())
+    return arguments, INVALID_P_MESSAGE
+
+
+@st.composite
+def invalid_dropout_backward_arguments(draw):
+    """``(arguments, match)``: a ``dropout_backward`` call that must raise ValueError."""
+    arguments = draw(dropout_backward_arguments())
+    if draw(st.booleans()):
+        arguments["p"] = draw(invalid_drop_probabilities())
+        return arguments, INVALID_P_MESSAGE
+    shape = arguments["dout"].shape
+    arguments["mask"] = np.ones(draw(shapes(min_dims=0, max_dims=4).filter(lambda s: s != shape)), dtype=bool)
+    return arguments, r"mask should have the shape of dout"
