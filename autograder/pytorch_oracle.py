@@ -5,6 +5,9 @@ import torch
 
 from autograder.strategies.optimizers import OPTIMIZERS
 
+# The oracle's tensors are tiny; a thread pool would only compete with the workers.
+torch.set_num_threads(1)
+
 
 def optimizer_trajectory(name, w0, gradients, hyperparameters):
     """The iterates of ``torch.optim`` optimizer ``name`` from ``w0`` under the given gradients."""

@@ -4,12 +4,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 
 from autograder import checks
 from autograder.config import load_config
 from autograder.oracle import Oracle
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Tiny tensors: torch's thread pool only adds contention on a 2-core machine.
+torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The worker: student code that hangs, dies, floods or lies costs one request, nothing more."""
 
+import dataclasses
 import os
 import textwrap
 import time
@@ -74,15 +75,25 @@ MISBEHAVING = textwrap.dedent('''
 
     def uid(x):
         return os.getuid()
+
+    def connect(x):
+        import socket
+        socket.create_connection(("1.1.1.1", 53), timeout=3).close()
+        return "connected"
 ''')
 
 
-@pytest.fixture
-def session(tmp_path, config):
+ISOLATION_LEVELS = ["bubblewrap", "namespaces"] if launcher.bubblewrap_available() else ["namespaces"]
+
+
+@pytest.fixture(params=ISOLATION_LEVELS)
+def session(request, tmp_path, config):
     folder = tmp_path / "submission"
     folder.mkdir()
     (folder / "misbehaving.py").write_text(MISBEHAVING)
-    with WorkerSession(folder, sandbox_settings(config)) as worker_session:
+    settings = dataclasses.replace(sandbox_settings(config), use_bubblewrap=request.param == "bubblewrap")
+    with WorkerSession(folder, settings) as worker_session:
+        assert worker_session.isolation.level == request.param
         yield worker_session
 
 
@@ -138,14 +149,22 @@ def test_non_numeric_arrays_cannot_cross(session):
 
 
 def test_processes_are_limited_and_none_survive(session, config):
-    reply = call(session, "forks", timeout=10.0)
-    assert reply["ok"]["result"] < config.limits.processes
+    if session.isolation.unprivileged_user:
+        assert call(session, "forks", timeout=10.0)["ok"]["result"] < config.limits.processes
     call(session, "orphan")
-    uid = call(session, "uid")["ok"]["result"] if os.geteuid() == 0 else None
+    uid = call(session, "uid")["ok"]["result"]
+    worker_pid = session._process.pid
     session.close()
-    if uid is not None:
+    assert not session.root.exists()
+    if uid in launcher.SANDBOX_UID_RANGE:
         assert not _processes_of(uid)
-        assert not session.root.exists()
+    assert not _descendants_of(worker_pid)
+
+
+def test_the_network_is_unreachable(session):
+    reply = session.request({"driver": "call", "module": "misbehaving", "function": "connect", "args": [1.0]},
+                            timeout=10.0)
+    assert reply["error"]["type"] in ("OSError", "ConnectionRefusedError", "TimeoutError") or "unreachable" in str(reply)
 
 
 def test_memory_is_limited(session):
@@ -154,10 +173,30 @@ def test_memory_is_limited(session):
 
 
 def test_student_code_runs_as_an_unprivileged_user(session):
-    if os.geteuid() != 0:
-        pytest.skip("the grader is not root; the worker runs as the grader's own user")
+    if os.geteuid() != 0 or not session.isolation.unprivileged_user:
+        pytest.skip("this worker runs as the grader's own user (recorded in its isolation)")
     uid = call(session, "uid")["ok"]["result"]
     assert uid in launcher.SANDBOX_UID_RANGE
+
+
+def _descendants_of(pid):
+    """Live processes whose parent chain leads to ``pid`` (a pid namespace reparents to its init)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                pass
+    found = set()
+    for child in parents:
+        ancestor = parents.get(child)
+        while ancestor:
+            if ancestor == pid:
+                found.add(child)
+                break
+            ancestor = parents.get(ancestor)
+    return found
 
 
 def _processes_of(uid):

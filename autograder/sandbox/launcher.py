@@ -1,6 +1,6 @@
 """How a worker process is started: the command, the limits, the user it runs as.
 
-Two isolation levels, recorded in every result:
+Three isolation levels, the best one available chosen, recorded in every result:
 
 ``bubblewrap``
     The worker runs under Debian's ``bwrap`` in fresh pid, network, IPC and UTS
@@ -9,14 +9,21 @@ Two isolation levels, recorded in every result:
     place, forbidden packages masked by empty directories, nothing else of the
     host's file system visible. Inside, ``setpriv`` drops to an unprivileged uid of
     its own, so RLIMIT_NPROC binds.
+``namespaces``
+    Without bubblewrap: util-linux ``unshare`` gives the worker its own pid, network,
+    IPC and UTS namespaces (so no network, and nothing it starts outlives it), with
+    the resource limits and, where the interpreter is readable by other users, an
+    unprivileged uid of its own. The file system is the host's.
 ``rlimits``
-    Without bubblewrap: resource limits, a session of its own, an unprivileged uid of
-    its own and a network namespace of its own where the grader runs as root, and
-    the import hook alone against forbidden modules.
+    Neither: resource limits, a session of its own and, where possible, an
+    unprivileged uid. Student code can reach the network.
+
+In every level, every process of a sandbox uid is killed when its worker stops, and
+the import hook of :mod:`autograder.sandbox.guard` refuses forbidden modules.
 """
 
-import ctypes
 import fcntl
+import functools
 import importlib.util
 import os
 import resource
@@ -34,8 +41,6 @@ import autograder
 #: so that concurrent graders never share one (cleanup kills every process of the uid).
 SANDBOX_UID_RANGE = range(200_000, 260_000)
 UID_LOCK_DIR = Path("/tmp/autograder-sandbox-uids")
-
-CLONE_NEWNET = 0x40000000
 
 #: The environment a worker sees; nothing of the grader's leaks through.
 WORKER_ENVIRONMENT = {
@@ -77,6 +82,32 @@ class Isolation:
 def bubblewrap_available():
     """True where ``bwrap`` and ``setpriv`` exist and the grader can create namespaces with them."""
     return shutil.which("bwrap") is not None and (os.geteuid() != 0 or shutil.which("setpriv") is not None)
+
+
+def _unshare_prefix():
+    prefix = ["unshare", "--pid", "--fork", "--kill-child", "--net", "--ipc", "--uts"]
+    return prefix if os.geteuid() == 0 else [*prefix, "--user", "--map-root-user"]
+
+
+@functools.cache
+def namespaces_available():
+    """True where ``unshare`` can give a worker its own pid and network namespaces here."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run([*_unshare_prefix(), "true"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           check=False)
+    return probe.returncode == 0
+
+
+def choose_isolation(*, use_bubblewrap):
+    """The best isolation this machine offers (bubblewrap only if ``use_bubblewrap``)."""
+    root = os.geteuid() == 0
+    if use_bubblewrap and bubblewrap_available():
+        return Isolation(level="bubblewrap", network=False, unprivileged_user=True)
+    drop_user = root and shutil.which("setpriv") is not None and all(map(readable_by_others, python_roots()))
+    namespaces = namespaces_available()
+    return Isolation(level="namespaces" if namespaces else "rlimits", network=not namespaces,
+                     unprivileged_user=drop_user or not root)
 
 
 class SandboxUid:
@@ -144,8 +175,9 @@ def forbidden_package_dirs(forbidden):
 def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden):
     """The argv that starts a worker at the given isolation level."""
     python = [sys.executable, "-I", "-m", "autograder.sandbox.worker", *map(str, fds), str(max_bytes)]
-    if level == "rlimits":
-        return [*python, str(workdir), ",".join(forbidden)]
+    if level != "bubblewrap":
+        namespaces = _unshare_prefix() if level == "namespaces" else []
+        return [*namespaces, *_drop_privileges(uid), *python, str(workdir), ",".join(forbidden)]
     arguments = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
                  "--unshare-cgroup-try", "--die-with-parent", "--new-session",
                  "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
@@ -165,25 +197,31 @@ def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden):
                   "--dev", "/dev", "--chdir", "/submission"]
     if uid is None:
         arguments += ["--unshare-user"]
-    else:
-        arguments += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-                      "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
-    return [*arguments, *python, "/submission", ",".join(forbidden)]
+    return [*arguments, *_drop_privileges(uid), *python, "/submission", ",".join(forbidden)]
 
 
-def limit_resources(limits, *, uid, private_network):
-    """A preexec function: set the limits, and in the fallback drop network and privileges."""
+def _drop_privileges(uid):
+    if uid is None:
+        return []
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
+            "--bounding-set=-all", "--no-new-privs"]
+
+
+def limit_resources(limits):
+    """A preexec function that sets the worker's resource limits.
+
+    RLIMIT_NPROC counts every process of the worker's real uid: with a sandbox uid of
+    its own that is the worker alone; as the grader's own (non-root) user, the user's
+    existing processes are added so that the limit still leaves room.
+    """
+    processes = limits.processes
+    if os.geteuid() != 0:
+        processes += sum(1 for entry in Path("/proc").iterdir() if entry.name.isdigit())
 
     def apply():
         for name, value in ((resource.RLIMIT_AS, limits.memory_bytes), (resource.RLIMIT_CPU, limits.cpu_seconds),
                             (resource.RLIMIT_FSIZE, limits.file_size_bytes), (resource.RLIMIT_NOFILE, limits.open_files),
-                            (resource.RLIMIT_NPROC, limits.processes), (resource.RLIMIT_CORE, 0)):
+                            (resource.RLIMIT_NPROC, processes), (resource.RLIMIT_CORE, 0)):
             resource.setrlimit(name, (value, value))
-        if private_network:
-            ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET)
-        if uid is not None:
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
 
     return apply

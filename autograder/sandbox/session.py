@@ -56,17 +56,12 @@ class WorkerSession:
         self.submission_dir = Path(submission_dir)
         self.settings = settings
         self.root = Path(tempfile.mkdtemp(prefix="autograder-worker-"))
-        self.isolation = self._choose_isolation()
+        self.isolation = launcher.choose_isolation(use_bubblewrap=settings.use_bubblewrap)
+        if self.isolation.level != "bubblewrap":
+            self.root.chmod(0o711)  # the worker's own uid must pass through to its folder, but not list it
         self.starts = 0
         self._process = None
         self._uid = None
-
-    def _choose_isolation(self):
-        root = os.geteuid() == 0
-        if self.settings.use_bubblewrap and launcher.bubblewrap_available():
-            return launcher.Isolation(level="bubblewrap", network=False, unprivileged_user=True)
-        drop_user = root and all(launcher.readable_by_others(path) for path in launcher.python_roots())
-        return launcher.Isolation(level="rlimits", network=not root, unprivileged_user=drop_user or not root)
 
     def __enter__(self):
         return self
@@ -113,13 +108,11 @@ class WorkerSession:
                 os.chown(path, uid, uid, follow_symlinks=False)
         else:
             uid = None
-        bubblewrap = self.isolation.level == "bubblewrap"
         command = launcher.worker_command(
             level=self.isolation.level, workdir=workdir / "submission", uid=uid,
             fds=(request_read, response_write), max_bytes=self.settings.max_message_bytes,
             forbidden=self.settings.forbidden_modules)
-        preexec = launcher.limit_resources(self.settings.limits, uid=None if bubblewrap else uid,
-                                           private_network=root and not bubblewrap)
+        preexec = launcher.limit_resources(self.settings.limits)
         try:
             self._process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=output, stderr=output, cwd=workdir,
@@ -134,8 +127,8 @@ class WorkerSession:
         """Why the worker died, from its exit status and the tail of what it printed."""
         returncode = self._process.wait()
         self._stop()
-        if self.isolation.level == "bubblewrap" and returncode > 128:
-            returncode = 128 - returncode  # bwrap reports a child killed by signal N as 128 + N
+        if self.isolation.level != "rlimits" and returncode > 128:
+            returncode = 128 - returncode  # bwrap and unshare report a child killed by signal N as 128 + N
         if returncode < 0:
             name = signal.Signals(-returncode).name
             reason = {"SIGXCPU": " (CPU time limit)", "SIGXFSZ": " (output size limit)",

@@ -89,12 +89,13 @@ def _to_tagged(value, depth, budget):
 
 def _array_to_tagged(value, budget):
     is_scalar = isinstance(value, np.generic)
-    array = np.array(value, copy=True, subok=False)
-    if array.dtype.kind not in NUMERIC_KINDS:
-        raise WireError(f"an array of dtype {array.dtype} cannot be returned; only numeric and bool arrays can")
-    budget[0] -= array.nbytes
+    # Sized before it is copied: a broadcast view can claim terabytes it does not hold.
+    budget[0] -= value.nbytes
     if budget[0] < 0:
-        raise WireError(f"an array of {array.nbytes} bytes (shape {array.shape}) exceeds the size limit")
+        raise WireError(f"an array of {value.nbytes} bytes (shape {value.shape}) exceeds the size limit")
+    if value.dtype.kind not in NUMERIC_KINDS:
+        raise WireError(f"an array of dtype {value.dtype} cannot be returned; only numeric and bool arrays can")
+    array = np.array(value, copy=True, subok=False)
     data = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
     return {
         "t": "scalar" if is_scalar else "ndarray",
