@@ -104,31 +104,48 @@ def write_atomically(path, text):
 _process_oracle = None
 
 
-def grade_to_json(path, config, cache_path):
-    """Grade one submission in a pool or Dask worker process; return the result's JSON text."""
+def grade_to_json(path, config, cache_path, notebook_source=None):
+    """Grade one submission in a pool or Dask worker process; return the result's JSON text.
+
+    With ``notebook_source``, an nbgrader assignment's source folder, ``path`` holds notebooks.
+    """
     global _process_oracle
     if _process_oracle is None:
         _process_oracle = Oracle(config.reference, cache_path=cache_path)
+    if notebook_source is not None:
+        from autograder.notebooks.grading import grade_notebooks  # nbgrader is an optional dependency
+
+        return grade_notebooks(path, source_dir=notebook_source, config=config, oracle=_process_oracle).to_json()
     return grade_submission(path, config=config, oracle=_process_oracle).to_json()
 
 
 def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assignment=None, dask_address=None,
-              dask_local_workers=None, progress=None):
+              dask_local_workers=None, nbgrader=None, progress=None):
     """Grade every submission under ``submissions_dir`` into ``out_dir``; return a :class:`BatchSummary`.
 
     ``jobs`` local processes (default: all cores), or the Dask cluster at
     ``dask_address``, or a LocalCluster of ``dask_local_workers`` processes.
     ``progress(advance, description)`` is told about each finished submission.
+    ``nbgrader``, the folder of an nbgrader course, grades the notebooks of its ``assignment``
+    (from its ``submitted/``, whatever ``submissions_dir`` says) and writes every score into
+    its gradebook; a student whose scores cannot be written there counts as failed.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
     digest = config_digest(config)
+    course = notebook_source = None
+    if nbgrader is not None:
+        from autograder.notebooks.gradebook import NbgraderCourse  # nbgrader is an optional dependency
+
+        course = NbgraderCourse(nbgrader, assignment)
+        course.check(config)
+        submissions_dir, notebook_source = course.submitted_directory, course.source_directory
     pending = []
     for submission in discover_submissions(submissions_dir, assignment=assignment):
         result_path = out_dir / submission.student_id / RESULT_NAME
-        current = result_is_current(result_path, sha256=submission_digest(submission.path, list(config.parts)),
-                                    config_sha256=digest)
+        sha256 = course.digest(submission.path) if course else submission_digest(submission.path, list(config.parts))
+        current = result_is_current(result_path, sha256=sha256, config_sha256=digest)
         if current and not force:
             summary.skipped.append(submission.student_id)
         else:
@@ -139,9 +156,9 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
         progress(0, f"{len(pending)} to grade, {len(summary.skipped)} unchanged", total=len(pending))
     cache_path = out_dir / CACHE_NAME
     if dask_address or dask_local_workers:
-        completed = _run_on_dask(pending, config, cache_path, dask_address, dask_local_workers)
+        completed = _run_on_dask(pending, config, cache_path, dask_address, dask_local_workers, notebook_source)
     else:
-        completed = _run_locally(pending, config, cache_path, jobs or os.cpu_count())
+        completed = _run_locally(pending, config, cache_path, jobs or os.cpu_count(), notebook_source)
     for submission, text, error in completed:
         if error is None:
             write_atomically(out_dir / submission.student_id / RESULT_NAME, text)
@@ -150,20 +167,23 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
             summary.failed[submission.student_id] = error
         if progress:
             progress(1, submission.student_id)
+    if course is not None:
+        summary.failed.update(course.write_results({student: out_dir / student / RESULT_NAME
+                                                    for student in summary.graded + summary.skipped}))
     return summary
 
 
-def _run_locally(pending, config, cache_path, jobs):
+def _run_locally(pending, config, cache_path, jobs, notebook_source):
     if not pending:
         return
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(grade_to_json, submission.path, config, cache_path): submission
+        futures = {pool.submit(grade_to_json, submission.path, config, cache_path, notebook_source): submission
                    for submission in pending}
         for future in as_completed(futures):
             yield _completion(futures[future], future)
 
 
-def _run_on_dask(pending, config, cache_path, address, local_workers):
+def _run_on_dask(pending, config, cache_path, address, local_workers, notebook_source):
     from distributed import Client, LocalCluster
     from distributed import as_completed as dask_as_completed
 
@@ -173,7 +193,7 @@ def _run_on_dask(pending, config, cache_path, address, local_workers):
                                host="127.0.0.1", dashboard_address=None)
     client = Client(address or cluster)
     try:
-        futures = {client.submit(grade_to_json, submission.path, config, cache_path, pure=False,
+        futures = {client.submit(grade_to_json, submission.path, config, cache_path, notebook_source, pure=False,
                                  key=f"grade-{submission.student_id}-{time.time_ns()}"): submission
                    for submission in pending}
         for future in dask_as_completed(futures):

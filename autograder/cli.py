@@ -11,6 +11,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 from autograder import checks, release as release_module
 from autograder.batch import grade_all
 from autograder.kit import build_kit
+from autograder.notebooks.cli import notebooks_command
 from autograder.submission import SubmissionError
 from autograder.config import ConfigError, load_config
 from autograder.grade import GradingError, grade_submission
@@ -82,7 +83,7 @@ def grade(submission, out_dir, config_path):
 
 
 @main.command("grade-all")
-@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("submissions", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for OUT/<student_id>/result.json.")
 @config_option
@@ -94,10 +95,16 @@ def grade(submission, out_dir, config_path):
               help="Grade on an existing Dask distributed cluster.")
 @click.option("--dask-local", "dask_local_workers", type=click.IntRange(min=1), default=None, metavar="N",
               help="Start a Dask LocalCluster of N worker processes and grade on it.")
-def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment, dask_address, dask_local_workers):
-    """Grade every submission in SUBMISSIONS (one folder or .zip per student) into OUT."""
+@click.option("--nbgrader", "course_dir", default=None, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Grade the notebooks of --assignment in this nbgrader course and write the scores into its "
+                   "gradebook (instead of SUBMISSIONS).")
+def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment, dask_address, dask_local_workers,
+                      course_dir):
+    """Grade every submission in SUBMISSIONS (one folder or .zip per student), or of an nbgrader course, into OUT."""
     if dask_address and dask_local_workers:
         raise click.UsageError("use either --dask or --dask-local, not both")
+    if (submissions is None) == (course_dir is None) or (course_dir and not assignment):
+        raise click.UsageError("give either SUBMISSIONS or --nbgrader COURSE_DIR --assignment ASSIGNMENT")
     config = _load(config_path)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
@@ -116,7 +123,7 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
         try:
             summary = grade_all(submissions, out_dir=out_dir, config=config, jobs=jobs, force=force,
                                 assignment=assignment, dask_address=dask_address,
-                                dask_local_workers=dask_local_workers, progress=progress)
+                                dask_local_workers=dask_local_workers, nbgrader=course_dir, progress=progress)
         except (SubmissionError, GradingError) as error:
             raise click.ClickException(str(error)) from None
     console.print(f"graded {len(summary.graded)}, unchanged and skipped {len(summary.skipped)}, "
@@ -152,3 +159,5 @@ def kit(out_dir, config_path):
     console.print(f"wrote the student kit to {out_dir} ({examples} recorded examples); "
                   f"students run `python selfcheck.py` in it")
 
+
+main.add_command(notebooks_command)

@@ -1,0 +1,18 @@
+"""The assignment as nbgrader notebooks, and grading nbgrader submissions into its gradebook.
+
+One job per module, in the order a course uses them:
+
+- :mod:`~autograder.notebooks.layout`: the cells of an assignment notebook and their nbgrader ids.
+- :mod:`~autograder.notebooks.generate`: write ``source/<assignment>/<module>.ipynb`` from ``reference/``,
+  with the graded cells' support files (the visible checks' recorded expectations).
+- :mod:`~autograder.notebooks.cells`: runs inside the notebook kernel; a graded cell replays the
+  visible checks against the functions the notebook defines.
+- :mod:`~autograder.notebooks.extract`: turn a submitted notebook's answer cells into ``<module>.py``
+  without running the notebook, refusing malformed notebooks with a clear message.
+- :mod:`~autograder.notebooks.grading`: grade one submitted assignment with the engine.
+- :mod:`~autograder.notebooks.gradebook`: the nbgrader course, and writing scores into its gradebook.
+- :mod:`~autograder.notebooks.cli`: the ``autograder notebooks`` command.
+
+Nothing here is imported by the rest of the grader unless nbgrader is in use, so the
+grader works without nbgrader installed.
+"""

@@ -1,0 +1,35 @@
+"""The ``autograder notebooks`` command: write the assignment's nbgrader notebooks."""
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from autograder import checks
+from autograder.config import ConfigError, load_config
+from autograder.release import ReleaseError
+
+console = Console(stderr=False)
+
+
+@click.command("notebooks")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The assignment's folder in the nbgrader course's source/ (e.g. course/source/ps1).")
+@click.option("--config", "config_path", default="grading_config.yml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The grading configuration.")
+def notebooks_command(out_dir, config_path):
+    """Write one nbgrader notebook per graded part, and what their graded cells need, into OUT."""
+    from autograder.notebooks.generate import write_notebooks  # nbgrader is an optional dependency
+
+    try:
+        config = load_config(config_path, known_families=checks.known_families(checks.all_checks()))
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        with console.status("recording the visible checks on the reference"):
+            written = write_notebooks(config=config, out_dir=out_dir)
+    except ReleaseError as error:
+        raise click.ClickException(str(error)) from None
+    for path in written:
+        console.print(f"wrote {path}")
+    console.print(f"next, in the course folder: nbgrader generate_assignment {out_dir.name}")

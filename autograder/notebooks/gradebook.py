@@ -1,0 +1,160 @@
+"""An nbgrader course: where an assignment's notebooks are, and writing the grader's scores into its gradebook.
+
+The course's own ``nbgrader_config.py`` is read for its directories, database URL and
+course id, as nbgrader's commands read it. Scores go through :class:`nbgrader.api.Gradebook`:
+each graded cell's ``auto_score`` becomes the function's score over all its checks,
+hidden ones included, and each answer cell's ``auto_comment`` says which checks passed,
+so formgrader, ``nbgrader export`` and ``nbgrader generate_feedback`` show them. As with
+``nbgrader autograde``, a manual score a grader gave stays in force and the cell is
+flagged for review. Run it after ``nbgrader autograde``, which would otherwise replace
+the scores with those of the visible checks.
+"""
+
+from collections import defaultdict
+from pathlib import Path
+
+from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
+from nbgrader.coursedir import CourseDirectory
+from sqlalchemy.exc import SQLAlchemyError
+from traitlets.config import Config
+from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
+
+from autograder.grade import GradingError
+from autograder.notebooks import layout
+from autograder.notebooks.extract import notebook_digest
+from autograder.notebooks.generate import function_points
+from autograder.notebooks.layout import CellName, parse_cell_id
+from autograder.results import SubmissionResult
+
+CONFIG_FILE = "nbgrader_config.py"
+DEFAULT_STRUCTURE = "{nbgrader_step}/{student_id}/{assignment_id}"
+
+#: Longest message of a failed check quoted in a feedback comment.
+MAX_MESSAGE_CHARS = 1500
+
+
+class NbgraderCourse:
+    """One assignment of the nbgrader course in ``course_dir``."""
+
+    def __init__(self, course_dir, assignment):
+        course_dir = Path(course_dir).resolve()
+        if not course_dir.is_dir():
+            raise GradingError(f"{course_dir}: not an nbgrader course folder")
+        try:
+            config = PyFileConfigLoader(CONFIG_FILE, path=str(course_dir)).load_config()
+        except ConfigFileNotFound:
+            config = Config()
+        self.directories = CourseDirectory(config=config)
+        if "root" not in config.CourseDirectory:
+            self.directories.root = str(course_dir)
+        if self.directories.directory_structure != DEFAULT_STRUCTURE:
+            raise GradingError(f"{course_dir / CONFIG_FILE}: CourseDirectory.directory_structure must be "
+                               f"{DEFAULT_STRUCTURE!r}")
+        self.assignment = assignment
+
+    @property
+    def submitted_directory(self):
+        """``submitted/``: one folder per student, each holding ``<assignment>/``."""
+        return Path(self.directories.root) / self.directories.submitted_directory
+
+    @property
+    def source_directory(self):
+        """``source/<assignment>/``: the instructor's notebooks."""
+        return Path(self.directories.format_path(self.directories.source_directory, ".", self.assignment))
+
+    def gradebook(self):
+        return Gradebook(self.directories.db_url, self.directories.course_id)
+
+    def digest(self, submitted_dir):
+        """What a grading of the notebooks in ``submitted_dir`` depends on (see :func:`notebook_digest`)."""
+        return notebook_digest(submitted_dir, source_dir=self.source_directory)
+
+    def check(self, config):
+        """Refuse to grade unless the notebooks and the gradebook match the grading config."""
+        missing = [f"{module}.ipynb" for module in config.parts
+                   if not (self.source_directory / f"{module}.ipynb").is_file()]
+        if missing:
+            raise GradingError(f"{self.source_directory}: no {', '.join(missing)}; write the notebooks with "
+                               "`autograder notebooks`")
+        expected = {CellName(module, layout.CHECKS, function=function).cell_id: points
+                    for (module, function), points in function_points(config).items()}
+        with self.gradebook() as gradebook:
+            try:
+                assignment = gradebook.find_assignment(self.assignment)
+            except MissingEntry as error:
+                raise GradingError(f"{self.directories.db_url}: {error}; run `nbgrader generate_assignment "
+                                   f"{self.assignment}` first") from None
+            found = {cell.name: cell.max_score for notebook in assignment.notebooks if notebook.name in config.parts
+                     for cell in notebook.grade_cells
+                     if getattr(parse_cell_id(notebook.name, cell.name), "role", None) == layout.CHECKS}
+        differ = sorted(name for name in expected.keys() | found.keys()
+                        if name not in expected or name not in found or abs(expected[name] - found[name]) > 1e-6)
+        if differ:
+            raise GradingError(f"the graded cells of {self.assignment} in the gradebook do not match the grading config "
+                               f"({', '.join(differ)}): write the notebooks again (`autograder notebooks`) and run "
+                               f"`nbgrader generate_assignment {self.assignment}` again")
+
+    def write_results(self, result_paths):
+        """Write the results in ``result_paths`` (student id -> ``result.json``) into the gradebook.
+
+        Returns the students whose scores could not be written, with the reason.
+        """
+        failures = {}
+        with self.gradebook() as gradebook:
+            for student, path in sorted(result_paths.items()):
+                try:
+                    result = SubmissionResult.from_json(Path(path).read_text(encoding="utf-8"))
+                    self._write_result(gradebook, student, result)
+                except (MissingEntry, InvalidEntry, SQLAlchemyError, OSError, ValueError) as error:
+                    gradebook.db.rollback()
+                    failures[student] = f"the gradebook could not be updated: {error}"
+        return failures
+
+    def _write_result(self, gradebook, student, result):
+        gradebook.update_or_create_student(student)
+        timestamp_path = self.submitted_directory / student / self.assignment / "timestamp.txt"
+        timestamp = timestamp_path.read_text(encoding="utf-8").strip() if timestamp_path.is_file() else ""
+        gradebook.update_or_create_submission(self.assignment, student, **({"timestamp": timestamp} if timestamp else {}))
+        checks_of = defaultdict(list)
+        for check in result.checks:
+            checks_of[check.module, check.function].append(check)
+        for notebook in gradebook.find_assignment(self.assignment).notebooks:
+            for cell in notebook.grade_cells:
+                name = parse_cell_id(notebook.name, cell.name)
+                if name is None or name.role != layout.CHECKS:
+                    continue
+                grade = gradebook.find_grade(cell.name, notebook.name, self.assignment, student)
+                earned = sum(check.score for check in checks_of[notebook.name, name.function])
+                grade.auto_score = min(round(earned, 6), cell.max_score)
+                grade.needs_manual_grade = grade.manual_score is not None
+            for cell in notebook.solution_cells:
+                name = parse_cell_id(notebook.name, cell.name)
+                if name is None or name.role != layout.ANSWER or not checks_of[notebook.name, name.function]:
+                    continue
+                comment = gradebook.find_comment(cell.name, notebook.name, self.assignment, student)
+                comment.auto_comment = feedback_comment(notebook.name, name.function,
+                                                        checks_of[notebook.name, name.function])
+        gradebook.db.commit()
+
+
+def feedback_comment(module, function, checks):
+    """Markdown for the answer cell of ``module.function``: its score and how each check went."""
+    score, max_score = sum(check.score for check in checks), sum(check.max_score for check in checks)
+    lines = [f"**{module}.{function}: {_points(score)} / {_points(max_score)} points** "
+             "(the autograder's visible and hidden checks)", ""]
+    for check in checks:
+        points = f"{_points(check.score)} / {_points(check.max_score)}"
+        if check.hidden:
+            lines.append(f"- hidden check `{check.id}`: {check.status} ({points})")
+            continue
+        lines.append(f"- {check.status} `{check.id}` ({points}): {check.description}")
+        if check.status != "passed":
+            message = check.message[:MAX_MESSAGE_CHARS] + ("..." if len(check.message) > MAX_MESSAGE_CHARS else "")
+            lines += ["", "  ```text", *(f"  {line}" for line in message.splitlines()), "  ```"]
+            if check.hint:
+                lines += ["", f"  Hint: {check.hint}"]
+    return "\n".join(lines)
+
+
+def _points(value):
+    return f"{round(value, 2):g}"

@@ -1,0 +1,35 @@
+"""Grade one student's submitted notebooks with the engine: extract, grade, explain what was not graded."""
+
+import tempfile
+from pathlib import Path
+
+from autograder.grade import grade_submission
+from autograder.notebooks.extract import extract_notebooks, notebook_digest
+
+
+def grade_notebooks(submitted_dir, *, source_dir, config, oracle=None):
+    """Grade ``submitted_dir`` (``submitted/<student>/<assignment>/``) against the notebooks in ``source_dir``.
+
+    The answer cells are graded as modules by :func:`~autograder.grade.grade_submission`,
+    isolation and hidden checks included. Checks that could not run because a notebook is
+    missing or malformed, or an answer cell does not compile, say so instead of reporting a
+    missing module or function. The result's ``submission.sha256`` is
+    :func:`~autograder.notebooks.extract.notebook_digest`, so that batch grading skips
+    unchanged notebooks.
+    """
+    submitted_dir = Path(submitted_dir)
+    with tempfile.TemporaryDirectory(prefix="autograder-notebooks-") as scratch:
+        extracted = extract_notebooks(submitted_dir, source_dir=source_dir, modules=list(config.parts),
+                                      destination=Path(scratch) / submitted_dir.name)
+        result = grade_submission(extracted.directory, config=config, oracle=oracle)
+    for check in result.checks:
+        if check.status != "missing":
+            continue
+        if check.module in extracted.module_errors:
+            check.status, check.message = extracted.module_errors[check.module]
+        elif (check.module, check.function) in extracted.function_errors:
+            check.status, check.message = "error", extracted.function_errors[check.module, check.function]
+    result.problems = extracted.problems + result.problems
+    result.submission = {"name": submitted_dir.name,
+                         "sha256": notebook_digest(submitted_dir, source_dir=source_dir)}
+    return result
