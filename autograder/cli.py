@@ -161,3 +161,9 @@ def kit(out_dir, config_path):
 
 
 main.add_command(notebooks_command)
+
+from autograder.reports.commands import gradescope_bundle, gradescope_results, report  # noqa: E402
+
+main.add_command(report)
+main.add_command(gradescope_results)
+main.add_command(gradescope_bundle)

@@ -1,0 +1,9 @@
+"""Reports built from results, without regrading: what students, TAs and instructors read.
+
+- :mod:`~autograder.reports.student`: one result as the student's feedback (HTML, Markdown) or the TA's full view;
+- :mod:`~autograder.reports.plots`: the result's diagnostics drawn as base64 PNG;
+- :mod:`~autograder.reports.classreport`: the gradebook CSV and the class summary page;
+- :mod:`~autograder.reports.gradescope`: Gradescope's ``results.json``, checked against its schema;
+- :mod:`~autograder.reports.bundle`: Gradescope's ``autograder.zip``;
+- :mod:`~autograder.reports.build`: all of them from a folder of results (``autograder report``).
+"""

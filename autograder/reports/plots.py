@@ -4,7 +4,7 @@
 :mod:`autograder.diagnostics`). Each known kind has a drawer here; unknown kinds are
 skipped, and an entry holding ``error`` becomes a :class:`Plot` that shows the message
 instead of a picture. Figures are built with ``matplotlib.figure.Figure`` directly, so
-no pyplot state and no display are involved, and PNGs carry no timestamp or version,
+no pyplot state and no display are involved, and the PNGs carry no timestamp or version,
 so the same result always gives the same bytes.
 """
 
@@ -16,8 +16,10 @@ from typing import Callable
 
 import matplotlib
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullFormatter
+from PIL import Image
 
 from autograder.reports.values import as_floats
 
@@ -64,7 +66,9 @@ class Kind:
     caption: str
     draw: Callable[[Figure, dict], list[str]]
     """Draws ``data`` on the figure and returns the findings."""
-    size: tuple = (8.6, 3.4)
+    size: tuple = (8.8, 3.4)
+    margins: dict = field(default_factory=lambda: dict(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.28))
+    """Fixed margins: matplotlib's automatic layouts take most of the drawing time."""
 
 
 def draw_diagnostics(diagnostics):
@@ -80,7 +84,8 @@ def draw_diagnostics(diagnostics):
             plots.append(Plot(key, title, error=str(data["error"])))
             continue
         try:
-            figure = Figure(figsize=kind.size, dpi=DPI, layout="constrained")
+            figure = Figure(figsize=kind.size, dpi=DPI)
+            figure.subplots_adjust(**kind.margins)
             with matplotlib.rc_context(STYLE):
                 findings = kind.draw(figure, data)
                 png = _png(figure)
@@ -99,8 +104,13 @@ def _title(kind, function, data):
 
 
 def _png(figure):
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
+    # Flat plots need few colours: a 64-colour palette makes the pages a third of the size.
+    image = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    image.save(buffer, format="PNG")
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -165,10 +175,12 @@ def draw_optimizer_path(figure, data):
     loss_axes.set_title("loss against step")
     _legend(loss_axes)
 
-    findings = [f"after {steps[-1]} steps, f(w) is {_number(student_loss[-1])} for yours and "
-                f"{_number(reference_loss[-1])} for the reference",
-                f"final distance to w*: yours {_number(float(np.linalg.norm(student[-1] - w_star)))}, "
-                f"reference {_number(float(np.linalg.norm(reference[-1] - w_star)))}"]
+    gaps = np.linalg.norm(student - reference, axis=1)
+    worst = int(np.nanargmax(np.where(np.isfinite(gaps), gaps, np.inf)))
+    findings = [f"largest distance between your iterate and the reference's: {_number(float(gaps[worst]))} "
+                f"at step {steps[worst]}",
+                f"after {steps[-1]} steps, f(w) is {_number(student_loss[-1])} for yours and "
+                f"{_number(reference_loss[-1])} for the reference"]
     diverged = ~np.isfinite(student_loss)
     if diverged.any():
         findings.append(f"your loss is no longer finite from step {steps[np.argmax(diverged)]} on")
@@ -281,20 +293,43 @@ KINDS = {
         "{function}: distribution of the weights",
         "Histogram of the {shape[0]}×{shape[1]} weights your {function} drew, against the reference's and the "
         "target density. Your line should follow the target curve.",
-        draw_initializer_histogram, size=(8.6, 3.0)),
+        draw_initializer_histogram, size=(8.8, 3.0)),
     "layer_variance": Kind(
         "{function}: activation variance through a deep {nonlinearity} network",
         "Variance of the activations after each layer of a {nonlinearity} network whose weights come from "
         "{function}. A good initialization keeps it roughly constant from layer to layer, as the reference does.",
-        draw_layer_variance, size=(8.6, 3.0)),
+        draw_layer_variance, size=(8.8, 3.0)),
     "channel_statistics": Kind(
         "{function}: output statistics per channel",
         "Mean and standard deviation of each channel of {function}'s output in training mode. After "
         "normalization each channel has the mean beta and the standard deviation gamma of that channel.",
-        draw_channel_statistics, size=(8.6, 3.0)),
+        draw_channel_statistics, size=(8.8, 3.0)),
     "keep_rate": Kind(
         "{function}: fraction of units kept",
         "Fraction of the units {function} keeps in training mode for each drop probability p; it should be "
         "1 - p.",
-        draw_keep_rate, size=(8.6, 3.0)),
+        draw_keep_rate, size=(8.8, 3.0)),
 }
+
+
+def draw_score_histogram(percentages):
+    """The class's total scores as a histogram in tenths of the maximum, as base64 PNG."""
+    figure = Figure(figsize=(8.8, 2.8), dpi=DPI)
+    figure.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.95)
+    with matplotlib.rc_context(STYLE):
+        axes = figure.subplots()
+        edges = np.linspace(0, 100, 11)
+        counts = np.histogram(np.clip(percentages, 0, 100), edges)[0]
+        axes.bar(edges[:-1] + 5, counts, width=9.2, color=REFERENCE_COLOR, alpha=0.85)
+        for x, count in zip(edges[:-1] + 5, counts):
+            if count:
+                axes.annotate(str(count), (x, count), ha="center", va="bottom", fontsize=8,
+                              xytext=(0, 2), textcoords="offset points")
+        axes.set_xticks(edges)
+        axes.set_xlim(0, 100)
+        axes.set_ylim(0, max(1, counts.max()) * 1.18)
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.set_xlabel("total score (% of the maximum)")
+        axes.set_ylabel("students")
+        axes.grid(axis="x", visible=False)
+        return _png(figure)

@@ -15,6 +15,8 @@ from autograder.reports.values import counterexample_of
 
 #: Who reads the report: ``student`` (hidden checks redacted) or ``ta`` (everything).
 AUDIENCES = ("student", "ta")
+#: How the sandbox words a worker that died or garbled its reply (``autograder.sandbox.session``).
+WORKER_DEATH_PREFIX = "the worker "
 #: What each check status means, in the words the pages use.
 STATUS_MEANINGS = {
     "passed": "passed",
@@ -50,8 +52,14 @@ class CheckView:
 
     @property
     def meaning(self):
-        return STATUS_MEANINGS.get(self.result.status, self.result.status) if self.details_shown else \
-            "hidden check: its details are shown to your instructors only"
+        return STATUS_MEANINGS.get(self.result.status, self.result.status)
+
+    @property
+    def input_label(self):
+        """Hypothesis shrinks wrong answers and exceptions, but stops at once on a timeout or a dead worker."""
+        if self.result.status == "timeout" or self.result.message.startswith(WORKER_DEATH_PREFIX):
+            return "Failing input"
+        return "Smallest failing input"
 
     @cached_property
     def counterexample(self):
@@ -100,6 +108,8 @@ class PartView:
     name: str
     score: float
     max_score: float
+    graded: bool
+    """``False`` for a module that has plots but no checks in this result."""
     tasks: list[TaskView] = field(default_factory=list)
 
 
@@ -119,12 +129,13 @@ class StudentReport:
     @cached_property
     def parts(self):
         """Parts in the result's order, each with its tasks in the order their checks ran."""
-        parts = {part.name: PartView(part.name, part.score, part.max_score) for part in self.result.parts}
+        parts = {part.name: PartView(part.name, part.score, part.max_score, graded=True)
+                 for part in self.result.parts}
         tasks = {}
 
         def task(module, task_id):
             if task_id not in tasks:
-                part = parts.setdefault(module, PartView(module, 0.0, 0.0))
+                part = parts.setdefault(module, PartView(module, 0.0, 0.0, graded=False))
                 tasks[task_id] = TaskView(task_id)
                 part.tasks.append(tasks[task_id])
             return tasks[task_id]

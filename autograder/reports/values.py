@@ -22,6 +22,8 @@ _WORST_INDEX = re.compile(r"largest error is at index \(([\d, ]*)\)")
 
 @dataclass
 class Cell:
+    """One number of a grid; ``worst`` marks where the verdict found the largest error."""
+
     text: str
     worst: bool = False
 
@@ -54,8 +56,6 @@ class Counterexample:
 
 def as_array(value):
     """``value`` as a numeric numpy array if it is a number or a rectangular nest of numbers, else ``None``."""
-    if isinstance(value, bool) or value is None or isinstance(value, dict):
-        return None
     try:
         array = np.array(_restore_non_finite(value))
     except (ValueError, TypeError):
@@ -104,7 +104,7 @@ def readable(value, *, worst_index=None):
     """A :class:`Value` for any plain JSON value."""
     if isinstance(value, dict):
         lines = [f"{key} = {readable(item).text}" for key, item in value.items()]
-        return Value(_cut("\n".join(lines) if lines else "{} (empty)"))
+        return Value(_cut("\n".join(lines) if lines else "{}"))
     if isinstance(value, str) and value not in _NON_FINITE:
         return Value(_cut(value))
     if value is None or isinstance(value, bool):
@@ -140,10 +140,12 @@ def counterexample_of(check):
     found = check.counterexample
     if not found:
         return None
+    inputs = found.get("inputs")
+    if not isinstance(inputs, dict):
+        inputs = {"example": inputs}
     index = worst_index(check.message)
     return Counterexample(
-        inputs={str(name): readable(value) for name, value in (found.get("inputs") or {}).items()}
-        if isinstance(found.get("inputs"), dict) else {"example": readable(found.get("inputs"))},
+        inputs={str(name): readable(value) for name, value in inputs.items()},
         expected=readable(found["expected"], worst_index=index) if "expected" in found else None,
         got=readable(found["got"], worst_index=index) if "got" in found else None,
-        location=found.get("location"))
+        location=(found.get("location") or "").removesuffix("[]") or None)

@@ -1,0 +1,70 @@
+"""Build every report from existing results, without regrading (``autograder report``).
+
+Per student, ``OUT/<student_id>/``: ``feedback.html`` and ``feedback.md`` (the student's
+view), ``ta.html`` (hidden checks in full) and ``results.json`` (Gradescope). For the
+class, ``OUT/gradebook.csv`` and ``OUT/class_summary.html``. Students are rendered in
+parallel processes: drawing the plots is most of the time.
+"""
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from autograder.reports.classreport import ClassReport
+from autograder.reports.gradescope import gradescope_json
+from autograder.reports.loading import load_results
+from autograder.reports.plots import draw_diagnostics
+from autograder.reports.student import StudentReport
+
+STUDENT_FILES = ("feedback.html", "feedback.md", "ta.html", "results.json")
+CLASS_FILES = ("gradebook.csv", "class_summary.html")
+
+
+@dataclass
+class ReportSummary:
+    """What :func:`build_reports` wrote."""
+
+    students: list[str] = field(default_factory=list)
+    unreadable: dict[str, str] = field(default_factory=dict)
+    """Student id -> why the result could not be read (listed in the class summary too)."""
+
+
+def write_student_reports(result, *, student_id, out_dir):
+    """Write the four files of one student into ``out_dir``; return the folder."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plots = draw_diagnostics(result.diagnostics)
+    feedback = StudentReport(result, student_id=student_id, audience="student", plots=plots)
+    ta_view = StudentReport(result, student_id=student_id, audience="ta", plots=plots)
+    (out_dir / "feedback.html").write_text(feedback.to_html(), encoding="utf-8")
+    (out_dir / "feedback.md").write_text(feedback.to_markdown(), encoding="utf-8")
+    (out_dir / "ta.html").write_text(ta_view.to_html(), encoding="utf-8")
+    (out_dir / "results.json").write_text(gradescope_json(result), encoding="utf-8")
+    return out_dir
+
+
+def build_reports(results_dir, *, out_dir, jobs=None):
+    """Write the per-student and class reports of the results under ``results_dir`` into ``out_dir``.
+
+    ``results_dir`` is the output of ``autograder grade-all`` or a single result folder;
+    ``jobs`` processes render the students (default: all cores; 1 renders in this process).
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    loaded = load_results(results_dir)
+    jobs = min(jobs or os.cpu_count() or 1, max(1, len(loaded.results)))
+    if jobs == 1:
+        for student_id, result in loaded.results.items():
+            write_student_reports(result, student_id=student_id, out_dir=out_dir / student_id)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+            for written in [pool.submit(write_student_reports, result, student_id=student_id,
+                                        out_dir=out_dir / student_id)
+                            for student_id, result in loaded.results.items()]:
+                written.result()
+    class_report = ClassReport(loaded.results, unreadable=loaded.unreadable)
+    (out_dir / "gradebook.csv").write_text(class_report.to_csv(), encoding="utf-8", newline="")
+    (out_dir / "class_summary.html").write_text(class_report.to_html(), encoding="utf-8")
+    return ReportSummary(students=list(loaded.results), unreadable=loaded.unreadable)

@@ -1,0 +1,186 @@
+"""The class at a glance, for TAs and instructors: the gradebook CSV and the class summary page.
+
+A :class:`ClassReport` holds every student's result; it writes one gradebook row per
+student (total, each part, each family), and a summary page with the score histogram,
+the failure rate of every check, the most common failures with a representative
+counterexample each, and the submissions whose code timed out or killed its worker.
+"""
+
+import csv
+import io
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from autograder.reports.plots import draw_score_histogram
+from autograder.reports.rendering import percent, render
+from autograder.reports.student import WORKER_DEATH_PREFIX, CheckView
+
+#: How many of the most failed checks the summary shows with a counterexample.
+COMMON_FAILURES_SHOWN = 10
+
+
+def _number(value):
+    return format(round(value, 3), "g")
+
+
+def _signature(check):
+    """A failure's kind, so that "expected 0.1, got 0.2" and "expected 0.3, got 0.5" count as one."""
+    first_line = (check.message or "").splitlines()[0] if check.message else ""
+    return check.status, re.sub(r"-?\d+(\.\d+)?(e-?\d+)?", "#", first_line)
+
+
+@dataclass
+class Incident:
+    """A check whose run ended in a timeout or the death of the worker, or a problem with a whole submission."""
+
+    student_id: str
+    check_id: str
+    """The check's id, or ``submission`` for a problem with the submission as a whole."""
+    status: str
+    """``timeout``, ``error`` (the worker died) or ``problem``."""
+    message: str
+
+
+@dataclass
+class CheckStatistics:
+    """How one check went across the class."""
+
+    id: str
+    description: str
+    hidden: bool
+    graded: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    failures: list = field(default_factory=list)
+    """``(student_id, CheckResult)`` of every student who did not pass."""
+
+    @property
+    def failure_rate(self):
+        return len(self.failures) / self.graded if self.graded else 0.0
+
+
+@dataclass
+class CommonFailure:
+    """A frequently failed check, and one failure that stands for the most frequent way it fails."""
+
+    statistics: CheckStatistics
+    student_id: str
+    check: CheckView
+    same_way: int
+    """How many of the failures share the representative's kind of message."""
+
+
+class ClassReport:
+    """Every student's result; renders the gradebook CSV and the class summary HTML."""
+
+    def __init__(self, results, *, unreadable=None):
+        self.results = dict(sorted(results.items()))
+        """Student id -> :class:`~autograder.results.SubmissionResult`."""
+        self.unreadable = dict(sorted((unreadable or {}).items()))
+        """Student id -> why the result could not be read."""
+
+    @cached_property
+    def parts(self):
+        return list(dict.fromkeys(part.name for result in self.results.values() for part in result.parts))
+
+    @cached_property
+    def families(self):
+        return list(dict.fromkeys(f"{check.module}.{check.family}"
+                                  for result in self.results.values() for check in result.checks))
+
+    @cached_property
+    def incidents(self):
+        found = []
+        for student_id, result in self.results.items():
+            found.extend(Incident(student_id, "submission", "problem", problem) for problem in result.problems)
+            found.extend(Incident(student_id, check.id, check.status, check.message) for check in result.checks
+                         if check.status == "timeout"
+                         or (check.status == "error" and check.message.startswith(WORKER_DEATH_PREFIX)))
+        return found
+
+    def submission_status(self, student_id):
+        """``graded``, or what went wrong: ``timed out``, ``crashed``, ``submission problem``."""
+        statuses = {incident.status for incident in self.incidents if incident.student_id == student_id}
+        words = [word for status, word in (("timeout", "timed out"), ("error", "crashed"),
+                                           ("problem", "submission problem")) if status in statuses]
+        return ", ".join(words) or "graded"
+
+    def gradebook_rows(self):
+        """One dict per student: id, status, total, maximum, each part and each family (points)."""
+        rows = []
+        for student_id, result in self.results.items():
+            families = Counter()
+            for check in result.checks:
+                families[f"{check.module}.{check.family}"] += check.score
+            row = {"student_id": student_id, "status": self.submission_status(student_id),
+                   "total": _number(result.score), "max_score": _number(result.max_score)}
+            parts = {part.name: part.score for part in result.parts}
+            row.update({part: _number(parts[part]) if part in parts else "" for part in self.parts})
+            row.update({family: _number(families[family]) if family in families else ""
+                        for family in self.families})
+            rows.append(row)
+        for student_id in self.unreadable:
+            rows.append({"student_id": student_id, "status": "result unreadable"})
+        return sorted(rows, key=lambda row: row["student_id"])
+
+    def to_csv(self):
+        """The gradebook: one row per student; points, with the maximum in ``max_score``."""
+        columns = ["student_id", "status", "total", "max_score", *self.parts, *self.families]
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, restval="")
+        writer.writeheader()
+        writer.writerows(self.gradebook_rows())
+        return buffer.getvalue()
+
+    @cached_property
+    def check_statistics(self):
+        """Every check that any student was graded on, most often failed first."""
+        found = {}
+        for student_id, result in self.results.items():
+            for check in result.checks:
+                statistic = found.setdefault(check.id, CheckStatistics(check.id, check.description, check.hidden))
+                statistic.graded += 1
+                statistic.statuses[check.status] += 1
+                if check.status != "passed":
+                    statistic.failures.append((student_id, check))
+        return sorted(found.values(), key=lambda statistic: (-statistic.failure_rate, statistic.id))
+
+    def common_failures(self, limit=COMMON_FAILURES_SHOWN):
+        """The most failed checks, each with the smallest counterexample of its most common kind of failure."""
+        common = []
+        for statistic in self.check_statistics[:limit]:
+            if not statistic.failures:
+                break
+            kinds = Counter(_signature(check) for _, check in statistic.failures)
+            # Ties go to wrong answers: their expected and got say more than a traceback.
+            kind, same_way = max(kinds.items(), key=lambda item: (item[1], item[0][0] == "failed"))
+            student_id, check = min(
+                ((student_id, check) for student_id, check in statistic.failures if _signature(check) == kind),
+                key=lambda failure: (len(repr(failure[1].counterexample)), failure[0]))
+            common.append(CommonFailure(statistic, student_id, CheckView(check, details_shown=True), same_way))
+        return common
+
+    def score_summary(self):
+        percentages = [percent(result.score, result.max_score) for result in self.results.values()]
+        if not percentages:
+            return {"count": 0}
+        return {"count": len(percentages), "mean": statistics.fmean(percentages),
+                "median": statistics.median(percentages), "min": min(percentages), "max": max(percentages)}
+
+    def part_means(self):
+        """``(part, mean score, mean maximum)`` over the students graded on that part."""
+        means = []
+        for name in self.parts:
+            scored = [part for result in self.results.values() for part in result.parts if part.name == name]
+            means.append((name, statistics.fmean(part.score for part in scored),
+                          statistics.fmean(part.max_score for part in scored)))
+        return means
+
+    def to_html(self):
+        """The class summary: a self-contained page linking to each student's ``ta.html``."""
+        percentages = [percent(result.score, result.max_score) for result in self.results.values()]
+        return render("class_summary.html.j2", report=self, summary=self.score_summary(),
+                      histogram=draw_score_histogram(percentages) if percentages else "",
+                      common_failures=self.common_failures())

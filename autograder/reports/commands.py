@@ -1,0 +1,68 @@
+"""The reporting commands of the ``autograder`` command line; each calls one public function.
+
+The functions are imported inside the commands so that other commands do not pay for
+loading matplotlib.
+"""
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("results_dir", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for OUT/<student_id>/{feedback.html,feedback.md,ta.html,results.json}, "
+                   "OUT/gradebook.csv and OUT/class_summary.html.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes rendering the students [default: all cores].")
+def report(results_dir, out_dir, jobs):
+    """Build every report from the results in RESULTS_DIR, without regrading.
+
+    RESULTS_DIR is the output of `autograder grade-all` (RESULTS_DIR/<student_id>/result.json)
+    or a single result folder.
+    """
+    from autograder.reports.build import build_reports
+
+    summary = build_reports(results_dir, out_dir=out_dir, jobs=jobs)
+    if not summary.students and not summary.unreadable:
+        raise click.ClickException(f"{results_dir}: no result.json found")
+    click.echo(f"wrote the reports of {len(summary.students)} students to {out_dir}; "
+               f"class summary: {out_dir / 'class_summary.html'}")
+    for student_id, reason in summary.unreadable.items():
+        click.secho(f"{student_id}: result unreadable, left out: {reason}", fg="yellow")
+
+
+@click.command("gradescope-results")
+@click.argument("result_path", metavar="RESULT_JSON", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write Gradescope's results.json.")
+def gradescope_results(result_path, out_path):
+    """Convert one RESULT_JSON of `autograder grade` into Gradescope's results.json (run_autograder uses it)."""
+    from autograder.reports.gradescope import gradescope_json
+    from autograder.reports.loading import load_result
+
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(gradescope_json(load_result(result_path)), encoding="utf-8")
+    click.echo(f"wrote {out_path}")
+
+
+@click.command("gradescope-bundle")
+@click.option("--out", "out_path", default="autograder.zip", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The zip to upload to Gradescope.")
+@click.option("--config", "config_path", default="grading_config.yml", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The grading configuration.")
+@click.option("--project", "project_dir", default=".", show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The grader's source folder (with pyproject.toml).")
+def gradescope_bundle(out_path, config_path, project_dir):
+    """Build autograder.zip (setup.sh, run_autograder, the grader, config and reference) for Gradescope."""
+    from autograder.config import ConfigError, load_config
+    from autograder.reports.bundle import BundleError, build_autograder_zip
+
+    try:
+        load_config(config_path)
+        names = build_autograder_zip(project_dir=project_dir, config_path=config_path, out_path=out_path)
+    except (ConfigError, BundleError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"wrote {out_path} ({len(names)} files); upload it in the assignment's Configure Autograder page")
