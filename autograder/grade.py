@@ -60,10 +60,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
     if config.isolation.require_bubblewrap and not launcher.bubblewrap_available():
         raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
     checks = configured_checks(config, include_hidden=include_hidden, functions=functions)
-    shares = Counter((check.module, check.family) for check in checks)
-
-    def points_of(check):
-        return config.family(check.module, check.family).points / shares[check.module, check.family]
+    points_of = _point_shares(config, configured_checks(config))
 
     with tempfile.TemporaryDirectory(prefix="autograder-submission-") as scratch:
         try:
@@ -97,6 +94,21 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
         max_score=round(sum(result.max_score for result in results), 3),
         parts=score_checks(results), checks=results, problems=prepared.problems, diagnostics=diagnostics,
         grader_version=autograder.__version__, duration_seconds=round(time.monotonic() - started, 3))
+
+
+def _point_shares(config, checks):
+    """Check -> its points: a family's points split equally between the functions it
+    grades, and each function's share equally between its checks in the family."""
+    functions = {}
+    for check in checks:
+        functions.setdefault((check.module, check.family), Counter())[check.function] += 1
+
+    def points_of(check):
+        per_function = functions[check.module, check.family]
+        family_points = config.family(check.module, check.family).points
+        return family_points / len(per_function) / per_function[check.function]
+
+    return points_of
 
 
 class _Availability:

@@ -42,10 +42,14 @@ class Check:
     """Fixed parameters of the verdict."""
     uses_tolerances: bool = True
     """Whether the verdict takes the family's ``rtol`` and ``atol``."""
+    variant: str = ""
+    """Which cell of a grid the check covers (``momentum-nesterov``), when a family
+    checks one function over a table of configurations."""
 
     @property
     def id(self):
-        return f"{self.module}.{self.function}.{self.family}"
+        base = f"{self.module}.{self.function}.{self.family}"
+        return f"{base}[{self.variant}]" if self.variant else base
 
     def verdict_for(self, tolerances):
         """The verdict with this family's tolerances bound."""

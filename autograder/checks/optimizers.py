@@ -54,11 +54,11 @@ def reference_trajectory(oracle, name, w0, gradients, hyperparameters):
 
 
 @st.composite
-def _steps(draw, *, with_hyperparameters, name=None, max_steps=8):
+def _steps(draw, *, hyperparameters=None, max_steps=8):
     w0, gradients = draw(strategies.trajectories(max_steps=max_steps))
     example = {"w0": w0, "gradients": gradients}
-    if with_hyperparameters:
-        example["hyperparameters"] = draw(strategies.hyperparameters(name))
+    if hyperparameters is not None:
+        example["hyperparameters"] = draw(hyperparameters)
     return example
 
 
@@ -98,7 +98,7 @@ def _invalid(draw, name):
 
 @st.composite
 def _purity(draw, name):
-    example = draw(_steps(with_hyperparameters=True, name=name, max_steps=4))
+    example = draw(_steps(hyperparameters=strategies.hyperparameters(name), max_steps=4))
     example["gradients"] = example["gradients"] + [example["gradients"][0]]  # at least two steps
     return example
 
@@ -110,8 +110,13 @@ def _shapes(draw, name):
             "hyperparameters": draw(strategies.hyperparameters(name))}
 
 
+def _flags(configuration):
+    flags = sorted(configuration.flags)
+    return f"{', '.join(flags)} on" if flags else "every flag off"
+
+
 def checks_of(name):
-    """The checks of optimizer ``name``."""
+    """The checks of optimizer ``name``; ``hyperparameters`` has one per cell of its flag grid."""
     def check(family, description, examples, requests, expected, verdict, **options):
         return Check(MODULE, name, family, description, examples, requests, expected, verdict, **options)
 
@@ -122,15 +127,17 @@ def checks_of(name):
               lambda e, oracle: [getattr(oracle.reference(MODULE), name)(e["w"], e["dw"], {})[0]],
               "returns", verdict_options={"select": [0]}),
         check("trajectory", f"1 to 8 {name} steps with the default hyperparameters equal torch.optim's",
-              _steps(with_hyperparameters=False),
+              _steps(),
               lambda e: [_trajectory_request(name, e)],
               lambda e, oracle: pytorch_oracle.optimizer_trajectory(name, e["w0"], e["gradients"], {}),
               "trajectory"),
-        check("hyperparameters", f"{name} trajectories under every combination of its hyperparameters and flags",
-              _steps(with_hyperparameters=True, name=name),
-              lambda e: [_trajectory_request(name, e)],
-              lambda e, oracle: reference_trajectory(oracle, name, e["w0"], e["gradients"], e["hyperparameters"]),
-              "trajectory"),
+        *(check("hyperparameters", f"{name} trajectories with {_flags(configuration)} and random values of the "
+                                   "other hyperparameters equal the reference",
+                _steps(hyperparameters=strategies.hyperparameters(configuration)),
+                lambda e: [_trajectory_request(name, e)],
+                lambda e, oracle: reference_trajectory(oracle, name, e["w0"], e["gradients"], e["hyperparameters"]),
+                "trajectory", variant=configuration.id.partition("-")[2] or "no-flags")
+          for configuration in strategies.configurations(name)),
         check("convergence", f"{name} minimizes random ill-conditioned quadratics (condition numbers 10 to 100)",
               _quadratic(name),
               lambda e: [{"driver": "optimizer_trajectory", "function": name, "w0": e["w0"], "A": e["A"],

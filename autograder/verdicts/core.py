@@ -55,6 +55,7 @@ def compare(expected, got, *, rtol, atol, location="result"):
 
 
 def _compare_arrays(expected, got, *, rtol, atol, location, require_float64=True):
+    got = as_zero_d(got, expected.ndim)
     if not isinstance(got, np.ndarray):
         raise CheckFailure(f"{location}: expected a numpy array of shape {expected.shape}, got {describe(got)}",
                            expected=expected, got=got, location=location)
@@ -91,6 +92,12 @@ def _compare_arrays(expected, got, *, rtol, atol, location, require_float64=True
             f"the largest error is at index {tuple(int(i) for i in worst)}: expected {expected64[worst]!r}, "
             f"got {got64[worst]!r} (absolute error {error:.3g})",
             expected=expected, got=got, location=f"{location}{list(int(i) for i in worst)}")
+
+
+def as_zero_d(value, ndim):
+    """A numpy scalar where a 0-d array is expected counts as one: numpy's own arithmetic
+    on 0-d arrays returns scalars (``np.zeros(()) + 1.0`` is ``np.float64(1.0)``)."""
+    return np.asarray(value) if ndim == 0 and isinstance(value, np.generic) else value
 
 
 def _first_index(mask):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.verdicts.core import CheckFailure, compare, describe, single_value
+from autograder.verdicts.core import CheckFailure, as_zero_d, compare, describe, single_value
 
 
 def trajectory(expected, replies, *, rtol, atol):
@@ -33,6 +33,7 @@ def optimizer_result_types(expected, replies):
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise CheckFailure(f"expected a pair (new_w, new_state), got {describe(result)}", got=result)
     new_w, new_state = result
+    new_w = as_zero_d(new_w, len(expected["shape"]))
     if not isinstance(new_w, np.ndarray) or new_w.shape != tuple(expected["shape"]) or new_w.dtype != np.float64:
         raise CheckFailure(f"new_w: expected a float64 array of shape {tuple(expected['shape'])}, got {describe(new_w)}",
                            got=new_w, location="new_w")
