@@ -9,9 +9,10 @@ of generating it again, which is most of the cost. The first replayed example th
 fails hands over to Hypothesis, which meets the same example at the same place and
 shrinks it, so a result is the same whether the sequence was replayed or generated.
 
-A wrong answer or an exception in the student's code is shrunk to the smallest
-failing example. A timeout, a crash or a garbled reply ends the check at once:
-shrinking would rerun the slow or fatal call many times.
+A wrong answer or an exception in the student's code is shrunk towards the smallest
+failing example, for at most :data:`SHRINK_BUDGET` further examples (a count, not a
+time, so that a regrade finds the same example). A timeout, a crash or a garbled reply
+ends the check at once: shrinking would rerun the slow or fatal call many times.
 """
 
 import time
@@ -22,6 +23,10 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from autograder.results import plain
 from autograder.sandbox.session import WorkerFailure, WorkerTimeout
 from autograder.verdicts import CheckFailure
+
+
+#: How many examples Hypothesis may try after the first failure while it shrinks.
+SHRINK_BUDGET = 150
 
 
 class AbortCheck(BaseException):
@@ -102,21 +107,32 @@ def run_check(check, *, session, oracle, verdict, max_examples, call_timeout, de
     return _generate(runner, max_examples)
 
 
+class _ShrinkBudgetSpent(BaseException):
+    """Stops Hypothesis once shrinking has tried :data:`SHRINK_BUDGET` examples."""
+
+
 def _generate(runner, max_examples):
-    check, cases = runner.check, []
+    check, cases, failures = runner.check, [], []
 
     @settings(max_examples=max_examples, derandomize=True, database=None, deadline=None,
               report_multiple_bugs=False, verbosity=Verbosity.quiet, suppress_health_check=list(HealthCheck),
               phases=(Phase.explicit, Phase.generate, Phase.shrink))
     @given(check.examples)
     def property_holds(example):
+        if failures and len(cases) - failures[0][0] >= SHRINK_BUDGET:
+            raise _ShrinkBudgetSpent()
         case = Case(example, check.requests(example), runner.oracle.expected(check, example))
         cases.append(case)
-        runner.judge(case)
+        try:
+            runner.judge(case)
+        except CheckFailure as failure:
+            failures.append((len(cases), failure))  # the shrinker only tries simpler examples
+            raise
 
     try:
         property_holds()
-    except CheckFailure as failure:
+    except (CheckFailure, _ShrinkBudgetSpent):
+        failure = failures[-1][1]
         return Outcome(failure.status, failure.message, counterexample(failure.example, failure), len(cases))
     except AbortCheck as abort:
         return runner.aborted(abort, len(cases))

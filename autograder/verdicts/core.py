@@ -91,7 +91,7 @@ def _compare_arrays(expected, got, *, rtol, atol, location, require_float64=True
             f"{location}: {int((~close).sum())} of {close.size} values differ beyond rtol={rtol:g}, atol={atol:g}; "
             f"the largest error is at index {tuple(int(i) for i in worst)}: expected {expected64[worst]!r}, "
             f"got {got64[worst]!r} (absolute error {error:.3g})",
-            expected=expected, got=got, location=f"{location}{list(int(i) for i in worst)}")
+            expected=expected, got=got, location=f"{location}{list(int(i) for i in worst)}" if worst else location)
 
 
 def as_zero_d(value, ndim):
