@@ -64,6 +64,12 @@ MISBEHAVING = textwrap.dedent('''
                 time.sleep(3600)
         return len(pids)
 
+    def spin_threads(x):
+        import threading
+        for _ in range(4):
+            threading.Thread(target=lambda: [None for _ in iter(int, 1)], daemon=True).start()
+        return 1.0
+
     def orphan(x):
         if os.fork() == 0:
             os.setsid()
@@ -149,9 +155,10 @@ def test_non_numeric_arrays_cannot_cross(session):
 
 
 def test_processes_are_limited_and_none_survive(session, config):
-    if session.isolation.unprivileged_user:
-        assert call(session, "forks", timeout=10.0)["ok"]["result"] < config.limits.processes
-    call(session, "orphan")
+    reply = call(session, "forks", timeout=10.0)
+    assert reply["error"]["type"] == "StrayProcesses"
+    assert call(session, "fine")["ok"]["result"] == 2.0
+    assert call(session, "orphan")["error"]["type"] == "StrayProcesses"
     uid = call(session, "uid")["ok"]["result"]
     worker_pid = session._process.pid
     session.close()
@@ -165,6 +172,11 @@ def test_the_network_is_unreachable(session):
     reply = session.request({"driver": "call", "module": "misbehaving", "function": "connect", "args": [1.0]},
                             timeout=10.0)
     assert reply["error"]["type"] in ("OSError", "ConnectionRefusedError", "TimeoutError") or "unreachable" in str(reply)
+
+
+def test_threads_left_running_fail_the_call_and_are_stopped(session):
+    assert call(session, "spin_threads")["error"]["type"] == "StrayProcesses"
+    assert call(session, "fine")["ok"]["result"] == 2.0
 
 
 def test_memory_is_limited(session):

@@ -85,7 +85,7 @@ def bubblewrap_available():
 
 
 def _unshare_prefix():
-    prefix = ["unshare", "--pid", "--fork", "--kill-child", "--net", "--ipc", "--uts"]
+    prefix = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "--net", "--ipc", "--uts"]
     return prefix if os.geteuid() == 0 else [*prefix, "--user", "--map-root-user"]
 
 

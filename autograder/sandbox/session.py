@@ -87,9 +87,14 @@ class WorkerSession:
             self._stop()
             raise WorkerGarbage(f"the worker sent an unreadable reply ({error}); did the code write to a file "
                                 "descriptor it does not own?") from None
-        if type(reply) is not dict or len(reply) != 1 or not ({"ok", "error"} >= reply.keys()):
+        if type(reply) is not dict or len(reply.keys() & {"ok", "error"}) != 1 or reply.keys() - {"ok", "error", "stray"}:
             self._stop()
             raise WorkerGarbage("the worker sent a reply of the wrong form")
+        if reply.get("stray"):
+            self._stop()
+            return {"error": {"type": "StrayProcesses", "bases": ["StrayProcesses"], "traceback": "",
+                              "message": f"the call left {reply['stray']} threads or processes running; a function "
+                                         "must not start threads or processes that outlive it"}}
         return reply
 
     def _start(self):

@@ -4,9 +4,14 @@ Started by :mod:`autograder.sandbox.launcher` as
 ``python -I -m autograder.sandbox.worker REQUEST_FD RESPONSE_FD MAX_BYTES SUBMISSION_DIR``
 with stdout and stderr pointing at a log file, so that nothing a student prints can
 reach the response pipe by accident. Each response is ``{"ok": value}`` or
-``{"error": {"type", "message", "traceback"}}``.
+``{"error": {"type", "message", "traceback"}}``, plus ``"stray": count`` when the
+call left threads or processes running (the grader then replaces the worker).
+
+A copy of the worker made by ``os.fork`` in student code exits instead of answering:
+only the process the grader started speaks on the channel.
 """
 
+import os
 import sys
 import traceback
 
@@ -15,21 +20,52 @@ from autograder.sandbox import drivers, guard, wire
 
 def serve(request_fd, response_fd, max_bytes, modules):
     """Answer requests until the grader closes the request pipe."""
+    worker_pid = os.getpid()
+    for fd in (request_fd, response_fd):
+        os.set_inheritable(fd, False)  # programs that student code runs do not get the channel
     while True:
         try:
             request = wire.decode(wire.read_frame(request_fd, max_bytes=max_bytes), max_bytes=max_bytes)
         except wire.ChannelClosed:
             return
-        wire.write_frame(response_fd, answer(request, modules, max_bytes))
+        reply = answer(request, modules, max_bytes)
+        if os.getpid() != worker_pid:
+            os._exit(0)
+        wire.write_frame(response_fd, reply)
+
+
+def stray_count():
+    """Threads of this process other than the main one, and processes started by student code.
+
+    Those are the children of this process and, where the worker has a uid of its own
+    (or a pid namespace of its own, whose init is pid 1), every other process of it.
+    """
+    me, uid = os.getpid(), os.getuid()
+    count = len(os.listdir("/proc/self/task")) - 1
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) in (me, 1):
+            continue
+        try:
+            parent = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
+            owner = os.stat(f"/proc/{entry}").st_uid
+        except (OSError, IndexError, ValueError):
+            continue
+        count += parent == me or (owner == uid and uid != 0)
+    return count
 
 
 def answer(request, modules, max_bytes):
     """Run one request and encode its outcome; a student's exception becomes an error reply."""
     try:
-        value = drivers.run(request, modules)
-        return wire.encode({"ok": value}, max_bytes=max_bytes)
+        reply = {"ok": drivers.run(request, modules)}
+        payload = wire.encode(reply, max_bytes=max_bytes)
     except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are the student's too
-        return wire.encode({"error": describe(error)}, max_bytes=max_bytes)
+        reply = {"error": describe(error)}
+        payload = wire.encode(reply, max_bytes=max_bytes)
+    stray = stray_count()
+    if stray:
+        payload = wire.encode({**reply, "stray": stray}, max_bytes=max_bytes)
+    return payload
 
 
 def describe(error):
