@@ -136,7 +136,7 @@ def draw_optimizer_path(figure, data):
     student_loss, reference_loss = as_floats(data["student_loss"]), as_floats(data["reference_loss"])
     path_axes, loss_axes = figure.subplots(1, 2, width_ratios=[1, 1.25])
 
-    known = np.vstack([reference, w_star[None, :], student[:1]])
+    known = np.vstack([reference, w_star[None, :]])
     known = known[np.isfinite(known).all(axis=1)]
     center = (known.min(axis=0) + known.max(axis=0)) / 2
     half = max(np.ptp(known, axis=0).max() / 2, 1e-3) * 1.2
@@ -165,29 +165,37 @@ def draw_optimizer_path(figure, data):
     path_axes.set_title("iterates on the contours of f")
     _legend(path_axes, loc="best")
 
-    loss_axes.plot(steps, np.where(reference_loss > 0, reference_loss, np.nan), color=REFERENCE_COLOR,
-                   linewidth=2.4, alpha=0.75, label="reference")
-    loss_axes.plot(steps, np.where(student_loss > 0, student_loss, np.nan), color=STUDENT_COLOR, linewidth=1.3,
-                   linestyle="--", label="yours")
+    reference_shown = np.where(np.isfinite(reference_loss) & (reference_loss > 0), reference_loss, np.nan)
+    # A diverging loss is drawn up to a ceiling far above the reference's, so both stay readable.
+    ceiling = np.nanmax(reference_shown) * 1e6 if np.isfinite(reference_shown).any() else np.inf
+    student_shown = np.where(student_loss > 0, np.minimum(student_loss, ceiling), np.nan)
+    loss_axes.plot(steps, reference_shown, color=REFERENCE_COLOR, linewidth=2.4, alpha=0.75, label="reference")
+    loss_axes.plot(steps, student_shown, color=STUDENT_COLOR, linewidth=1.3, linestyle="--", label="yours")
     _log_scale(loss_axes)
+    shown = np.concatenate([reference_shown, student_shown])
+    if np.isfinite(shown).any():
+        loss_axes.set_ylim(np.nanmin(shown) / 3, np.nanmax(shown) * 3)
     loss_axes.set_xlabel("step")
     loss_axes.set_ylabel("f(w)")
     loss_axes.set_title("loss against step")
     _legend(loss_axes)
 
-    gaps = np.linalg.norm(student - reference, axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gaps = np.linalg.norm(student - reference, axis=1)
     worst = int(np.nanargmax(np.where(np.isfinite(gaps), gaps, np.inf)))
-    findings = [f"largest distance between your iterate and the reference's: {_number(float(gaps[worst]))} "
-                f"at step {steps[worst]}",
-                f"after {steps[-1]} steps, f(w) is {_number(student_loss[-1])} for yours and "
-                f"{_number(reference_loss[-1])} for the reference"]
+    if gaps[worst] == 0:
+        findings = ["your iterates equal the reference's at every step shown"]
+    else:
+        findings = [f"largest distance between your iterate and the reference's: {_number(float(gaps[worst]))} "
+                    f"at step {steps[worst]}"]
+    findings.append(f"after {steps[-1]} steps, f(w) is {_number(student_loss[-1])} for yours and "
+                    f"{_number(reference_loss[-1])} for the reference")
     diverged = ~np.isfinite(student_loss)
     if diverged.any():
         findings.append(f"your loss is no longer finite from step {steps[np.argmax(diverged)]} on")
     if left_window:
         findings.append("your path leaves the plotted window")
-        path_axes.annotate("your path leaves this window", xy=(0.02, 0.02), xycoords="axes fraction",
-                           color=STUDENT_COLOR, fontsize=8)
+        path_axes.set_title("iterates on the contours of f (yours leave the view)")
     return findings
 
 
