@@ -1,5 +1,233 @@
-"""Checks of ``dropout.py`` (being written)."""
+"""Checks of ``dropout.py``: inverted dropout, forward and backward.
+
+Families: ``identity`` (evaluation, and p == 0, return x and an all-True mask),
+``drop_all`` (p == 1 gives zeros and an all-False mask, with no 0 / 0), ``keep_rate``
+(each element kept with probability 1 - p), ``scaling`` (each output is 0 or
+x / (1 - p)), ``mask_consistency`` (the mask is a bool array, True exactly where the
+output is kept), ``independence`` (no mask shared along an axis), ``determinism``
+(the rng argument alone decides the mask), ``backward`` (dout * mask / (1 - p), for
+the mask it is given) and ``invalid_arguments`` (ValueError for p outside [0, 1], and
+for a mask not of dout's shape).
+
+The forward checks of random masks feed inputs without zeros and read the kept
+elements from ``out != 0``, so that each mistake costs one family: a wrong scale
+costs ``scaling`` alone, a wrong mask ``mask_consistency`` alone, a wrong keep rate
+``keep_rate`` alone. The backward checks feed masks drawn in the grader, never the
+student's forward's, so a wrong forward costs no backward points.
+
+Statistical checks (``keep_rate``, ``independence``) reject a correct implementation
+with probability at most :data:`FALSE_FAILURE_PROBABILITY` per example, so at most
+max_examples times that per check (6e-9 with 6 examples). ``determinism`` also
+requires two different seeds to give different masks, which a correct implementation
+fails with probability below 1e-11 per example (see :data:`DETERMINISM_SHAPES`).
+"""
+
+import numpy as np
+from hypothesis import strategies as st
+
+from autograder.checks import Check
+from autograder.strategies import finite_arrays, seeds, shapes
+from autograder.strategies import dropout as strategies
+
+MODULE = "dropout"
+
+#: Probability that a statistical verdict rejects one example of a correct
+#: implementation (each test is exact or conservative at this level).
+FALSE_FAILURE_PROBABILITY = 1e-9
+
+#: Elements of the input of one keep-rate example. The standard error of the keep rate
+#: is at most sqrt(0.25 / 50_000) = 0.0022, and a two-sided test at 1e-9 rejects
+#: beyond 6.1 of them (0.014): a keep rate off by 0.03 is rejected with probability
+#: above 1 - 1e-12, and p taken for the keep probability (off by |1 - 2p| >= 0.4 for
+#: the listed p's) with certainty.
+KEEP_RATE_SAMPLE_SIZE = 50_000
+
+#: Inputs of the independence examples: 40_000 to 50_000 elements, so 20_000 to 25_000
+#: disjoint pairs along every axis. A mask shared along an axis makes every pair along
+#: it equal, a p-value of 0; the cells of the 2 x 2 tables hold >= 0.05^2 * 20_000 =
+#: 50 pairs on average, for p in [0.05, 0.95].
+INDEPENDENCE_SHAPES = [(200, 250), (10, 8, 20, 26), (250, 8, 20)]
+
+#: Inputs of the determinism examples: >= 256 elements, so that two different seeds
+#: give the same mask with probability (p^2 + (1 - p)^2)^256 < 1e-11 for p in
+#: [0.05, 0.95]. One-dimensional, where a mask shared along an axis (which
+#: ``independence`` grades) is still one draw per element and costs no points here.
+DETERMINISM_SHAPES = [(256,), (1000,)]
+
+
+def _forward(x, p, training, seed):
+    return {"driver": "call", "module": MODULE, "function": "dropout_forward", "args": [x],
+            "kwargs": {"p": p, "training": training}, "rng_seed": seed}
+
+
+def _backward(dout, mask, p):
+    return {"driver": "call", "module": MODULE, "function": "dropout_backward", "args": [dout, mask],
+            "kwargs": {"p": p}}
+
+
+def _reference_forward(example, oracle, *, p=None, training=None):
+    forward = oracle.reference(MODULE).dropout_forward
+    out, mask = forward(example["x"], p=example["p"] if p is None else p,
+                        training=example["training"] if training is None else training,
+                        rng=np.random.default_rng(example["seed"]))
+    return [out, mask]
+
+
+def _reference_backward(example, oracle, *, p=None):
+    backward = oracle.reference(MODULE).dropout_backward
+    return backward(example["dout"], example["mask"], p=example["p"] if p is None else p)
+
+
+def _kept_values(example, oracle):
+    """x / (1 - p): the reference's backward passes every kept element through with exactly this scale."""
+    x, p = example["x"], example["p"]
+    kept = oracle.reference(MODULE).dropout_backward(x, np.ones(x.shape, dtype=bool), p=p)
+    return {"kept": kept, "x": x, "p": p}
+
+
+@st.composite
+def _identity(draw):
+    """Evaluation with any p, or training with p == 0."""
+    x = draw(finite_arrays(shapes()))
+    if draw(st.booleans()):
+        return {"x": x, "p": draw(strategies.drop_probabilities()), "training": False, "seed": draw(seeds())}
+    return {"x": x, "p": 0.0, "training": True, "seed": draw(seeds())}
+
+
+@st.composite
+def _drop_all_forward(draw):
+    return {"x": draw(finite_arrays(shapes())), "seed": draw(seeds())}
+
+
+@st.composite
+def _drop_all_backward(draw):
+    dout = draw(finite_arrays(shapes()))
+    return {"dout": dout, "mask": np.zeros(dout.shape, dtype=bool)}
+
+
+@st.composite
+def _random_mask(draw):
+    """An input without zeros, 0-d to 4-D, and 0 < p < 1."""
+    return {"x": draw(strategies.nonzero_arrays(shapes())), "p": draw(strategies.random_mask_probabilities()),
+            "seed": draw(seeds())}
+
+
+@st.composite
+def _keep_rate(draw):
+    return {"p": draw(strategies.statistical_drop_probabilities()), "seed": draw(seeds())}
+
+
+@st.composite
+def _independence(draw):
+    return {"shape": draw(st.sampled_from(INDEPENDENCE_SHAPES)),
+            "p": draw(strategies.statistical_drop_probabilities()), "seed": draw(seeds())}
+
+
+@st.composite
+def _determinism(draw):
+    first, second = draw(st.lists(seeds(), min_size=2, max_size=2, unique=True))
+    return {"x": draw(strategies.nonzero_arrays(st.sampled_from(DETERMINISM_SHAPES))),
+            "p": draw(strategies.statistical_drop_probabilities()), "seeds": [first, first, second]}
+
+
+@st.composite
+def _backward_example(draw):
+    """dout and a mask that dropout_forward can return for 0 <= p < 1 (p == 1 is ``drop_all``'s)."""
+    dout = draw(finite_arrays(shapes()))
+    p = draw(st.one_of(st.sampled_from([0.0, 0.5]), st.floats(0.0, 1.0, exclude_max=True)))
+    return {"dout": dout, "mask": draw(strategies.dropout_masks(dout.shape, p)), "p": p}
+
+
+@st.composite
+def _invalid_forward(draw):
+    arguments, _ = draw(strategies.invalid_dropout_forward_arguments())
+    return {**arguments, "reason": f"p = {arguments['p']!r} (training={arguments['training']}), outside [0, 1]"}
+
+
+@st.composite
+def _invalid_backward(draw):
+    arguments, match = draw(strategies.invalid_dropout_backward_arguments())
+    if match == strategies.INVALID_P_MESSAGE:
+        reason = f"p = {arguments['p']!r}, outside [0, 1]"
+    else:
+        reason = f"a mask of shape {arguments['mask'].shape} for dout of shape {arguments['dout'].shape}"
+    return {**arguments, "reason": reason}
+
+
+def _forward_checks():
+    def check(family, description, examples, requests, expected, verdict, **options):
+        return Check(MODULE, "dropout_forward", family, description, examples, requests, expected, verdict, **options)
+
+    statistical = {"false_failure_probability": FALSE_FAILURE_PROBABILITY}
+    return [
+        check("identity", "in evaluation (any p) and for p == 0, out equals x and the mask is all True",
+              _identity(),
+              lambda e: [_forward(e["x"], e["p"], e["training"], e["seed"])],
+              _reference_forward,
+              "fixed_output"),
+        check("drop_all", "for p == 1 in training, out is all zeros (no 0 / 0) and the mask all False",
+              _drop_all_forward(),
+              lambda e: [_forward(e["x"], 1.0, True, e["seed"])],
+              lambda e, oracle: _reference_forward(e, oracle, p=1.0, training=True),
+              "fixed_output"),
+        check("keep_rate", f"over {KEEP_RATE_SAMPLE_SIZE} elements, each is kept with probability 1 - p "
+                           f"(binomial test)",
+              _keep_rate(),
+              lambda e: [_forward(np.ones(KEEP_RATE_SAMPLE_SIZE), e["p"], True, e["seed"])],
+              lambda e, oracle: {"p": e["p"], "keep_probability": 1 - e["p"], "shape": [KEEP_RATE_SAMPLE_SIZE]},
+              "keep_rate", verdict_options=statistical, uses_tolerances=False),
+        check("scaling", "in training, every element of out is 0 (dropped) or x / (1 - p) (kept)",
+              _random_mask(),
+              lambda e: [_forward(e["x"], e["p"], True, e["seed"])],
+              _kept_values,
+              "scaling"),
+        check("mask_consistency", "the mask is a bool array of x's shape, True exactly where out is kept",
+              _random_mask(),
+              lambda e: [_forward(e["x"], e["p"], True, e["seed"])],
+              lambda e, oracle: {"shape": list(np.shape(e["x"]))},
+              "mask_consistency", uses_tolerances=False),
+        check("independence", "elements are dropped independently: no mask shared along rows, columns or channels",
+              _independence(),
+              lambda e: [_forward(np.ones(e["shape"]), e["p"], True, e["seed"])],
+              lambda e, oracle: {"shape": list(e["shape"])},
+              "independence", verdict_options=statistical, uses_tolerances=False),
+        check("determinism", "the same seed gives the same out and mask; another seed, another mask",
+              _determinism(),
+              lambda e: [_forward(e["x"], e["p"], True, seed) for seed in e["seeds"]],
+              lambda e, oracle: {"seeds": e["seeds"], "shape": list(np.shape(e["x"]))},
+              "determinism", uses_tolerances=False),
+        check("invalid_arguments", "p outside [0, 1] (NaN included) raises ValueError, in training and evaluation",
+              _invalid_forward(),
+              lambda e: [_forward(e["x"], e["p"], e["training"], e["seed"])],
+              lambda e, oracle: {"reason": e["reason"]},
+              "raises_value_error", uses_tolerances=False),
+    ]
+
+
+def _backward_checks():
+    def check(family, description, examples, requests, expected, verdict, **options):
+        return Check(MODULE, "dropout_backward", family, description, examples, requests, expected, verdict,
+                     **options)
+
+    return [
+        check("drop_all", "for p == 1, dx is all zeros (no 0 / 0)",
+              _drop_all_backward(),
+              lambda e: [_backward(e["dout"], e["mask"], 1.0)],
+              lambda e, oracle: _reference_backward(e, oracle, p=1.0),
+              "returns"),
+        check("backward", "dx equals dout * mask / (1 - p) for the mask it is given, 0 <= p < 1",
+              _backward_example(),
+              lambda e: [_backward(e["dout"], e["mask"], e["p"])],
+              _reference_backward,
+              "returns"),
+        check("invalid_arguments", "p outside [0, 1], or a mask not of dout's shape, raises ValueError",
+              _invalid_backward(),
+              lambda e: [_backward(e["dout"], e["mask"], e["p"])],
+              lambda e, oracle: {"reason": e["reason"]},
+              "raises_value_error", uses_tolerances=False),
+    ]
 
 
 def checks():
-    return []
+    """Every dropout check: dropout_forward's, then dropout_backward's."""
+    return [*_forward_checks(), *_backward_checks()]

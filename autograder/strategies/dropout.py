@@ -25,11 +25,15 @@ def drop_probabilities():
 
 
 def invalid_drop_probabilities():
-    """Drop probabilities outside [0, 1]: negative, above 1, infinite, NaN."""
+    """Drop probabilities outside [0, 1]: negative, above 1, infinite, NaN.
+
+    The listed values come first, so that every kind, NaN included, is among the first
+    examples a check draws; 1.5 is the simplest, the one a failure shrinks to.
+    """
     return st.one_of(
+        st.sampled_from([1.5, math.nan, -0.5, math.inf, -math.inf]),
         st.floats(max_value=-math.ulp(0.0)),
         st.floats(min_value=1.0 + math.ulp(1.0)),
-        st.sampled_from([-0.5, 1.5, math.inf, -math.inf, math.nan]),
     )
 
 
@@ -80,3 +84,27 @@ def invalid_dropout_backward_arguments(draw):
     shape = arguments["dout"].shape
     arguments["mask"] = np.ones(draw(shapes(min_dims=0, max_dims=4).filter(lambda s: s != shape)), dtype=bool)
     return arguments, r"mask should have the shape of dout"
+
+
+def nonzero_arrays(shape, *, min_magnitude=1e-3, magnitude=1e6):
+    """float64 arrays of ``shape`` with no zero: |x| in [min_magnitude, magnitude], either sign.
+
+    Dropout zeroes exactly the dropped elements of such an x, so ``out != 0`` tells
+    which elements were kept whatever the returned mask says.
+    """
+    elements = st.floats(min_magnitude, magnitude) | st.floats(-magnitude, -min_magnitude)
+    return hnp.arrays(np.float64, shape, elements=elements)
+
+
+def random_mask_probabilities():
+    """Drop probabilities strictly between 0 and 1, where the mask is random."""
+    return st.one_of(st.sampled_from([0.5, 0.2, 0.9]),
+                     st.floats(0.0, 1.0, exclude_min=True, exclude_max=True))
+
+
+def statistical_drop_probabilities():
+    """Drop probabilities for the statistical checks, in [0.05, 0.95] (cells of their tables stay large).
+
+    The listed values come first, so that the first examples already tell p from 1 - p.
+    """
+    return st.one_of(st.sampled_from([0.1, 0.8, 0.3, 0.95]), st.floats(0.05, 0.95))

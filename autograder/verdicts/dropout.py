@@ -1,1 +1,195 @@
-"""Verdicts of the dropout part (being written)."""
+"""Verdicts of the dropout part: kept values, the mask, and the statistics of random masks.
+
+Every verdict reads which elements were kept from the output: the checks feed inputs
+without zeros, so ``out != 0`` is the kept pattern whatever the returned mask says,
+and a wrong mask costs only the mask's check. The statistical verdicts reject a correct
+implementation with probability at most ``false_failure_probability`` per example.
+"""
+
+import numpy as np
+from scipy import stats
+
+from autograder.verdicts.core import CheckFailure, compare, describe, single_value, value_of
+
+
+def _pair(reply_value):
+    """The ``(out, mask)`` pair that dropout_forward returned."""
+    result = reply_value["result"]
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise CheckFailure(f"result: expected a pair (out, mask), got {describe(result)}", got=result,
+                           location="result")
+    return result
+
+
+def _array_of_shape(value, shape, name):
+    shape = tuple(shape)
+    if not isinstance(value, np.ndarray) or value.shape != shape:
+        raise CheckFailure(f"{name}: expected a numpy array of shape {shape}, got {describe(value)}",
+                           got=value, location=name)
+    return value
+
+
+def _at(name, index):
+    """``out[2, 0]``, or ``out`` for a 0-d array."""
+    return f"{name}[{', '.join(str(int(i)) for i in index)}]" if index else name
+
+
+def _first(mask):
+    return tuple(int(i) for i in np.argwhere(mask)[0]) if mask.ndim else ()
+
+
+def _kept(replies, shape):
+    """Where the (single) call's output is nonzero: the kept elements of an input without zeros."""
+    out, _ = _pair(single_value(replies))
+    return _array_of_shape(out, shape, "out") != 0
+
+
+def fixed_output(expected, replies, *, rtol, atol):
+    """``(out, mask)`` equals the expected pair: out within tolerance, the mask exactly (all True or all False)."""
+    expected_out, expected_mask = expected
+    out, mask = _pair(single_value(replies))
+    compare(expected_out, out, rtol=rtol, atol=atol, location="out")
+    all_or_none = "all True (every element kept)" if expected_mask.all() else "all False (every element dropped)"
+    if not isinstance(mask, np.ndarray) or mask.shape != expected_mask.shape or mask.dtype != np.bool_:
+        raise CheckFailure(f"mask: expected a bool array of shape {expected_mask.shape}, {all_or_none}, got "
+                           f"{describe(mask)}", expected=expected_mask, got=mask, location="mask")
+    wrong = mask != expected_mask
+    if wrong.any():
+        index = _first(wrong)
+        raise CheckFailure(f"{_at('mask', index)}: expected the mask to be {all_or_none}, but {int(wrong.sum())} "
+                           f"of {mask.size} values are {bool(mask[index])}", expected=expected_mask, got=mask,
+                           location=_at("mask", index))
+
+
+def keep_rate(expected, replies, *, false_failure_probability):
+    """Each element is kept with probability ``expected["keep_probability"]``: exact two-sided binomial test."""
+    keep_probability = expected["keep_probability"]
+    kept = _kept(replies, expected["shape"])
+    count, size = int(np.count_nonzero(kept)), kept.size
+    p_value = stats.binomtest(count, size, keep_probability).pvalue
+    if not p_value >= false_failure_probability:
+        raise CheckFailure(
+            f"with p = {expected['p']!r}, out was nonzero (kept) at {count} of {size} elements, a keep rate of "
+            f"{count / size:.4f}; each element must be kept with probability 1 - p = {keep_probability:.4f} "
+            f"(binomial test p-value {p_value:.3g} < {false_failure_probability:g}). p is the probability of "
+            f"DROPPING an element",
+            expected=keep_probability, got=count / size, location="out")
+
+
+def scaling(expected, replies, *, rtol, atol):
+    """Every element of out is 0 (dropped) or its kept value ``expected["kept"]`` (x / (1 - p)).
+
+    The values are judged first, so that a wrong scale is reported as such even when
+    out is also of the wrong type (a numpy scalar for a 0-d x, say).
+    """
+    kept_values = expected["kept"]
+    result, _ = _pair(single_value(replies))
+    out = np.asarray(result)
+    if out.shape != kept_values.shape or out.dtype.kind not in "biuf":
+        raise CheckFailure(f"out: expected a float64 array of shape {kept_values.shape}, got {describe(result)}",
+                           got=result, location="out")
+    with np.errstate(invalid="ignore", over="ignore"):
+        good = (out == 0) | np.isclose(out, kept_values, rtol=rtol, atol=atol)
+    if not good.all():
+        index = _first(~good)
+        x, p = expected["x"][index], expected["p"]
+        with np.errstate(all="ignore"):
+            factor = out[index] / x
+        raise CheckFailure(
+            f"{_at('out', index)}: {int((~good).sum())} of {out.size} values are neither 0 (dropped) nor "
+            f"x / (1 - p) (kept); at index {index}, x = {float(x)!r} and p = {p!r}, so expected 0 or "
+            f"{float(kept_values[index])!r}, got {float(out[index])!r}: the kept value was multiplied by "
+            f"{float(factor):.6g} instead of 1 / (1 - p) = {1 / (1 - p):.6g}",
+            expected=kept_values, got=result, location=_at("out", index))
+    if not isinstance(result, np.ndarray) or result.dtype != np.float64:
+        raise CheckFailure(f"out: the values are right, but expected a float64 numpy array of shape "
+                           f"{kept_values.shape}, got {describe(result)}", got=result, location="out")
+
+
+def mask_consistency(expected, replies):
+    """The mask is a bool array of x's shape, True exactly where out is nonzero (x has no zeros).
+
+    Which elements the mask marks is judged first, then its dtype, then its type, so the
+    message names the first thing to fix.
+    """
+    out, mask = _pair(single_value(replies))
+    shape = tuple(expected["shape"])
+    kept = np.asarray(out) != 0
+    if kept.shape != shape:
+        raise CheckFailure(f"out: expected an array of shape {shape}, got {describe(out)}", got=out, location="out")
+    values = np.asarray(mask)
+    if values.shape != shape or values.dtype.kind not in "biuf":
+        raise CheckFailure(f"mask: expected a bool array of shape {shape}, got {describe(mask)}", got=mask,
+                           location="mask")
+    wrong = (values != 0) != kept
+    if wrong.any():
+        index = _first(wrong)
+        state = ("True (kept) but out is 0 there" if values[index] else
+                 f"False (dropped) but out is {float(np.asarray(out)[index])!r} there")
+        raise CheckFailure(
+            f"{_at('mask', index)}: {int(wrong.sum())} of {values.size} mask values disagree with out; "
+            f"{_at('mask', index)} is {state}. The mask must be True exactly where the element was kept "
+            f"(out = x * mask / (1 - p))", got=mask, location=_at("mask", index))
+    if not isinstance(mask, np.ndarray) or mask.dtype != np.bool_:
+        raise CheckFailure(f"mask: it marks the right elements, but expected a bool numpy array of shape {shape} "
+                           f"(True where kept), got {describe(mask)}", got=mask, location="mask")
+
+
+def independence(expected, replies, *, false_failure_probability):
+    """Neighbours are kept independently along every axis: Fisher's exact test, Bonferroni over axes.
+
+    Along each axis, elements 2k and 2k + 1 form disjoint pairs; under independence the
+    2 x 2 table of (first kept, second kept) has independent margins. A mask shared
+    along an axis (one draw per row, per column, per channel) makes every pair along it
+    equal. The smallest per-axis p-value times the number of axes tested is compared
+    with ``false_failure_probability``, so a correct implementation fails with at most
+    that probability.
+    """
+    shape = tuple(expected["shape"])
+    kept = _kept(replies, shape)
+    tables = {}
+    for axis, side in enumerate(shape):
+        if side >= 2:
+            first = kept.take(range(0, side - 1, 2), axis=axis).ravel()
+            second = kept.take(range(1, side, 2), axis=axis).ravel()
+            tables[axis] = np.array([[np.count_nonzero(first & second), np.count_nonzero(first & ~second)],
+                                     [np.count_nonzero(~first & second), np.count_nonzero(~first & ~second)]])
+    p_values = {axis: stats.fisher_exact(table).pvalue for axis, table in tables.items()}
+    if not p_values:
+        return
+    axis = min(p_values, key=p_values.get)
+    combined = min(1.0, len(p_values) * p_values[axis])
+    if not combined >= false_failure_probability:
+        table = tables[axis]
+        pairs = int(table.sum())
+        rate = float(np.count_nonzero(kept)) / kept.size
+        raise CheckFailure(
+            f"elements are not dropped independently: along axis {axis} of an input of shape {shape}, of {pairs} "
+            f"pairs of neighbours, {table[0, 0]} were both kept and {table[1, 1]} both dropped, where independent "
+            f"draws with this keep rate ({rate:.3f}) give about {pairs * rate**2:.0f} and "
+            f"{pairs * (1 - rate)**2:.0f} (Fisher's exact test, p-value {combined:.3g} < "
+            f"{false_failure_probability:g} over {len(p_values)} axes). Draw one random number per element "
+            f"(rng.random(x.shape)), not one per row, column or channel",
+            location=f"out, axis {axis}")
+
+
+def determinism(expected, replies):
+    """Two calls with the same seed return identical results; a third call with another seed, another mask."""
+    first, second, other = (value_of(reply)["result"] for reply in replies)
+    same_seed, other_seed = expected["seeds"][0], expected["seeds"][2]
+    try:
+        compare(first, second, rtol=0.0, atol=0.0, location="result")
+    except CheckFailure as failure:
+        raise CheckFailure(
+            f"two calls with rng = numpy.random.default_rng({same_seed}) returned different results "
+            f"({failure.message}); draw every random number from rng, never from np.random or another generator",
+            expected=failure.expected, got=failure.got, location=f"second call, {failure.location}") from None
+    shape = tuple(expected["shape"])
+    first_out = _array_of_shape(_pair({"result": first})[0], shape, "out")
+    other_out = _array_of_shape(_pair({"result": other})[0], shape, "out")
+    if np.array_equal(first_out != 0, other_out != 0):
+        raise CheckFailure(
+            f"calls with numpy.random.default_rng({same_seed}) and numpy.random.default_rng({other_seed}) dropped "
+            f"exactly the same {int(np.count_nonzero(first_out == 0))} of {first_out.size} elements; the mask must "
+            f"come from the rng argument, not from a generator with a fixed seed",
+            location="third call, out")
