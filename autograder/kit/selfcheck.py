@@ -37,7 +37,7 @@ def _alarm(signum, frame):
     raise CallTimeout("the call did not return in time (an infinite loop?)")
 
 
-def run_check(check, modules, call_seconds):
+def run_check(check, modules, call_seconds, namespaces):
     """Replay a check's cases in order; return (status, message, failing inputs)."""
     verdict = verdicts.Verdict.from_data(check["verdict"])
     for case in check["cases"]:
@@ -45,7 +45,7 @@ def run_check(check, modules, call_seconds):
         for request in case["requests"]:
             signal.alarm(max(1, int(call_seconds)))
             try:
-                replies.append(wire.decode(worker.answer(request, modules, MAX_BYTES), max_bytes=MAX_BYTES))
+                replies.append(wire.decode(worker.answer(request, modules, MAX_BYTES, namespaces), max_bytes=MAX_BYTES))
             finally:
                 signal.alarm(0)
         try:
@@ -63,6 +63,7 @@ def main(argv):
     guard.forbid_imports(data["forbidden_modules"])
     sys.path.insert(0, str(folder))
     modules = drivers.StudentModules(str(folder))
+    namespaces = worker.Namespaces()
     signal.signal(signal.SIGALRM, _alarm)
     results = []
     for check in data["checks"]:
@@ -71,7 +72,7 @@ def main(argv):
         if not (folder / f"{check['module']}.py").is_file():
             status, message, inputs = "missing", f"{check['module']}.py not found in {folder}", None
         else:
-            status, message, inputs = run_check(check, modules, data["call_seconds"])
+            status, message, inputs = run_check(check, modules, data["call_seconds"], namespaces)
         results.append({"id": check["id"], "status": status, "message": message})
         if not as_json:
             score = check["max_score"] if status == "passed" else 0

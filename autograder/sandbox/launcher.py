@@ -27,6 +27,7 @@ import functools
 import importlib.util
 import os
 import resource
+import secrets
 import shutil
 import stat
 import subprocess
@@ -115,7 +116,9 @@ class SandboxUid:
 
     def __init__(self):
         UID_LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
-        for uid in SANDBOX_UID_RANGE:
+        # A random starting point: a uid just released is rarely the next one taken.
+        start = secrets.randbelow(len(SANDBOX_UID_RANGE))
+        for uid in [*SANDBOX_UID_RANGE[start:], *SANDBOX_UID_RANGE[:start]]:
             lock = os.open(UID_LOCK_DIR / str(uid), os.O_CREAT | os.O_RDWR, 0o600)
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

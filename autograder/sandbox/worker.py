@@ -11,16 +11,37 @@ A copy of the worker made by ``os.fork`` in student code exits instead of answer
 only the process the grader started speaks on the channel.
 """
 
+import builtins
 import os
 import sys
 import traceback
 
+import numpy
+
 from autograder.sandbox import drivers, guard, wire
+
+
+class Namespaces:
+    """Snapshots of ``builtins`` and ``numpy``, put back after every call.
+
+    Student code may monkeypatch them; the worker's own code (the drivers, the wire
+    encoder) must keep working, and the next call must start from the real ones.
+    """
+
+    def __init__(self):
+        self._saved = [(module, dict(vars(module))) for module in (builtins, numpy)]
+
+    def restore(self):
+        for module, saved in self._saved:
+            namespace = vars(module)
+            for name in [name for name in namespace if name not in saved]:
+                del namespace[name]
+            namespace.update(saved)
 
 
 def serve(request_fd, response_fd, max_bytes, modules):
     """Answer requests until the grader closes the request pipe."""
-    worker_pid = os.getpid()
+    worker_pid, namespaces = os.getpid(), Namespaces()
     for fd in (request_fd, response_fd):
         os.set_inheritable(fd, False)  # programs that student code runs do not get the channel
     while True:
@@ -28,7 +49,7 @@ def serve(request_fd, response_fd, max_bytes, modules):
             request = wire.decode(wire.read_frame(request_fd, max_bytes=max_bytes), max_bytes=max_bytes)
         except wire.ChannelClosed:
             return
-        reply = answer(request, modules, max_bytes)
+        reply = answer(request, modules, max_bytes, namespaces)
         if os.getpid() != worker_pid:
             os._exit(0)
         wire.write_frame(response_fd, reply)
@@ -54,12 +75,14 @@ def stray_count():
     return count
 
 
-def answer(request, modules, max_bytes):
+def answer(request, modules, max_bytes, namespaces):
     """Run one request and encode its outcome; a student's exception becomes an error reply."""
     try:
         reply = {"ok": drivers.run(request, modules)}
+        namespaces.restore()
         payload = wire.encode(reply, max_bytes=max_bytes)
     except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are the student's too
+        namespaces.restore()
         reply = {"error": describe(error)}
         payload = wire.encode(reply, max_bytes=max_bytes)
     stray = stray_count()

@@ -1,0 +1,3 @@
+def sgd(w, dw, state, **hyperparameters):
+    while True:
+        pass

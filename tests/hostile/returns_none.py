@@ -1,0 +1,2 @@
+def sgd(w, dw, state, **hyperparameters):
+    return None
