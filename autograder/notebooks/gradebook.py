@@ -40,6 +40,8 @@ class NbgraderCourse:
         course_dir = Path(course_dir).resolve()
         if not course_dir.is_dir():
             raise GradingError(f"{course_dir}: not an nbgrader course folder")
+        if not assignment:
+            raise GradingError("grading an nbgrader course needs the name of the assignment")
         try:
             config = PyFileConfigLoader(CONFIG_FILE, path=str(course_dir)).load_config()
         except ConfigFileNotFound:
