@@ -8,10 +8,11 @@ the notebook defines, and compares the answers with the expectations recorded fr
 reference, exactly as ``python selfcheck.py`` does for a folder of modules. A failing
 check raises ``AssertionError`` with what failed, which nbgrader scores as zero points.
 
-Three rules of the grader's worker hold here too, so that a cell does not pass what the
-grader fails: forbidden modules (PyTorch, ...) cannot be imported during the checks,
-nor used through a name the notebook bound; a call has the grader's time limit; and
-warnings stay quiet (nbgrader scores a cell that writes to stderr as failed).
+The grader's worker rules hold here too, so that a cell does not pass what the grader
+fails: forbidden modules (PyTorch, ...) cannot be imported during the checks, nor used
+through a name the notebook bound; a call has the grader's time limit; ``builtins`` and
+``numpy`` are put back after every call; and warnings stay quiet (nbgrader scores a cell
+that writes to stderr as failed).
 """
 
 import signal
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import selfcheck
-from autograder.sandbox import guard, wire  # on sys.path from the kit's _selfcheck/, set up by selfcheck
+from autograder.sandbox import guard, wire, worker  # on sys.path from the kit's _selfcheck/, set up by selfcheck
 
 EXPECTATIONS = Path(__file__).resolve().parent / "_selfcheck" / "expectations.json"
 
@@ -60,8 +61,9 @@ def check_function(module, function, namespace):
                              "(it cannot be imported there): implement it with numpy")
     failures = []
     with _grader_rules(data["forbidden_modules"]):
+        functions, namespaces = NotebookFunctions(namespace), worker.Namespaces()
         for check in checks:
-            status, message, inputs = selfcheck.run_check(check, NotebookFunctions(namespace), data["call_seconds"])
+            status, message, inputs = selfcheck.run_check(check, functions, data["call_seconds"], namespaces)
             points = check["max_score"] if status == "passed" else 0
             print(f"{status:>7}  {check['id']}  ({points:g}/{check['max_score']:g})")
             if status != "passed":
