@@ -334,6 +334,10 @@ def test_notebooks_are_graded_with_the_engine_and_say_what_could_not_be_graded(a
     assert all(outcomes == {("passed", "")} for outcomes in by_function.values())
     assert result.problems == ["optimizers.ipynb, the answer cell of optimizers.sgd: line 2: SyntaxError: invalid syntax"]
     assert result.submission == {"name": "ps1", "sha256": notebook_digest(folder, source_dir=assignment)}
+    worth = {}
+    for check in result.checks:
+        worth[check.module, check.function] = worth.get((check.module, check.function), 0.0) + check.max_score
+    assert worth == pytest.approx(function_points(fast_config), abs=1e-6)
 
     (folder / "optimizers.ipynb").write_text("{", encoding="utf-8")
     result = grade_notebooks(folder, source_dir=assignment, config=fast_config, oracle=oracle)

@@ -9,21 +9,21 @@ read-only graded cell worth its points. Next to the notebooks, the folder
 ``_autograder/`` holds what the graded cells run: the student kit's self-check, the
 verdicts and worker-side code it needs, and the visible checks' expectations recorded
 from the reference. nbgrader copies it into the release and, when autograding, back over
-whatever a student submitted. The output is deterministic: rerunning it on the same
-reference and config writes the same bytes.
+whatever a student submitted. Rerunning it on the same reference and config writes the
+same notebooks.
 """
 
 import ast
 import inspect
 import shutil
 import tempfile
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 import nbformat
 
 from autograder import release
-from autograder.grade import configured_checks
+from autograder.grade import _point_shares, configured_checks
 from autograder.kit import build_kit
 from autograder.notebooks import layout
 from autograder.notebooks.layout import CellName
@@ -70,11 +70,10 @@ def write_notebooks(*, config, out_dir, oracle=None):
 def function_points(config):
     """``(module, function)`` -> the points of all its checks, hidden ones included, as the grader counts them."""
     checks = configured_checks(config)
-    shares = Counter((check.module, check.family) for check in checks)
+    points_of = _point_shares(config, checks)  # the grader's own split, so that a cell's points are its checks'
     points = defaultdict(float)
     for check in checks:
-        family = config.family(check.module, check.family)
-        points[check.module, check.function] += round(family.points / shares[check.module, check.family], 6)
+        points[check.module, check.function] += round(points_of(check), 6)
     return {key: round(value, 6) for key, value in points.items()}
 
 
