@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 
 from autograder.checks.optimizers import CONVERGENCE_SETTINGS
+from autograder.results import plain
 from autograder.sandbox.session import WorkerFailure
 from autograder.strategies.optimizers import OPTIMIZERS
 from autograder.verdicts.core import CheckFailure, value_of
@@ -189,7 +190,7 @@ def run_diagnostics(diagnostics, *, session, oracle, timeout):
     for diagnostic in diagnostics:
         try:
             values = [value_of(session.request(request, timeout=timeout)) for request in diagnostic.requests]
-            found[diagnostic.key] = diagnostic.summarize(values, oracle)
+            found[diagnostic.key] = plain(diagnostic.summarize(values, oracle))
         except (WorkerFailure, CheckFailure) as failure:
             found[diagnostic.key] = {"error": str(failure).splitlines()[0]}
         except (TypeError, ValueError, IndexError, KeyError) as error:

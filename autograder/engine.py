@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis.errors import Flaky
 
 from autograder.results import plain
 from autograder.sandbox.session import WorkerFailure, WorkerTimeout
@@ -134,6 +135,11 @@ def _generate(runner, max_examples):
     except (CheckFailure, _ShrinkBudgetSpent):
         failure = failures[-1][1]
         return Outcome(failure.status, failure.message, counterexample(failure.example, failure), len(cases))
+    except Flaky:
+        failure = failures[-1][1]
+        return Outcome(failure.status, "the same input gave different answers on different calls (does the code "
+                       f"keep hidden state between calls, or draw unseeded random numbers?): {failure.message}",
+                       counterexample(failure.example, failure), len(cases))
     except AbortCheck as abort:
         return runner.aborted(abort, len(cases))
     runner.oracle.record_cases(check, max_examples, cases)

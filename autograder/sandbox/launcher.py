@@ -80,9 +80,16 @@ class Isolation:
         return {"level": self.level, "network": self.network, "unprivileged_user": self.unprivileged_user}
 
 
+@functools.cache
 def bubblewrap_available():
-    """True where ``bwrap`` and ``setpriv`` exist and the grader can create namespaces with them."""
-    return shutil.which("bwrap") is not None and (os.geteuid() != 0 or shutil.which("setpriv") is not None)
+    """True where ``bwrap`` (and, for root, ``setpriv``) exist and bwrap can create its namespaces here
+    (a container may forbid them)."""
+    if shutil.which("bwrap") is None or (os.geteuid() == 0 and shutil.which("setpriv") is None):
+        return False
+    probe = ["bwrap", "--unshare-pid", "--unshare-net", "--ro-bind", "/", "/", "--proc", "/proc", "true"]
+    if os.geteuid() != 0:
+        probe.insert(1, "--unshare-user")
+    return subprocess.run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False).returncode == 0
 
 
 def _unshare_prefix():

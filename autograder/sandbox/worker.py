@@ -32,11 +32,9 @@ class Namespaces:
         self._saved = [(module, dict(vars(module))) for module in (builtins, numpy)]
 
     def restore(self):
+        # Names added since (numpy imports submodules lazily) stay; replaced or deleted ones come back.
         for module, saved in self._saved:
-            namespace = vars(module)
-            for name in [name for name in namespace if name not in saved]:
-                del namespace[name]
-            namespace.update(saved)
+            vars(module).update(saved)
 
 
 def serve(request_fd, response_fd, max_bytes, modules):

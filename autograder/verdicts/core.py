@@ -69,17 +69,21 @@ def _compare_arrays(expected, got, *, rtol, atol, location, require_float64=True
         raise CheckFailure(f"{location}: expected dtype float64, got {got.dtype}",
                            expected=expected, got=got, location=location)
     if expected.dtype == bool or got.dtype == bool:
-        if got.dtype != expected.dtype or not np.array_equal(got, expected):
-            mismatch = _first_index(got != expected) if got.dtype == expected.dtype else None
-            raise CheckFailure(f"{location}: expected {describe(expected)}, got {describe(got)}"
-                               + (f"; first difference at index {mismatch}" if mismatch is not None else ""),
+        if got.dtype != expected.dtype:
+            raise CheckFailure(f"{location}: expected dtype {expected.dtype}, got {got.dtype}",
+                               expected=expected, got=got, location=location)
+        if not np.array_equal(got, expected):
+            differ = got != expected
+            first = _first_index(differ)
+            raise CheckFailure(f"{location}: {int(differ.sum())} of {differ.size} values differ; the first at index "
+                               f"{first}: expected {bool(expected[first])}, got {bool(got[first])}",
                                expected=expected, got=got, location=location)
         return
     got64, expected64 = got.astype(np.float64), expected.astype(np.float64)
     bad_nan = np.isnan(got64) & ~np.isnan(expected64)
     if bad_nan.any():
         raise CheckFailure(f"{location}: got NaN at index {_first_index(bad_nan)} where "
-                           f"{expected64[_first_index(bad_nan)]!r} was expected",
+                           f"{float(expected64[_first_index(bad_nan)])!r} was expected",
                            expected=expected, got=got, location=location)
     close = np.isclose(got64, expected64, rtol=rtol, atol=atol, equal_nan=True)
     if not close.all():
@@ -89,8 +93,8 @@ def _compare_arrays(expected, got, *, rtol, atol, location, require_float64=True
         error = abs(got64[worst] - expected64[worst])
         raise CheckFailure(
             f"{location}: {int((~close).sum())} of {close.size} values differ beyond rtol={rtol:g}, atol={atol:g}; "
-            f"the largest error is at index {tuple(int(i) for i in worst)}: expected {expected64[worst]!r}, "
-            f"got {got64[worst]!r} (absolute error {error:.3g})",
+            f"the largest error is at index {tuple(int(i) for i in worst)}: expected {float(expected64[worst])!r}, "
+            f"got {float(got64[worst])!r} (absolute error {error:.3g})",
             expected=expected, got=got, location=f"{location}{list(int(i) for i in worst)}" if worst else location)
 
 
@@ -105,6 +109,9 @@ def _first_index(mask):
 
 
 def describe(value):
+    """A short phrase for a value in a failure message."""
+    if isinstance(value, np.generic):
+        return f"a numpy {value.dtype} scalar {value.item()!r}"
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, (tuple, list)):
