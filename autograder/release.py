@@ -22,7 +22,10 @@ class ReleaseError(Exception):
 
 def stub_source(source, module_name):
     """The stub of one reference module's source text."""
-    owners = _enclosing_functions(source)
+    try:
+        owners = _enclosing_functions(source)
+    except SyntaxError as error:
+        raise ReleaseError(f"{module_name}.py line {error.lineno}: SyntaxError: {error.msg}") from None
     lines = source.splitlines(keepends=True)
     output, region_start = [], None
     for number, line in enumerate(lines, start=1):

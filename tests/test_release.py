@@ -55,8 +55,9 @@ def test_everything_outside_the_regions_is_kept_byte_for_byte():
 @pytest.mark.parametrize("source, message", [
     ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n", "outside any function"),
     ("def f():\n    ### BEGIN SOLUTION\n    return 1\n", "never closed"),
-    ("def f():\n    ### END SOLUTION\n", "without"),
-    ("def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n    ### END SOLUTION\n", "inside another"),
+    ("def f():\n    pass\n    ### END SOLUTION\n", "without"),
+    ("def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n    pass\n    ### END SOLUTION\n", "inside another"),
+    ("def f(:\n", "line 1: SyntaxError"),
 ])
 def test_malformed_regions_are_errors_with_the_line(source, message):
     with pytest.raises(ReleaseError, match=message):
