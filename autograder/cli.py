@@ -12,6 +12,7 @@ from autograder import checks, release as release_module
 from autograder.batch import grade_all
 from autograder.kit import build_kit
 from autograder.notebooks.cli import notebooks_command
+from autograder.sandbox import launcher
 from autograder.submission import SubmissionError
 from autograder.config import ConfigError, load_config
 from autograder.grade import GradingError, grade_submission
@@ -106,6 +107,9 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
     if (submissions is None) == (course_dir is None) or (course_dir and not assignment):
         raise click.UsageError("give either SUBMISSIONS or --nbgrader COURSE_DIR --assignment ASSIGNMENT")
     config = _load(config_path)
+    if config.isolation.bubblewrap and not launcher.bubblewrap_available():
+        console.print("[bold yellow]warning:[/] bubblewrap is not available: student code runs with namespaces and "
+                      "resource limits only, and can see this machine's files. Install bubblewrap for full isolation.")
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
     with Progress(*columns, console=console) as bar:

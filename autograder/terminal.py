@@ -17,7 +17,7 @@ def print_result(result, *, console=None, show_hidden_details=True, verbose=Fals
     for part in result.parts:
         table.add_row(part.name, f"{part.score:g} / {part.max_score:g}")
     console.print(table)
-    if result.isolation.get("level") == "rlimits":
+    if result.isolation.get("level") not in ("bubblewrap", "not run"):
         console.print(f"[bold yellow]warning:[/] student code ran without bubblewrap "
                       f"(isolation level {result.isolation.get('level')!r}); install bubblewrap for full isolation")
     for problem in result.problems:
