@@ -150,7 +150,8 @@ def _source_error(directory, module):
     try:
         compile(source, f"{module}.py", "exec", dont_inherit=True)
     except SyntaxError as error:
-        return f"{module}.py line {error.lineno}: {type(error).__name__}: {error.msg}"
+        where = f" line {error.lineno}" if error.lineno else ""
+        return f"{module}.py{where}: {type(error).__name__}: {error.msg}"
     except (ValueError, RecursionError, MemoryError) as error:
         return f"{module}.py cannot be compiled: {type(error).__name__}: {error}"
     return None

@@ -99,7 +99,7 @@ def test_dask_local_cluster_gives_identical_results(class_folder, tmp_path, fast
         assert local_result == dask_result
 
 
-def test_a_killed_run_restarts_without_losing_or_duplicating(tmp_path, fast_config_path):
+def test_a_killed_run_with_a_corrupted_result_restarts_without_losing_or_duplicating(tmp_path, fast_config_path):
     folder = tmp_path / "submissions"
     folder.mkdir()
     for index in range(6):
@@ -114,13 +114,16 @@ def test_a_killed_run_restarts_without_losing_or_duplicating(tmp_path, fast_conf
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    done_before = len(list(out.glob("*/result.json")))
-    assert 1 <= done_before < 6
-    for result in out.glob("*/result.json"):
+    finished = sorted(out.glob("*/result.json"))
+    assert 1 <= len(finished) < 6
+    for result in finished:
         json.loads(result.read_text())  # whole files only
+    corrupted = finished[0]
+    corrupted.write_text(corrupted.read_text()[:100])  # a disk fault, or a TA's editor
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert f"unchanged and skipped {done_before}" in rerun.stdout
+    assert f"unchanged and skipped {len(finished) - 1}" in rerun.stdout
+    assert f"{corrupted.parent.name}: the previous result was unreadable" in rerun.stdout
     results = sorted(out.glob("*/result.json"))
     assert [path.parent.name for path in results] == [f"student{index}" for index in range(6)]
     assert not list(out.glob("*/.result.json.*.tmp"))

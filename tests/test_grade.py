@@ -5,6 +5,7 @@ import json
 import textwrap
 import zipfile
 
+import jsonschema
 import pytest
 
 from autograder.grade import configured_checks, grade_submission
@@ -41,6 +42,14 @@ def test_a_regrade_gives_the_same_json_apart_from_durations(reference_result, co
 
 def test_the_result_survives_a_json_round_trip(reference_result):
     assert SubmissionResult.from_json(reference_result.to_json()) == reference_result
+
+
+def test_results_follow_the_documented_schema(reference_result, tmp_path, config, oracle):
+    schema = json.loads((ROOT / "autograder" / "schemas" / "result.schema.json").read_text())
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    for result in (reference_result, grade_submission(broken, config=config, oracle=oracle)):
+        jsonschema.validate(json.loads(result.to_json()), schema)
 
 
 def test_the_stubs_earn_zero_with_not_implemented_messages(config, oracle):
