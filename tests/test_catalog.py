@@ -7,6 +7,9 @@ from autograder.grade import grade_submission
 
 from catalog import batchnorm, dropout, initializers, optimizers
 
+# Over a hundred gradings: minutes on two cores. CI runs it after the default suite.
+pytestmark = pytest.mark.slow
+
 PARTS = (optimizers, initializers, batchnorm, dropout)
 MUTANTS = [mutant for part in PARTS for mutant in part.MUTANTS]
 VARIANTS = [variant for part in PARTS for variant in part.VARIANTS]

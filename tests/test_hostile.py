@@ -55,8 +55,9 @@ ATTACKS = {
     "import_reference": ({"error"}, "importing 'reference' is not allowed"),
 }
 
-pytestmark = pytest.mark.skipif(not launcher.bubblewrap_available(),
-                                reason="the hostile suite needs bubblewrap (.ci/run installs it)")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not launcher.bubblewrap_available(),
+                                 reason="the hostile suite needs bubblewrap (.ci/run installs it)")]
 
 
 @pytest.fixture(scope="module")
