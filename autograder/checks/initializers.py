@@ -1,5 +1,424 @@
-"""Checks of ``initializers.py`` (being written)."""
+"""Checks of ``initializers.py``: fans and gains, the law of random weights, variance through
+a deep network, orthogonality, sparsity, determinism and invalid arguments.
+
+Families: ``fans_and_gains`` (calculate_fan_in_and_fan_out and calculate_gain equal the
+reference, which equals PyTorch, exactly), ``distribution`` (the law of the weights:
+bounds, moments and a Kolmogorov-Smirnov test; Haar for ``orthogonal``; the non-zero
+entries for ``sparse``), ``variance_preservation`` (a 10-layer network built from the
+student's weights neither explodes nor vanishes: tanh with Xavier, ReLU with Kaiming),
+``orthogonality``, ``sparsity`` (zeros per column and where they are), ``determinism``
+(the same seed gives the same weights) and ``invalid_arguments``.
+
+Random weights cannot equal the reference's, so the statistical checks test their law.
+Every statistical test runs at the level FALSE_FAILURE_PROBABILITY; a verdict that runs
+k tests on one example fails a correct implementation with probability at most
+k * FALSE_FAILURE_PROBABILITY (``follows_law``: 4, ``haar_distributed`` and
+``sparse_zeros``: 1 after Bonferroni), and a check of N examples at most N times that.
+The variance checks state their own rate (see VARIANCE_BANDS).
+"""
+
+import math
+
+import numpy as np
+from hypothesis import strategies as st
+
+from autograder.checks import Check
+from autograder.strategies import initializers as strategies
+from autograder.strategies import seeds
+from autograder.verdicts.initializers import _log_variance_profiles
+
+MODULE = "initializers"
+
+#: The level of every statistical test: the probability that it fails a correct implementation.
+FALSE_FAILURE_PROBABILITY = 1e-9
+
+#: Weights pooled per example of a ``distribution`` check. With 2**18 normal draws the
+#: chi-square test of the mean square (level 1e-9) rejects a std off by 2% (either way)
+#: except with probability below 1e-15; for a uniform law the bounds test alone
+#: rejects a bound off by 0.01%. tests/test_checks_initializers.py computes both.
+LAW_SAMPLES = 2**18
+
+#: Independent draws per example of the Haar test of ``orthogonal``: LAPACK's unsigned Q
+#: (entry [0, 0] never positive, a CDF gap of 1/2 at 0) is rejected from about 50 draws
+#: on; 200 draws reject a CDF gap of about 0.3 at any entry of a 6x6 matrix.
+HAAR_DRAWS = 200
+
+#: The network of the variance checks: 16 input features, 10 hidden layers of 256
+#: units, a batch of 128. The narrow input makes the two Kaiming modes differ 16-fold at
+#: the first layer (fan_in = 16, fan_out = 256), so a swapped or ignored mode shows.
+NETWORK_WIDTHS = (16,) + (256,) * 10
+NETWORK_BATCH = 128
+
+#: Allowed factor between the student's and the expected variance ratios, per activation.
+#:
+#: ReLU with Kaiming: in expectation each layer keeps the variance of the activations
+#: (fan_in) or of the gradients (fan_out) exactly and changes the other by n_out / n_in,
+#: so the expected profile is this mean-field product (16-fold jump at layer 1, then
+#: flat). A finite network fluctuates around it: ln(variance ratio) is close to normal
+#: (skewness and excess kurtosis within +-0.2 over 1000 simulated networks), with a
+#: standard deviation that grows with depth, to 0.32 at the last layer of the forward
+#: pass (mean -0.07); backward at most 0.16. ln 8 = 2.08 is 6.3 of them at the worst
+#: layer: summed over the 20 comparisons of a network, about 4e-10, so under 1e-9 per
+#: example of two networks. tests/test_checks_initializers.py re-measures it. A 2x error
+#: in Var(W) compounds to 2^l and fails by layer 4; a swapped mode is off 16-fold from
+#: layer 1 on.
+#:
+#: tanh with Xavier: tanh shrinks the variance layer after layer by design (with gain 1
+#: the activations end near e^-3.3 of the input's), so the profile is compared with the
+#: one the reference initializer gives with the same seeds on the same input. tanh
+#: networks fluctuate far less: the difference of two independent networks' log ratios
+#: has a standard deviation of at most 0.1, and ln 2 is 6.9 of them (under 1e-10 per
+#: example). A 2x error in Var(W) changes the gradient at the input 12-fold or more, and
+#: LeCun's Var(W) = 1 / fan_in changes the activations 4-fold at layer 1 (fan_in 16, fan_out 256).
+VARIANCE_BANDS = {"relu": 8.0, "tanh": 2.0}
+
+#: Entries of W W^T (or W^T W) may differ from gain^2 I by this times gain^2 (QR is
+#: orthogonal to within a few units of 1e-16 times the matrix size).
+ORTHOGONALITY_TOLERANCE = 1e-10
+
+#: Columns of the wide weight on which ``sparsity`` tests where the zeros are.
+SPARSE_POSITION_COLUMNS = 2048
+
+
+def _call(function, shape, kwargs=None, seed=None):
+    request = {"driver": "call", "module": MODULE, "function": function, "args": [tuple(shape)],
+               "kwargs": dict(kwargs or {})}
+    if seed is not None:
+        request["rng_seed"] = seed
+    return request
+
+
+def law_of(reference, function, shape, kwargs):
+    """("uniform", bound) or ("normal", std): the law of every weight, from the reference's fans and gains."""
+    fan_in, fan_out = reference.calculate_fan_in_and_fan_out(tuple(shape))
+    if function.startswith("xavier"):
+        std = kwargs.get("gain", 1.0) * math.sqrt(2.0 / (fan_in + fan_out))
+    else:
+        fan = fan_in if kwargs.get("mode", "fan_in").lower() == "fan_in" else fan_out
+        std = reference.calculate_gain(kwargs.get("nonlinearity", "leaky_relu"), kwargs.get("a", 0.0)) / math.sqrt(fan)
+    return ("uniform", math.sqrt(3.0) * std) if function.endswith("uniform") else ("normal", std)
+
+
+# ------------------------------------------------------------------ fans and gains
+
+
+@st.composite
+def _fans_example(draw):
+    shape = draw(st.one_of(strategies.weight_shapes(), strategies.zero_element_shapes(),
+                           strategies.large_weight_shapes()))
+    return {"shape": shape}
+
+
+@st.composite
+def _gain_example(draw):
+    """Every nonlinearity with its default param, then leaky_relu with a drawn slope and any name with a drawn param."""
+    calls = [[name] for name in strategies.NONLINEARITIES]
+    calls.append(["leaky_relu", draw(strategies.leaky_relu_slopes())])
+    calls.append(list(draw(strategies.nonlinearities())))
+    return {"calls": calls}
+
+
+def _gain_requests(example):
+    return [{"driver": "call", "module": MODULE, "function": "calculate_gain", "args": args, "kwargs": {}}
+            for args in example["calls"]]
+
+
+def _expected_gains(example, oracle):
+    calculate_gain = oracle.reference(MODULE).calculate_gain
+    return {"calls": [f"calculate_gain({', '.join(map(repr, args))})" for args in example["calls"]],
+            "values": [calculate_gain(*args) for args in example["calls"]]}
+
+
+# -------------------------------------------------------------------- distribution
+
+
+def _initializer_arguments(function):
+    """Valid keyword arguments of an initializer, the defaults ({}) included."""
+    if function in strategies.XAVIER_FUNCTIONS:
+        return st.one_of(st.just({}), strategies.gains().filter(lambda gain: gain > 0).map(lambda gain: {"gain": gain}))
+    return st.one_of(st.just({}), strategies.kaiming_arguments())
+
+
+@st.composite
+def _law_example(draw, function):
+    shape = draw(strategies.large_weight_shapes())
+    return {"shape": shape, "kwargs": draw(_initializer_arguments(function)), "seed": draw(seeds())}
+
+
+def _law_requests(function):
+    def requests(example):
+        calls = -(-LAW_SAMPLES // math.prod(example["shape"]))
+        return [_call(function, example["shape"], example["kwargs"], example["seed"] + i) for i in range(calls)]
+    return requests
+
+
+def _expected_law(function):
+    def expected(example, oracle):
+        law, scale = law_of(oracle.reference(MODULE), function, example["shape"], example["kwargs"])
+        return {"law": law, "scale": scale, "shape": list(example["shape"]), "samples": LAW_SAMPLES}
+    return expected
+
+
+@st.composite
+def _sparse_law_example(draw):
+    rows = draw(st.integers(2, 256))
+    sparsity = draw(strategies.sparsities().filter(lambda sparsity: math.ceil(sparsity * rows) < rows))
+    nonzeros_per_column = rows - math.ceil(sparsity * rows)
+    cols = -(-2**13 // nonzeros_per_column)
+    return {"shape": (rows, cols), "kwargs": {"sparsity": sparsity, "std": draw(strategies.stds().filter(bool))},
+            "seed": draw(seeds())}
+
+
+def _sparse_law_requests(example):
+    rows, cols = example["shape"]
+    nonzeros = cols * (rows - math.ceil(example["kwargs"]["sparsity"] * rows))
+    return [_call("sparse", example["shape"], example["kwargs"], example["seed"] + i)
+            for i in range(-(-LAW_SAMPLES // nonzeros))]
+
+
+def _expected_sparse_law(example, oracle):
+    return {"law": "normal", "scale": example["kwargs"]["std"], "shape": list(example["shape"]),
+            "samples": LAW_SAMPLES, "nonzero_only": True}
+
+
+@st.composite
+def _haar_example(draw):
+    return {"shape": draw(strategies.small_orthogonal_shapes()), "seed": draw(seeds())}
+
+
+# ----------------------------------------------------------- variance preservation
+
+
+#: The seeds of the variance checks' examples: each example builds two networks (two
+#: gains, or the two modes), from fixed seeds so that a failure has nothing to shrink.
+VARIANCE_SEEDS = (20261, 20262)
+
+
+def _variance_arguments(function):
+    """The initializer's arguments of the two networks of an example: both gains, or both modes."""
+    if function in strategies.XAVIER_FUNCTIONS:
+        return [{}, {"gain": 5.0 / 3}]
+    return [{}, {"mode": "fan_out", "nonlinearity": "relu"}]
+
+
+def _variance_example(function):
+    return st.sampled_from(VARIANCE_SEEDS).map(lambda seed: {"arguments": _variance_arguments(function),
+                                                             "seed": seed})
+
+
+def layer_shapes():
+    """The weight shapes (n_l, n_{l-1}) of the variance checks' network."""
+    return [(NETWORK_WIDTHS[layer], NETWORK_WIDTHS[layer - 1]) for layer in range(1, len(NETWORK_WIDTHS))]
+
+
+def _network_seed(example, index):
+    return example["seed"] + 100 * index
+
+
+def _variance_requests(function):
+    def requests(example):
+        return [_call(function, shape, arguments, _network_seed(example, index) + layer)
+                for index, arguments in enumerate(example["arguments"])
+                for layer, shape in enumerate(layer_shapes(), start=1)]
+    return requests
+
+
+def _expected_variance(function):
+    def expected(example, oracle):
+        return {"networks": [expected_network(oracle.reference(MODULE), function, arguments,
+                                               _network_seed(example, index))
+                             for index, arguments in enumerate(example["arguments"])]}
+    return expected
+
+
+def expected_network(reference, function, arguments, seed):
+    """One network of a variance check and the log variance ratios a correct initializer gives.
+
+    ReLU (Kaiming): the mean-field expectation. Each layer multiplies the mean square
+    of the activations by n_in * Var(W) / 2 and that of the gradients by
+    n_out * Var(W) / 2 (ReLU keeps half of a symmetric signal's second moment), with
+    Var(W) from the reference's fans and gains. tanh (Xavier): no closed form, so the
+    reference's weights drawn with the same seeds run on the same input.
+    """
+    activation = "tanh" if function in strategies.XAVIER_FUNCTIONS else "relu"
+    network = {"widths": list(NETWORK_WIDTHS), "batch": NETWORK_BATCH, "input_seed": seed,
+               "activation": activation, "arguments": arguments}
+    if activation == "relu":
+        variances = [law_of(reference, function, shape, arguments) for shape in layer_shapes()]
+        variances = [scale**2 / 3 if law == "uniform" else scale**2 for law, scale in variances]
+        forward_steps = [math.log(n_in * variance / 2) for (_, n_in), variance in zip(layer_shapes(), variances)]
+        backward_steps = [math.log(n_out * variance / 2) for (n_out, _), variance in zip(layer_shapes(), variances)]
+        forward = [0.0, *np.cumsum(forward_steps)]
+        backward = [*np.cumsum(backward_steps[::-1])[::-1], 0.0]
+        basis = "the expectation for correctly initialized weights"
+    else:
+        initializer = getattr(reference, function)
+        weights = [initializer(shape, **arguments, rng=np.random.default_rng(seed + layer))
+                   for layer, shape in enumerate(layer_shapes(), start=1)]
+        forward, backward = _log_variance_profiles(weights, network)
+        basis = "the reference's weights drawn with the same seeds"
+    return {**network, "forward": [float(value) for value in forward],
+            "backward": [float(value) for value in backward], "basis": basis}
+
+
+# --------------------------------------------------------- orthogonality, sparsity
+
+
+@st.composite
+def _orthogonality_example(draw):
+    shape = draw(strategies.weight_shapes())
+    kwargs = draw(st.one_of(st.just({}), strategies.orthogonal_gains().map(lambda gain: {"gain": gain})))
+    return {"shape": shape, "kwargs": kwargs, "seed": draw(seeds())}
+
+
+@st.composite
+def _sparsity_example(draw):
+    shape = draw(strategies.sparse_shapes())
+    kwargs = {"sparsity": draw(strategies.sparsities())}
+    if draw(st.booleans()):
+        kwargs["std"] = draw(strategies.stds().filter(bool))
+    return {"shape": shape, "kwargs": kwargs, "seed": draw(seeds())}
+
+
+def _sparsity_requests(example):
+    wide = (example["shape"][0], SPARSE_POSITION_COLUMNS)
+    return [_call("sparse", example["shape"], example["kwargs"], example["seed"]),
+            _call("sparse", wide, example["kwargs"], example["seed"] + 1)]
+
+
+def _expected_sparsity(example, oracle):
+    rows, sparsity = example["shape"][0], example["kwargs"]["sparsity"]
+    zeros = min(math.ceil(sparsity * rows), rows)
+    return {"shape": list(example["shape"]), "sparsity": sparsity, "zeros_per_column": zeros,
+            "positions": {"shape": [rows, SPARSE_POSITION_COLUMNS], "sparsity": sparsity, "zeros_per_column": zeros}}
+
+
+# ------------------------------------------------------------------- determinism
+
+
+@st.composite
+def _determinism_example(draw, function):
+    """A valid call whose weights are not constant (so two seeds give different weights)."""
+    if function == "orthogonal":
+        shape = draw(strategies.weight_shapes().filter(lambda shape: max(shape[0], math.prod(shape[1:])) >= 2))
+        kwargs = draw(st.one_of(st.just({}), strategies.orthogonal_gains().filter(bool).map(lambda g: {"gain": g})))
+    elif function == "sparse":
+        shape = draw(strategies.sparse_shapes())
+        kwargs = {"sparsity": draw(strategies.sparsities().filter(lambda s: math.ceil(s * shape[0]) < shape[0]))}
+    else:
+        shape, kwargs = draw(strategies.weight_shapes()), draw(_initializer_arguments(function))
+    return {"shape": shape, "kwargs": kwargs, "seed": draw(seeds())}
+
+
+def _determinism_requests(function):
+    def requests(example):
+        shape, kwargs, seed = example["shape"], example["kwargs"], example["seed"]
+        return [_call(function, shape, kwargs, seed), _call(function, shape, kwargs, seed),
+                _call(function, shape, kwargs, seed + 1)]
+    return requests
+
+
+# ------------------------------------------------------------- invalid arguments
+
+
+def _wire_safe(value):
+    """Python complex numbers cannot cross to the worker; numpy's complex scalars can."""
+    if isinstance(value, complex):
+        return np.complex128(value)
+    if isinstance(value, tuple):
+        return tuple(_wire_safe(item) for item in value)
+    return value
+
+
+@st.composite
+def _invalid_example(draw, function):
+    call = draw(strategies.invalid_calls_of(function))
+    return {"kwargs": {name: _wire_safe(value) for name, value in call.kwargs.items()}, "reason": call.message}
+
+
+def _invalid_request(function):
+    def request(example):
+        kwargs = dict(example["kwargs"])
+        positional = ("nonlinearity", "param") if function == "calculate_gain" else ("shape",)
+        args = [kwargs.pop(name) for name in positional if name in kwargs]
+        call = {"driver": "call", "module": MODULE, "function": function, "args": args, "kwargs": kwargs}
+        if function in strategies.RANDOM_FUNCTIONS:
+            call["rng_seed"] = 0
+        return [call]
+    return request
+
+
+# ------------------------------------------------------------------------ checks
 
 
 def checks():
-    return []
+    """Every initializer check, function by function."""
+    def check(function, family, description, examples, requests, expected, verdict, **options):
+        return Check(MODULE, function, family, description, examples, requests, expected, verdict, **options)
+
+    statistical = {"false_failure_probability": FALSE_FAILURE_PROBABILITY}
+    found = [
+        check("calculate_fan_in_and_fan_out", "fans_and_gains",
+              "(fan_in, fan_out) of 2-D to 5-D weight shapes, receptive field included, equal PyTorch's exactly",
+              _fans_example(),
+              lambda e: [{"driver": "call", "module": MODULE, "function": "calculate_fan_in_and_fan_out",
+                          "args": [e["shape"]], "kwargs": {}}],
+              lambda e, oracle: list(oracle.reference(MODULE).calculate_fan_in_and_fan_out(e["shape"])),
+              "fans", uses_tolerances=False),
+        check("calculate_gain", "fans_and_gains",
+              "the gain of every nonlinearity (leaky_relu with its slope) equals PyTorch's",
+              _gain_example(), _gain_requests, _expected_gains, "each_returns"),
+    ]
+    for function in strategies.FAN_FUNCTIONS:
+        law = "U(-bound, bound)" if function.endswith("uniform") else "N(0, std^2)"
+        network = ("tanh networks (gains 1 and 5/3)" if function in strategies.XAVIER_FUNCTIONS
+                   else "ReLU networks (modes fan_in and fan_out)")
+        found += [
+            check(function, "distribution",
+                  f"{function}'s weights follow {law} with PyTorch's scale for every shape and argument "
+                  f"(bounds, moments, Kolmogorov-Smirnov on {LAW_SAMPLES} weights)",
+                  _law_example(function), _law_requests(function), _expected_law(function),
+                  "follows_law", verdict_options=statistical, uses_tolerances=False),
+            check(function, "variance_preservation",
+                  f"in {network} of {len(NETWORK_WIDTHS) - 1} layers built from {function}'s weights the variance "
+                  f"of the activations and of the gradients stays where a correct initialization keeps it",
+                  _variance_example(function), _variance_requests(function), _expected_variance(function),
+                  "preserves_variance",
+                  verdict_options={"band": VARIANCE_BANDS["tanh" if function.startswith("xavier") else "relu"]},
+                  uses_tolerances=False),
+        ]
+    found += [
+        check("orthogonal", "orthogonality",
+              "orthogonal returns orthonormal rows or columns times the gain, for 2-D and convolution shapes",
+              _orthogonality_example(), lambda e: [_call("orthogonal", e["shape"], e["kwargs"], e["seed"])],
+              lambda e, oracle: {"shape": list(e["shape"]), "gain": e["kwargs"].get("gain", 1.0)},
+              "orthonormal", verdict_options={"tolerance": ORTHOGONALITY_TOLERANCE}, uses_tolerances=False),
+        check("orthogonal", "distribution",
+              f"orthogonal's matrices are uniformly (Haar) distributed: each entry over {HAAR_DRAWS} draws",
+              _haar_example(),
+              lambda e: [_call("orthogonal", e["shape"], {}, e["seed"] + i) for i in range(HAAR_DRAWS)],
+              lambda e, oracle: {"shape": list(e["shape"])},
+              "haar_distributed", verdict_options=statistical, uses_tolerances=False),
+        check("sparse", "sparsity",
+              "every column of sparse's weight has exactly ceil(sparsity * rows) zeros, at uniformly random rows",
+              _sparsity_example(), _sparsity_requests, _expected_sparsity,
+              "sparse_zeros", verdict_options=statistical, uses_tolerances=False),
+        check("sparse", "distribution",
+              f"sparse's non-zero weights follow N(0, std^2) (moments, Kolmogorov-Smirnov on {LAW_SAMPLES} weights)",
+              _sparse_law_example(), _sparse_law_requests, _expected_sparse_law,
+              "follows_law", verdict_options=statistical, uses_tolerances=False),
+    ]
+    for function in strategies.RANDOM_FUNCTIONS:
+        found.append(check(function, "determinism",
+                           f"{function} draws only from rng: the same seed gives the same weights, another seed "
+                           f"others",
+                           _determinism_example(function), _determinism_requests(function),
+                           lambda e, oracle: {"shape": list(e["shape"])},
+                           "same_seed_same_weights", uses_tolerances=False))
+    for function in strategies.FUNCTIONS:
+        found.append(check(function, "invalid_arguments",
+                           f"{function} raises ValueError for invalid arguments, as PyTorch does",
+                           _invalid_example(function), _invalid_request(function),
+                           lambda e, oracle: {"reason": e["reason"]},
+                           "raises_value_error", uses_tolerances=False))
+    return found

@@ -55,6 +55,10 @@ XAVIER_FUNCTIONS = ("xavier_uniform", "xavier_normal")
 KAIMING_FUNCTIONS = ("kaiming_uniform", "kaiming_normal")
 #: The initializers that compute fans, and so share the fewer-than-2-dims message.
 FAN_FUNCTIONS = XAVIER_FUNCTIONS + KAIMING_FUNCTIONS
+#: Every function of the part, in the order of the spec.
+FUNCTIONS = ("calculate_fan_in_and_fan_out", "calculate_gain") + FAN_FUNCTIONS + ("orthogonal", "sparse")
+#: The functions that draw random numbers, and so take ``rng``.
+RANDOM_FUNCTIONS = FAN_FUNCTIONS + ("orthogonal", "sparse")
 
 FANS_MESSAGE = "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions"
 ORTHOGONAL_DIMS_MESSAGE = "Only tensors with 2 or more dimensions are supported"
@@ -91,6 +95,35 @@ def conv_weight_shapes(*, max_channels=8, max_kernel=4):
 def weight_shapes():
     """Linear and convolution weight shapes, without zero-size dimensions."""
     return st.one_of(linear_weight_shapes(), conv_weight_shapes())
+
+
+def large_weight_shapes(*, min_size=4096, max_size=2**18):
+    """Linear and convolution weight shapes of ``min_size`` to about ``max_size`` elements.
+
+    A statistical check pools the weights of a few calls: large shapes keep the number
+    of calls small while the fans still range from 1 to thousands.
+    """
+    linear = st.integers(1, 512).flatmap(
+        lambda rows: st.tuples(st.just(rows), st.integers(-(-min_size // rows), max(-(-min_size // rows), 512)))
+    )
+    conv = st.tuples(
+        st.integers(1, 64), st.lists(st.integers(1, 5), min_size=1, max_size=3)
+    ).flatmap(lambda call: _conv_shapes_of_size(call[0], tuple(call[1]), min_size, max_size))
+    return st.one_of(linear, conv)
+
+
+def _conv_shapes_of_size(in_channels, kernel, min_size, max_size):
+    per_out_channel = in_channels * math.prod(kernel)
+    fewest = -(-min_size // per_out_channel)
+    most = max(fewest, min(256, max_size // per_out_channel))
+    return st.integers(fewest, most).map(lambda out_channels: (out_channels, in_channels, *kernel))
+
+
+def small_orthogonal_shapes(*, max_size=36):
+    """Shapes whose matrix view has at least 2 rows or 2 columns and at most ``max_size`` entries."""
+    return weight_shapes().filter(
+        lambda shape: math.prod(shape) <= max_size and max(shape[0], math.prod(shape[1:])) >= 2
+    )
 
 
 def zero_element_shapes():
@@ -202,31 +235,42 @@ def negative_values():
 
 def invalid_calls():
     """One invalid argument in an otherwise valid call of each function, with the expected message."""
-    return st.one_of(
-        too_few_dims_shapes().map(
-            lambda shape: InvalidCall("calculate_fan_in_and_fan_out", {"shape": shape}, FANS_MESSAGE)
-        ),
-        st.tuples(st.sampled_from(FAN_FUNCTIONS), too_few_dims_shapes()).map(
-            lambda call: InvalidCall(call[0], {"shape": call[1]}, FANS_MESSAGE)
-        ),
-        too_few_dims_shapes().map(lambda shape: InvalidCall("orthogonal", {"shape": shape}, ORTHOGONAL_DIMS_MESSAGE)),
-        non_matrix_shapes().map(
-            lambda shape: InvalidCall("sparse", {"shape": shape, "sparsity": 0.5}, SPARSE_DIMS_MESSAGE)
-        ),
-        unknown_nonlinearities().map(lambda case: InvalidCall("calculate_gain", {"nonlinearity": case[0]}, case[1])),
-        invalid_leaky_relu_slopes().map(
-            lambda case: InvalidCall("calculate_gain", {"nonlinearity": "leaky_relu", "param": case[0]}, case[1])
-        ),
-        st.tuples(st.sampled_from(KAIMING_FUNCTIONS), weight_shapes()).flatmap(_invalid_kaiming_calls),
-        st.tuples(st.sampled_from(XAVIER_FUNCTIONS), weight_shapes(), negative_values()).map(
-            lambda call: InvalidCall(call[0], {"shape": call[1], "gain": call[2]}, f"Invalid gain: {call[2]}")
-        ),
-        st.tuples(sparse_shapes(), negative_values()).map(
-            lambda call: InvalidCall(
-                "sparse", {"shape": call[0], "sparsity": 0.5, "std": call[1]}, f"Invalid std: {call[1]}"
-            )
-        ),
-    )
+    return st.one_of(*(invalid_calls_of(function) for function in FUNCTIONS))
+
+
+def invalid_calls_of(function):
+    """The invalid calls of one function, each with the exact message PyTorch gives."""
+    if function == "calculate_fan_in_and_fan_out":
+        return too_few_dims_shapes().map(lambda shape: InvalidCall(function, {"shape": shape}, FANS_MESSAGE))
+    if function == "calculate_gain":
+        return st.one_of(
+            unknown_nonlinearities().map(lambda case: InvalidCall(function, {"nonlinearity": case[0]}, case[1])),
+            invalid_leaky_relu_slopes().map(
+                lambda case: InvalidCall(function, {"nonlinearity": "leaky_relu", "param": case[0]}, case[1])
+            ),
+        )
+    if function == "orthogonal":
+        return too_few_dims_shapes().map(lambda shape: InvalidCall(function, {"shape": shape}, ORTHOGONAL_DIMS_MESSAGE))
+    if function == "sparse":
+        return st.one_of(
+            non_matrix_shapes().map(
+                lambda shape: InvalidCall(function, {"shape": shape, "sparsity": 0.5}, SPARSE_DIMS_MESSAGE)
+            ),
+            st.tuples(sparse_shapes(), negative_values()).map(
+                lambda call: InvalidCall(
+                    function, {"shape": call[0], "sparsity": 0.5, "std": call[1]}, f"Invalid std: {call[1]}"
+                )
+            ),
+        )
+    too_few_dims = too_few_dims_shapes().map(lambda shape: InvalidCall(function, {"shape": shape}, FANS_MESSAGE))
+    if function in XAVIER_FUNCTIONS:
+        negative_gain = st.tuples(weight_shapes(), negative_values()).map(
+            lambda call: InvalidCall(function, {"shape": call[0], "gain": call[1]}, f"Invalid gain: {call[1]}")
+        )
+        return st.one_of(too_few_dims, negative_gain)
+    if function in KAIMING_FUNCTIONS:
+        return st.one_of(too_few_dims, st.tuples(st.just(function), weight_shapes()).flatmap(_invalid_kaiming_calls))
+    raise ValueError(f"unknown initializer {function!r}")
 
 
 def _invalid_kaiming_calls(call):
