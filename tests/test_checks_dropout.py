@@ -195,7 +195,7 @@ def test_scaling_rejects_nan_and_other_types():
         scaling(x, 0.3, [reply(np.where(mask, out, np.nan), mask)])
     with pytest.raises(CheckFailure, match="the values are right, but expected a float64 numpy array"):
         scaling(x, 0.3, [reply(out.astype(np.float32), mask)])
-    with pytest.raises(CheckFailure, match=r"expected a float64 numpy array of shape \(\), got float64"):
+    with pytest.raises(CheckFailure, match=r"expected a float64 numpy array of shape \(\), got a numpy float64 scalar"):
         scaling(x[0, 0], 0.3, [reply(np.float64(out[0, 0]), np.bool_(mask[0, 0]))])
     with pytest.raises(CheckFailure, match=r"expected a float64 array of shape \(4, 5\)"):
         scaling(x, 0.3, [reply(out[0], mask)])
