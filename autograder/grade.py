@@ -60,7 +60,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
     if config.isolation.require_bubblewrap and not launcher.bubblewrap_available():
         raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
     checks = configured_checks(config, include_hidden=include_hidden, functions=functions)
-    points_of = _point_shares(config, configured_checks(config))
+    points_of = point_shares(config, configured_checks(config))
 
     with tempfile.TemporaryDirectory(prefix="autograder-submission-") as scratch:
         try:
@@ -96,7 +96,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
         grader_version=autograder.__version__, duration_seconds=round(time.monotonic() - started, 3))
 
 
-def _point_shares(config, checks):
+def point_shares(config, checks):
     """Check -> its points: a family's points split equally between the functions it
     grades, and each function's share equally between its checks in the family."""
     functions = {}

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import release
-from autograder.grade import _point_shares, configured_checks
+from autograder.grade import point_shares, configured_checks
 from autograder.kit import build_kit
 from autograder.notebooks import layout
 from autograder.notebooks.layout import CellName
@@ -70,7 +70,7 @@ def write_notebooks(*, config, out_dir, oracle=None):
 def function_points(config):
     """``(module, function)`` -> the points of all its checks, hidden ones included, as the grader counts them."""
     checks = configured_checks(config)
-    points_of = _point_shares(config, checks)  # the grader's own split, so that a cell's points are its checks'
+    points_of = point_shares(config, checks)  # the grader's own split, so that a cell's points are its checks'
     points = defaultdict(float)
     for check in checks:
         points[check.module, check.function] += round(points_of(check), 6)
