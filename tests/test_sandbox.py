@@ -221,3 +221,13 @@ def _processes_of(uid):
             except FileNotFoundError:
                 pass
     return found
+
+
+def test_python_under_tmp_stays_visible_inside_bubblewrap():
+    """A virtual environment under /tmp is bound over the sandbox's private /tmp, not hidden by it."""
+    command = launcher.worker_command(level="bubblewrap", workdir=Path("/tmp/w"), uid=None, fds=(3, 4),
+                                      max_bytes=1, forbidden=())
+    private_tmp = command.index("--tmpfs")
+    assert command[private_tmp + 1] == "/tmp"
+    binds = [index for index, word in enumerate(command) if word == "--ro-bind"]
+    assert binds and private_tmp < min(binds)

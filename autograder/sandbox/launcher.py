@@ -190,6 +190,8 @@ def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden):
         return [*namespaces, *_drop_privileges(uid), *python, str(workdir), ",".join(forbidden)]
     arguments = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
                  "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+                 # The private /tmp first: a virtual environment under /tmp is bound on top of it.
+                 "--tmpfs", "/tmp",
                  "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     for link in ("bin", "lib", "lib64", "sbin"):
         if Path("/", link).is_symlink():
@@ -203,8 +205,7 @@ def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden):
         arguments += ["--ro-bind", str(root), str(root)]
     for masked in forbidden_package_dirs(forbidden):
         arguments += ["--tmpfs", str(masked)]
-    arguments += ["--bind", str(workdir), "/submission", "--tmpfs", "/tmp", "--proc", "/proc",
-                  "--dev", "/dev", "--chdir", "/submission"]
+    arguments += ["--bind", str(workdir), "/submission", "--proc", "/proc", "--dev", "/dev", "--chdir", "/submission"]
     if uid is None:
         arguments += ["--unshare-user"]
     return [*arguments, *_drop_privileges(uid), *python, "/submission", ",".join(forbidden)]
