@@ -17,7 +17,6 @@ from autograder.batch import discover_submissions, grade_all
 from autograder.config import load_config
 
 from conftest import ROOT
-from test_grade import without_durations
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import types
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from autograder.checks import batchnorm as batchnorm_checks
 from autograder.grade import grade_submission

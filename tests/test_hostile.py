@@ -9,7 +9,6 @@ results folder and a gradebook are watched).
 """
 
 import hashlib
-import os
 import socket
 import time
 from pathlib import Path

@@ -1,7 +1,6 @@
 """Malformed submissions: every one gets a clear message naming the file and the problem,
 and loses nothing else."""
 
-import io
 import os
 import zipfile
 

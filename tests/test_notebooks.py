@@ -4,7 +4,6 @@ The end-to-end run through the real nbgrader command line is in test_notebooks_n
 """
 
 import json
-from pathlib import Path
 
 import nbformat
 import pytest

@@ -6,7 +6,6 @@ import textwrap
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from autograder.grade import sandbox_settings

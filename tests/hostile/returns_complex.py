@@ -1,4 +1,3 @@
-import numpy as np
 
 
 def sgd(w, dw, state, *, lr=1e-3, **hyperparameters):
