@@ -47,7 +47,7 @@ ATTACKS = {
     "returns_huge_array": ({"error"}, ("exceeds the size limit", "MemoryError")),
     "returns_pickle_bomb": ({"error", "failed"}, ("cannot be returned", "got int")),
     "monkeypatch_numpy": ({"failed"}, ""),
-    "steal_reference": ({"error", "timeout"}, ("no reference solution found (0 attempts", "did not return within")),
+    "steal_reference": ({"error", "timeout"}, ("no reference solution found", "did not return within")),
     "open_network": ({"error"}, "Error"),
     "inspect_stack": ({"failed"}, ""),
     "delegate_to_torch": ({"error"}, "importing 'torch' is not allowed"),
@@ -156,3 +156,20 @@ def test_an_attack_costs_the_attacked_function_only(attack, tmp_path, hostile_co
     assert sandbox_uids and not processes_of(set(sandbox_uids))
     assert digest(watched) == before
     assert not Path("/tmp/autograder-pwned").exists()
+
+
+def test_the_sandbox_sees_the_worker_code_but_not_the_checks(tmp_path, hostile_config, oracle):
+    folder = tmp_path / "peek"
+    folder.mkdir()
+    package = ROOT / "autograder"
+    (folder / "optimizers.py").write_text((ROOT / "reference" / "optimizers.py").read_text() + f"""
+
+def sgd(w, dw, state, **hyperparameters):
+    import os
+    raise RuntimeError(str([os.path.exists(p) for p in ({str(package / 'sandbox' / 'worker.py')!r},
+                                                        {str(package / 'checks' / 'optimizers.py')!r},
+                                                        {str(ROOT / 'reference' / 'optimizers.py')!r},
+                                                        {str(ROOT / 'grading_config.yml')!r})]))
+""")
+    result = grade_submission(folder, config=hostile_config, oracle=oracle, functions={"sgd"})
+    assert "[True, False, False, False]" in result.checks[0].message, result.checks[0].message

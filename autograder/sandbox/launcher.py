@@ -159,8 +159,10 @@ class SandboxUid:
 
 
 def python_roots():
-    """Directories a worker must read: the interpreter, its packages, the worker code."""
-    roots = {Path(sys.prefix), Path(sys.base_prefix), Path(autograder.__file__).parent}
+    """What a worker must read: the interpreter, its packages, and of the autograder only
+    the worker's own code (the package's ``__init__`` and ``sandbox/``), not the checks."""
+    package = Path(autograder.__file__).parent
+    roots = {Path(sys.prefix), Path(sys.base_prefix), package / "__init__.py", package / "sandbox"}
     for entry in map(Path, sys.path):
         if entry.is_dir() and "site-packages" in entry.parts:
             roots.add(entry)
