@@ -104,16 +104,22 @@ def mutants(module):
         index += 1
 
 
+_oracle = None
+
+
 def _grade(job):
-    module, index, line, function, description, source = job
+    global _oracle
+    module, index, line, function, description, source, cache = job
     from autograder import checks
     from autograder.config import load_config
     from autograder.grade import grade_submission
+    from autograder.oracle import Oracle
 
     config = load_config(ROOT / "grading_config.yml", known_families=checks.known_families(checks.all_checks()))
+    _oracle = _oracle or Oracle(config.reference, cache_path=cache)  # passing checks replay, as in a batch
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, f"{module}.py").write_text(source)
-        result = grade_submission(folder, config=config, functions={function})
+        result = grade_submission(folder, config=config, oracle=_oracle, functions={function})
     killed = result.score < result.max_score
     failing = sorted({check.family for check in result.checks if check.status != "passed"})
     return module, line, function, description, killed, failing
@@ -127,8 +133,9 @@ def main():
     arguments = parser.parse_args()
     jobs = [(module, *mutant) for module in arguments.modules
             for mutant in list(mutants(module))[:arguments.limit]]
-    with multiprocessing.get_context("spawn").Pool(arguments.jobs) as pool:
-        outcomes = pool.map(_grade, [(m, i, line, f, d, s) for m, i, line, f, d, s in jobs], chunksize=1)
+    with tempfile.TemporaryDirectory() as scratch, multiprocessing.get_context("spawn").Pool(arguments.jobs) as pool:
+        cache = Path(scratch) / "expectations.sqlite"
+        outcomes = pool.map(_grade, [(*job, cache) for job in jobs], chunksize=1)
     survivors = [outcome for outcome in outcomes if not outcome[4]]
     print(f"mutants: {len(outcomes)}, killed: {len(outcomes) - len(survivors)}, "
           f"mutation score: {(len(outcomes) - len(survivors)) / max(1, len(outcomes)):.1%}")
