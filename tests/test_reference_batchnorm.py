@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from autograder.checks.batchnorm import _along_channels, _channel_max_abs, _reduced_axes
 from autograder.strategies import seeds
 from autograder.strategies.batchnorm import (
     batchnorm_backward_arguments,
@@ -53,31 +54,6 @@ SUBNORMAL_FLOOR = np.finfo(np.float64).tiny
 #: channel x_hat is +-1 whatever x is), so the tolerance is relative to those terms too.
 RELATIVE_STEP = 1e-5
 GRADIENT_CHECK_TOLERANCE = 1e-6
-
-
-@pytest.fixture(autouse=True, scope="module")
-def single_threaded_torch():
-    """One torch thread for this module's tiny tensors: on a busy machine, torch's
-    thread pool makes each call ~10x slower and buys nothing at these sizes."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def _reduced_axes(x):
-    """Every axis but the channel axis 1."""
-    return (0, *range(2, x.ndim))
-
-
-def _along_channels(vector, ndim):
-    """A (C,) vector reshaped to broadcast against axis 1 of an ndim-dimensional array."""
-    return np.reshape(vector, (1, -1) + (1,) * (ndim - 2))
-
-
-def _channel_max_abs(x):
-    """max |x| over each channel, shape (C,)."""
-    return np.abs(x).max(axis=_reduced_axes(x), initial=0.0)
 
 
 def assert_close(actual, desired, scale, *, rtol=RTOL, slack=ROUNDING_SLACK):

@@ -39,16 +39,6 @@ FALSE_FAILURE_PROBABILITY = 1e-7
 SAMPLE_SIZE = 200_000
 
 
-@pytest.fixture(autouse=True, scope="module")
-def single_threaded_torch():
-    """One torch thread for this module's tiny tensors: on a busy machine, torch's
-    thread pool makes each call ~10x slower and buys nothing at these sizes."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 # Deliberately wrong samplers, with dropout_forward's signature: the negative controls.
 
 def keeps_with_probability_p(x, *, p, training, rng):
