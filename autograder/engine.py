@@ -9,6 +9,9 @@ of generating it again, which is most of the cost. The first replayed example th
 fails hands over to Hypothesis, which meets the same example at the same place and
 shrinks it, so a result is the same whether the sequence was replayed or generated.
 
+A check's edge cases (:attr:`autograder.checks.Check.edge_cases`) run first, as
+Hypothesis's explicit examples; they are minimal by construction and not shrunk.
+
 A wrong answer or an exception in the student's code is shrunk towards the smallest
 failing example, for at most :data:`SHRINK_BUDGET` further examples (a count, not a
 time, so that a regrade finds the same example). A timeout, a crash or a garbled reply
@@ -18,7 +21,7 @@ ends the check at once: shrinking would rerun the slow or fatal call many times.
 import time
 from dataclasses import dataclass
 
-from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
 from hypothesis.errors import Flaky
 
 from autograder.results import plain
@@ -130,6 +133,8 @@ def _generate(runner, max_examples):
             failures.append((len(cases), failure))  # the shrinker only tries simpler examples
             raise
 
+    for edge_case in reversed(check.edge_cases):  # Hypothesis runs the outermost @example first
+        property_holds = example(edge_case)(property_holds)
     try:
         property_holds()
     except (CheckFailure, _ShrinkBudgetSpent):

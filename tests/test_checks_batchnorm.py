@@ -185,7 +185,7 @@ def tightened(expected, factor):
 
 
 NUMERIC_CHECKS = [check for check in batchnorm_checks.checks()
-                  if check.family not in ("purity", "invalid_arguments")]
+                  if check.family not in ("purity", "invalid_arguments", "empty_batch")]
 
 
 @pytest.mark.parametrize("check", NUMERIC_CHECKS, ids=lambda check: check.id)
@@ -283,3 +283,48 @@ def test_a_wrong_forward_costs_no_backward_points(make_submission, config, oracl
                               functions={"batchnorm_backward"})
     assert [check.id for check in result.checks if check.status != "passed"] == []
     assert result.score == result.max_score > 0
+
+
+# The edge cases run before Hypothesis draws: torch's verdict on each
+
+
+VALIDATION_CHECKS = [check for check in batchnorm_checks.checks() if check.family == "invalid_arguments"]
+EDGE_CASES = [(check.function, case) for check in VALIDATION_CHECKS for case in check.edge_cases]
+
+
+@pytest.mark.parametrize(("function", "case"), EDGE_CASES,
+                         ids=[f"{function}-{case.get('accepted') or case['reason'][-60:]}" for function, case in EDGE_CASES])
+def test_every_validation_edge_case_is_torchs(function, case):
+    arguments = case["arguments"]
+    ours = getattr(ORACLE.module, function)
+    theirs = batchnorm_checks.torch_forward if function == "batchnorm_forward" else batchnorm_checks.torch_backward
+    if "accepted" in case:
+        theirs(arguments)
+        ours(**arguments)
+    else:
+        with pytest.raises((ValueError, RuntimeError)):
+            theirs(arguments)
+        with pytest.raises(ValueError):
+            ours(**arguments)
+
+
+EMPTY_BATCH = {"x": np.zeros((0, 2, 3)), "gamma": np.ones(2), "beta": np.zeros(2),
+               "running_mean": np.array([0.5, -1.0]), "running_var": np.array([2.0, 0.25]),
+               "training": True, "momentum": 0.1, "eps": 1e-5}
+
+
+def test_an_empty_batch_is_graded_against_torchs_unchanged_running_statistics_and_zero_gradients():
+    forward, backward = (next(check for check in batchnorm_checks.checks()
+                              if check.family == "empty_batch" and check.function == function)
+                         for function in ("batchnorm_forward", "batchnorm_backward"))
+    expected = forward.expected(EMPTY_BATCH, ORACLE)
+    assert [output["name"] for output in expected["outputs"]] == ["out", "new_running_mean", "new_running_var"]
+    np.testing.assert_array_equal(expected["outputs"][1]["value"], EMPTY_BATCH["running_mean"])
+    np.testing.assert_array_equal(expected["outputs"][2]["value"], EMPTY_BATCH["running_var"])
+    verdicts.outputs_within_scale(expected, [reply(*ORACLE.module.batchnorm_forward(**EMPTY_BATCH))], **TOLERANCES)
+    nan_statistics = reply(np.zeros((0, 2, 3)), np.full(2, np.nan), np.full(2, np.nan))
+    with pytest.raises(CheckFailure, match="new_running_mean: 2 of 2 values are off"):
+        verdicts.outputs_within_scale(expected, [nan_statistics], **TOLERANCES)
+    arguments = {"dout": np.zeros((0, 2, 3)), "x": EMPTY_BATCH["x"], "gamma": np.ones(2), "eps": 1e-5}
+    gradients = backward.expected(arguments, ORACLE)
+    verdicts.outputs_within_scale(gradients, [reply(*ORACLE.module.batchnorm_backward(**arguments))], **TOLERANCES)

@@ -10,6 +10,8 @@ import pytest
 
 from autograder.grade import configured_checks, grade_submission
 from autograder.results import SubmissionResult
+from autograder.verdicts import CheckFailure
+from autograder.verdicts.generic import validates_arguments
 
 from conftest import ROOT
 
@@ -142,3 +144,46 @@ def test_a_nondeterministic_function_fails_with_an_explanation(make_submission, 
                               functions={"sgd"})
     one_step = next(check for check in result.checks if check.id == "optimizers.sgd.one_step")
     assert one_step.status == "failed" and one_step.score == 0
+
+
+def test_edge_cases_run_first_and_are_reported_as_they_are(make_submission, config, oracle):
+    too_strict = (ROOT / "reference" / "optimizers.py").read_text() + textwrap.dedent('''
+
+        _reference_adagrad = adagrad
+
+        def adagrad(w, dw, state, **hyperparameters):
+            if hyperparameters.get("lr", 1e-2) <= 0:
+                raise ValueError("the learning rate must be positive")
+            return _reference_adagrad(w, dw, state, **hyperparameters)
+    ''')
+    result = grade_submission(make_submission({"optimizers": too_strict}), config=config, oracle=oracle,
+                              functions={"adagrad"})
+    failed = {check.family: check for check in result.checks if check.status != "passed"}
+    assert set(failed) == {"invalid_arguments"}
+    validation = failed["invalid_arguments"]
+    assert validation.counterexample["inputs"]["hyperparameters"] == {"lr": 0.0}
+    assert validation.examples == 1  # the first edge case, before any drawn example
+    assert validation.message.startswith("lr=0.0 is valid (torch accepts it), but the call raised ValueError: "
+                                         "the learning rate must be positive")
+
+
+@pytest.mark.parametrize(("expected", "reply", "message"), [
+    ({"reason": "lr = -1"}, {"ok": {"result": 1.0}}, "expected ValueError for lr = -1, but the call returned normally"),
+    ({"reason": "lr = -1"}, {"error": {"type": "TypeError", "message": "no", "bases": ["TypeError", "Exception"]}},
+     "expected ValueError for lr = -1, got TypeError: no"),
+    ({"accepted": "lr = 0"}, {"error": {"type": "ValueError", "message": "no", "bases": ["ValueError"]}},
+     "lr = 0 is valid (torch accepts it), but the call raised ValueError: no"),
+])
+def test_argument_validation_fails_either_way_with_what_was_wrong(expected, reply, message):
+    with pytest.raises(CheckFailure) as failure:
+        validates_arguments(expected, [reply])
+    assert str(failure.value) == message
+
+
+@pytest.mark.parametrize(("expected", "reply"), [
+    ({"reason": "lr = -1"}, {"error": {"type": "InvalidLearningRate", "message": "no",
+                                       "bases": ["InvalidLearningRate", "ValueError"]}}),
+    ({"accepted": "lr = 0"}, {"ok": {"result": 1.0}}),
+])
+def test_argument_validation_passes_a_value_error_subclass_and_an_accepted_edge(expected, reply):
+    validates_arguments(expected, [reply])

@@ -25,7 +25,10 @@ from torch.nn import init
 from autograder.strategies import seeds
 from autograder.strategies.initializers import (
     FAN_FUNCTIONS,
+    FUNCTIONS,
     NONLINEARITIES,
+    EdgeCall,
+    boundary_calls,
     gains,
     invalid_calls,
     kaiming_arguments,
@@ -139,6 +142,29 @@ def torch_weight(function, shape, kwargs, generator=None):
     tensor = torch.empty(shape, dtype=torch.float64)
     getattr(init, function + "_")(tensor, **kwargs, generator=generator)
     return tensor.numpy()
+
+
+BOUNDARY_CALLS = [call for function in FUNCTIONS for call in boundary_calls(function)]
+
+
+@pytest.mark.parametrize("call", BOUNDARY_CALLS, ids=[f"{c.function}-{c.kwargs}" for c in BOUNDARY_CALLS])
+def test_the_graded_boundary_calls_are_pytorchs(call):
+    """What the invalid_arguments checks run first: PyTorch accepts every edge, and so does the reference
+    (with equal fans and gains, and weights of the same shape); a negative gain is an error even where
+    nothing is drawn."""
+    if isinstance(call, EdgeCall):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours, theirs = our_call(call.function, call.kwargs, np.random.default_rng(0)), torch_call(
+                call.function, call.kwargs)
+        if isinstance(theirs, torch.Tensor):
+            assert ours.shape == tuple(theirs.shape) and ours.dtype == np.float64
+        else:
+            assert ours == theirs
+    else:
+        with pytest.raises(ValueError) as excinfo:
+            our_call(call.function, call.kwargs, np.random.default_rng(0))
+        assert str(excinfo.value) == call.message
 
 
 def torch_call(function, kwargs):

@@ -20,7 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.strategies.optimizers import (
+    BROADCASTING_SHAPE_PAIRS,
     OPTIMIZERS,
+    boundary_cases,
     configurations,
     hyperparameters,
     ill_conditioned_spd,
@@ -184,6 +186,34 @@ def test_edge_hyperparameters_match_torch(name, hyperparameters):
     # Nonzero gradients, so that eps = 0 never divides zero by zero.
     gradients = [rng.uniform(0.5, 2.0, (3, 4)) * rng.choice([-1, 1], (3, 4)) for _ in range(6)]
     assert_matches_torch(name, hyperparameters, rng.standard_normal((3, 4)), gradients)
+
+
+#: The boundary cases the invalid_arguments checks run first, with PyTorch's verdict on each.
+BOUNDARY_CASES = [(name, hyperparameters, message) for name in OPTIMIZERS
+                  for hyperparameters, message in boundary_cases(name)]
+
+
+@pytest.mark.parametrize(("name", "hyperparameters", "message"), BOUNDARY_CASES,
+                         ids=[f"{n}-{h}" for n, h, _ in BOUNDARY_CASES])
+def test_the_graded_boundary_cases_are_pytorchs(name, hyperparameters, message):
+    rng = np.random.default_rng(1)
+    if message is None:  # PyTorch accepts it, and the reference follows PyTorch's trajectory
+        gradients = [rng.uniform(0.5, 2.0, 3) * rng.choice([-1, 1], 3) for _ in range(4)]
+        assert_matches_torch(name, hyperparameters, rng.standard_normal(3), gradients)
+        return
+    with pytest.raises(ValueError) as raised_by_torch:
+        OPTIMIZERS[name].oracle([torch.zeros(3, requires_grad=True)], **hyperparameters)
+    assert str(raised_by_torch.value) == message
+    with pytest.raises(ValueError) as raised:
+        getattr(optimizers, name)(np.zeros(3), np.ones(3), {}, **hyperparameters)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+@pytest.mark.parametrize(("w_shape", "dw_shape"), BROADCASTING_SHAPE_PAIRS, ids=str)
+def test_shapes_that_numpy_broadcasts_are_still_rejected(name, w_shape, dw_shape):
+    with pytest.raises(ValueError, match="w and dw must have the same shape"):
+        getattr(optimizers, name)(np.ones(w_shape), np.ones(dw_shape), {})
 
 
 # --- the spec's subtleties, in closed form --------------------------------------------

@@ -44,12 +44,14 @@ it so, for every correct variant of the catalog). Extreme-magnitude cancellation
 every digit) is in no family; the reference's own tests check it against PyTorch.
 """
 
+import math
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from autograder.checks import Check
+from autograder.checks import Check, expected_validation
 from autograder.strategies import batchnorm as strategies
 
 MODULE = "batchnorm"
@@ -108,12 +110,14 @@ def forward_scales(arguments):
     running statistics mix the old values with the batch mean (rounded like max|x|) and
     the unbiased variance (two-pass rounding ~ max|x| * std). Evaluation: out = gamma *
     (x - running_mean) / sqrt(running_var + eps) + beta, where x and running_mean cancel;
-    the running statistics are returned as they are.
+    the running statistics are returned as they are. An empty training batch has no
+    statistics: torch returns the running statistics unchanged, as in evaluation.
     """
     x, eps = arguments["x"], arguments["eps"]
     gamma, beta = np.abs(arguments["gamma"]), np.abs(arguments["beta"])
     running_mean, running_var = np.abs(arguments["running_mean"]), np.abs(arguments["running_var"])
-    if not arguments["training"]:
+    count = strategies.values_per_channel(x.shape)
+    if not arguments["training"] or count == 0:
         sigma = _along_channels(np.sqrt(running_var + eps), x.ndim)
         centered = np.abs(x - _along_channels(arguments["running_mean"], x.ndim))
         gamma, beta = _along_channels(gamma, x.ndim), _along_channels(beta, x.ndim)
@@ -121,7 +125,6 @@ def forward_scales(arguments):
         return {"out": (gamma * centered / sigma + beta, ROUNDING_SLACK * cancelling),
                 "new_running_mean": (running_mean, 0.0), "new_running_var": (running_var, 0.0)}
     mean, var, sigma, x_hat = _batch_statistics(x, eps)
-    count = strategies.values_per_channel(x.shape)
     largest = _channel_max_abs(x)
     out = gamma * _channel_max_abs(x_hat) + beta
     cancelling = gamma * (largest + np.abs(mean)) / sigma + beta
@@ -141,6 +144,9 @@ def backward_scales(arguments):
     (max|x| + |mean|) / sigma, which the rounding allowance carries.
     """
     x, dout = arguments["x"], arguments["dout"]
+    if strategies.values_per_channel(x.shape) == 0:  # no values: dx is empty, dgamma and dbeta exact zeros
+        return {"dx": (np.zeros(x.shape), 0.0), "dgamma": (np.zeros(x.shape[1]), 0.0),
+                "dbeta": (np.zeros(x.shape[1]), 0.0)}
     mean, _, sigma, x_hat = _batch_statistics(x, arguments["eps"])
     largest_x_hat = _channel_max_abs(x_hat)
     total_dout = np.abs(dout).sum(axis=_reduced_axes(x))
@@ -284,6 +290,29 @@ def _invalid_examples(function):
     return strategy.map(lambda case: {"arguments": case[0], "reason": _reason(*case)})
 
 
+def _validation_edge_cases(function):
+    """The exact edges of what torch accepts: eps = 0 (valid in evaluation only), and arguments of another shape
+    that numpy would broadcast (invalid). Empty batches, also valid, have a family of their own."""
+    x, per_channel = np.arange(6.0).reshape(3, 2), np.ones(2)
+    if function == BACKWARD:
+        valid = {"dout": np.ones_like(x), "x": x, "gamma": per_channel, "eps": 1e-5}
+        invalid = [({**valid, "eps": 0.0}, "batch_norm eps must be positive during training"),
+                   ({**valid, "dout": np.ones((1, 2))}, "dout should have the shape of x (3, 2)"),
+                   ({**valid, "gamma": np.ones((1, 2))}, "gamma should have shape (2,)")]
+        accepted = []
+    else:
+        valid = {"x": x, "gamma": per_channel, "beta": per_channel, "running_mean": per_channel,
+                 "running_var": per_channel, "training": True, "momentum": 0.1, "eps": 1e-5}
+        evaluation = {**valid, "training": False}
+        invalid = [({**valid, "eps": 0.0}, "batch_norm eps must be positive during training"),
+                   ({**evaluation, "eps": -math.ulp(0.0)}, "batch_norm eps must be non-negative"),
+                   *(({**valid, name: np.ones((1, 2))}, f"{name} should have shape (2,)")
+                     for name in ("running_mean", "running_var"))]  # torch flattens gamma and beta
+        accepted = [({**evaluation, "eps": 0.0}, "eps = 0 in evaluation")]
+    return (*({"arguments": arguments, "reason": _reason(arguments, message)} for arguments, message in invalid),
+            *({"arguments": arguments, "accepted": description} for arguments, description in accepted))
+
+
 def _one_call(function, *, key=None):
     """The requests of an example: one call of ``function`` with the example's arguments
     (or with ``example[key]``)."""
@@ -292,11 +321,6 @@ def _one_call(function, *, key=None):
     def requests(example):
         return [request_of(example if key is None else example[key])]
     return requests
-
-
-def _expected_reason(example, oracle):
-    del oracle
-    return {"reason": example["reason"]}
 
 
 def checks():
@@ -311,8 +335,10 @@ def checks():
             check(function, "purity", f"{function} modifies none of its arguments (running statistics included)",
                   _purity_examples(function), _expected_unchanged(_one_call(function)), "unchanged_arguments",
                   uses_tolerances=False),
-            check(function, "invalid_arguments", f"{function} raises ValueError for invalid arguments, as torch does",
-                  _invalid_examples(function), _expected_reason, "raises_value_error", uses_tolerances=False),
+            check(function, "invalid_arguments", f"{function} raises ValueError for invalid arguments, as torch does, "
+                                                 "and accepts eps = 0 in evaluation",
+                  _invalid_examples(function), expected_validation, "validates_arguments", uses_tolerances=False,
+                  edge_cases=_validation_edge_cases(function)),
         ]
     return [
         check(FORWARD, "forward_training",
@@ -335,6 +361,15 @@ def checks():
         check(BACKWARD, "backward", "dx, dgamma and dbeta equal torch autograd's gradients of the training output",
               strategies.graded_backward_arguments(), _expected_torch_gradients,
               "outputs_within_scale"),
+        check(FORWARD, "empty_batch",
+              "a training call on an empty batch (N = 0) returns an empty out and the running statistics unchanged, "
+              "as torch's F.batch_norm does",
+              strategies.graded_forward_arguments(training=True, shapes=strategies.empty_batch_shapes()),
+              _torch_forward_outputs((0, 1, 2)), "outputs_within_scale"),
+        check(BACKWARD, "empty_batch",
+              "on an empty batch (N = 0), dx is empty and dgamma and dbeta are zeros, as torch autograd's",
+              strategies.graded_backward_arguments(shapes=strategies.empty_batch_shapes()),
+              _expected_torch_gradients, "outputs_within_scale"),
         check(BACKWARD, "gradient_check",
               "dx, dgamma and dbeta agree with central differences of sum(out * dout) (out from the reference)",
               strategies.gradient_check_arguments(), _expected_numerical_gradients,

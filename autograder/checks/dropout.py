@@ -25,7 +25,7 @@ fails with probability below 1e-11 per example (see :data:`DETERMINISM_SHAPES`).
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.checks import Check
+from autograder.checks import Check, expected_validation
 from autograder.strategies import finite_arrays, seeds, shapes
 from autograder.strategies import dropout as strategies
 
@@ -199,8 +199,8 @@ def _forward_checks():
         check("invalid_arguments", "p outside [0, 1] (NaN included) raises ValueError, in training and evaluation",
               _invalid_forward(),
               lambda e: [_forward(e["x"], e["p"], e["training"], e["seed"])],
-              lambda e, oracle: {"reason": e["reason"]},
-              "raises_value_error", uses_tolerances=False),
+              expected_validation,
+              "validates_arguments", uses_tolerances=False),
     ]
 
 
@@ -223,8 +223,8 @@ def _backward_checks():
         check("invalid_arguments", "p outside [0, 1], or a mask not of dout's shape, raises ValueError",
               _invalid_backward(),
               lambda e: [_backward(e["dout"], e["mask"], e["p"])],
-              lambda e, oracle: {"reason": e["reason"]},
-              "raises_value_error", uses_tolerances=False),
+              expected_validation,
+              "validates_arguments", uses_tolerances=False),
     ]
 
 

@@ -22,7 +22,7 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.checks import Check
+from autograder.checks import Check, expected_validation
 from autograder.strategies import initializers as strategies
 from autograder.strategies import seeds
 from autograder.verdicts.initializers import _log_variance_profiles
@@ -330,13 +330,15 @@ def _wire_safe(value):
     return value
 
 
-@st.composite
-def _invalid_example(draw, function):
-    call = draw(strategies.invalid_calls_of(function))
-    return {"kwargs": {name: _wire_safe(value) for name, value in call.kwargs.items()}, "reason": call.message}
+def _validation_example(call):
+    """An argument-validation example: the call's arguments, and why it is invalid or what edge it is at."""
+    kwargs = {name: _wire_safe(value) for name, value in call.kwargs.items()}
+    if isinstance(call, strategies.InvalidCall):
+        return {"kwargs": kwargs, "reason": call.message}
+    return {"kwargs": kwargs, "accepted": call.description}
 
 
-def _invalid_request(function):
+def _argument_validation_request(function):
     def request(example):
         kwargs = dict(example["kwargs"])
         positional = ("nonlinearity", "param") if function == "calculate_gain" else ("shape",)
@@ -417,8 +419,10 @@ def checks():
                            "same_seed_same_weights", uses_tolerances=False))
     for function in strategies.FUNCTIONS:
         found.append(check(function, "invalid_arguments",
-                           f"{function} raises ValueError for invalid arguments, as PyTorch does",
-                           _invalid_example(function), _invalid_request(function),
-                           lambda e, oracle: {"reason": e["reason"]},
-                           "raises_value_error", uses_tolerances=False))
+                           f"{function} raises ValueError for invalid arguments, as PyTorch does, and accepts "
+                           f"the valid values at the edges of their ranges",
+                           strategies.invalid_calls_of(function).map(_validation_example),
+                           _argument_validation_request(function), expected_validation,
+                           "validates_arguments", uses_tolerances=False,
+                           edge_cases=tuple(map(_validation_example, strategies.boundary_calls(function)))))
     return found

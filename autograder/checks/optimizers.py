@@ -11,7 +11,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from autograder import pytorch_oracle
-from autograder.checks import Check
+from autograder.checks import Check, expected_validation
 from autograder.strategies import finite_arrays, shapes
 from autograder.strategies import optimizers as strategies
 
@@ -96,6 +96,22 @@ def _invalid(draw, name):
     return {"w": np.ones(3), "dw": np.ones(3), "hyperparameters": hyperparameters, "reason": message}
 
 
+def _validation_edge_cases(name):
+    """Every boundary case of the hyperparameters (the others at their defaults), then shapes that broadcast."""
+    cases = []
+    for hyperparameters, message in strategies.boundary_cases(name):
+        outcome = {"accepted": _describe(hyperparameters)} if message is None else {"reason": message}
+        cases.append({"w": np.ones(3), "dw": np.ones(3), "hyperparameters": hyperparameters, **outcome})
+    for w_shape, dw_shape in strategies.BROADCASTING_SHAPE_PAIRS:
+        cases.append({"w": np.ones(w_shape), "dw": np.ones(dw_shape), "hyperparameters": {},
+                      "reason": f"w of shape {w_shape} and dw of shape {dw_shape}, which numpy would broadcast"})
+    return tuple(cases)
+
+
+def _describe(hyperparameters):
+    return ", ".join(f"{key}={value!r}" for key, value in hyperparameters.items())
+
+
 @st.composite
 def _purity(draw, name):
     example = draw(_steps(hyperparameters=strategies.hyperparameters(name), max_steps=4))
@@ -156,11 +172,13 @@ def checks_of(name):
               lambda e: [_call(name, e["w"], e["dw"], e["hyperparameters"])],
               lambda e, oracle: {"shape": list(np.shape(e["w"]))},
               "optimizer_result_types", uses_tolerances=False),
-        check("invalid_arguments", f"{name} raises ValueError for invalid hyperparameters, as torch.optim does",
+        check("invalid_arguments", f"{name} raises ValueError for invalid hyperparameters and for w and dw of "
+                                   "different shapes, as torch.optim does, and accepts valid values at the edges "
+                                   "of their ranges (lr = 0, a beta of 0)",
               _invalid(name),
               lambda e: [_call(name, e["w"], e["dw"], e["hyperparameters"])],
-              lambda e, oracle: {"reason": e["reason"]},
-              "raises_value_error", uses_tolerances=False),
+              expected_validation,
+              "validates_arguments", uses_tolerances=False, edge_cases=_validation_edge_cases(name)),
     ]
 
 

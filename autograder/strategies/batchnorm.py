@@ -39,6 +39,13 @@ def batchnorm_shapes(*, ndims=(2, 3, 4), min_values_per_channel=2, max_side=MAX_
     )
 
 
+def empty_batch_shapes(*, ndims=(2, 3, 4), max_side=MAX_SIDE):
+    """x shapes (0, C), (0, C, L) and (0, C, H, W): a batch of N = 0, which torch accepts in training."""
+    return st.sampled_from(ndims).flatmap(
+        lambda ndim: hnp.array_shapes(min_dims=ndim - 1, max_dims=ndim - 1, min_side=1, max_side=max_side)
+    ).map(lambda shape: (0, *shape))
+
+
 def running_variances(channels):
     """Positive running variances of shape (channels,)."""
     return hnp.arrays(np.float64, (channels,), elements=st.floats(MIN_RUNNING_VAR, MAX_RUNNING_VAR))

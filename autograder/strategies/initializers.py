@@ -273,6 +273,47 @@ def invalid_calls_of(function):
     raise ValueError(f"unknown initializer {function!r}")
 
 
+class EdgeCall(NamedTuple):
+    """A valid call at the edge of what PyTorch accepts, which must return normally."""
+
+    function: str
+    """The name of the initializers function to call."""
+    kwargs: dict
+    """Its arguments, all but ``rng``."""
+    description: str
+    """What is at the edge, for the feedback."""
+
+
+def boundary_calls(function):
+    """The exact edges of what ``function`` accepts: valid :class:`EdgeCall` and invalid :class:`InvalidCall`.
+
+    Valid: gain = 0, std = 0, sparsity 0 and 1, modes in any case, a param that only
+    leaky_relu reads, zero-size dimensions. Invalid: a negative gain with a zero-element
+    shape, where nothing is drawn, so that numpy's samplers, which reject a negative
+    scale themselves, cannot stand in for the function's own check.
+    """
+    if function == "calculate_fan_in_and_fan_out":
+        return [EdgeCall(function, {"shape": shape}, f"shape {shape}, with a zero-size dimension")
+                for shape in ((0, 3), (2, 0, 3))]
+    if function == "calculate_gain":
+        return [EdgeCall(function, {"nonlinearity": nonlinearity, "param": param},
+                         f"calculate_gain({nonlinearity!r}, {param!r}) (param is only read for leaky_relu)")
+                for nonlinearity, param in (("leaky_relu", 0), ("leaky_relu", 1), ("relu", "ignored"), ("tanh", True))]
+    if function in XAVIER_FUNCTIONS:
+        return [EdgeCall(function, {"shape": (3, 4), "gain": 0.0}, "gain = 0"),
+                InvalidCall(function, {"shape": (0, 3), "gain": -1.0}, "Invalid gain: -1.0")]
+    if function in KAIMING_FUNCTIONS:
+        return [EdgeCall(function, {"shape": (3, 4), "mode": mode}, f"mode {mode!r} (modes are case-insensitive)")
+                for mode in ("FAN_IN", "Fan_Out")]
+    if function == "orthogonal":
+        return [EdgeCall(function, {"shape": (3, 3), "gain": -1.0}, "gain = -1 (PyTorch scales by any gain)")]
+    if function == "sparse":
+        return [EdgeCall(function, {"shape": (4, 3), "sparsity": 0.5, "std": 0.0}, "std = 0"),
+                EdgeCall(function, {"shape": (4, 3), "sparsity": 0.0}, "sparsity = 0"),
+                EdgeCall(function, {"shape": (4, 3), "sparsity": 1.0}, "sparsity = 1")]
+    raise ValueError(f"unknown initializer {function!r}")
+
+
 def _invalid_kaiming_calls(call):
     """A Kaiming call (function, shape) with a bad mode, nonlinearity or leaky_relu slope."""
     function, shape = call

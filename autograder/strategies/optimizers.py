@@ -4,7 +4,7 @@ The vocabulary: :data:`OPTIMIZERS` (the spec's table, read from the PyTorch orac
 :func:`configurations` (the grid of flag combinations, named like
 ``adam-amsgrad-weight_decay``), :func:`hyperparameters` (valid keyword arguments for
 one configuration), :func:`invalid_hyperparameters` (one bad value and the error it
-must raise), :func:`trajectories` (a starting point and a gradient sequence), and
+must raise), :func:`boundary_cases` (the exact edges of every range), :func:`trajectories` (a starting point and a gradient sequence), and
 :func:`ill_conditioned_spd` / :func:`quadratic_problems` (for convergence checks).
 
 Valid values stay in ranges where the update is well conditioned in float64, so that a
@@ -13,6 +13,7 @@ accepts (rho = 1, betas = (0, 0), ...) are edge cases for dedicated checks.
 """
 
 import inspect
+import math
 from dataclasses import dataclass
 from itertools import product
 from types import MappingProxyType
@@ -294,6 +295,38 @@ def invalid_hyperparameters(name):
         return st.one_of(spoilers)
 
     return hyperparameters(name).flatmap(spoil)
+
+
+def boundary_cases(name):
+    """``(hyperparameters, message)`` at the exact edges of every range PyTorch checks.
+
+    Each edge comes as the valid value at the edge (``message`` None: PyTorch accepts
+    lr = 0, rho = 1, a beta of 0) and the nearest invalid one with PyTorch's message
+    (lr = -5e-324, beta = 1): a validation one comparison off gets one of the two wrong.
+    """
+    below_zero = -math.ulp(0.0)
+    cases = []
+    for key, message in _NONNEGATIVE[name].items():
+        cases += [({key: 0.0}, None), ({key: below_zero}, f"{message}: {below_zero}")]
+    if name == "sgd":
+        cases += [({"nesterov": True, "momentum": 0.5}, None),
+                  ({"nesterov": True, "momentum": 0.0}, "Nesterov momentum requires a momentum and zero dampening"),
+                  ({"nesterov": True, "momentum": 0.5, "dampening": 0.1},
+                   "Nesterov momentum requires a momentum and zero dampening")]
+    if name == "adadelta":
+        above_one = math.nextafter(1.0, 2.0)
+        cases += [({"rho": 0.0}, None), ({"rho": 1.0}, None), ({"rho": below_zero}, f"Invalid rho value: {below_zero}"),
+                  ({"rho": above_one}, f"Invalid rho value: {above_one}")]
+    if name in ("adam", "adamw"):
+        beta1, beta2 = OPTIMIZERS[name].defaults["betas"]
+        for index, (low, high) in enumerate([((0.0, beta2), (1.0, beta2)), ((beta1, 0.0), (beta1, 1.0))]):
+            cases += [({"betas": low}, None),
+                      ({"betas": high}, f"Invalid beta parameter at index {index}: 1.0")]
+    return cases
+
+
+#: ``(w_shape, dw_shape)`` pairs of different shapes that numpy would silently broadcast.
+BROADCASTING_SHAPE_PAIRS = (((3,), (1,)), ((1,), (3,)), ((), (2,)), ((2, 3), (3,)), ((2, 1), (1, 2)))
 
 
 def gradient_sequences(shape, *, min_steps=1, max_steps=8, magnitude=DEFAULT_MAGNITUDE):

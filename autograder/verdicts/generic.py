@@ -37,9 +37,20 @@ def _require_equal(before, after, message):
         raise CheckFailure(f"{message} ({failure.message})", expected=before, got=after) from None
 
 
-def raises_value_error(expected, replies):
-    """The call raised ValueError (or a subclass), as PyTorch does for invalid arguments."""
+def validates_arguments(expected, replies):
+    """The call raised ValueError (or a subclass) exactly when its arguments were invalid, as PyTorch does.
+
+    ``expected["reason"]`` names the invalid argument; an example that instead names
+    ``expected["accepted"]``, a valid value at the edge of its range (``lr = 0``, ``eps = 0``
+    in evaluation), must return normally: a check one comparison too strict rejects it.
+    """
     (reply,) = replies
+    if "accepted" in expected:
+        if "error" in reply:
+            error = reply["error"]
+            raise CheckFailure(f"{expected['accepted']} is valid (torch accepts it), but the call raised "
+                               f"{error['type']}: {error['message']}", status="failed", error=error)
+        return
     if "error" not in reply:
         raise CheckFailure(f"expected ValueError for {expected['reason']}, but the call returned normally")
     error = reply["error"]

@@ -128,6 +128,17 @@ MUTANTS = [
            "    dx = scale * (values_per_channel * dout - dbeta",
            "    dout *= values_per_channel\n    dx = scale * (dout - dbeta",
            {"purity"}),
+    mutant("batchnorm-rejects-zero-eps-in-evaluation", MODULE, FORWARD,
+           "requires eps > 0 in evaluation too, where torch accepts eps = 0",
+           "    if eps < 0.0:\n        raise ValueError(f\"batch_norm eps must be non-negative, but got {eps}\")",
+           "    if eps <= 0.0:\n        raise ValueError(f\"batch_norm eps must be non-negative, but got {eps}\")",
+           {"invalid_arguments"}),
+    mutant("batchnorm-empty-batch-nan-running-statistics", MODULE, FORWARD,
+           "normalizes an empty batch like any other, so the running statistics become NaN (torch leaves them as "
+           "they are)",
+           "    if training and values_per_channel == 0:\n        return x.copy(), running_mean.copy(), "
+           "running_var.copy()\n", "",
+           {"empty_batch"}),
 ]
 
 
@@ -169,7 +180,7 @@ def variant(name, function, description, code):
 VARIANTS = [
     variant("batchnorm-forward-channel-columns", FORWARD,
             "moves the channels first and reshapes to (C, M) columns; the variance is the mean of squared "
-            "deviations, the running variance their sum over M - 1", '''
+            "deviations, the running variance their sum over M - 1; an empty batch takes the evaluation branch", '''
 def batchnorm_forward(x, gamma, beta, running_mean, running_var, *, training, momentum=0.1, eps=1e-5):
     x, count = _checked_input(
         x, {"gamma": gamma, "beta": beta, "running_mean": running_mean, "running_var": running_var}, training, eps)
@@ -177,7 +188,7 @@ def batchnorm_forward(x, gamma, beta, running_mean, running_var, *, training, mo
     running_mean, running_var = np.asarray(running_mean, dtype=np.float64), np.asarray(running_var, dtype=np.float64)
     channels = x.shape[1]
     columns = np.moveaxis(x, 1, 0).reshape(channels, -1)
-    if training:
+    if training and count > 0:
         mean = columns.mean(axis=1)
         squared_deviations = (columns - mean[:, None]) ** 2
         var = squared_deviations.mean(axis=1)
@@ -200,6 +211,8 @@ def batchnorm_forward(x, gamma, beta, running_mean, running_var, *, training, mo
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     axes = tuple(axis for axis in range(x.ndim) if axis != 1)
     running_mean, running_var = np.asarray(running_mean, dtype=np.float64), np.asarray(running_var, dtype=np.float64)
+    if training and x.size == 0:
+        return x.copy(), running_mean.copy(), running_var.copy()
     if training:
         mean = x.mean(axis=axes, keepdims=True)
         var = (x * x).mean(axis=axes, keepdims=True) - mean * mean
@@ -222,7 +235,7 @@ def batchnorm_forward(x, gamma, beta, running_mean, running_var, *, training, mo
     new_running_var = np.array(running_var, dtype=np.float64)
     for c in range(x.shape[1]):
         values = x[:, c, ...]
-        if training:
+        if training and values.size:
             mean, var = np.mean(values), np.var(values)
             new_running_mean[c] = (1 - momentum) * running_mean[c] + momentum * mean
             new_running_var[c] = (1 - momentum) * running_var[c] + momentum * np.var(values, ddof=1)

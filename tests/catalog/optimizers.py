@@ -108,6 +108,38 @@ MUTANTS = [
            "    new_w, new_state = adam(w, dw, state, lr=lr, betas=betas, eps=eps, weight_decay=0, amsgrad=amsgrad)\n"
            "    return new_w * (1 - lr * weight_decay), new_state",
            DEFAULTS_BROKEN),
+    mutant("adadelta-checks-shapes-after-broadcasting", MODEL, "adadelta",
+           "compares the shapes after adding weight_decay * w, which has already broadcast dw to w's shape",
+           "    if w.shape != dw.shape:\n"
+           "        raise ValueError(f\"w and dw must have the same shape, got {w.shape} and {dw.shape}\")\n\n"
+           "    zeros = np.zeros_like(w)\n    g = dw + weight_decay * w\n    square_avg = rho",
+           "    zeros = np.zeros_like(w)\n    g = dw + weight_decay * w\n    if w.shape != g.shape:\n"
+           "        raise ValueError(f\"w and dw must have the same shape, got {w.shape} and {dw.shape}\")\n"
+           "    square_avg = rho",
+           {"invalid_arguments"}),
+    mutant("adagrad-rejects-zero-lr", MODEL, "adagrad",
+           "requires a positive learning rate, but PyTorch accepts lr = 0 (a frozen parameter)",
+           'if not 0.0 <= lr:\n        raise ValueError(f"Invalid learning rate: {lr}")\n    if not 0.0 <= lr_decay:',
+           'if not 0.0 < lr:\n        raise ValueError(f"Invalid learning rate: {lr}")\n    if not 0.0 <= lr_decay:',
+           {"invalid_arguments"}),
+    mutant("adam-accepts-beta-one", MODEL, "adam", "checks 0 <= beta <= 1, accepting beta1 = 1, which PyTorch rejects",
+           "        m and v. For decoupled weight decay use ``adamw``.\n    \"\"\"\n    ### BEGIN SOLUTION\n"
+           "    if not 0.0 <= lr:\n        raise ValueError(f\"Invalid learning rate: {lr}\")\n"
+           "    if not 0.0 <= eps:\n        raise ValueError(f\"Invalid epsilon value: {eps}\")\n"
+           "    if not 0.0 <= betas[0] < 1.0:",
+           "        m and v. For decoupled weight decay use ``adamw``.\n    \"\"\"\n    ### BEGIN SOLUTION\n"
+           "    if not 0.0 <= lr:\n        raise ValueError(f\"Invalid learning rate: {lr}\")\n"
+           "    if not 0.0 <= eps:\n        raise ValueError(f\"Invalid epsilon value: {eps}\")\n"
+           "    if not 0.0 <= betas[0] <= 1.0:",
+           {"invalid_arguments"}),
+    mutant("rmsprop-relies-on-broadcasting", MODEL, "rmsprop",
+           "does not check that w and dw have the same shape: numpy broadcasts dw of shape (1,) over w of shape (3,)",
+           'raise ValueError(f"Invalid alpha value: {alpha}")\n    w, dw = np.asarray(w, dtype=np.float64), '
+           'np.asarray(dw, dtype=np.float64)\n    if w.shape != dw.shape:\n'
+           '        raise ValueError(f"w and dw must have the same shape, got {w.shape} and {dw.shape}")\n',
+           'raise ValueError(f"Invalid alpha value: {alpha}")\n    w, dw = np.asarray(w, dtype=np.float64), '
+           'np.asarray(dw, dtype=np.float64)\n',
+           {"invalid_arguments"}),
 ]
 
 VARIANTS = [
@@ -195,9 +227,9 @@ def adadelta(w, dw, state, *, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0):
     if lr < 0 or eps < 0 or weight_decay < 0 or not 0 <= rho <= 1:
         raise ValueError("Invalid Adadelta hyperparameter")
     w = np.asarray(w, dtype=np.float64)
-    g = np.asarray(dw, dtype=np.float64) + weight_decay * w
-    if g.shape != w.shape:
+    if np.shape(dw) != w.shape:
         raise ValueError("w and dw must have the same shape")
+    g = np.asarray(dw, dtype=np.float64) + weight_decay * w
 
     def rms(mean_square):
         return np.sqrt(mean_square + eps)
