@@ -6,7 +6,7 @@ values are cached by check and example, and so is the whole sequence of examples
 check that passed (the engine replays it for the next submission, see
 :mod:`autograder.engine`). With ``cache_path`` both caches are also an SQLite file
 shared by every process of a batch and kept between runs, keyed by the grader's
-version and the digest of the reference's sources.
+version and a digest of the grader's and the reference's sources.
 """
 
 import hashlib
@@ -34,9 +34,14 @@ class Oracle:
         self._disk = _DiskCache(cache_path, self._version()) if cache_path else None
 
     def _version(self):
+        """The disk cache's key: the grader's version and its own sources (the checks and their strategies
+        decide which examples a sequence holds), and the reference's sources."""
         digest = hashlib.sha256(autograder.__version__.encode())
-        for path in sorted(self.reference_dir.glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        package = Path(autograder.__file__).parent
+        sources = [(path.relative_to(package).as_posix(), path) for path in sorted(package.rglob("*.py"))]
+        sources += [(f"reference/{path.name}", path) for path in sorted(self.reference_dir.glob("*.py"))]
+        for name, path in sources:
+            digest.update(name.encode() + b"\0" + path.read_bytes())
         return digest.hexdigest()
 
     def reference(self, module_name):

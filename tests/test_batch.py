@@ -8,13 +8,16 @@ import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 import yaml
 
+import autograder
 from autograder import checks
 from autograder.batch import discover_submissions, grade_all
 from autograder.config import load_config
+from autograder.oracle import Oracle
 
 from conftest import ROOT
 
@@ -135,3 +138,15 @@ def without_keys(result):
     for check in result["checks"]:
         check.pop("duration_seconds")
     return result
+
+
+def test_the_expectation_cache_is_keyed_by_the_graders_own_sources(tmp_path, monkeypatch, config):
+    """Remembered example sequences come from the checks' strategies: a changed check must not replay old ones."""
+    package = tmp_path / "autograder"
+    shutil.copytree(Path(autograder.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(autograder, "__file__", str(package / "__init__.py"))
+    before = Oracle(config.reference)._version()
+    assert Oracle(config.reference)._version() == before
+    checks = package / "checks" / "optimizers.py"
+    checks.write_text(checks.read_text() + "\n# a changed check\n")
+    assert Oracle(config.reference)._version() != before

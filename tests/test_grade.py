@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 from autograder.grade import configured_checks, grade_submission
+from autograder.oracle import Oracle
 from autograder.results import SubmissionResult
 from autograder.verdicts import CheckFailure
 from autograder.verdicts.generic import validates_arguments
@@ -187,3 +188,17 @@ def test_argument_validation_fails_either_way_with_what_was_wrong(expected, repl
 ])
 def test_argument_validation_passes_a_value_error_subclass_and_an_accepted_edge(expected, reply):
     validates_arguments(expected, [reply])
+
+
+def test_code_that_draws_from_np_random_grades_the_same_every_time(make_submission, config):
+    """Each worker call seeds numpy's global generator from the request, so a regrade, cold or warm, in a new
+    worker, gives the same bytes; the determinism check still fails such code."""
+    from catalog import initializers as catalog
+
+    global_random = next(mutant for mutant in catalog.MUTANTS if mutant.name == "xavier-uniform-global-random")
+    folder = make_submission({"initializers": global_random.source()})
+    oracle = Oracle(config.reference)
+    cold, warm = (grade_submission(folder, config=config, oracle=oracle, functions={"xavier_uniform"})
+                  for _ in range(2))
+    assert without_durations(cold) == without_durations(warm)
+    assert {check.family for check in cold.checks if check.status != "passed"} == {"determinism"}

@@ -47,7 +47,7 @@ class Check:
     checks one function over a table of configurations."""
     edge_cases: tuple = ()
     """Examples run before Hypothesis draws any, in this order: the exact edges of the
-    valid ranges (``lr = 0``, ``beta = 1``, an empty batch), which random draws rarely hit."""
+    valid ranges (``lr = 0``, a beta of 1, ``eps = 0`` in training), which random draws rarely hit."""
 
     @property
     def id(self):
