@@ -87,6 +87,14 @@ class SubmissionResult:
         """The result as indented JSON with a fixed key order."""
         return json.dumps(asdict(self), indent=2, allow_nan=False) + "\n"
 
+    def without_timings(self):
+        """The result as plain data without its durations: what a regrade must reproduce exactly."""
+        data = asdict(self)
+        data.pop("duration_seconds")
+        for check in data["checks"]:
+            check.pop("duration_seconds")
+        return data
+
     @classmethod
     def from_json(cls, text):
         data = json.loads(text)

@@ -19,7 +19,6 @@ first, untimed), as a course's batch is after its first student.
 """
 
 import argparse
-import json
 import os
 import shutil
 import signal
@@ -80,19 +79,11 @@ def results(out):
     return {path.parent.name: SubmissionResult.from_json(path.read_text()) for path in out.glob(f"*/{RESULT_NAME}")}
 
 
-def without_timings(result):
-    data = json.loads(result.to_json())
-    data.pop("duration_seconds")
-    for check in data["checks"]:
-        check.pop("duration_seconds")
-    return data
-
-
 def differences(out, expected_out):
     """Students whose result in ``out`` is missing, or differs from ``expected_out``'s apart from timings."""
     got, expected = results(out), results(expected_out)
     return sorted(student for student in expected
-                  if student not in got or without_timings(got[student]) != without_timings(expected[student]))
+                  if student not in got or got[student].without_timings() != expected[student].without_timings())
 
 
 def grade_all_command(submissions, out, config_path):
