@@ -111,7 +111,7 @@ def grade_to_json(path, config, cache_path, notebook_source=None):
     """
     global _process_oracle
     if _process_oracle is None:
-        _process_oracle = Oracle(config.reference, cache_path=cache_path)
+        _process_oracle = Oracle(config.reference, cache_path=cache_path, checks=config.checks)
     if notebook_source is not None:
         from autograder.notebooks.grading import grade_notebooks  # nbgrader is an optional dependency
 
@@ -144,7 +144,7 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
     pending = []
     for submission in discover_submissions(submissions_dir, assignment=assignment):
         result_path = out_dir / submission.student_id / RESULT_NAME
-        sha256 = course.digest(submission.path) if course else submission_digest(submission.path, list(config.parts))
+        sha256 = course.digest(submission.path) if course else submission_digest(submission.path, config.assignment.modules)
         current = result_is_current(result_path, sha256=sha256, config_sha256=digest)
         if current and not force:
             summary.skipped.append(submission.student_id)

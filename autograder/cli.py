@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 
-from autograder import checks, release as release_module
+from autograder import release as release_module
+from autograder.assignment import AssignmentError
 from autograder.batch import grade_all
 from autograder.kit import build_kit
 from autograder.notebooks.cli import notebooks_command
@@ -23,8 +24,10 @@ console = Console(stderr=False)
 
 def _load(config_path):
     try:
-        return load_config(config_path, known_families=checks.known_families(checks.all_checks()))
-    except ConfigError as error:
+        config = load_config(config_path)
+        config.assignment  # a malformed assignment is an error before any grading starts
+        return config
+    except (ConfigError, AssignmentError) as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -35,7 +38,7 @@ config_option = click.option("--config", "config_path", default="grading_config.
 @click.group()
 @click.version_option(package_name="dl-autograder")
 def main():
-    """Grade numpy implementations of optimizers, initializers, batch norm and dropout."""
+    """Grade numpy assignments against their reference and PyTorch, in a sandbox."""
 
 
 @main.command()

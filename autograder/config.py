@@ -1,8 +1,9 @@
-"""``grading_config.yml``: what is graded, for how many points, under which limits.
+"""``grading_config.yml``: where an assignment's content is, and the limits it is graded under.
 
 Every key is declared here with its description and default. Loading validates the
-whole file with pydantic; an unknown key, a bad value, or a part or family that the
-grader does not know is a :class:`ConfigError` naming the key.
+whole file with pydantic; an unknown key or a bad value is a :class:`ConfigError`
+naming the key. What is graded, for how many points, lives with the checks
+(:mod:`autograder.assignment`), which the config names.
 """
 
 import hashlib
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from autograder.assignment import Tolerances, load_assignment, sources_digest
 
 
 class ConfigError(Exception):
@@ -44,48 +47,36 @@ class HypothesisSettings(_Strict):
     max_examples: int = Field(30, ge=1, le=10_000, description="Examples per property check, unless a family overrides it.")
 
 
-class Tolerances(_Strict):
-    rtol: float = Field(1e-7, ge=0, description="Relative tolerance of numeric comparisons.")
-    atol: float = Field(1e-10, ge=0, description="Absolute tolerance of numeric comparisons.")
-
-
-class Family(_Strict):
-    points: float = Field(ge=0, description="Points of the family, shared equally by its checks.")
-    hidden: bool = Field(False, description="Students see only the name and the points of hidden checks.")
-    hint: str = Field("", description="Shown to the student when a check of the family fails.")
-    max_examples: int | None = Field(None, ge=1, le=10_000, description="Overrides hypothesis.max_examples.")
-    tolerances: Tolerances | None = Field(None, description="Overrides the global tolerances.")
-
-
-class Part(_Strict):
-    families: dict[str, Family] = Field(description="The part's check families by name.")
-
-
 class GradingConfig(_Strict):
-    schema_version: int = Field(1, ge=1, le=1, description="Version of this file's format.")
+    schema_version: int = Field(2, ge=2, le=2, description="Version of this file's format (2: points, visibility "
+                                "and hints moved from a ``parts`` key into the checks).")
     reference: Path = Field(Path("reference"), description="Folder of the reference solutions, relative to this file.")
+    checks: Path = Field(Path("checks.py"), description="The assignment's checks, relative to this file: a .py file "
+                         "or a package folder defining ASSIGNMENT (see docs/authoring.md).")
+    catalog: Path | None = Field(None, description="The assignment's catalog of mutants and correct variants, "
+                                 "relative to this file: a .py file or a package folder defining MUTANTS and "
+                                 "VARIANTS, which `autograder validate` grades.")
     limits: Limits = Field(default_factory=Limits, description="Resource and time limits.")
     isolation: Isolation = Field(default_factory=Isolation, description="How student code is sandboxed.")
     hypothesis: HypothesisSettings = Field(default_factory=HypothesisSettings, description="Property-based testing.")
     tolerances: Tolerances = Field(default_factory=Tolerances, description="Default numeric tolerances.")
-    parts: dict[str, Part] = Field(description="The graded parts (module names) and their families.")
 
-    def family(self, part, family):
-        return self.parts[part].families[family]
+    @property
+    def assignment(self):
+        """The :class:`autograder.assignment.Assignment` that ``checks`` declares (loaded once per process)."""
+        return load_assignment(self.checks)
 
-    def tolerances_for(self, part, family):
-        return self.family(part, family).tolerances or self.tolerances
+    def tolerances_for(self, family):
+        """The tolerances of :class:`autograder.assignment.Family` ``family``."""
+        return family.tolerances or self.tolerances
 
-    def max_examples_for(self, part, family):
-        return self.family(part, family).max_examples or self.hypothesis.max_examples
+    def max_examples_for(self, family):
+        """How many examples each check of ``family`` runs."""
+        return family.max_examples or self.hypothesis.max_examples
 
 
-def load_config(path, *, known_families=None):
-    """Read and validate a config file.
-
-    ``known_families`` maps each part the grader can check to its family names; every
-    part and family the file lists must be among them.
-    """
+def load_config(path):
+    """Read and validate a config file; the paths it names become absolute."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -96,29 +87,23 @@ def load_config(path, *, known_families=None):
         raise ConfigError(f"{path}: is not valid YAML: {error}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: must be a mapping of keys to values")
+    if "parts" in raw:
+        raise ConfigError(f"{path}: parts: since schema_version 2, points, visibility and hints are declared "
+                          "with the checks (docs/authoring.md), which the config names with `checks:`")
     try:
         config = GradingConfig.model_validate(raw)
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, item['loc'])) or '(top level)'}: {item['msg']}"
                              for item in error.errors())
         raise ConfigError(f"{path}: {problems}") from None
-    if known_families is not None:
-        _check_names(path, config, known_families)
-    reference = config.reference if config.reference.is_absolute() else path.parent / config.reference
-    return config.model_copy(update={"reference": reference.resolve()})
-
-
-def _check_names(path, config, known_families):
-    for part, spec in config.parts.items():
-        if part not in known_families:
-            raise ConfigError(f"{path}: parts.{part}: unknown part; known parts: {', '.join(sorted(known_families))}")
-        unknown = sorted(set(spec.families) - set(known_families[part]))
-        if unknown:
-            raise ConfigError(f"{path}: parts.{part}.families.{unknown[0]}: unknown family; "
-                              f"known: {', '.join(sorted(known_families[part]))}")
+    paths = {key: getattr(config, key) for key in ("reference", "checks", "catalog") if getattr(config, key)}
+    return config.model_copy(update={key: (value if value.is_absolute() else path.parent / value).resolve()
+                                     for key, value in paths.items()})
 
 
 def config_digest(config):
-    """SHA-256 of the validated config, independent of the file's formatting and location."""
-    data = config.model_dump(mode="json", exclude={"reference"})
+    """SHA-256 of what decides a grade: the validated config (independent of the file's formatting
+    and location), the checks' sources and the reference's."""
+    data = config.model_dump(mode="json", exclude={"reference", "checks", "catalog"})
+    data["sources"] = sources_digest(config.checks, *sorted(config.reference.glob("*.py")))
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

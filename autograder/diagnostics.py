@@ -3,8 +3,14 @@
 Checks decide the score; diagnostics only describe. Each diagnostic runs a few fixed
 requests in the worker and summarizes the replies in the grader next to the
 reference's behaviour, as small plain data stored in ``SubmissionResult.diagnostics``
-under ``<module>.<function>.<kind>``. Reports draw them without regrading. When the
-student's code fails, the entry holds only ``error``.
+under ``<module>.<function>.<kind>``. Reports draw each kind with its own plot
+(:mod:`autograder.reports.plots`) without regrading. When the student's code fails,
+the entry holds only ``error``.
+
+A diagnostic belongs to a kind of function, not to a function: any stateful update
+(an optimizer) gets :func:`path_on_quadratic`, any random initializer
+:func:`histogram` and :func:`layer_variance`, any per-channel normalization
+:func:`channel_statistics`, any random mask :func:`keep_rate`.
 """
 
 import math
@@ -13,13 +19,12 @@ from typing import Callable
 
 import numpy as np
 
-from autograder.checks.optimizers import CONVERGENCE_SETTINGS
+from autograder import requests
 from autograder.results import plain
 from autograder.sandbox.session import WorkerFailure
-from autograder.strategies.optimizers import OPTIMIZERS
 from autograder.verdicts.core import CheckFailure, value_of
 
-#: Iterates kept per optimizer path (evenly spaced over the run).
+#: Iterates kept per path on the quadratic (evenly spaced over the run).
 PATH_POINTS = 200
 #: The showcase quadratic: condition number 20, rotated by 30 degrees.
 _ROTATION = np.array([[math.cos(math.pi / 6), -math.sin(math.pi / 6)], [math.sin(math.pi / 6), math.cos(math.pi / 6)]])
@@ -31,7 +36,7 @@ HISTOGRAM_BINS = 60
 NETWORK_DEPTH = 10
 NETWORK_WIDTH = 256
 NETWORK_BATCH = 512
-DROPOUT_PS = [round(0.1 * i, 1) for i in range(11)]
+KEEP_RATE_PROBABILITIES = [round(0.1 * i, 1) for i in range(11)]
 SEED = 20261122
 
 
@@ -42,6 +47,7 @@ class Diagnostic:
     module: str
     function: str
     kind: str
+    """Which plot draws it: ``path``, ``histogram``, ``layer_variance``, ``channel_statistics``, ``keep_rate``."""
     requests: list
     summarize: Callable
     """``(student values, oracle) -> dict`` of plain data."""
@@ -49,13 +55,6 @@ class Diagnostic:
     @property
     def key(self):
         return f"{self.module}.{self.function}.{self.kind}"
-
-
-def _call(module, function, args=(), kwargs=None, seed=None):
-    request = {"driver": "call", "module": module, "function": function, "args": list(args), "kwargs": kwargs or {}}
-    if seed is not None:
-        request["rng_seed"] = seed
-    return request
 
 
 def _plot_values(values):
@@ -68,12 +67,13 @@ def _loss(w):
     return float(0.5 * difference @ QUADRATIC_A @ difference)
 
 
-def _optimizer_path(name):
-    hyperparameters, steps = CONVERGENCE_SETTINGS[name]
+def path_on_quadratic(module, function, *, hyperparameters, steps):
+    """The iterates of a stateful update ``w, state = function(w, grad, state, **hyperparameters)``
+    on a rotated, ill-conditioned 2-D quadratic, next to the reference's, and their losses."""
     kept = np.unique(np.linspace(0, steps - 1, PATH_POINTS).astype(int))
 
     def summarize(values, oracle):
-        update = getattr(oracle.reference("optimizers"), name)
+        update = getattr(oracle.reference(module), function)
         w, state, reference = QUADRATIC_W0, {}, []
         for _ in range(steps):
             w, state = update(w, QUADRATIC_A @ (w - QUADRATIC_W_STAR), state, **hyperparameters)
@@ -85,36 +85,27 @@ def _optimizer_path(name):
                 "student_loss": _plot_values([_loss(student[i]) for i in kept]),
                 "reference_loss": _plot_values([_loss(reference[i]) for i in kept])}
 
-    request = {"driver": "optimizer_trajectory", "function": name, "w0": QUADRATIC_W0, "A": QUADRATIC_A,
-               "w_star": QUADRATIC_W_STAR, "steps": steps, "hyperparameters": hyperparameters}
-    return Diagnostic("optimizers", name, "path", [request], summarize)
+    request = requests.trajectory(module, function, QUADRATIC_W0, quadratic=(QUADRATIC_A, QUADRATIC_W_STAR),
+                                  steps=steps, hyperparameters=hyperparameters)
+    return Diagnostic(module, function, "path", [request], summarize)
 
 
-def _target_law(initializers, name, shape):
-    fan_in, fan_out = initializers.calculate_fan_in_and_fan_out(shape)
-    if name.startswith("xavier"):
-        std = math.sqrt(2.0 / (fan_in + fan_out))
-    else:
-        std = initializers.calculate_gain("leaky_relu", 0.0) / math.sqrt(fan_in)
-    if name.endswith("uniform"):
-        return {"law": "uniform", "std": None, "bound": math.sqrt(3.0) * std}
-    return {"law": "normal", "std": std, "bound": None}
-
-
-def _histogram(name):
+def histogram(module, function, *, target_law):
+    """The histogram of one ``function(shape, rng=...)`` draw of a weight tensor, next to the reference's
+    and the target law: ``target_law(oracle, shape)`` gives ``law`` (``uniform`` or ``normal``), and
+    ``std`` or ``bound``."""
     def summarize(values, oracle):
-        initializers = oracle.reference("initializers")
-        target = _target_law(initializers, name, HISTOGRAM_SHAPE)
+        target = target_law(oracle, HISTOGRAM_SHAPE)
         spread = target["bound"] or 4 * target["std"]
         edges = np.linspace(-1.25 * spread, 1.25 * spread, HISTOGRAM_BINS + 1)
-        reference = getattr(initializers, name)(HISTOGRAM_SHAPE, rng=np.random.default_rng(SEED))
+        reference = getattr(oracle.reference(module), function)(HISTOGRAM_SHAPE, rng=np.random.default_rng(SEED))
         student = np.asarray(values[0]["result"], dtype=np.float64)
         return {"shape": list(HISTOGRAM_SHAPE), "bin_edges": edges.tolist(),
                 "student_counts": np.histogram(student, edges)[0].tolist(),
                 "reference_counts": np.histogram(reference, edges)[0].tolist(), "target": target}
 
-    return Diagnostic("initializers", name, "histogram",
-                      [_call("initializers", name, [HISTOGRAM_SHAPE], seed=SEED)], summarize)
+    return Diagnostic(module, function, "histogram",
+                      [requests.call(module, function, [HISTOGRAM_SHAPE], rng_seed=SEED)], summarize)
 
 
 def activation_variances(weights, nonlinearity, seed):
@@ -128,60 +119,51 @@ def activation_variances(weights, nonlinearity, seed):
     return variances
 
 
-def _layer_variance(name, nonlinearity, kwargs):
+def layer_variance(module, function, *, nonlinearity, kwargs):
+    """The activations' variance layer by layer through a deep ``nonlinearity`` network whose square
+    weights ``function(shape, rng=..., **kwargs)`` draws, next to the reference's."""
     shape = (NETWORK_WIDTH, NETWORK_WIDTH)
 
     def summarize(values, oracle):
-        initializer = getattr(oracle.reference("initializers"), name)
+        initializer = getattr(oracle.reference(module), function)
         reference = [initializer(shape, rng=np.random.default_rng(SEED + layer), **kwargs)
                      for layer in range(NETWORK_DEPTH)]
         return {"nonlinearity": nonlinearity,
                 "student": activation_variances([value["result"] for value in values], nonlinearity, SEED),
                 "reference": activation_variances(reference, nonlinearity, SEED)}
 
-    requests = [_call("initializers", name, [shape], kwargs, seed=SEED + layer) for layer in range(NETWORK_DEPTH)]
-    return Diagnostic("initializers", name, "layer_variance", requests, summarize)
+    calls = [requests.call(module, function, [shape], kwargs, rng_seed=SEED + layer) for layer in range(NETWORK_DEPTH)]
+    return Diagnostic(module, function, "layer_variance", calls, summarize)
 
 
-def _channel_statistics():
-    rng = np.random.default_rng(SEED)
-    x = rng.normal(3.0, 2.0, (64, 4, 3, 3))
-    gamma, beta = np.array([0.5, 1.0, 2.0, 3.0]), np.array([-1.0, 0.0, 1.0, 2.0])
-    arguments = [x, gamma, beta, np.zeros(4), np.ones(4)]
-
+def channel_statistics(module, function, *, args, kwargs):
+    """The mean and standard deviation of every channel (axis 1) of the first output of
+    ``function(*args, **kwargs)``, next to the reference's."""
     def summarize(values, oracle):
-        expected = oracle.reference("batchnorm").batchnorm_forward(*arguments, training=True)[0]
+        expected = getattr(oracle.reference(module), function)(*args, **kwargs)[0]
         student = np.asarray(values[0]["result"][0], dtype=np.float64)
-        axes = (0, 2, 3)
+        axes = (0, *range(2, expected.ndim))
         return {"student_mean": student.mean(axes).tolist(), "student_std": student.std(axes).tolist(),
                 "expected_mean": expected.mean(axes).tolist(), "expected_std": expected.std(axes).tolist()}
 
-    return Diagnostic("batchnorm", "batchnorm_forward", "channel_statistics",
-                      [_call("batchnorm", "batchnorm_forward", arguments, {"training": True})], summarize)
+    return Diagnostic(module, function, "channel_statistics", [requests.call(module, function, args, kwargs)],
+                      summarize)
 
 
-def _keep_rate():
-    x = np.ones(20_000)
+def keep_rate(module, function, *, probability_argument, kwargs, size=20_000):
+    """The fraction of elements kept (the second output, a mask) by a random mask
+    ``function(x, rng=..., **{probability_argument: p}, **kwargs)`` for p = 0, 0.1, ..., 1,
+    next to 1 - p."""
+    x = np.ones(size)
 
     def summarize(values, oracle):
         del oracle
-        return {"p": DROPOUT_PS, "expected_keep_rate": [1.0 - p for p in DROPOUT_PS],
+        return {"p": KEEP_RATE_PROBABILITIES, "expected_keep_rate": [1.0 - p for p in KEEP_RATE_PROBABILITIES],
                 "student_keep_rate": [float(np.mean(np.asarray(value["result"][1], dtype=bool))) for value in values]}
 
-    requests = [_call("dropout", "dropout_forward", [x], {"p": p, "training": True}, seed=SEED) for p in DROPOUT_PS]
-    return Diagnostic("dropout", "dropout_forward", "keep_rate", requests, summarize)
-
-
-def all_diagnostics():
-    """Every diagnostic, in report order."""
-    return [
-        *(_optimizer_path(name) for name in OPTIMIZERS),
-        *(_histogram(name) for name in ("xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal")),
-        _layer_variance("xavier_normal", "tanh", {"gain": 5.0 / 3.0}),
-        _layer_variance("kaiming_normal", "relu", {"nonlinearity": "relu"}),
-        _channel_statistics(),
-        _keep_rate(),
-    ]
+    calls = [requests.call(module, function, [x], {probability_argument: p, **kwargs}, rng_seed=SEED)
+             for p in KEEP_RATE_PROBABILITIES]
+    return Diagnostic(module, function, "keep_rate", calls, summarize)
 
 
 def run_diagnostics(diagnostics, *, session, oracle, timeout):

@@ -9,9 +9,8 @@ from collections import Counter
 from pathlib import Path
 
 import autograder
-from autograder import checks as check_registry
 from autograder.config import config_digest
-from autograder.diagnostics import all_diagnostics, run_diagnostics
+from autograder.diagnostics import run_diagnostics
 from autograder.engine import run_check
 from autograder.oracle import Oracle
 from autograder.results import CheckResult, SubmissionResult, score_checks
@@ -38,37 +37,41 @@ def sandbox_settings(config):
         use_bubblewrap=config.isolation.bubblewrap)
 
 
-def configured_checks(config, *, include_hidden=True, functions=None):
-    """The checks of the parts and families the config lists, in a fixed order.
+def configured_checks(config, *, include_hidden=True, functions=None, families=None):
+    """The checks of the config's assignment, in the order it declares them.
 
-    ``functions``, a set of function names, keeps only their checks.
+    ``functions``, a set of function names, keeps only their checks; ``families``, a set
+    of family names, only the checks of those families.
     """
-    return [check for check in check_registry.all_checks()
-            if check.module in config.parts and check.family in config.parts[check.module].families
-            and (include_hidden or not config.family(check.module, check.family).hidden)
-            and (functions is None or check.function in functions)]
+    assignment = config.assignment
+    return [check for check in assignment.checks
+            if (include_hidden or not assignment.family(check.module, check.family).hidden)
+            and (functions is None or check.function in functions)
+            and (families is None or check.family in families)]
 
 
-def grade_submission(submission, *, config, oracle=None, include_hidden=True, functions=None):
+def grade_submission(submission, *, config, oracle=None, include_hidden=True, functions=None, families=None):
     """Grade the folder or .zip ``submission``; return a :class:`SubmissionResult`.
 
     ``include_hidden=False`` runs only the checks students may see (the self-check);
-    ``functions`` grades only the named functions (a regrade of one task).
+    ``functions`` grades only the named functions (a regrade of one task), ``families``
+    only the named families.
     """
     started = time.monotonic()
     oracle = oracle or Oracle(config.reference)
     if config.isolation.require_bubblewrap and not launcher.bubblewrap_available():
         raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
-    checks = configured_checks(config, include_hidden=include_hidden, functions=functions)
-    points_of = point_shares(config, configured_checks(config))
+    assignment = config.assignment
+    checks = configured_checks(config, include_hidden=include_hidden, functions=functions, families=families)
+    points_of = point_shares(assignment, configured_checks(config, families=families))
 
     with tempfile.TemporaryDirectory(prefix="autograder-submission-") as scratch:
         try:
-            prepared = prepare_submission(submission, Path(scratch) / "submission", modules=list(config.parts))
+            prepared = prepare_submission(submission, Path(scratch) / "submission", modules=assignment.modules)
         except SubmissionError as error:
             unreadable = _Availability("error", str(error))
-            results = [_grade_check(check, points_of(check), config.family(check.module, check.family), unreadable)
-                       for check in checks]
+            results = [_grade_check(check, points_of(check), assignment.family(check.module, check.family),
+                                    unreadable) for check in checks]
             prepared = PreparedSubmission(directory=None, sha256=file_digest(submission), problems=[str(error)])
             isolation = {"level": "not run", "network": False, "unprivileged_user": False}
             diagnostics = {}
@@ -77,11 +80,11 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
                 deadline = started + config.limits.submission_seconds
                 availability = {module: _module_availability(module, prepared, session, config)
                                 for module in sorted({check.module for check in checks})}
-                results = [_grade_check(check, points_of(check), config.family(check.module, check.family),
+                results = [_grade_check(check, points_of(check), assignment.family(check.module, check.family),
                                         availability[check.module], session=session, oracle=oracle, config=config,
                                         deadline=deadline) for check in checks]
                 diagnostics = run_diagnostics(
-                    [diagnostic for diagnostic in all_diagnostics()
+                    [diagnostic for diagnostic in assignment.diagnostics
                      if availability.get(diagnostic.module, _UNAVAILABLE).status == "passed"
                      and diagnostic.function in availability[diagnostic.module].functions
                      and (functions is None or diagnostic.function in functions)],
@@ -96,7 +99,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
         grader_version=autograder.__version__, duration_seconds=round(time.monotonic() - started, 3))
 
 
-def point_shares(config, checks):
+def point_shares(assignment, checks):
     """Check -> its points: a family's points split equally between the functions it
     grades, and each function's share equally between its checks in the family."""
     functions = {}
@@ -105,7 +108,7 @@ def point_shares(config, checks):
 
     def points_of(check):
         per_function = functions[check.module, check.family]
-        family_points = config.family(check.module, check.family).points
+        family_points = assignment.family(check.module, check.family).points
         return family_points / len(per_function) / per_function[check.function]
 
     return points_of
@@ -150,8 +153,8 @@ def _grade_check(check, points, family, availability, *, session=None, oracle=No
         result.status, result.message = "timeout", "the submission's total time limit was reached"
     else:
         outcome = run_check(check, session=session, oracle=oracle,
-                            verdict=check.verdict_for(config.tolerances_for(check.module, check.family)),
-                            max_examples=config.max_examples_for(check.module, check.family),
+                            verdict=check.verdict_for(config.tolerances_for(family)),
+                            max_examples=config.max_examples_for(family),
                             call_timeout=config.limits.call_seconds, deadline=deadline)
         result.status, result.message = outcome.status, outcome.message
         result.counterexample, result.examples = outcome.counterexample, outcome.examples

@@ -6,7 +6,7 @@ values are cached by check and example, and so is the whole sequence of examples
 check that passed (the engine replays it for the next submission, see
 :mod:`autograder.engine`). With ``cache_path`` both caches are also an SQLite file
 shared by every process of a batch and kept between runs, keyed by the grader's
-version and a digest of the grader's and the reference's sources.
+version and a digest of the grader's, the checks' and the reference's sources.
 """
 
 import hashlib
@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import autograder
+from autograder.assignment import sources_digest
 from autograder.engine import Case
 from autograder.sandbox import wire
 
@@ -26,26 +27,21 @@ MAX_CACHED_BYTES = 1 << 30
 class Oracle:
     """Computes and caches what each check expects."""
 
-    def __init__(self, reference_dir, *, cache_path=None):
+    def __init__(self, reference_dir, *, cache_path=None, checks=None):
         self.reference_dir = Path(reference_dir)
         self._modules = {}
         self._cache = {}
         self._sequences = {}
-        self._disk = _DiskCache(cache_path, self._version()) if cache_path else None
+        self._disk = _DiskCache(cache_path, self._version(checks)) if cache_path else None
 
-    def _version(self):
-        """The disk cache's key: the grader's version and its own sources (the checks and their strategies
-        decide which examples a sequence holds), and the reference's sources."""
-        digest = hashlib.sha256(autograder.__version__.encode())
-        package = Path(autograder.__file__).parent
-        sources = [(path.relative_to(package).as_posix(), path) for path in sorted(package.rglob("*.py"))]
-        sources += [(f"reference/{path.name}", path) for path in sorted(self.reference_dir.glob("*.py"))]
-        for name, path in sources:
-            digest.update(name.encode() + b"\0" + path.read_bytes())
-        return digest.hexdigest()
+    def _version(self, checks):
+        """The disk cache's key: the grader's version and sources, the assignment's ``checks`` (they and
+        their strategies decide which examples a sequence holds), and the reference's sources."""
+        folders = [Path(autograder.__file__).parent, *([checks] if checks else []), self.reference_dir]
+        return hashlib.sha256(autograder.__version__.encode() + sources_digest(*folders).encode()).hexdigest()
 
     def reference(self, module_name):
-        """The reference module ``module_name`` (e.g. ``optimizers``)."""
+        """The reference module ``module_name``, ``<module_name>.py`` in the reference folder."""
         if module_name not in self._modules:
             path = self.reference_dir / f"{module_name}.py"
             qualified = f"{PRIVATE_PACKAGE}.{module_name}"

@@ -2,7 +2,7 @@
 
 A stub is its reference module with every solution region, the lines from
 ``### BEGIN SOLUTION`` to ``### END SOLUTION``, replaced by one
-``raise NotImplementedError(...)`` that names the task (``optimizers.adam``), at the
+``raise NotImplementedError(...)`` that names the task (``<module>.<function>``), at the
 region's indentation. Every other byte is kept, so the signature, the docstring with
 the lecture's math and the imports students receive are exactly the reference's.
 """

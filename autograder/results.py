@@ -24,9 +24,9 @@ class CheckResult:
     id: str
     """``module.function.family``, the task id students find in their stub and feedback."""
     module: str
-    """The module of the spec the check grades (``optimizers``)."""
+    """The module of the assignment the check grades."""
     function: str
-    """The function of the spec the check grades (``adam``)."""
+    """The function of the module the check grades."""
     family: str
     """The family of properties the check belongs to (``trajectory``)."""
     description: str

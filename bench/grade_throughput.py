@@ -34,7 +34,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from catalog import batchnorm, dropout, initializers, optimizers  # noqa: E402
 
-from autograder import checks  # noqa: E402
 from autograder.batch import CACHE_NAME, RESULT_NAME, grade_all  # noqa: E402
 from autograder.config import load_config  # noqa: E402
 from autograder.grade import grade_submission  # noqa: E402
@@ -123,7 +122,7 @@ def student_code_share(submissions, config, cache, count):
             waiting[0] += time.perf_counter() - started
 
     WorkerSession.request = timed_request
-    oracle = Oracle(config.reference, cache_path=cache)
+    oracle = Oracle(config.reference, cache_path=cache, checks=config.checks)
     started = time.perf_counter()
     for submission in sorted(submissions.iterdir())[:count]:
         grade_submission(submission, config=config, oracle=oracle)
@@ -137,7 +136,7 @@ def main():
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--config", default=str(ROOT / "grading_config.yml"))
     arguments = parser.parse_args()
-    config = load_config(arguments.config, known_families=checks.known_families(checks.all_checks()))
+    config = load_config(arguments.config)
     cores = os.cpu_count()
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         scratch = Path(scratch)

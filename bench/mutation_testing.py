@@ -110,13 +110,13 @@ _oracle = None
 def _grade(job):
     global _oracle
     module, index, line, function, description, source, cache = job
-    from autograder import checks
     from autograder.config import load_config
     from autograder.grade import grade_submission
     from autograder.oracle import Oracle
 
-    config = load_config(ROOT / "grading_config.yml", known_families=checks.known_families(checks.all_checks()))
-    _oracle = _oracle or Oracle(config.reference, cache_path=cache)  # passing checks replay, as in a batch
+    config = load_config(ROOT / "grading_config.yml")
+    # passing checks replay, as in a batch
+    _oracle = _oracle or Oracle(config.reference, cache_path=cache, checks=config.checks)
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, f"{module}.py").write_text(source)
         result = grade_submission(folder, config=config, oracle=_oracle, functions={function})

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 import torch
+import yaml
 
-from autograder import checks
 from autograder.config import load_config
 from autograder.oracle import Oracle
 
@@ -16,9 +16,46 @@ ROOT = Path(__file__).resolve().parent.parent
 torch.set_num_threads(1)
 
 
+#: A checks file that grades part of the flagship: the families named in KEEP, with an
+#: optional example count for each of them.
+REDUCED_CHECKS = """
+from autograder.assignment import load_assignment
+from autograder.authoring import Assignment, Part
+
+FLAGSHIP = load_assignment({checks!r})
+
+KEEP, MAX_EXAMPLES = {keep!r}, {max_examples!r}
+ASSIGNMENT = Assignment(parts=[
+    Part(part.module,
+         {{name: family.model_copy(update={{"max_examples": MAX_EXAMPLES or family.max_examples}})
+          for name, family in part.families.items() if name in KEEP[part.module]}},
+         [check for check in part.checks if check.family in KEEP[part.module]], part.diagnostics)
+    for part in FLAGSHIP.parts if part.module in KEEP])
+"""
+
+
+def reduced_config(folder, keep, *, max_examples=None, family_max_examples=None, limits=None):
+    """The project's config, grading only the families ``keep`` names (part -> family names).
+
+    ``max_examples`` is the config's default example count, ``family_max_examples`` one
+    that overrides every kept family's own, ``limits`` overrides some limits.
+    """
+    folder = Path(folder)
+    (folder / "reduced_checks.py").write_text(REDUCED_CHECKS.format(
+        checks=str(ROOT / "reference" / "checks"), keep={part: tuple(families) for part, families in keep.items()}, max_examples=family_max_examples))
+    data = yaml.safe_load((ROOT / "grading_config.yml").read_text())
+    data.update(reference=str(ROOT / "reference"), checks="reduced_checks.py")
+    if max_examples is not None:
+        data["hypothesis"]["max_examples"] = max_examples
+    data["limits"].update(limits or {})
+    path = folder / "grading_config.yml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
 @pytest.fixture(scope="session")
 def config():
-    return load_config(ROOT / "grading_config.yml", known_families=checks.known_families(checks.all_checks()))
+    return load_config(ROOT / "grading_config.yml")
 
 
 @pytest.fixture(scope="session")

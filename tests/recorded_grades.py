@@ -65,27 +65,17 @@ def _grade(job):
 
 
 def _config():
-    from autograder import checks
     from autograder.config import load_config
 
-    return load_config(ROOT / "grading_config.yml", known_families=checks.known_families(checks.all_checks()))
+    return load_config(ROOT / "grading_config.yml")
 
 
 def _hostile_config(folder):
-    import yaml
-
-    from autograder import checks
     from autograder.config import load_config
+    from conftest import reduced_config
+    from test_hostile import HOSTILE_FAMILIES, HOSTILE_LIMITS
 
-    data = yaml.safe_load((ROOT / "grading_config.yml").read_text())
-    data["reference"] = str(ROOT / "reference")
-    data["hypothesis"]["max_examples"] = 5
-    data["limits"].update(call_seconds=3, submission_seconds=120)
-    families = data["parts"]["optimizers"]["families"]
-    data["parts"] = {"optimizers": {"families": {name: families[name] for name in ("one_step", "trajectory")}}}
-    path = folder / "grading_config.yml"
-    path.write_text(yaml.safe_dump(data))
-    return load_config(path, known_families=checks.known_families(checks.all_checks()))
+    return load_config(reduced_config(folder, HOSTILE_FAMILIES, max_examples=5, limits=HOSTILE_LIMITS))
 
 
 def _catalog_entries():

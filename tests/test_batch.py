@@ -11,34 +11,26 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 
 import autograder
-from autograder import checks
 from autograder.batch import discover_submissions, grade_all
 from autograder.config import load_config
 from autograder.oracle import Oracle
 from autograder.results import SubmissionResult
 
-from conftest import ROOT
+from conftest import ROOT, reduced_config
 
 
 @pytest.fixture(scope="module")
 def fast_config_path(tmp_path_factory):
     """The project's config cut down to two optimizer families with few examples."""
-    data = yaml.safe_load((ROOT / "grading_config.yml").read_text())
-    data["reference"] = str(ROOT / "reference")
-    data["hypothesis"]["max_examples"] = 5
-    families = data["parts"]["optimizers"]["families"]
-    data["parts"] = {"optimizers": {"families": {name: families[name] for name in ("one_step", "invalid_arguments")}}}
-    path = tmp_path_factory.mktemp("config") / "grading_config.yml"
-    path.write_text(yaml.safe_dump(data))
-    return path
+    return reduced_config(tmp_path_factory.mktemp("config"), {"optimizers": ("one_step", "invalid_arguments")},
+                          max_examples=5)
 
 
 @pytest.fixture(scope="module")
 def fast_config(fast_config_path):
-    return load_config(fast_config_path, known_families=checks.known_families(checks.all_checks()))
+    return load_config(fast_config_path)
 
 
 @pytest.fixture
@@ -68,7 +60,7 @@ def test_grades_everyone_and_a_rerun_skips_them_all(class_folder, tmp_path, fast
     out = tmp_path / "out"
     first = grade_all(class_folder, out_dir=out, config=fast_config, jobs=2)
     assert sorted(first.graded) == ["ada", "bob", "cy", "dee"] and not first.failed
-    full = sum(family.points for family in fast_config.parts["optimizers"].families.values())
+    full = sum(family.points for family in fast_config.assignment.part("optimizers").families.values())
     assert scores(out) == {"ada": full, "bob": 0.0, "cy": 0.0, "dee": full}
     assert "not a valid zip" in json.loads((out / "cy" / "result.json").read_text())["problems"][0]
     second = grade_all(class_folder, out_dir=out, config=fast_config, jobs=2)
@@ -139,13 +131,15 @@ def without_name(result):
     return result
 
 
-def test_the_expectation_cache_is_keyed_by_the_graders_own_sources(tmp_path, monkeypatch, config):
+def test_the_expectation_cache_is_keyed_by_the_checks_and_the_graders_sources(tmp_path, monkeypatch, config):
     """Remembered example sequences come from the checks' strategies: a changed check must not replay old ones."""
-    package = tmp_path / "autograder"
+    package, checks = tmp_path / "autograder", tmp_path / "checks"
     shutil.copytree(Path(autograder.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(config.checks, checks, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(autograder, "__file__", str(package / "__init__.py"))
-    before = Oracle(config.reference)._version()
-    assert Oracle(config.reference)._version() == before
-    checks = package / "checks" / "optimizers.py"
-    checks.write_text(checks.read_text() + "\n# a changed check\n")
-    assert Oracle(config.reference)._version() != before
+    before = Oracle(config.reference)._version(checks)
+    assert Oracle(config.reference)._version(checks) == before
+    for changed in (checks / "strategies" / "optimizers.py", package / "engine.py"):
+        changed.write_text(changed.read_text() + "\n# a change\n")
+        assert Oracle(config.reference)._version(checks) != before
+        before = Oracle(config.reference)._version(checks)

@@ -6,6 +6,7 @@ import pytest
 from autograder.grade import grade_submission
 
 from catalog import batchnorm, dropout, initializers, optimizers
+from recorded_grades import grades_of, recorded
 
 # Over a hundred gradings: minutes on two cores. CI runs it after the default suite.
 pytestmark = pytest.mark.slow
@@ -29,6 +30,7 @@ def test_each_mutant_loses_points_on_its_families_only(make_submission, config, 
     details = {check.family: check.message[:300] for check in result.checks if check.status != "passed"}
     assert failed == mutant.fails, details
     assert result.score < result.max_score
+    assert grades_of(result) == recorded("catalog", mutant.name)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.name)
@@ -37,6 +39,7 @@ def test_each_correct_variant_earns_full_marks(make_submission, config, oracle, 
     failures = {check.id: check.message[:300] for check in result.checks if check.status != "passed"}
     assert failures == {}
     assert result.score == result.max_score
+    assert grades_of(result) == recorded("catalog", variant.name)
 
 
 def test_the_catalog_names_are_unique():

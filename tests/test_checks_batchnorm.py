@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from autograder.checks import batchnorm as batchnorm_checks
+from reference.checks import batchnorm as batchnorm_checks
 from autograder.grade import grade_submission
 from autograder.reports.values import worst_index
 from autograder.sandbox import wire
-from autograder.strategies import batchnorm as strategies
+from reference.checks.strategies import batchnorm as strategies
 from autograder.verdicts import CheckFailure
-from autograder.verdicts import batchnorm as verdicts
+from autograder.verdicts import scaled_outputs as verdicts
 from autograder.verdicts.core import compare
 
 from catalog import batchnorm as catalog
@@ -193,7 +193,7 @@ def test_correct_implementations_use_under_a_hundredth_of_the_allowed_error(chec
     """Every correct implementation of the catalog (one-pass variance, the chain rule through
     the graph, channel loops...) passes each numeric check with a tolerance 100 times tighter
     than the configured one, on the check's own examples: the tolerance leaves room."""
-    tolerances = config.tolerances_for("batchnorm", check.family)
+    tolerances = config.tolerances_for(config.assignment.family("batchnorm", check.family))
     candidates = implementations(check.function)
 
     @settings(HYPOTHESIS, max_examples=ACCURACY_EXAMPLES)
@@ -236,7 +236,7 @@ def test_well_conditioned_inputs_keep_their_condition_bound(x):
 def test_numerical_gradients_agree_with_autograd_to_a_hundredth_of_the_tolerance(config):
     """The gradient check's expected values are accurate: central differences of the reference
     forward agree with torch autograd far inside the gradient_check tolerance."""
-    rtol = config.tolerances_for("batchnorm", "gradient_check").rtol
+    rtol = config.tolerances_for(config.assignment.family("batchnorm", "gradient_check")).rtol
 
     @settings(HYPOTHESIS, max_examples=20)
     @given(strategies.gradient_check_arguments())
@@ -263,7 +263,7 @@ def test_examples_requests_and_expected_values_cross_the_wire(check):
 
 
 def test_the_part_has_100_points(config):
-    assert sum(family.points for family in config.parts["batchnorm"].families.values()) == 100
+    assert sum(family.points for family in config.assignment.part("batchnorm").families.values()) == 100
 
 
 # Fairness between the forward and backward passes

@@ -6,10 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from autograder import checks as check_registry
-from autograder.checks import dropout as dropout_checks
+from reference.checks import dropout as dropout_checks
 from autograder.verdicts import CheckFailure
-from autograder.verdicts import dropout as verdicts
+from autograder.verdicts import random_masks as verdicts
 
 ALPHA = dropout_checks.FALSE_FAILURE_PROBABILITY
 STATISTICAL = {"false_failure_probability": ALPHA}
@@ -314,7 +313,7 @@ def test_statistical_examples_hold_no_arrays():
             plain()
 
 
-def test_every_family_is_configured(config):
-    families = check_registry.known_families(dropout_checks.checks())["dropout"]
-    assert set(config.parts["dropout"].families) == families
-    assert sum(family.points for family in config.parts["dropout"].families.values()) == 100
+def test_every_family_has_checks_and_the_part_is_worth_100(config):
+    families = {check.family for check in dropout_checks.checks()}
+    assert set(config.assignment.part("dropout").families) == families
+    assert sum(family.points for family in config.assignment.part("dropout").families.values()) == 100

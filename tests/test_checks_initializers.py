@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from autograder.checks import initializers as checks
+from reference.checks import initializers as checks
 from autograder.verdicts import CheckFailure
-from autograder.verdicts import initializers as verdicts
-from autograder.verdicts.initializers import _log_variance_profiles
+from autograder.verdicts import random_tensors as verdicts
+from autograder.verdicts.random_tensors import log_variance_profiles
 from reference import initializers as reference
 
 ALPHA = checks.FALSE_FAILURE_PROBABILITY
@@ -36,8 +36,8 @@ def rejects(verdict, expected, replies, match, **options):
 
 
 def test_fans_accepts_python_and_numpy_integers():
-    verdicts.fans([72, 144], [reply((72, 144))])
-    verdicts.fans([72, 144], [reply([np.int64(72), np.int64(144)])])
+    verdicts.integer_pair([72, 144], [reply((72, 144))])
+    verdicts.integer_pair([72, 144], [reply([np.int64(72), np.int64(144)])])
 
 
 @pytest.mark.parametrize("result, match", [
@@ -47,7 +47,7 @@ def test_fans_accepts_python_and_numpy_integers():
     ((72, 144, 1), "expected the pair"),
 ])
 def test_fans_rejects_wrong_values_and_types(result, match):
-    rejects(verdicts.fans, [72, 144], [reply(result)], match)
+    rejects(verdicts.integer_pair, [72, 144], [reply(result)], match)
 
 
 def test_each_returns_names_the_call():
@@ -242,7 +242,7 @@ def test_sparse_zeros_accepts_the_reference(shape, sparsity):
     expected = sparsity_expected(shape, sparsity)
     replies = [reply(reference.sparse(shape, sparsity=sparsity, rng=rng)),
                reply(reference.sparse((shape[0], checks.SPARSE_POSITION_COLUMNS), sparsity=sparsity, rng=rng))]
-    verdicts.sparse_zeros(expected, replies, false_failure_probability=ALPHA)
+    verdicts.zeros_per_column(expected, replies, false_failure_probability=ALPHA)
 
 
 @pytest.mark.parametrize("control", [sparse_zeros_in_first_rows, sparse_same_rows_in_every_column])
@@ -252,7 +252,7 @@ def test_sparse_zeros_rejects_zeros_at_fixed_rows(control, shape, sparsity):
     expected = sparsity_expected(shape, sparsity)
     replies = [reply(control(shape, sparsity=sparsity, rng=rng)),
                reply(control((shape[0], checks.SPARSE_POSITION_COLUMNS), sparsity=sparsity, rng=rng))]
-    rejects(verdicts.sparse_zeros, expected, replies, "uniformly at random", false_failure_probability=ALPHA)
+    rejects(verdicts.zeros_per_column, expected, replies, "uniformly at random", false_failure_probability=ALPHA)
 
 
 def test_sparse_zeros_rejects_a_wrong_count_per_column():
@@ -260,7 +260,7 @@ def test_sparse_zeros_rejects_a_wrong_count_per_column():
     weights = reference.sparse((100, 3), sparsity=0.07, rng=rng)
     weights[np.argmax(weights == 0, axis=0)[0], 0] = 1.0  # one zero fewer in column 0
     wide = reference.sparse((100, checks.SPARSE_POSITION_COLUMNS), sparsity=0.07, rng=rng)
-    rejects(verdicts.sparse_zeros, sparsity_expected((100, 3), 0.07), [reply(weights), reply(wide)],
+    rejects(verdicts.zeros_per_column, sparsity_expected((100, 3), 0.07), [reply(weights), reply(wide)],
             "column 0 has 7 zeros, expected exactly 8", false_failure_probability=ALPHA)
 
 
@@ -350,7 +350,7 @@ def simulated_log_profiles(function, arguments, networks):
         network = checks.expected_network(reference, function, arguments, seed)
         weights = [getattr(reference, function)(shape, **arguments, rng=np.random.default_rng(seed + 50 + layer))
                    for layer, shape in enumerate(checks.layer_shapes(), start=1)]
-        forward, backward = _log_variance_profiles(weights, network)
+        forward, backward = log_variance_profiles(weights, network)
         profiles.append(np.array(forward + backward) - np.array(network["forward"] + network["backward"]))
     return np.array(profiles)
 
@@ -384,4 +384,4 @@ def test_every_initializer_function_has_its_checks():
 
 
 def test_the_part_is_worth_100_points(config):
-    assert sum(family.points for family in config.parts["initializers"].families.values()) == 100
+    assert sum(family.points for family in config.assignment.part("initializers").families.values()) == 100

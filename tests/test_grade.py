@@ -26,7 +26,7 @@ def test_the_reference_earns_full_marks(reference_result, config):
     failures = [(check.id, check.message) for check in reference_result.checks if check.status != "passed"]
     assert failures == []
     assert reference_result.score == reference_result.max_score == sum(
-        family.points for part in config.parts.values() for family in part.families.values())
+        family.points for part in config.assignment.parts for family in part.families.values())
     assert len(reference_result.checks) == len(configured_checks(config))
 
 

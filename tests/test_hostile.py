@@ -14,14 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
-from autograder import checks
 from autograder.config import load_config
 from autograder.grade import grade_submission
 from autograder.sandbox import launcher
 
-from conftest import ROOT
+from conftest import ROOT, reduced_config
+from recorded_grades import grades_of, recorded
 
 HOSTILE = Path(__file__).parent / "hostile"
 
@@ -59,19 +58,16 @@ pytestmark = [pytest.mark.slow,
                                  reason="the hostile suite needs bubblewrap (.ci/run installs it)")]
 
 
+#: The families that judge values: an attack must earn nothing there. (Purity and shapes
+#: judge properties that even a function returning garbage can have.)
+HOSTILE_FAMILIES = {"optimizers": ("one_step", "trajectory")}
+HOSTILE_LIMITS = {"call_seconds": 3, "submission_seconds": 120}
+
+
 @pytest.fixture(scope="module")
 def hostile_config(tmp_path_factory):
-    data = yaml.safe_load((ROOT / "grading_config.yml").read_text())
-    data["reference"] = str(ROOT / "reference")
-    data["hypothesis"]["max_examples"] = 5
-    data["limits"].update(call_seconds=3, submission_seconds=120)
-    families = data["parts"]["optimizers"]["families"]
-    # The families that judge values: an attack must earn nothing there. (Purity and
-    # shapes judge properties that even a function returning garbage can have.)
-    data["parts"] = {"optimizers": {"families": {name: families[name] for name in ("one_step", "trajectory")}}}
-    path = tmp_path_factory.mktemp("config") / "grading_config.yml"
-    path.write_text(yaml.safe_dump(data))
-    return load_config(path, known_families=checks.known_families(checks.all_checks()))
+    return load_config(reduced_config(tmp_path_factory.mktemp("config"), HOSTILE_FAMILIES, max_examples=5,
+                                      limits=HOSTILE_LIMITS))
 
 
 @pytest.fixture
@@ -156,6 +152,7 @@ def test_an_attack_costs_the_attacked_function_only(attack, tmp_path, hostile_co
     assert sandbox_uids and not processes_of(set(sandbox_uids))
     assert digest(watched) == before
     assert not Path("/tmp/autograder-pwned").exists()
+    assert grades_of(result) == recorded("hostile", attack)
 
 
 def test_the_sandbox_sees_the_worker_code_but_not_the_checks(tmp_path, hostile_config, oracle):
@@ -167,7 +164,7 @@ def test_the_sandbox_sees_the_worker_code_but_not_the_checks(tmp_path, hostile_c
 def sgd(w, dw, state, **hyperparameters):
     import os
     raise RuntimeError(str([os.path.exists(p) for p in ({str(package / 'sandbox' / 'worker.py')!r},
-                                                        {str(package / 'checks' / 'optimizers.py')!r},
+                                                        {str(ROOT / 'reference' / 'checks' / 'optimizers.py')!r},
                                                         {str(ROOT / 'reference' / 'optimizers.py')!r},
                                                         {str(ROOT / 'grading_config.yml')!r})]))
 """)

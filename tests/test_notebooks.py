@@ -7,12 +7,11 @@ import json
 
 import nbformat
 import pytest
-import yaml
 from nbclient import NotebookClient
 from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import ClearSolutions
 
-from autograder import checks, release
+from autograder import release
 from autograder.config import load_config
 from autograder.notebooks import layout
 from autograder.notebooks.extract import extract_notebooks, notebook_digest
@@ -20,7 +19,7 @@ from autograder.notebooks.generate import function_points, module_notebook, writ
 from autograder.notebooks.grading import grade_notebooks
 from autograder.notebooks.layout import CellName, parse_cell_id
 
-from conftest import ROOT
+from conftest import ROOT, reduced_config
 
 TOY = '''"""A toy part: scaling arrays.
 
@@ -61,15 +60,9 @@ TOY_POINTS = {("toy", "double"): 1.0, ("toy", "halve"): 2.5, ("other", "double")
 @pytest.fixture(scope="module")
 def fast_config(tmp_path_factory):
     """The project's config cut down to one visible and one hidden optimizer family with few examples."""
-    data = yaml.safe_load((ROOT / "grading_config.yml").read_text())
-    data["reference"] = str(ROOT / "reference")
-    data["hypothesis"]["max_examples"] = 3
-    families = data["parts"]["optimizers"]["families"]
-    data["parts"] = {"optimizers": {"families": {name: {**families[name], "max_examples": 3}
-                                                 for name in ("one_step", "invalid_arguments")}}}
-    path = tmp_path_factory.mktemp("config") / "grading_config.yml"
-    path.write_text(yaml.safe_dump(data))
-    return load_config(path, known_families=checks.known_families(checks.all_checks()))
+    return load_config(reduced_config(tmp_path_factory.mktemp("config"),
+                                      {"optimizers": ("one_step", "invalid_arguments")}, max_examples=3,
+                                      family_max_examples=3))
 
 
 def released(notebook):
@@ -157,8 +150,8 @@ def test_a_function_without_points_gets_no_graded_cell_and_generation_is_determi
 
 def test_a_function_is_worth_the_points_its_checks_earn_in_the_grader(config):
     points = function_points(config)
-    for module, part in config.parts.items():
-        total = sum(value for (owner, _), value in points.items() if owner == module)
+    for part in config.assignment.parts:
+        total = sum(value for (owner, _), value in points.items() if owner == part.module)
         assert total == pytest.approx(sum(family.points for family in part.families.values()), abs=1e-4)
 
 

@@ -17,10 +17,9 @@ import time
 
 import nbformat
 import pytest
-import yaml
 from nbgrader.api import Gradebook
 
-from conftest import ROOT
+from conftest import reduced_config
 
 ASSIGNMENT = "ps1"
 
@@ -37,13 +36,7 @@ def run(*command, cwd):
 @pytest.fixture
 def course(tmp_path):
     """A course whose config grades two optimizer families (one visible, one hidden) with few examples."""
-    data = yaml.safe_load((ROOT / "grading_config.yml").read_text())
-    data["reference"] = str(ROOT / "reference")
-    data["hypothesis"]["max_examples"] = 3
-    families = data["parts"]["optimizers"]["families"]
-    data["parts"] = {"optimizers": {"families": {name: {**families[name], "max_examples": 3}
-                                                 for name in ("one_step", "invalid_arguments")}}}
-    (tmp_path / "grading_config.yml").write_text(yaml.safe_dump(data))
+    reduced_config(tmp_path, {"optimizers": ("one_step", "invalid_arguments")}, max_examples=3, family_max_examples=3)
     folder = tmp_path / "course"
     folder.mkdir()
     (folder / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "deep-learning"\n')

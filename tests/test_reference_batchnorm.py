@@ -10,9 +10,9 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.checks.batchnorm import _along_channels, _channel_max_abs, _reduced_axes
+from reference.checks.batchnorm import _along_channels, _channel_max_abs, _reduced_axes
 from autograder.strategies import seeds
-from autograder.strategies.batchnorm import (
+from reference.checks.strategies.batchnorm import (
     batchnorm_backward_arguments,
     batchnorm_eps,
     batchnorm_forward_arguments,

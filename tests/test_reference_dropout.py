@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from scipy import stats
 
 from autograder.strategies import seeds
-from autograder.strategies.dropout import (
+from reference.checks.strategies.dropout import (
     INVALID_P_MESSAGE,
     dropout_backward_arguments,
     dropout_forward_arguments,

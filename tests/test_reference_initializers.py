@@ -23,7 +23,7 @@ from scipy import stats
 from torch.nn import init
 
 from autograder.strategies import seeds
-from autograder.strategies.initializers import (
+from reference.checks.strategies.initializers import (
     FAN_FUNCTIONS,
     FUNCTIONS,
     NONLINEARITIES,

@@ -3,7 +3,7 @@
 One harness runs a trajectory through the reference function (threading the returned
 state) and through the PyTorch oracle, and compares the weights and the state buffers
 after every step. It is called over the grid of flag combinations named in
-``autograder.strategies.optimizers.configurations()`` (``sgd-momentum-nesterov``,
+``reference.checks.strategies.optimizers.configurations()`` (``sgd-momentum-nesterov``,
 ``adam-amsgrad-weight_decay``, ...), with inputs drawn from the same strategies the
 graded checks use.
 """
@@ -19,7 +19,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.strategies.optimizers import (
+from reference.checks.strategies.optimizers import (
     BROADCASTING_SHAPE_PAIRS,
     OPTIMIZERS,
     boundary_cases,

@@ -237,10 +237,12 @@ def fake_project(root, *, readme=True, torch_pin="torch==2.13.0"):
     (root / "course" / "grading_config.yml").write_text((ROOT / "grading_config.yml").read_text())
     (root / "course" / "reference").mkdir()
     (root / "course" / "reference" / "optimizers.py").write_text("def sgd(): pass\n")
+    (root / "course" / "reference" / "checks").mkdir()
+    (root / "course" / "reference" / "checks" / "__init__.py").write_text("ASSIGNMENT = None\n")
     return root
 
 
-def test_the_gradescope_bundle_holds_both_scripts_the_grader_and_its_reference(tmp_path):
+def test_the_gradescope_bundle_holds_both_scripts_the_grader_its_reference_and_checks(tmp_path):
     project = fake_project(tmp_path / "project")
     result = CliRunner().invoke(main, ["gradescope-bundle", "--project", str(project), "--out",
                                        str(tmp_path / "autograder.zip"), "--config",
@@ -249,7 +251,8 @@ def test_the_gradescope_bundle_holds_both_scripts_the_grader_and_its_reference(t
     with zipfile.ZipFile(tmp_path / "autograder.zip") as archive:
         names = archive.namelist()
         assert names == sorted(["README.md", "autograder/__init__.py", "grading_config.yml", "pyproject.toml",
-                                "reference/optimizers.py", "run_autograder", "setup.sh"])
+                                "reference/checks/__init__.py", "reference/optimizers.py", "run_autograder",
+                                "setup.sh"])
         modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
         setup, run = archive.read("setup.sh").decode(), archive.read("run_autograder").decode()
     assert modes["setup.sh"] == modes["run_autograder"] == 0o100755 and modes["pyproject.toml"] == 0o100644

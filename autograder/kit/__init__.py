@@ -29,7 +29,8 @@ def build_kit(*, config, out_dir, oracle=None):
     """Write the student kit into ``out_dir``; return the number of recorded examples."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for module in config.parts:
+    assignment = config.assignment
+    for module in assignment.modules:
         source = (config.reference / f"{module}.py").read_text(encoding="utf-8")
         (out_dir / f"{module}.py").write_text(release.stub_source(source, module), encoding="utf-8")
     package = Path(autograder.__file__).parent
@@ -46,22 +47,25 @@ def build_kit(*, config, out_dir, oracle=None):
 
 def _record_expectations(config, oracle):
     """Grade the reference on the visible checks; the oracle then holds every check's passing run."""
+    assignment = config.assignment
     checks = configured_checks(config, include_hidden=False)
     with tempfile.TemporaryDirectory() as scratch:
         reference_copy = Path(scratch) / "reference"
-        shutil.copytree(config.reference, reference_copy, ignore=shutil.ignore_patterns("__pycache__"))
+        reference_copy.mkdir()
+        for module in assignment.modules:  # the solutions only: the checks never enter a worker
+            shutil.copyfile(config.reference / f"{module}.py", reference_copy / f"{module}.py")
         result = grade_submission(reference_copy, config=config, oracle=oracle, include_hidden=False)
     failing = [check.id for check in result.checks if check.status != "passed"]
     if failing:
         raise RuntimeError(f"the reference fails {failing}; fix it before building a kit")
     recorded = []
     for check, entry in zip(checks, result.checks):
-        family = config.family(check.module, check.family)
-        cases = oracle.recorded_cases(check, config.max_examples_for(check.module, check.family))
+        family = assignment.family(check.module, check.family)
+        cases = oracle.recorded_cases(check, config.max_examples_for(family))
         recorded.append({
             "id": check.id, "module": check.module, "function": check.function, "family": check.family,
             "description": check.description, "max_score": entry.max_score, "hint": family.hint,
-            "verdict": check.verdict_for(config.tolerances_for(check.module, check.family)).to_data(),
+            "verdict": check.verdict_for(config.tolerances_for(family)).to_data(),
             "cases": [{"requests": case.requests, "expected": case.expected} for case in cases]})
     return {"grader_version": autograder.__version__, "call_seconds": config.limits.call_seconds,
             "forbidden_modules": list(config.isolation.forbidden_modules), "checks": recorded}

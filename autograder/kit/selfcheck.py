@@ -1,10 +1,9 @@
-"""Self-check for the deep-learning numpy assignment.
+"""Self-check of an assignment's visible checks.
 
-Run it in the folder that holds your optimizers.py, initializers.py, batchnorm.py and
-dropout.py:
+Run it in the folder that holds your modules of the assignment (the stubs you were given):
 
     python selfcheck.py            # every visible check
-    python selfcheck.py adam       # only the checks of functions whose name contains "adam"
+    python selfcheck.py norm       # only the checks of functions whose name contains "norm"
     python selfcheck.py --json     # machine-readable results
 
 It replays the examples the grader runs for its visible checks, in the grader's order,

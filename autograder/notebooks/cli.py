@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from autograder import checks
+from autograder.assignment import AssignmentError
 from autograder.config import ConfigError, load_config
 from autograder.release import ReleaseError
 
@@ -22,8 +22,9 @@ def notebooks_command(out_dir, config_path):
     from autograder.notebooks.generate import write_notebooks  # nbgrader is an optional dependency
 
     try:
-        config = load_config(config_path, known_families=checks.known_families(checks.all_checks()))
-    except ConfigError as error:
+        config = load_config(config_path)
+        config.assignment  # a malformed assignment is an error before any grading starts
+    except (ConfigError, AssignmentError) as error:
         raise click.ClickException(str(error)) from None
     try:
         with console.status("recording the visible checks on the reference"):

@@ -56,7 +56,7 @@ def write_notebooks(*, config, out_dir, oracle=None):
     out_dir.mkdir(parents=True, exist_ok=True)
     points = function_points(config)
     written = []
-    for module in config.parts:
+    for module in config.assignment.modules:
         source = (config.reference / f"{module}.py").read_text(encoding="utf-8")
         notebook = module_notebook(module, source, points=points,
                                    forbidden=config.isolation.forbidden_modules)
@@ -70,7 +70,7 @@ def write_notebooks(*, config, out_dir, oracle=None):
 def function_points(config):
     """``(module, function)`` -> the points of all its checks, hidden ones included, as the grader counts them."""
     checks = configured_checks(config)
-    points_of = point_shares(config, checks)  # the grader's own split, so that a cell's points are its checks'
+    points_of = point_shares(config.assignment, checks)  # the grader's own split, so that a cell's points are its checks'
     points = defaultdict(float)
     for check in checks:
         points[check.module, check.function] += round(points_of(check), 6)

@@ -73,7 +73,7 @@ class NbgraderCourse:
 
     def check(self, config):
         """Refuse to grade unless the notebooks and the gradebook match the grading config."""
-        missing = [f"{module}.ipynb" for module in config.parts
+        missing = [f"{module}.ipynb" for module in config.assignment.modules
                    if not (self.source_directory / f"{module}.ipynb").is_file()]
         if missing:
             raise GradingError(f"{self.source_directory}: no {', '.join(missing)}; write the notebooks with "
@@ -86,7 +86,7 @@ class NbgraderCourse:
             except MissingEntry as error:
                 raise GradingError(f"{self.directories.db_url}: {error}; run `nbgrader generate_assignment "
                                    f"{self.assignment}` first") from None
-            found = {cell.name: cell.max_score for notebook in assignment.notebooks if notebook.name in config.parts
+            found = {cell.name: cell.max_score for notebook in assignment.notebooks if notebook.name in config.assignment.modules
                      for cell in notebook.grade_cells
                      if getattr(parse_cell_id(notebook.name, cell.name), "role", None) == layout.CHECKS}
         differ = sorted(name for name in expected.keys() | found.keys()

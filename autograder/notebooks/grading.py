@@ -19,7 +19,7 @@ def grade_notebooks(submitted_dir, *, source_dir, config, oracle=None):
     """
     submitted_dir = Path(submitted_dir)
     with tempfile.TemporaryDirectory(prefix="autograder-notebooks-") as scratch:
-        extracted = extract_notebooks(submitted_dir, source_dir=source_dir, modules=list(config.parts),
+        extracted = extract_notebooks(submitted_dir, source_dir=source_dir, modules=config.assignment.modules,
                                       destination=Path(scratch) / submitted_dir.name)
         result = grade_submission(extracted.directory, config=config, oracle=oracle)
     for check in result.checks:

@@ -1,4 +1,4 @@
-"""Gradescope's ``autograder.zip``: the grader, its config and reference, and two scripts.
+"""Gradescope's ``autograder.zip``: the grader, the assignment (config, reference, checks), and two scripts.
 
 Gradescope unpacks the zip into ``/autograder/source``, runs ``setup.sh`` once to build
 its image, and runs ``run_autograder`` for every submission. The zip is reproducible:
@@ -42,18 +42,20 @@ def _tree(root, under):
 
 
 def bundle_contents(*, project_dir, config_path):
-    """``{path in the zip: bytes}``: both scripts, the project, the config and its reference folder."""
+    """``{path in the zip: bytes}``: both scripts, the project, the config, its reference and its checks."""
     project_dir, config_path = Path(project_dir), Path(config_path)
     pyproject = project_dir / "pyproject.toml"
     if not pyproject.is_file():
         raise BundleError(f"{project_dir}: no pyproject.toml; pass the project folder with --project")
     project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
-    reference = Path(str((yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}).get("reference", "reference")))
-    if reference.is_absolute() or ".." in reference.parts:
-        raise BundleError(f"{config_path}: reference must be a folder next to the config, got {reference}")
-    reference_dir = config_path.parent / reference
-    if not reference_dir.is_dir():
-        raise BundleError(f"{config_path}: the reference folder {reference_dir} does not exist")
+    raw = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    content = {key: Path(str(raw.get(key, default))) for key, default in (("reference", "reference"),
+                                                                          ("checks", "checks.py"))}
+    for key, path in content.items():
+        if path.is_absolute() or ".." in path.parts:
+            raise BundleError(f"{config_path}: {key} must be next to the config, got {path}")
+        if not (config_path.parent / path).exists():
+            raise BundleError(f"{config_path}: the {key} {config_path.parent / path} does not exist")
 
     contents = {"setup.sh": render("gradescope/setup.sh.j2", torch_version=pinned_torch(pyproject)).encode(),
                 "run_autograder": render("gradescope/run_autograder.j2", config_name=CONFIG_NAME).encode(),
@@ -64,8 +66,12 @@ def bundle_contents(*, project_dir, config_path):
             raise BundleError(f"{pyproject} names the readme {readme}, which does not exist; pip would fail")
         contents[readme] = (project_dir / readme).read_bytes()
     contents.update((name, path.read_bytes()) for name, path in _tree(project_dir, "autograder"))
-    contents.update((f"{reference.as_posix()}/{path.relative_to(reference_dir).as_posix()}", path.read_bytes())
-                    for _, path in _tree(reference_dir, "."))
+    for path in content.values():
+        source = config_path.parent / path
+        if source.is_file():
+            contents[path.as_posix()] = source.read_bytes()
+        else:
+            contents.update((f"{path.as_posix()}/{name}", file.read_bytes()) for name, file in _tree(source, "."))
     return contents
 
 

@@ -1,6 +1,6 @@
 """One student's result as a page: the student's feedback or the TA's full view.
 
-A :class:`StudentReport` groups the checks by part and by task (``optimizers.adam``, the
+A :class:`StudentReport` groups the checks by part and by task (``<module>.<function>``, the
 id printed in the stub's ``NotImplementedError``), puts each diagnostic plot under its
 task, and renders itself to self-contained HTML or to Markdown. In the student view a
 hidden check shows only its name and the points it lost; the TA view shows everything.

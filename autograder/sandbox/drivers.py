@@ -67,8 +67,9 @@ def call(request, modules):
     return {"result": result, "args_after": args, "kwargs_after": kwargs}
 
 
-def optimizer_trajectory(request, modules):
-    """Run ``steps`` optimizer updates, threading the state through the student's own dicts.
+def trajectory(request, modules):
+    """Run ``steps`` stateful updates ``w, state = f(w, dw, state, **hyperparameters)``, threading
+    the state through the student's own dicts (an optimizer's step, for instance).
 
     The gradient of step t is ``gradients[t]`` when given, else the gradient of the
     quadratic f(w) = 1/2 (w - w_star)^T A (w - w_star) at the current w, which is
@@ -76,7 +77,7 @@ def optimizer_trajectory(request, modules):
     returned next to the same dict as it was after the following call, so that the
     grader can see in-place edits of a state the student no longer owns.
     """
-    update = modules.function("optimizers", request["function"])
+    update = modules.function(request["module"], request["function"])
     hyperparameters = request.get("hyperparameters", {})
     w = np.array(request["w0"], dtype=np.float64)
     gradients = request.get("gradients")
@@ -99,7 +100,7 @@ def optimizer_trajectory(request, modules):
     return {"weights": weights, "states_returned": states_returned, "states_after_next_call": states_after_next_call}
 
 
-DRIVERS = {driver.__name__: driver for driver in (probe, call, optimizer_trajectory)}
+DRIVERS = {driver.__name__: driver for driver in (probe, call, trajectory)}
 
 
 def run(request, modules):

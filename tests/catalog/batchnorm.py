@@ -2,7 +2,7 @@
 
 Family names: forward_training, forward_evaluation, running_statistics,
 output_statistics (batchnorm_forward); backward, gradient_check (batchnorm_backward);
-purity, invalid_arguments (both). See ``autograder/checks/batchnorm.py``: each output is
+purity, invalid_arguments (both). See ``reference/checks/batchnorm.py``: each output is
 graded in one family, except that a wrong training output also breaks the channel
 statistics (output_statistics) and a wrong gradient also fails the central-difference
 check (gradient_check); those pairs are named below as TRAINING_OUTPUT and GRADIENTS.

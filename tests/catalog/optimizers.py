@@ -1,7 +1,7 @@
 """Mutants and correct variants of ``optimizers.py``.
 
 Family names: one_step, trajectory, hyperparameters, convergence, purity, shapes,
-invalid_arguments (see ``autograder/checks/optimizers.py``). ``trajectory`` and
+invalid_arguments (see ``reference/checks/optimizers.py``). ``trajectory`` and
 ``one_step`` use the default hyperparameters, so a bug in a flag that is off by default
 shows only in ``hyperparameters``.
 """

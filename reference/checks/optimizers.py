@@ -10,12 +10,38 @@ returned pair's types) and ``invalid_arguments`` (ValueError as PyTorch raises i
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder import pytorch_oracle
-from autograder.checks import Check, expected_validation
-from autograder.strategies import finite_arrays, shapes
-from autograder.strategies import optimizers as strategies
+from autograder.authoring import (Check, Family, expected_validation, finite_arrays, path_on_quadratic, shapes,
+                                  trajectory)
+
+from . import torch_optimizers
+from .strategies import optimizers as strategies
 
 MODULE = "optimizers"
+
+#: The families of this part: points, visibility, hints, example counts and tolerances.
+FAMILIES = {
+    "one_step": Family(points=12, hint=(
+        "Start from the update rule in the docstring with the defaults; state is {} on the first call.")),
+    "trajectory": Family(points=18, hint=(
+        "Thread the state: step counters and buffers must carry over from one call to the next (Adam's t "
+        "starts at 1).")),
+    "hyperparameters": Family(points=24, max_examples=12, hint=(
+        "Check each flag against the docstring: SGD's first momentum step, Nesterov, Adagrad's lr_decay, "
+        "RMSprop's centered variant, AMSGrad, weight decay (AdamW decays w before the Adam step).")),
+    "convergence": Family(points=12, max_examples=4, hint=(
+        "Your optimizer does not reach the minimum of a quadratic where the reference does: check signs "
+        "and step sizes.")),
+    "purity": Family(points=12, max_examples=15, hint=(
+        "Never modify w, dw or a state dict in place: build new arrays (w - lr * d, not w -= lr * d) and "
+        "a new dict.")),
+    "shapes": Family(points=10, max_examples=20, hint=(
+        "new_w must be a float64 array of w's shape, 0-d included; new_state a dict of arrays and "
+        "numbers.")),
+    "invalid_arguments": Family(points=12, visibility="hidden", hint=(
+        "Validate hyperparameters exactly as torch.optim does and raise ValueError: 0 <= lr, eps, "
+        "weight_decay, momentum... (zero is valid), 0 <= beta < 1, 0 <= rho <= 1; and check that w and dw"
+        " have the same shape (numpy would silently broadcast (3,) against (1,)).")),
+}
 
 #: Hyperparameters and step counts with which every optimizer, as the reference
 #: implements it, gets within 2e-3 * ||w0 - w*|| of the minimizer of every problem
@@ -38,9 +64,9 @@ def _call(name, w, dw, hyperparameters):
     return {"driver": "call", "module": MODULE, "function": name, "args": [w, dw, {}], "kwargs": hyperparameters}
 
 
-def _trajectory_request(name, example):
-    return {"driver": "optimizer_trajectory", "function": name, "w0": example["w0"],
-            "gradients": example["gradients"], "hyperparameters": example.get("hyperparameters", {})}
+def _trajectory_request(name, example, **options):
+    return trajectory(MODULE, name, example["w0"], gradients=example["gradients"],
+                      hyperparameters=example.get("hyperparameters", {}), **options)
 
 
 def reference_trajectory(oracle, name, w0, gradients, hyperparameters):
@@ -145,7 +171,7 @@ def checks_of(name):
         check("trajectory", f"1 to 8 {name} steps with the default hyperparameters equal torch.optim's",
               _steps(),
               lambda e: [_trajectory_request(name, e)],
-              lambda e, oracle: pytorch_oracle.optimizer_trajectory(name, e["w0"], e["gradients"], {}),
+              lambda e, oracle: torch_optimizers.optimizer_trajectory(name, e["w0"], e["gradients"], {}),
               "trajectory"),
         *(check("hyperparameters", f"{name} trajectories with {_flags(configuration)} and random values of the "
                                    "other hyperparameters equal the reference",
@@ -156,22 +182,21 @@ def checks_of(name):
           for configuration in strategies.configurations(name)),
         check("convergence", f"{name} minimizes random ill-conditioned quadratics (condition numbers 10 to 100)",
               _quadratic(name),
-              lambda e: [{"driver": "optimizer_trajectory", "function": name, "w0": e["w0"], "A": e["A"],
-                          "w_star": e["w_star"], "steps": e["steps"], "hyperparameters": e["hyperparameters"],
-                          "record_states": False}],
+              lambda e: [trajectory(MODULE, name, e["w0"], quadratic=(e["A"], e["w_star"]), steps=e["steps"],
+                                    hyperparameters=e["hyperparameters"], record_states=False)],
               _expected_convergence(name),
               "converges", verdict_options={"relative_tolerance": CONVERGENCE_TOLERANCE}, uses_tolerances=False),
         check("purity", f"{name} modifies neither w, dw, nor a state dict it has returned",
               _purity(name),
               lambda e: [_call(name, e["w0"], e["gradients"][0], e["hyperparameters"]),
-                         {**_trajectory_request(name, e), "record_states": True}],
+                         _trajectory_request(name, e, record_states=True)],
               lambda e, oracle: [{"args": [e["w0"], e["gradients"][0], {}]}, {}],
               "unchanged_arguments", uses_tolerances=False),
         check("shapes", f"{name} returns (new_w, new_state): new_w float64 of w's shape (0-d to 4-D), new_state a dict",
               _shapes(name),
               lambda e: [_call(name, e["w"], e["dw"], e["hyperparameters"])],
               lambda e, oracle: {"shape": list(np.shape(e["w"]))},
-              "optimizer_result_types", uses_tolerances=False),
+              "value_and_state", uses_tolerances=False),
         check("invalid_arguments", f"{name} raises ValueError for invalid hyperparameters and for w and dw of "
                                    "different shapes, as torch.optim does, and accepts valid values at the edges "
                                    "of their ranges (lr = 0, a beta of 0)",
@@ -185,3 +210,9 @@ def checks_of(name):
 def checks():
     """Every optimizer check, optimizer by optimizer."""
     return [check for name in strategies.OPTIMIZERS for check in checks_of(name)]
+
+
+def diagnostics():
+    """Each optimizer's path on the showcase quadratic, with its convergence settings."""
+    return [path_on_quadratic(MODULE, name, hyperparameters=hyperparameters, steps=steps)
+            for name, (hyperparameters, steps) in CONVERGENCE_SETTINGS.items()]

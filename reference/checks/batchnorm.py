@@ -51,10 +51,46 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from autograder.checks import Check, expected_validation
-from autograder.strategies import batchnorm as strategies
+from autograder.authoring import Check, Family, Tolerances, channel_statistics, expected_validation
+
+from .strategies import batchnorm as strategies
 
 MODULE = "batchnorm"
+
+#: The families of this part: points, visibility, hints, example counts and tolerances.
+FAMILIES = {
+    "forward_training": Family(points=22, max_examples=40, tolerances=Tolerances(rtol=1e-07, atol=1e-300), hint=(
+        "Training normalizes each channel (axis 1) over every other axis with the batch mean and the "
+        "BIASED variance (divide by M), eps inside the square root: (x - mean) / sqrt(var + eps).")),
+    "forward_evaluation": Family(points=12, tolerances=Tolerances(rtol=1e-07, atol=1e-300), hint=(
+        "Evaluation normalizes with running_mean and running_var (not the batch's statistics), eps inside"
+        " the square root; it works with one value per channel.")),
+    "running_statistics": Family(points=14, max_examples=40, tolerances=Tolerances(rtol=1e-07, atol=1e-300), hint=(
+        "new = (1 - momentum) * old + momentum * batch (PyTorch's momentum weighs the NEW batch), with "
+        "the UNBIASED variance (divide by M - 1) for running_var; evaluation returns the running "
+        "statistics unchanged.")),
+    "output_statistics": Family(points=6, tolerances=Tolerances(rtol=1e-07, atol=1e-300), hint=(
+        "After normalizing with the biased batch variance, each channel of out has mean beta and standard"
+        " deviation |gamma| * sqrt(var / (var + eps)).")),
+    "backward": Family(points=20, max_examples=40, tolerances=Tolerances(rtol=1e-07, atol=1e-300), hint=(
+        "dx must flow through the mean and the variance too: dx = gamma / (M * sigma) * (M * dout - "
+        "sum(dout) - x_hat * sum(dout * x_hat)); dgamma = sum(dout * x_hat), dbeta = sum(dout), summed "
+        "over every axis but 1.")),
+    "empty_batch": Family(points=4, max_examples=10, tolerances=Tolerances(rtol=1e-07, atol=1e-300), hint=(
+        "An empty batch (N = 0) has no statistics: in training, return an empty out and the running "
+        "statistics unchanged (not NaN, as x.mean() of nothing gives); in backward, an empty dx and zeros"
+        " for dgamma and dbeta. Avoid dividing by M as a Python int (ZeroDivisionError).")),
+    "gradient_check": Family(points=8, max_examples=10, tolerances=Tolerances(rtol=1e-06, atol=1e-300), hint=(
+        "Compare your backward with central differences (L(x + h) - L(x - h)) / 2h of L = sum(out * dout)"
+        " for one entry at a time; recompute mean, var and x_hat from x exactly as in the forward pass.")),
+    "purity": Family(points=7, max_examples=15, hint=(
+        "Never modify x, gamma, beta, the running statistics or dout in place (no x -= mean, no "
+        "running_mean *= ...): build new arrays.")),
+    "invalid_arguments": Family(points=7, visibility="hidden", max_examples=40, hint=(
+        "Raise ValueError as torch does: x with fewer than 2 dimensions, dout or per-channel arguments of"
+        " another shape (even one numpy would broadcast), one value per channel in training, eps <= 0 in "
+        "training or < 0 in evaluation. Accept eps = 0 in evaluation, as torch does.")),
+}
 FORWARD = "batchnorm_forward"
 BACKWARD = "batchnorm_backward"
 FORWARD_OUTPUTS = ["out", "new_running_mean", "new_running_var"]
@@ -376,3 +412,12 @@ def checks():
               "outputs_within_scale"),
         *shared,
     ]
+
+
+def diagnostics():
+    """Channel statistics of the training forward on a batch of mean 3 and std 2."""
+    rng = np.random.default_rng(20261122)
+    x = rng.normal(3.0, 2.0, (64, 4, 3, 3))
+    gamma, beta = np.array([0.5, 1.0, 2.0, 3.0]), np.array([-1.0, 0.0, 1.0, 2.0])
+    return [channel_statistics(MODULE, FORWARD, args=[x, gamma, beta, np.zeros(4), np.ones(4)],
+                               kwargs={"training": True})]

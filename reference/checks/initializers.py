@@ -22,12 +22,43 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.checks import Check, expected_validation
-from autograder.strategies import initializers as strategies
-from autograder.strategies import seeds
-from autograder.verdicts.initializers import _log_variance_profiles
+from autograder.authoring import (Check, Family, Tolerances, expected_validation, histogram, layer_variance,
+                                  log_variance_profiles, seeds)
+
+from .strategies import initializers as strategies
 
 MODULE = "initializers"
+
+#: The families of this part: points, visibility, hints, example counts and tolerances.
+FAMILIES = {
+    "fans_and_gains": Family(points=15, tolerances=Tolerances(rtol=1e-12, atol=0.0), hint=(
+        "fan_in = shape[1] * receptive_field and fan_out = shape[0] * receptive_field, receptive_field = "
+        "the product of shape[2:]; the gains are in calculate_gain's table (tanh 5/3, relu sqrt(2), "
+        "leaky_relu sqrt(2 / (1 + slope^2)) with slope 0.01 by default, selu 3/4).")),
+    "distribution": Family(points=25, max_examples=5, hint=(
+        "Uniform laws are U(-bound, bound) with bound = sqrt(3) * std; normal laws take the std (not the "
+        "variance). Xavier's std is gain * sqrt(2 / (fan_in + fan_out)), Kaiming's gain / sqrt(fan) with "
+        "the fan of the mode and the gain of the nonlinearity and a. For orthogonal, multiply Q's columns"
+        " by the signs of R's diagonal.")),
+    "variance_preservation": Family(points=20, max_examples=2, hint=(
+        "Var(W) = 1 / fan_in keeps the activations' variance, 1 / fan_out the gradients'; Kaiming's mode "
+        "chooses which fan, times gain^2 (2 for ReLU). Xavier averages the two fans.")),
+    "orthogonality": Family(points=10, hint=(
+        "View the weight as a (shape[0], rest) matrix; QR-factorize it (its transpose if wide), transpose"
+        " Q back if wide, multiply by the gain and reshape.")),
+    "sparsity": Family(points=10, max_examples=12, hint=(
+        "Each column gets exactly ceil(sparsity * rows) zeros, at rows drawn at random without "
+        "replacement and independently for every column (not the first rows, not the same rows for all "
+        "columns).")),
+    "determinism": Family(points=10, max_examples=10, hint=(
+        "Draw every random number from the rng argument (rng.normal, rng.uniform, rng.permuted...), never"
+        " from np.random or a Generator of your own.")),
+    "invalid_arguments": Family(points=10, visibility="hidden", hint=(
+        "Raise ValueError for shapes of fewer than 2 dimensions (exactly 2 for sparse), unknown "
+        "nonlinearities or modes, a leaky_relu slope that is not a number, a negative gain or std (check "
+        "it before returning early for a zero-element shape). Accept what PyTorch accepts: gain = 0, std "
+        "= 0, modes in any case.")),
+}
 
 #: The level of every statistical test: the probability that it fails a correct implementation.
 FALSE_FAILURE_PROBABILITY = 1e-9
@@ -255,7 +286,7 @@ def expected_network(reference, function, arguments, seed):
         initializer = getattr(reference, function)
         weights = [initializer(shape, **arguments, rng=np.random.default_rng(seed + layer))
                    for layer, shape in enumerate(layer_shapes(), start=1)]
-        forward, backward = _log_variance_profiles(weights, network)
+        forward, backward = log_variance_profiles(weights, network)
         basis = "the reference's weights drawn with the same seeds"
     return {**network, "forward": [float(value) for value in forward],
             "backward": [float(value) for value in backward], "basis": basis}
@@ -369,7 +400,7 @@ def checks():
               lambda e: [{"driver": "call", "module": MODULE, "function": "calculate_fan_in_and_fan_out",
                           "args": [e["shape"]], "kwargs": {}}],
               lambda e, oracle: list(oracle.reference(MODULE).calculate_fan_in_and_fan_out(e["shape"])),
-              "fans", uses_tolerances=False),
+              "integer_pair", uses_tolerances=False),
         check("calculate_gain", "fans_and_gains",
               "the gain of every nonlinearity (leaky_relu with its slope) equals PyTorch's",
               _gain_example(), _gain_requests, _expected_gains, "each_returns"),
@@ -407,7 +438,7 @@ def checks():
         check("sparse", "sparsity",
               "every column of sparse's weight has exactly ceil(sparsity * rows) zeros, at uniformly random rows",
               _sparsity_example(), _sparsity_requests, _expected_sparsity,
-              "sparse_zeros", verdict_options=statistical, uses_tolerances=False),
+              "zeros_per_column", verdict_options=statistical, uses_tolerances=False),
         check("sparse", "distribution",
               f"sparse's non-zero weights follow N(0, std^2) (moments, Kolmogorov-Smirnov on {LAW_SAMPLES} weights)",
               _sparse_law_example(), _sparse_law_requests, _expected_sparse_law,
@@ -429,3 +460,26 @@ def checks():
                            "validates_arguments", uses_tolerances=False,
                            edge_cases=tuple(map(_validation_example, strategies.boundary_calls(function)))))
     return found
+
+
+def _target_law(function):
+    """The law the histogram of ``function`` is drawn against, from the reference's fans and gains."""
+    def target(oracle, shape):
+        initializers = oracle.reference(MODULE)
+        fan_in, fan_out = initializers.calculate_fan_in_and_fan_out(shape)
+        if function in strategies.XAVIER_FUNCTIONS:
+            std = math.sqrt(2.0 / (fan_in + fan_out))
+        else:
+            std = initializers.calculate_gain("leaky_relu", 0.0) / math.sqrt(fan_in)
+        if function.endswith("uniform"):
+            return {"law": "uniform", "std": None, "bound": math.sqrt(3.0) * std}
+        return {"law": "normal", "std": std, "bound": None}
+    return target
+
+
+def diagnostics():
+    """Histograms of the four fan-based laws; activation variance through a tanh network (Xavier, gain 5/3)
+    and a ReLU network (Kaiming)."""
+    return [*(histogram(MODULE, function, target_law=_target_law(function)) for function in strategies.FAN_FUNCTIONS),
+            layer_variance(MODULE, "xavier_normal", nonlinearity="tanh", kwargs={"gain": 5.0 / 3.0}),
+            layer_variance(MODULE, "kaiming_normal", nonlinearity="relu", kwargs={"nonlinearity": "relu"})]

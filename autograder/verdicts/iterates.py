@@ -27,7 +27,7 @@ def converges(expected, replies, *, relative_tolerance):
             expected=w_star, got=final, location=f"w after step {steps}")
 
 
-def optimizer_result_types(expected, replies):
+def value_and_state(expected, replies):
     """An update returns (new_w, new_state): new_w float64 of w's shape, new_state a dict of plain values."""
     result = single_value(replies)["result"]
     if not isinstance(result, (tuple, list)) or len(result) != 2:

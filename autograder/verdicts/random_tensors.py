@@ -15,7 +15,7 @@ from scipy import stats
 from autograder.verdicts.core import CheckFailure, describe, single_value, value_of
 
 
-def fans(expected, replies):
+def integer_pair(expected, replies):
     """The result is the pair (fan_in, fan_out) of integers, exactly."""
     result = single_value(replies)["result"]
     if not isinstance(result, (tuple, list)) or len(result) != 2:
@@ -45,7 +45,7 @@ def follows_law(expected, replies, *, false_failure_probability):
 
     ``expected``: ``law`` ("normal" or "uniform"), ``scale`` (the std, or the bound),
     ``shape`` of every call's result, ``samples`` (how many values to test) and
-    ``nonzero_only`` (test only the non-zero weights, for ``sparse``). Four tests, each
+    ``nonzero_only`` (test only the non-zero weights, of an initializer that zeroes some on purpose). Four tests, each
     at level ``false_failure_probability`` (alpha):
 
     - uniform only, the bounds: no |w| above the bound (never fails a correct sampler),
@@ -134,10 +134,10 @@ def _weights_of(reply, shape, location):
 
 
 def haar_distributed(expected, replies, *, false_failure_probability):
-    """Independent draws of a (semi-)orthogonal weight are uniformly (Haar) distributed.
+    """Independent draws of a weight with orthonormal rows or columns are uniformly (Haar) distributed.
 
     Viewed as a matrix of ``rows`` = shape[0] and ``cols`` = the product of the other
-    sides, a Haar (semi-)orthogonal matrix has every entry distributed as one coordinate
+    sides, a Haar-distributed matrix with orthonormal rows or columns has every entry distributed as one coordinate
     of a uniformly random unit vector of R^n, n = max(rows, cols):
     (w + 1) / 2 ~ Beta((n - 1) / 2, (n - 1) / 2). One Kolmogorov-Smirnov test per entry,
     across the draws, each at level false_failure_probability / (rows * cols)
@@ -159,7 +159,7 @@ def haar_distributed(expected, replies, *, false_failure_probability):
                 positive = int(np.sum(entries > 0))
                 raise CheckFailure(
                     f"entry [{i}, {j}] of the {rows}x{cols} matrix over {draws} draws: a Haar-distributed "
-                    f"(semi-)orthogonal matrix has it distributed like one coordinate of a uniformly random unit "
+                    f"matrix with orthonormal rows or columns has it distributed like one coordinate of a uniformly random unit "
                     f"vector of R^{n} (symmetric about 0), but a Kolmogorov-Smirnov test rejects it (largest CDF gap "
                     f"{test.statistic:.3f}, p-value {test.pvalue:.3g} < {level:.3g}); {positive} of {draws} draws "
                     f"were positive, about half expected. Did you correct the signs of the QR factorization?",
@@ -195,7 +195,7 @@ def orthonormal(expected, replies, *, tolerance):
             location=f"{product}[{i}, {j}]")
 
 
-def sparse_zeros(expected, replies, *, false_failure_probability):
+def zeros_per_column(expected, replies, *, false_failure_probability):
     """Every column has exactly ceil(sparsity * rows) zeros, at uniformly random rows.
 
     The first reply has ``shape`` and ``zeros_per_column``; the second, wide one
@@ -282,7 +282,7 @@ def preserves_variance(expected, replies, *, band):
         layers, replies = replies[:depth], replies[depth:]
         weights = [_weights_of(reply, (widths[layer], widths[layer - 1]), f"layer {layer}")
                    for layer, reply in enumerate(layers, start=1)]
-        _require_preserved(network, _log_variance_profiles(weights, network), band)
+        _require_preserved(network, log_variance_profiles(weights, network), band)
 
 
 def _require_preserved(network, profiles, band):
@@ -307,7 +307,7 @@ def _require_preserved(network, profiles, band):
                 expected=math.exp(want), got=float(np.exp(got)), location=f"{direction} layer {layer}")
 
 
-def _log_variance_profiles(weights, network):
+def log_variance_profiles(weights, network):
     """ln(mean x_l^2 / mean x_0^2) for l = 0..L and ln(mean g_l^2 / mean g_L^2), g_l = dLoss / dx_l.
 
     ``network`` gives ``widths``, ``batch``, ``activation`` ("relu" or "tanh") and the

@@ -13,7 +13,7 @@ from autograder.verdicts.core import CheckFailure, compare, describe, single_val
 
 
 def _pair(reply_value):
-    """The ``(out, mask)`` pair that dropout_forward returned."""
+    """The ``(out, mask)`` pair that the masking function returned."""
     result = reply_value["result"]
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise CheckFailure(f"result: expected a pair (out, mask), got {describe(result)}", got=result,

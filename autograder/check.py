@@ -1,10 +1,10 @@
-"""The graded checks: what each one feeds the student's code and how it judges the answer.
+"""A graded check: what it feeds the student's code and how it judges the answer.
 
-A :class:`Check` grades one function of the spec for one family of properties
-(``optimizers.adam.trajectory``). Hypothesis draws examples from its strategy; for each
-example the check names the requests the worker runs, the grader computes the
-expected value from the reference or PyTorch, and a verdict from
-:mod:`autograder.verdicts` compares the two.
+A :class:`Check` grades one function of an assignment for one family of properties
+(``<module>.<function>.<family>``). Hypothesis draws examples from its strategy; for
+each example the check names the requests the worker runs (plain data, built by
+:mod:`autograder.requests`), the grader computes the expected value from the reference
+or PyTorch, and a verdict from :mod:`autograder.verdicts` compares the two.
 """
 
 from dataclasses import dataclass, field
@@ -14,18 +14,14 @@ from hypothesis.strategies import SearchStrategy
 
 from autograder.verdicts import Verdict
 
-#: The modules of a submission, in the order they are graded and reported.
-PARTS = ("optimizers", "initializers", "batchnorm", "dropout")
-
-
 @dataclass(frozen=True)
 class Check:
     """One graded property of one function."""
 
     module: str
-    """The module of the spec, e.g. ``optimizers``."""
+    """The module of the assignment (a part), ``<module>.py`` in a submission."""
     function: str
-    """The function of the spec that the check grades, e.g. ``adam``."""
+    """The function of the module that the check grades."""
     family: str
     """The family of properties; the config gives each family its points."""
     description: str
@@ -70,18 +66,3 @@ def expected_validation(example, oracle):
     """
     del oracle
     return {key: example[key] for key in ("reason", "accepted") if key in example}
-
-
-def all_checks():
-    """Every check the grader knows, part by part."""
-    from autograder.checks import batchnorm, dropout, initializers, optimizers
-
-    return [*optimizers.checks(), *initializers.checks(), *batchnorm.checks(), *dropout.checks()]
-
-
-def known_families(checks):
-    """Part name -> the family names its checks use (to validate a config)."""
-    families = {}
-    for check in checks:
-        families.setdefault(check.module, set()).add(check.family)
-    return families

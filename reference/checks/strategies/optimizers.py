@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from autograder.strategies import DEFAULT_MAGNITUDE, finite_arrays, seeds, shapes
+from autograder.authoring import DEFAULT_MAGNITUDE, finite_arrays, seeds, shapes
 
 #: Constructor parameters of torch.optim classes that choose an implementation
 #: (foreach, fused, ...) or a variant outside the spec (maximize, capturable,

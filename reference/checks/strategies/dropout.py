@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.strategies import finite_arrays, seeds, shapes
+from autograder.authoring import finite_arrays, seeds, shapes
 
 #: What torch.nn.functional.dropout says of a drop probability outside [0, 1].
 INVALID_P_MESSAGE = r"dropout probability has to be between 0 and 1, but got"

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from hypothesis import strategies as st
 
-from autograder.strategies import finite_floats
+from autograder.authoring import finite_floats
 
 #: Every name ``calculate_gain`` accepts, as in ``torch.nn.init.calculate_gain``.
 NONLINEARITIES = (

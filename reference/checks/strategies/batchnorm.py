@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.strategies import finite_arrays
+from autograder.authoring import finite_arrays
 
 #: Largest batch size, number of channels and spatial side drawn; keeps an example cheap.
 MAX_SIDE = 5

@@ -25,11 +25,42 @@ fails with probability below 1e-11 per example (see :data:`DETERMINISM_SHAPES`).
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.checks import Check, expected_validation
-from autograder.strategies import finite_arrays, seeds, shapes
-from autograder.strategies import dropout as strategies
+from autograder.authoring import Check, Family, expected_validation, finite_arrays, keep_rate, seeds, shapes
+
+from .strategies import dropout as strategies
 
 MODULE = "dropout"
+
+#: The families of this part: points, visibility, hints, example counts and tolerances.
+FAMILIES = {
+    "identity": Family(points=12, hint=(
+        "In evaluation (training=False, whatever p) and for p == 0, return a copy of x and a mask of all "
+        "True, without touching x's values.")),
+    "drop_all": Family(points=10, max_examples=15, hint=(
+        "p == 1 drops everything: return zeros (and an all-False mask) directly instead of dividing by 1 "
+        "- p == 0, which gives NaN.")),
+    "keep_rate": Family(points=14, max_examples=6, hint=(
+        "p is the probability of DROPPING an element (PyTorch's convention): keep each element with "
+        "probability 1 - p.")),
+    "scaling": Family(points=14, hint=(
+        "Inverted dropout scales the kept elements by 1 / (1 - p) during training, so that E[out] = x; "
+        "dropped elements are exactly 0.")),
+    "mask_consistency": Family(points=10, hint=(
+        "Return the mask you applied: a bool array of x's shape, True where the element was kept, so that"
+        " out = x * mask / (1 - p).")),
+    "independence": Family(points=10, max_examples=6, hint=(
+        "Draw one random number per element, rng.random(x.shape); a mask of shape x.shape[-1:] or (N, 1) "
+        "broadcast over x drops whole rows or columns together.")),
+    "determinism": Family(points=10, max_examples=15, hint=(
+        "Draw every random number from the rng argument (rng.random, rng.binomial...), never from "
+        "np.random or a generator of your own.")),
+    "backward": Family(points=14, hint=(
+        "dx = dout * mask / (1 - p): the gradient flows only through the kept elements, scaled as in the "
+        "forward pass.")),
+    "invalid_arguments": Family(points=6, visibility="hidden", hint=(
+        "Raise ValueError for p outside [0, 1] (NaN included) before anything else, in evaluation too; "
+        "dropout_backward also checks the mask's shape.")),
+}
 
 #: Probability that a statistical verdict rejects one example of a correct
 #: implementation (each test is exact or conservative at this level).
@@ -234,3 +265,8 @@ def _backward_checks():
 def checks():
     """Every dropout check: dropout_forward's, then dropout_backward's."""
     return [*_forward_checks(), *_backward_checks()]
+
+
+def diagnostics():
+    """The keep rate of the training forward for p = 0, 0.1, ..., 1."""
+    return [keep_rate(MODULE, "dropout_forward", probability_argument="p", kwargs={"training": True})]

@@ -1,0 +1,188 @@
+"""An assignment: content the engine grades without knowing it.
+
+An assignment is a folder the instructor owns: the reference modules (with
+``### BEGIN/END SOLUTION`` regions), a grading config, and the checks, a Python file or
+package that defines ``ASSIGNMENT``, an :class:`Assignment` built with the public API of
+:mod:`autograder.authoring`. The engine loads the checks under a private module name,
+never lets them into a worker, the student kit or a student notebook, and reads from
+them the parts (the reference modules, in report order), each part's families with
+their points, visibility and hints, its checks and its diagnostics.
+"""
+
+import functools
+import hashlib
+import importlib.util
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+#: Who sees a check: ``visible`` (everyone, the self-check included), ``hidden`` (students
+#: see its name and points only), ``after_due_date`` (as hidden until the due date, then
+#: as visible: Gradescope's visibility of the same name; our reports show it once they
+#: are built with ``released=True``).
+VISIBILITIES = ("visible", "hidden", "after_due_date")
+
+
+class AssignmentError(Exception):
+    """The checks of an assignment cannot be loaded or are malformed; the message says where."""
+
+
+class Tolerances(BaseModel):
+    """Numeric tolerances of a family's comparisons."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rtol: float = Field(1e-7, ge=0, description="Relative tolerance of numeric comparisons.")
+    atol: float = Field(1e-10, ge=0, description="Absolute tolerance of numeric comparisons.")
+
+
+class Family(BaseModel):
+    """A family of checks of one part: its points, who sees it, and what to tell a student who fails it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    points: float = Field(ge=0, description="Points of the family, shared equally by the functions it grades, "
+                                           "and each function's share equally by its checks.")
+    visibility: Literal[VISIBILITIES] = Field("visible", description="Who sees the family's checks (VISIBILITIES).")
+    hint: str = Field("", description="Shown to the student when a check of the family fails.")
+    max_examples: int | None = Field(None, ge=1, le=10_000,
+                                     description="Examples per check; the config's hypothesis.max_examples if None.")
+    tolerances: Tolerances | None = Field(None, description="The config's tolerances if None.")
+
+    @property
+    def hidden(self):
+        """Whether students see less than the whole check before the due date."""
+        return self.visibility != "visible"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One reference module of an assignment and everything that grades it."""
+
+    module: str
+    """The module's name: ``<module>.py`` in the reference, the stubs and a submission."""
+    families: dict
+    """Family name -> :class:`Family`, in report order."""
+    checks: list
+    """The part's :class:`autograder.check.Check` objects."""
+    diagnostics: list = field(default_factory=list)
+    """The part's :class:`autograder.diagnostics.Diagnostic` objects (plots, no points)."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Everything an assignment declares: its parts, in the order they are graded and reported."""
+
+    parts: list
+    title: str = ""
+    """A name for reports and the command line (``Optimization, homework 3``)."""
+
+    @property
+    def modules(self):
+        return [part.module for part in self.parts]
+
+    def part(self, module):
+        for part in self.parts:
+            if part.module == module:
+                return part
+        raise KeyError(module)
+
+    def family(self, module, family):
+        return self.part(module).families[family]
+
+    @property
+    def checks(self):
+        return [check for part in self.parts for check in part.checks]
+
+    @property
+    def diagnostics(self):
+        return [diagnostic for part in self.parts for diagnostic in part.diagnostics]
+
+
+def validate_assignment(assignment, where):
+    """Raise :class:`AssignmentError` unless every check and diagnostic belongs to a declared part and family."""
+    if not isinstance(assignment, Assignment):
+        raise AssignmentError(f"{where}: ASSIGNMENT must be an autograder.authoring.Assignment, "
+                              f"not {type(assignment).__name__}")
+    if not assignment.parts:
+        raise AssignmentError(f"{where}: the assignment declares no parts")
+    seen_modules, seen_ids = set(), set()
+    for part in assignment.parts:
+        if not part.module.isidentifier():
+            raise AssignmentError(f"{where}: part {part.module!r}: a part is a module name (a Python identifier)")
+        if part.module in seen_modules:
+            raise AssignmentError(f"{where}: part {part.module!r} is declared twice")
+        seen_modules.add(part.module)
+        for name, family in part.families.items():
+            if not isinstance(family, Family):
+                raise AssignmentError(f"{where}: {part.module}.{name}: a family must be an "
+                                      f"autograder.authoring.Family, not {type(family).__name__}")
+        graded = set()
+        for check in part.checks:
+            if check.module != part.module:
+                raise AssignmentError(f"{where}: check {check.id} grades module {check.module!r} but is declared "
+                                      f"in part {part.module!r}")
+            if check.family not in part.families:
+                raise AssignmentError(f"{where}: check {check.id}: family {check.family!r} is not declared in "
+                                      f"part {part.module!r} (declared: {', '.join(part.families) or 'none'})")
+            if check.id in seen_ids:
+                raise AssignmentError(f"{where}: check {check.id} is declared twice")
+            seen_ids.add(check.id)
+            graded.add(check.family)
+        empty = [name for name in part.families if name not in graded]
+        if empty:
+            raise AssignmentError(f"{where}: family {part.module}.{empty[0]} has no checks")
+        for diagnostic in part.diagnostics:
+            if diagnostic.module != part.module:
+                raise AssignmentError(f"{where}: diagnostic {diagnostic.key} is declared in part {part.module!r}")
+
+
+def checks_entry(path):
+    """The file that defines ``ASSIGNMENT``: ``path`` itself, or a package's ``__init__.py``."""
+    path = Path(path)
+    return path / "__init__.py" if path.is_dir() else path
+
+
+@functools.lru_cache(maxsize=None)
+def load_assignment(path):
+    """Import the checks at ``path`` (a ``.py`` file or a package folder) privately; return its ``ASSIGNMENT``.
+
+    Loaded once per process and path. Any error importing it, or a malformed
+    declaration, is an :class:`AssignmentError` that names the file.
+    """
+    path = Path(path).resolve()
+    entry = checks_entry(path)
+    if not entry.is_file():
+        raise AssignmentError(f"{path}: no checks found (a .py file, or a package folder with __init__.py)")
+    name = "_autograder_assignment_" + hashlib.sha256(str(path).encode()).hexdigest()[:16]
+    locations = [str(path)] if path.is_dir() else None
+    spec = importlib.util.spec_from_file_location(name, entry, submodule_search_locations=locations)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except ValidationError as error:
+        del sys.modules[name]
+        raise AssignmentError(f"{entry}: a family is malformed: {error}") from None
+    except Exception as error:
+        del sys.modules[name]
+        raise AssignmentError(f"{entry}: importing the checks raised {type(error).__name__}: {error}") from error
+    assignment = getattr(module, "ASSIGNMENT", None)
+    if assignment is None:
+        raise AssignmentError(f"{entry}: defines no ASSIGNMENT")
+    validate_assignment(assignment, entry)
+    return assignment
+
+
+def sources_digest(*folders):
+    """SHA-256 of every ``.py`` file below ``folders`` (names and bytes): what a regrade must see unchanged."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        folder = Path(folder)
+        files = [folder] if folder.is_file() else sorted(folder.rglob("*.py"))
+        for path in files:
+            if "__pycache__" not in path.parts:
+                name = path.name if path == folder else path.relative_to(folder).as_posix()
+                digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,1 @@
+"""Hypothesis strategies of the flagship's parts, built on :mod:`autograder.strategies`."""
