@@ -100,7 +100,7 @@ class Assignment:
         return [diagnostic for part in self.parts for diagnostic in part.diagnostics]
 
 
-def validate_assignment(assignment, where):
+def check_declaration(assignment, where):
     """Raise :class:`AssignmentError` unless every check and diagnostic belongs to a declared part and family."""
     if not isinstance(assignment, Assignment):
         raise AssignmentError(f"{where}: ASSIGNMENT must be an autograder.authoring.Assignment, "
@@ -144,18 +144,17 @@ def checks_entry(path):
     return path / "__init__.py" if path.is_dir() else path
 
 
-@functools.lru_cache(maxsize=None)
-def load_assignment(path):
-    """Import the checks at ``path`` (a ``.py`` file or a package folder) privately; return its ``ASSIGNMENT``.
+def import_privately(path, prefix, required):
+    """Import the ``.py`` file or package folder ``path`` under a private module name; return the module.
 
-    Loaded once per process and path. Any error importing it, or a malformed
-    declaration, is an :class:`AssignmentError` that names the file.
+    The module must define every name in ``required``. Any error is an
+    :class:`AssignmentError` that names the file.
     """
     path = Path(path).resolve()
     entry = checks_entry(path)
     if not entry.is_file():
-        raise AssignmentError(f"{path}: no checks found (a .py file, or a package folder with __init__.py)")
-    name = "_autograder_assignment_" + hashlib.sha256(str(path).encode()).hexdigest()[:16]
+        raise AssignmentError(f"{path}: not found (a .py file, or a package folder with __init__.py)")
+    name = prefix + hashlib.sha256(str(path).encode()).hexdigest()[:16]
     locations = [str(path)] if path.is_dir() else None
     spec = importlib.util.spec_from_file_location(name, entry, submodule_search_locations=locations)
     module = importlib.util.module_from_spec(spec)
@@ -164,14 +163,26 @@ def load_assignment(path):
         spec.loader.exec_module(module)
     except ValidationError as error:
         del sys.modules[name]
-        raise AssignmentError(f"{entry}: a family is malformed: {error}") from None
+        raise AssignmentError(f"{entry}: a declaration is malformed: {error}") from None
     except Exception as error:
         del sys.modules[name]
-        raise AssignmentError(f"{entry}: importing the checks raised {type(error).__name__}: {error}") from error
-    assignment = getattr(module, "ASSIGNMENT", None)
-    if assignment is None:
-        raise AssignmentError(f"{entry}: defines no ASSIGNMENT")
-    validate_assignment(assignment, entry)
+        raise AssignmentError(f"{entry}: importing it raised {type(error).__name__}: {error}") from error
+    missing = [item for item in required if not hasattr(module, item)]
+    if missing:
+        raise AssignmentError(f"{entry}: defines no {' and no '.join(missing)}")
+    return module
+
+
+@functools.lru_cache(maxsize=None)
+def load_assignment(path):
+    """Import the checks at ``path`` (a ``.py`` file or a package folder) privately; return its ``ASSIGNMENT``.
+
+    Loaded once per process and path. Any error importing it, or a malformed
+    declaration, is an :class:`AssignmentError` that names the file.
+    """
+    entry = checks_entry(Path(path).resolve())
+    assignment = import_privately(path, "_autograder_assignment_", ("ASSIGNMENT",)).ASSIGNMENT
+    check_declaration(assignment, entry)
     return assignment
 
 

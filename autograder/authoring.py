@@ -14,10 +14,12 @@ The vocabulary, each item documented where it is defined:
   :func:`trajectory`), :func:`expected_validation`, and the verdicts of
   :mod:`autograder.verdicts` it names;
 - inputs: the Hypothesis strategies of :mod:`autograder.strategies`;
-- diagnostics for the reports' plots: :mod:`autograder.diagnostics`.
+- diagnostics for the reports' plots: :mod:`autograder.diagnostics`;
+- the catalog that ``autograder validate`` grades: :class:`Mutant`, :class:`Variant`.
 """
 
 from autograder.assignment import VISIBILITIES, Assignment, Family, Part, Tolerances
+from autograder.catalog import Mutant, Variant
 from autograder.check import Check, expected_validation
 from autograder.diagnostics import (Diagnostic, channel_statistics, histogram, keep_rate, layer_variance,
                                     path_on_quadratic)
@@ -28,6 +30,7 @@ from autograder.verdicts.random_tensors import log_variance_profiles
 
 __all__ = [
     "VISIBILITIES", "Assignment", "Family", "Part", "Tolerances",
+    "Mutant", "Variant",
     "Check", "expected_validation", "CheckFailure",
     "Diagnostic", "channel_statistics", "histogram", "keep_rate", "layer_variance", "path_on_quadratic",
     "call", "trajectory",

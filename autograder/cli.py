@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 
@@ -18,6 +20,7 @@ from autograder.submission import SubmissionError
 from autograder.config import ConfigError, load_config
 from autograder.grade import GradingError, grade_submission
 from autograder.terminal import print_result
+from autograder.validate import validate
 
 console = Console(stderr=False)
 
@@ -165,6 +168,39 @@ def kit(out_dir, config_path):
         examples = build_kit(config=config, out_dir=out_dir)
     console.print(f"wrote the student kit to {out_dir} ({examples} recorded examples); "
                   f"students run `python selfcheck.py` in it")
+
+
+@main.command("validate")
+@click.argument("assignment", default="grading_config.yml", type=click.Path(exists=True, path_type=Path))
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Grading processes [default: all cores].")
+def validate_command(assignment, jobs):
+    """Prove that ASSIGNMENT grades right: the reference earns full marks, the stubs zero, every catalog
+    mutant loses points on exactly its families, every variant full marks.
+
+    ASSIGNMENT is its grading config, or the folder that holds its grading_config.yml.
+    """
+    config = _load(assignment / "grading_config.yml" if assignment.is_dir() else assignment)
+    table = Table("", "kind", "submission", "must", "did", box=None, pad_edge=False)
+    for column in table.columns:
+        column.overflow = "fold"
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("validating", total=None)
+
+        def progress(row):
+            bar.advance(task)
+            table.add_row("[green]ok[/]" if row.ok else "[bold red]MISS[/]", row.kind, escape(row.name),
+                          escape(row.expected), escape(row.found))
+
+        try:
+            validation = validate(config=config, jobs=jobs, progress=progress)
+        except (AssignmentError, GradingError) as error:
+            raise click.ClickException(str(error)) from None
+    console.print(table)
+    misses = len(validation.misses)
+    console.print(f"{len(validation.rows) - misses} of {len(validation.rows)} submissions graded as declared"
+                  + (f"; [bold red]{misses} did not[/]" if misses else ""))
+    sys.exit(1 if misses else 0)
 
 
 main.add_command(notebooks_command)

@@ -29,20 +29,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.batch import CACHE_NAME, RESULT_NAME, grade_all
+from autograder.catalog import load_catalog
+from autograder.config import load_config
+from autograder.grade import grade_submission
+from autograder.oracle import Oracle
+from autograder.results import SubmissionResult
+from autograder.sandbox.session import WorkerSession
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from catalog import batchnorm, dropout, initializers, optimizers  # noqa: E402
-
-from autograder.batch import CACHE_NAME, RESULT_NAME, grade_all  # noqa: E402
-from autograder.config import load_config  # noqa: E402
-from autograder.grade import grade_submission  # noqa: E402
-from autograder.oracle import Oracle  # noqa: E402
-from autograder.results import SubmissionResult  # noqa: E402
-from autograder.sandbox.session import WorkerSession  # noqa: E402
 
 MODULES = ("optimizers", "initializers", "batchnorm", "dropout")
-MUTANTS = [m for part in (optimizers, initializers, batchnorm, dropout) for m in part.MUTANTS]
+MUTANTS, _ = load_catalog(ROOT / "reference" / "catalog")
 
 
 def build_class(folder, students):
@@ -54,7 +52,7 @@ def build_class(folder, students):
             shutil.copy(ROOT / "reference" / f"{module}.py", student / f"{module}.py")
         if index % 4:
             mutant = MUTANTS[index % len(MUTANTS)]
-            (student / f"{mutant.module}.py").write_text(mutant.source())
+            (student / f"{mutant.module}.py").write_text(mutant.source(ROOT / "reference"))
 
 
 def warm_output_folder(out, warm_cache):

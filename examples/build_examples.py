@@ -10,16 +10,15 @@ Four students, as zip files (the way most students hand in):
 The zips are reproducible: fixed timestamps and order, so rebuilding changes nothing.
 """
 
-import sys
 import zipfile
 from pathlib import Path
 
+from autograder.catalog import load_catalog
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from catalog import batchnorm, dropout, initializers, optimizers  # noqa: E402
-
-PARTS = {"optimizers": optimizers, "initializers": initializers, "batchnorm": batchnorm, "dropout": dropout}
+REFERENCE = ROOT / "reference"
+MODULES = ("optimizers", "initializers", "batchnorm", "dropout")
+MUTANTS, VARIANTS = load_catalog(REFERENCE / "catalog")
 #: One mutant per module for grace.
 GRACE = {"optimizers": "adam-no-bias-correction", "initializers": "fans-swapped",
          "batchnorm": "batchnorm-momentum-reversed", "dropout": "dropout-no-inverted-scaling"}
@@ -35,19 +34,19 @@ def write_zip(path, files):
 
 def ada():
     files = {}
-    for module, catalog in PARTS.items():
-        files[f"{module}.py"] = (ROOT / "reference" / f"{module}.py").read_text() + "".join(
-            "\n\n" + variant.code for variant in catalog.VARIANTS)
+    for module in MODULES:
+        files[f"{module}.py"] = (REFERENCE / f"{module}.py").read_text() + "".join(
+            "\n\n" + variant.code for variant in VARIANTS if variant.module == module)
     return files
 
 
 def grace():
-    return {f"{module}.py": next(m for m in PARTS[module].MUTANTS if m.name == GRACE[module]).source()
-            for module in PARTS}
+    return {f"{module}.py": next(m for m in MUTANTS if m.name == GRACE[module]).source(REFERENCE)
+            for module in MODULES}
 
 
 def linus():
-    return {f"{module}.py": (ROOT / "assignments" / f"{module}.py").read_text() for module in PARTS}
+    return {f"{module}.py": (ROOT / "assignments" / f"{module}.py").read_text() for module in MODULES}
 
 
 def build(out):

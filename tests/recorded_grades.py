@@ -50,7 +50,7 @@ def _grade(job):
             config = _config()
             folder = Path(scratch) / name
             folder.mkdir()
-            (folder / f"{entry.module}.py").write_text(entry.source())
+            (folder / f"{entry.module}.py").write_text(entry.source(ROOT / "reference"))
             result = grade_submission(folder, config=config, oracle=Oracle(config.reference),
                                       functions={entry.function})
         else:
@@ -79,10 +79,10 @@ def _hostile_config(folder):
 
 
 def _catalog_entries():
-    from catalog import batchnorm, dropout, initializers, optimizers
+    from autograder.catalog import load_catalog
 
-    return {entry.name: entry for part in (optimizers, initializers, batchnorm, dropout)
-            for entry in (*part.MUTANTS, *part.VARIANTS)}
+    mutants, variants = load_catalog(ROOT / "reference" / "catalog")
+    return {entry.name: entry for entry in (*mutants, *variants)}
 
 
 def record():

@@ -14,10 +14,12 @@ from autograder.reports.values import worst_index
 from autograder.sandbox import wire
 from reference.checks.strategies import batchnorm as strategies
 from autograder.verdicts import CheckFailure
+
+from conftest import ROOT
 from autograder.verdicts import scaled_outputs as verdicts
 from autograder.verdicts.core import compare
 
-from catalog import batchnorm as catalog
+from reference.catalog import batchnorm as catalog
 from conftest import ROOT
 
 TOLERANCES = {"rtol": 1e-7, "atol": 1e-300}
@@ -171,7 +173,7 @@ def implementations(function):
     for variant in catalog.VARIANTS:
         if variant.function == function:
             module = types.ModuleType(variant.name)
-            exec(compile(variant.source(), variant.name, "exec"), module.__dict__)
+            exec(compile(variant.source(ROOT / "reference"), variant.name, "exec"), module.__dict__)
             loaded[variant.name] = module
     return loaded
 

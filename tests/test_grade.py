@@ -8,6 +8,7 @@ import zipfile
 import jsonschema
 import pytest
 
+from autograder.catalog import load_catalog
 from autograder.grade import configured_checks, grade_submission
 from autograder.oracle import Oracle
 from autograder.results import SubmissionResult
@@ -185,10 +186,9 @@ def test_argument_validation_passes_a_value_error_subclass_and_an_accepted_edge(
 def test_code_that_draws_from_np_random_grades_the_same_every_time(make_submission, config):
     """Each worker call seeds numpy's global generator from the request, so a regrade, cold or warm, in a new
     worker, gives the same bytes; the determinism check still fails such code."""
-    from catalog import initializers as catalog
-
-    global_random = next(mutant for mutant in catalog.MUTANTS if mutant.name == "xavier-uniform-global-random")
-    folder = make_submission({"initializers": global_random.source()})
+    mutants, _ = load_catalog(config.catalog)
+    global_random = next(mutant for mutant in mutants if mutant.name == "xavier-uniform-global-random")
+    folder = make_submission({"initializers": global_random.source(config.reference)})
     oracle = Oracle(config.reference)
     cold, warm = (grade_submission(folder, config=config, oracle=oracle, functions={"xavier_uniform"})
                   for _ in range(2))

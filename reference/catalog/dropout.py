@@ -5,7 +5,7 @@ Keeping where ``rng.random(...) > p`` or ``< 1 - p`` instead of the reference's
 ``>= p`` is NOT a mistake (all keep with probability 1 - p): those are variants.
 """
 
-from catalog import Variant, mutant
+from autograder.authoring import Mutant, Variant
 
 FORWARD_CHECK = '''    ### BEGIN SOLUTION
     if not 0.0 <= p <= 1.0:
@@ -35,11 +35,11 @@ BACKWARD_RETURN = "    return np.asarray(dout * mask / (1 - p))\n"
 
 
 def forward(name, description, find, replace, fails):
-    return mutant(name, "dropout", "dropout_forward", description, find, replace, fails)
+    return Mutant(name, "dropout", "dropout_forward", description, find, replace, fails)
 
 
 def backward(name, description, find, replace, fails):
-    return mutant(name, "dropout", "dropout_backward", description, find, replace, fails)
+    return Mutant(name, "dropout", "dropout_backward", description, find, replace, fails)
 
 
 MUTANTS = [

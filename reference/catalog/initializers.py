@@ -8,7 +8,7 @@ negative gain in ``xavier_uniform`` (``rng.uniform`` refuses high < low) or of a
 negative std in ``sparse`` (``rng.normal`` refuses scale < 0).
 """
 
-from catalog import Variant, mutant
+from autograder.authoring import Mutant, Variant
 
 MODULE = "initializers"
 
@@ -57,7 +57,7 @@ SPARSE_ZEROS = '''    row_orders = rng.permuted(np.arange(rows)[:, None].repeat(
 
 
 def initializer(name, function, description, find, replace, fails):
-    return mutant(name, MODULE, function, description, find, replace, fails)
+    return Mutant(name, MODULE, function, description, find, replace, fails)
 
 
 SCALE = {"distribution", "variance_preservation"}
@@ -188,7 +188,7 @@ MUTANTS = [
     initializer("sparse-global-random", "sparse", "draws the values from the global np.random instead of rng",
                 "    weights = rng.normal(0.0, std, size=shape)\n",
                 "    weights = np.random.normal(0.0, std, size=shape)\n", {"determinism"}),
-    mutant("xavier-uniform-checks-gain-after-empty-shape", MODULE, "xavier_uniform",
+    Mutant("xavier-uniform-checks-gain-after-empty-shape", MODULE, "xavier_uniform",
            "returns the empty array of a zero-element shape before checking the gain, so a negative gain passes",
            "    if gain < 0:\n        raise ValueError(f\"Invalid gain: {gain}\")\n    if 0 in shape:\n"
            "        return np.zeros(shape)\n    std = gain * math.sqrt(2.0 / (fan_in + fan_out))\n"
@@ -197,7 +197,7 @@ MUTANTS = [
            "        raise ValueError(f\"Invalid gain: {gain}\")\n    std = gain * math.sqrt(2.0 / (fan_in + fan_out))\n"
            "    bound = math.sqrt(3.0) * std",
            {"invalid_arguments"}),
-    mutant("sparse-rejects-zero-std", MODULE, "sparse", "requires std > 0, but PyTorch accepts std = 0 (all zeros)",
+    Mutant("sparse-rejects-zero-std", MODULE, "sparse", "requires std > 0, but PyTorch accepts std = 0 (all zeros)",
            "    if std < 0:", "    if std <= 0:",
            {"invalid_arguments"}),
 ]

@@ -6,84 +6,84 @@ invalid_arguments (see ``reference/checks/optimizers.py``). ``trajectory`` and
 shows only in ``hyperparameters``.
 """
 
-from catalog import Variant, mutant
+from autograder.authoring import Mutant, Variant
 
 MODEL = "optimizers"
 DEFAULTS_BROKEN = {"one_step", "trajectory", "hyperparameters"}
 
 MUTANTS = [
-    mutant("sgd-dampens-first-momentum-step", MODEL, "sgd",
+    Mutant("sgd-dampens-first-momentum-step", MODEL, "sgd",
            "applies (1 - dampening) to the first momentum step, which PyTorch leaves undamped",
            "buffer = g if buffer is None else momentum * buffer + (1 - dampening) * g",
            "buffer = (1 - dampening) * g if buffer is None else momentum * buffer + (1 - dampening) * g",
            {"hyperparameters"}),
-    mutant("sgd-nesterov-ignored", MODEL, "sgd", "uses the plain momentum buffer when nesterov=True",
+    Mutant("sgd-nesterov-ignored", MODEL, "sgd", "uses the plain momentum buffer when nesterov=True",
            "g = g + momentum * buffer if nesterov else buffer", "g = buffer",
            {"hyperparameters"}),
-    mutant("sgd-weight-decay-ignored", MODEL, "sgd", "never adds weight_decay * w to the gradient",
+    Mutant("sgd-weight-decay-ignored", MODEL, "sgd", "never adds weight_decay * w to the gradient",
            "    g = dw + weight_decay * w\n    new_state = {}\n    if momentum != 0:",
            "    g = dw\n    new_state = {}\n    if momentum != 0:",
            {"hyperparameters"}),
-    mutant("sgd-updates-w-in-place", MODEL, "sgd", "writes w -= lr * g, modifying the caller's array",
+    Mutant("sgd-updates-w-in-place", MODEL, "sgd", "writes w -= lr * g, modifying the caller's array",
            "    return np.asarray(w - lr * g), new_state",
            "    w -= lr * g\n    return w, new_state",
            {"purity"}),
-    mutant("sgd-edits-momentum-buffer-in-place", MODEL, "sgd",
+    Mutant("sgd-edits-momentum-buffer-in-place", MODEL, "sgd",
            "updates the momentum buffer of the previous state in place instead of building a new array",
            "        buffer = g if buffer is None else momentum * buffer + (1 - dampening) * g",
            "        if buffer is None:\n            buffer = g.copy()\n        else:\n"
            "            buffer *= momentum\n            buffer += (1 - dampening) * g",
            {"purity"}),
-    mutant("sgd-returns-none-state", MODEL, "sgd", "returns None instead of an empty dict when there is no state",
+    Mutant("sgd-returns-none-state", MODEL, "sgd", "returns None instead of an empty dict when there is no state",
            "    return np.asarray(w - lr * g), new_state", "    return np.asarray(w - lr * g), new_state or None",
            {"shapes"}),
-    mutant("sgd-accepts-negative-lr", MODEL, "sgd", "does not validate the learning rate",
+    Mutant("sgd-accepts-negative-lr", MODEL, "sgd", "does not validate the learning rate",
            '    if lr < 0.0:\n        raise ValueError(f"Invalid learning rate: {lr}")\n    if momentum < 0.0:',
            "    if momentum < 0.0:",
            {"invalid_arguments"}),
-    mutant("adagrad-lr-decay-off-by-one", MODEL, "adagrad", "decays the step size with t instead of t - 1",
+    Mutant("adagrad-lr-decay-off-by-one", MODEL, "adagrad", "decays the step size with t instead of t - 1",
            "clr = lr / (1 + (step - 1) * lr_decay)", "clr = lr / (1 + step * lr_decay)",
            {"hyperparameters"}),
-    mutant("adagrad-initial-accumulator-ignored", MODEL, "adagrad", "starts the sum of squares at zero",
+    Mutant("adagrad-initial-accumulator-ignored", MODEL, "adagrad", "starts the sum of squares at zero",
            'total = state.get("sum", np.full_like(w, initial_accumulator_value))',
            'total = state.get("sum", np.zeros_like(w))',
            {"hyperparameters"}),
-    mutant("rmsprop-centered-adds-mean-square", MODEL, "rmsprop",
+    Mutant("rmsprop-centered-adds-mean-square", MODEL, "rmsprop",
            "adds the squared mean gradient in the centered variant instead of subtracting it",
            "denominator = np.sqrt(square_avg - grad_avg * grad_avg) + eps",
            "denominator = np.sqrt(square_avg + grad_avg * grad_avg) + eps",
            {"hyperparameters"}),
-    mutant("rmsprop-momentum-on-raw-gradient", MODEL, "rmsprop",
+    Mutant("rmsprop-momentum-on-raw-gradient", MODEL, "rmsprop",
            "accumulates the raw gradient in the momentum buffer instead of g / denominator",
            'buffer = momentum * state.get("momentum_buffer", zeros) + g / denominator',
            'buffer = momentum * state.get("momentum_buffer", zeros) + g',
            {"hyperparameters", "convergence"}),
-    mutant("rmsprop-alpha-swapped", MODEL, "rmsprop", "weights the new squared gradient by alpha instead of 1 - alpha",
+    Mutant("rmsprop-alpha-swapped", MODEL, "rmsprop", "weights the new squared gradient by alpha instead of 1 - alpha",
            'square_avg = alpha * state.get("square_avg", zeros) + (1 - alpha) * g * g',
            'square_avg = (1 - alpha) * state.get("square_avg", zeros) + alpha * g * g',
            DEFAULTS_BROKEN),
-    mutant("adadelta-lr-ignored", MODEL, "adadelta", "applies the delta without multiplying it by lr",
+    Mutant("adadelta-lr-ignored", MODEL, "adadelta", "applies the delta without multiplying it by lr",
            "    return np.asarray(w - lr * delta), new_state", "    return np.asarray(w - delta), new_state",
            {"hyperparameters"}),
-    mutant("adadelta-eps-outside-sqrt", MODEL, "adadelta", "adds eps outside the square roots, as RMSprop does",
+    Mutant("adadelta-eps-outside-sqrt", MODEL, "adadelta", "adds eps outside the square roots, as RMSprop does",
            "delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * g",
            "delta = (np.sqrt(acc_delta) + eps) / (np.sqrt(square_avg) + eps) * g",
            DEFAULTS_BROKEN),
-    mutant("adam-no-bias-correction", MODEL, "adam", "forgets the bias corrections of both moments",
+    Mutant("adam-no-bias-correction", MODEL, "adam", "forgets the bias corrections of both moments",
            "    exp_avg_hat = exp_avg / (1 - beta1**step)\n"
            "    denominator = np.sqrt(exp_avg_sq) / np.sqrt(1 - beta2**step) + eps",
            "    exp_avg_hat = exp_avg\n    denominator = np.sqrt(exp_avg_sq) + eps",
            DEFAULTS_BROKEN),
-    mutant("adam-step-count-from-zero", MODEL, "adam", "uses t = 0 on the first step (bias correction divides by zero)",
+    Mutant("adam-step-count-from-zero", MODEL, "adam", "uses t = 0 on the first step (bias correction divides by zero)",
            '    step = state.get("step", 0) + 1\n    g = dw + weight_decay * w\n    exp_avg',
            '    step = state.get("step", 0)\n    g = dw + weight_decay * w\n    exp_avg',
            DEFAULTS_BROKEN | {"convergence"}),
-    mutant("adam-amsgrad-max-unused", MODEL, "adam", "keeps the running maximum for AMSGrad but divides by the current second moment",
+    Mutant("adam-amsgrad-max-unused", MODEL, "adam", "keeps the running maximum for AMSGrad but divides by the current second moment",
            '        exp_avg_sq = np.maximum(state.get("max_exp_avg_sq", zeros), exp_avg_sq)\n'
            '        new_state["max_exp_avg_sq"] = np.asarray(exp_avg_sq)',
            '        new_state["max_exp_avg_sq"] = np.maximum(state.get("max_exp_avg_sq", zeros), exp_avg_sq)',
            {"hyperparameters"}),
-    mutant("adam-betas-unchecked", MODEL, "adam", "does not validate betas",
+    Mutant("adam-betas-unchecked", MODEL, "adam", "does not validate betas",
            '    if not 0.0 <= betas[0] < 1.0:\n        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")\n'
            '    if not 0.0 <= betas[1] < 1.0:\n        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")\n'
            '    if not 0.0 <= weight_decay:\n        raise ValueError(f"Invalid weight_decay value: {weight_decay}")\n'
@@ -97,18 +97,18 @@ MUTANTS = [
            '        raise ValueError(f"w and dw must have the same shape, got {w.shape} and {dw.shape}")\n\n'
            '    beta1, beta2 = betas',
            {"invalid_arguments"}),
-    mutant("adamw-decay-as-l2-penalty", MODEL, "adamw", "adds weight_decay * w to the gradient as Adam does",
+    Mutant("adamw-decay-as-l2-penalty", MODEL, "adamw", "adds weight_decay * w to the gradient as Adam does",
            "    w = w * (1 - lr * weight_decay)\n"
            "    return adam(w, dw, state, lr=lr, betas=betas, eps=eps, weight_decay=0, amsgrad=amsgrad)",
            "    return adam(w, dw, state, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)",
            DEFAULTS_BROKEN),
-    mutant("adamw-decays-after-the-step", MODEL, "adamw", "decays the weights after the Adam step instead of before",
+    Mutant("adamw-decays-after-the-step", MODEL, "adamw", "decays the weights after the Adam step instead of before",
            "    w = w * (1 - lr * weight_decay)\n"
            "    return adam(w, dw, state, lr=lr, betas=betas, eps=eps, weight_decay=0, amsgrad=amsgrad)",
            "    new_w, new_state = adam(w, dw, state, lr=lr, betas=betas, eps=eps, weight_decay=0, amsgrad=amsgrad)\n"
            "    return new_w * (1 - lr * weight_decay), new_state",
            DEFAULTS_BROKEN),
-    mutant("adadelta-checks-shapes-after-broadcasting", MODEL, "adadelta",
+    Mutant("adadelta-checks-shapes-after-broadcasting", MODEL, "adadelta",
            "compares the shapes after adding weight_decay * w, which has already broadcast dw to w's shape",
            "    if w.shape != dw.shape:\n"
            "        raise ValueError(f\"w and dw must have the same shape, got {w.shape} and {dw.shape}\")\n\n"
@@ -117,12 +117,12 @@ MUTANTS = [
            "        raise ValueError(f\"w and dw must have the same shape, got {w.shape} and {dw.shape}\")\n"
            "    square_avg = rho",
            {"invalid_arguments"}),
-    mutant("adagrad-rejects-zero-lr", MODEL, "adagrad",
+    Mutant("adagrad-rejects-zero-lr", MODEL, "adagrad",
            "requires a positive learning rate, but PyTorch accepts lr = 0 (a frozen parameter)",
            'if not 0.0 <= lr:\n        raise ValueError(f"Invalid learning rate: {lr}")\n    if not 0.0 <= lr_decay:',
            'if not 0.0 < lr:\n        raise ValueError(f"Invalid learning rate: {lr}")\n    if not 0.0 <= lr_decay:',
            {"invalid_arguments"}),
-    mutant("adam-accepts-beta-one", MODEL, "adam", "checks 0 <= beta <= 1, accepting beta1 = 1, which PyTorch rejects",
+    Mutant("adam-accepts-beta-one", MODEL, "adam", "checks 0 <= beta <= 1, accepting beta1 = 1, which PyTorch rejects",
            "        m and v. For decoupled weight decay use ``adamw``.\n    \"\"\"\n    ### BEGIN SOLUTION\n"
            "    if not 0.0 <= lr:\n        raise ValueError(f\"Invalid learning rate: {lr}\")\n"
            "    if not 0.0 <= eps:\n        raise ValueError(f\"Invalid epsilon value: {eps}\")\n"
@@ -132,7 +132,7 @@ MUTANTS = [
            "    if not 0.0 <= eps:\n        raise ValueError(f\"Invalid epsilon value: {eps}\")\n"
            "    if not 0.0 <= betas[0] <= 1.0:",
            {"invalid_arguments"}),
-    mutant("rmsprop-relies-on-broadcasting", MODEL, "rmsprop",
+    Mutant("rmsprop-relies-on-broadcasting", MODEL, "rmsprop",
            "does not check that w and dw have the same shape: numpy broadcasts dw of shape (1,) over w of shape (3,)",
            'raise ValueError(f"Invalid alpha value: {alpha}")\n    w, dw = np.asarray(w, dtype=np.float64), '
            'np.asarray(dw, dtype=np.float64)\n    if w.shape != dw.shape:\n'

@@ -1,0 +1,137 @@
+"""``autograder validate``: proof that an assignment grades right, before any student sees it.
+
+Four kinds of submission are graded, and each must come out as declared:
+
+- the reference: full marks on every check (a check that the solution fails is wrong);
+- the stubs ``autograder release`` writes: zero on every check (a check that an empty
+  stub passes cannot fail, as ``nbgrader validate --invert`` asks);
+- every mutant of the catalog: it loses points on exactly the families it declares,
+  among the checks of its function, and on no other;
+- every correct variant of the catalog: full marks.
+
+Catalog entries are graded on their own function's checks, in a pool of processes that
+share one expectation cache, so that the checks passing for the reference replay.
+"""
+
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from autograder import release
+from autograder.catalog import load_catalog
+from autograder.grade import grade_submission
+from autograder.oracle import Oracle
+
+
+@dataclass
+class Row:
+    """One graded submission of the validation and whether it came out as declared."""
+
+    kind: str
+    """``reference``, ``stubs``, ``mutant`` or ``variant``."""
+    name: str
+    """The catalog entry's name, or the kind for the reference and the stubs."""
+    expected: str
+    """What must happen, in words (``fails one_step, trajectory``)."""
+    found: str
+    """What happened, in words."""
+    ok: bool
+    score: float = 0.0
+    max_score: float = 0.0
+
+
+@dataclass
+class Validation:
+    """Every row of a validation, and the results behind them (by row name)."""
+
+    rows: list = field(default_factory=list)
+    results: dict = field(default_factory=dict)
+
+    @property
+    def ok(self):
+        return all(row.ok for row in self.rows)
+
+    @property
+    def misses(self):
+        return [row for row in self.rows if not row.ok]
+
+
+def validate(*, config, jobs=None, progress=None):
+    """Grade the reference, the stubs and the catalog of ``config``'s assignment; return a :class:`Validation`.
+
+    ``jobs`` processes grade in parallel (default: every core); ``progress(row)`` is told
+    about each row as it is judged.
+    """
+    mutants, variants = load_catalog(config.catalog) if config.catalog else ([], [])
+    validation = Validation()
+    with tempfile.TemporaryDirectory(prefix="autograder-validate-") as scratch:
+        scratch = Path(scratch)
+        jobs_to_run = [("reference", "reference", _write(scratch / "reference", _reference_sources(config)), None),
+                       ("stubs", "stubs", _write(scratch / "stubs", _stub_sources(config)), None)]
+        for entry in mutants + variants:
+            kind = "mutant" if entry in mutants else "variant"
+            folder = _write(scratch / "catalog" / entry.name, {entry.module: entry.source(config.reference)})
+            jobs_to_run.append((kind, entry.name, folder, entry.function))
+        entries = {entry.name: entry for entry in mutants + variants}
+        cache = scratch / "expectations.sqlite"
+        with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(_grade, config, cache, folder, function) for _, _, folder, function in jobs_to_run]
+            for (kind, name, _, _), future in zip(jobs_to_run, futures):
+                result = future.result()
+                row = judge(kind, name, result, entries.get(name))
+                validation.rows.append(row)
+                validation.results[name] = result
+                if progress:
+                    progress(row)
+    return validation
+
+
+def judge(kind, name, result, entry=None):
+    """The :class:`Row` of one graded submission of kind ``kind`` (``entry``: its catalog entry)."""
+    failing = sorted({check.family for check in result.checks if check.status != "passed"})
+    scored = [check.id for check in result.checks if check.score > 0]
+    common = {"score": result.score, "max_score": result.max_score}
+    if not result.checks:
+        return Row(kind, name, "graded by at least one check", "no check grades it", False, **common)
+    if kind == "stubs":
+        return Row(kind, name, "zero on every check", "zero on every check" if not scored else
+                   f"points on {len(scored)} checks: {', '.join(scored[:3])}", not scored, **common)
+    if kind == "mutant":
+        expected = f"fails {', '.join(sorted(entry.fails))}"
+        found = f"fails {', '.join(failing)}" if failing else "passes every check"
+        ok = set(failing) == entry.fails and result.score < result.max_score
+        return Row(kind, name, expected, found, ok, **common)
+    failures = [f"{check.id} ({check.status})" for check in result.checks if check.status != "passed"]
+    return Row(kind, name, "full marks", "full marks" if not failures else f"fails {', '.join(failures[:3])}",
+               not failures, **common)
+
+
+def _reference_sources(config):
+    return {module: (config.reference / f"{module}.py").read_text(encoding="utf-8")
+            for module in config.assignment.modules}
+
+
+def _stub_sources(config):
+    return {module: release.stub_source(source, module) for module, source in _reference_sources(config).items()}
+
+
+def _write(folder, sources):
+    folder.mkdir(parents=True)
+    for module, source in sources.items():
+        (folder / f"{module}.py").write_text(source, encoding="utf-8")
+    return folder
+
+
+_process_oracle = None
+
+
+def _grade(config, cache, folder, function):
+    """Grade one submission in a pool process (its oracle shared by the process's later gradings)."""
+    global _process_oracle
+    if _process_oracle is None:
+        _process_oracle = Oracle(config.reference, cache_path=cache, checks=config.checks)
+    return grade_submission(folder, config=config, oracle=_process_oracle,
+                            functions=None if function is None else {function})
