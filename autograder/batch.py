@@ -18,6 +18,7 @@ from pathlib import Path
 
 import autograder
 from autograder.config import config_digest
+from autograder.extras import import_extra
 from autograder.grade import grade_submission
 from autograder.oracle import Oracle
 from autograder.submission import SubmissionError, file_digest, prepare_submission
@@ -129,18 +130,22 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
     ``nbgrader``, the folder of an nbgrader course, grades the notebooks of its ``assignment``
     (from its ``submitted/``, whatever ``submissions_dir`` says) and writes every score into
     its gradebook; a student whose scores cannot be written there counts as failed.
+    Dask and nbgrader need their extras: without one, :class:`~autograder.extras.MissingExtra`
+    is raised before anything is graded.
     """
+    if dask_address or dask_local_workers:
+        import_extra("distributed", extra="dask", feature="grading on Dask (--dask, --dask-local)")
+    course = notebook_source = None
+    if nbgrader is not None:
+        gradebook = import_extra("autograder.notebooks.gradebook", extra="nbgrader",
+                                 feature="grading an nbgrader course (--nbgrader)")
+        course = gradebook.NbgraderCourse(nbgrader, assignment)
+        course.check(config)
+        submissions_dir, notebook_source = course.submitted_directory, course.source_directory
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
     digest = config_digest(config)
-    course = notebook_source = None
-    if nbgrader is not None:
-        from autograder.notebooks.gradebook import NbgraderCourse  # nbgrader is an optional dependency
-
-        course = NbgraderCourse(nbgrader, assignment)
-        course.check(config)
-        submissions_dir, notebook_source = course.submitted_directory, course.source_directory
     pending = []
     for submission in discover_submissions(submissions_dir, assignment=assignment):
         result_path = out_dir / submission.student_id / RESULT_NAME
@@ -184,7 +189,7 @@ def _run_locally(pending, config, cache_path, jobs, notebook_source):
 
 
 def _run_on_dask(pending, config, cache_path, address, local_workers, notebook_source):
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster  # the dask extra, which grade_all found installed
     from distributed import as_completed as dask_as_completed
 
     cluster = None

@@ -10,6 +10,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 
 from autograder import checks, release as release_module
 from autograder.batch import grade_all
+from autograder.extras import MissingExtra
 from autograder.kit import build_kit
 from autograder.notebooks.cli import notebooks_command
 from autograder.sandbox import launcher
@@ -128,7 +129,7 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
             summary = grade_all(submissions, out_dir=out_dir, config=config, jobs=jobs, force=force,
                                 assignment=assignment, dask_address=dask_address,
                                 dask_local_workers=dask_local_workers, nbgrader=course_dir, progress=progress)
-        except (SubmissionError, GradingError) as error:
+        except (SubmissionError, GradingError, MissingExtra) as error:
             raise click.ClickException(str(error)) from None
     console.print(f"graded {len(summary.graded)}, unchanged and skipped {len(summary.skipped)}, "
                   f"failed to grade {len(summary.failed)}")
