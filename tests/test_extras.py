@@ -104,7 +104,7 @@ def test_a_command_that_needs_a_missing_extra_says_which_pip_install_adds_it(tmp
     assert outcome.returncode == 1
     assert re.fullmatch(rf"Error: .* needs the {extra} extra, which is not installed: "
                         rf"{re.escape(install_command(extra))}\n", outcome.stderr), outcome.stderr
-    assert not (tmp_path / "results").exists(), "nothing is graded before the extra is found missing"
+    assert outcome.stdout == "" and not (tmp_path / "results").exists(), "nothing runs before the check"
 
 
 def test_import_extra_lets_the_graders_own_import_errors_through():
