@@ -18,6 +18,7 @@ from pathlib import Path
 
 import autograder
 from autograder.config import config_digest
+from autograder.extras import import_extra
 from autograder.grade import grade_submission
 from autograder.oracle import Oracle
 from autograder.submission import SubmissionError, file_digest, prepare_submission
@@ -119,6 +120,15 @@ def grade_to_json(path, config, cache_path, notebook_source=None):
     return grade_submission(path, config=config, oracle=_process_oracle).to_json()
 
 
+def check_extras(*, dask, nbgrader):
+    """Raise :class:`~autograder.extras.MissingExtra` if grading on Dask, or an nbgrader course, lacks its extra."""
+    if dask:
+        import_extra("distributed", extra="dask", feature="grading on Dask (--dask, --dask-local)")
+    if nbgrader:
+        import_extra("autograder.notebooks.gradebook", extra="nbgrader",
+                     feature="grading an nbgrader course (--nbgrader)")
+
+
 def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assignment=None, dask_address=None,
               dask_local_workers=None, nbgrader=None, progress=None):
     """Grade every submission under ``submissions_dir`` into ``out_dir``; return a :class:`BatchSummary`.
@@ -129,14 +139,17 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
     ``nbgrader``, the folder of an nbgrader course, grades the notebooks of its ``assignment``
     (from its ``submitted/``, whatever ``submissions_dir`` says) and writes every score into
     its gradebook; a student whose scores cannot be written there counts as failed.
+    Dask and nbgrader need their extras: without one, :class:`~autograder.extras.MissingExtra`
+    is raised before anything is graded.
     """
+    check_extras(dask=bool(dask_address or dask_local_workers), nbgrader=nbgrader is not None)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
     digest = config_digest(config)
     course = notebook_source = None
     if nbgrader is not None:
-        from autograder.notebooks.gradebook import NbgraderCourse  # nbgrader is an optional dependency
+        from autograder.notebooks.gradebook import NbgraderCourse  # the nbgrader extra, which check_extras found
 
         course = NbgraderCourse(nbgrader, assignment)
         course.check(config)
@@ -184,7 +197,7 @@ def _run_locally(pending, config, cache_path, jobs, notebook_source):
 
 
 def _run_on_dask(pending, config, cache_path, address, local_workers, notebook_source):
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster  # the dask extra, which check_extras found
     from distributed import as_completed as dask_as_completed
 
     cluster = None

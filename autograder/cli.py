@@ -12,7 +12,8 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 
 from autograder import release as release_module
 from autograder.assignment import AssignmentError
-from autograder.batch import grade_all
+from autograder.batch import check_extras, grade_all
+from autograder.extras import MissingExtra
 from autograder.kit import build_kit
 from autograder.notebooks.cli import notebooks_command
 from autograder.sandbox import launcher
@@ -112,6 +113,10 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
         raise click.UsageError("use either --dask or --dask-local, not both")
     if (submissions is None) == (course_dir is None) or (course_dir and not assignment):
         raise click.UsageError("give either SUBMISSIONS or --nbgrader COURSE_DIR --assignment ASSIGNMENT")
+    try:
+        check_extras(dask=bool(dask_address or dask_local_workers), nbgrader=course_dir is not None)
+    except MissingExtra as error:
+        raise click.ClickException(str(error)) from None
     config = _load(config_path)
     if config.isolation.bubblewrap and not launcher.bubblewrap_available():
         console.print("[bold yellow]warning:[/] bubblewrap is not available: student code runs with namespaces and "

@@ -14,5 +14,5 @@ One job per module, in the order a course uses them:
 - :mod:`~autograder.notebooks.cli`: the ``autograder notebooks`` command.
 
 Nothing here is imported by the rest of the grader unless nbgrader is in use, so the
-grader works without nbgrader installed.
+core works without the ``nbgrader`` extra (see :mod:`autograder.extras`).
 """

@@ -7,6 +7,7 @@ from rich.console import Console
 
 from autograder.assignment import AssignmentError
 from autograder.config import ConfigError, load_config
+from autograder.extras import MissingExtra, import_extra
 from autograder.release import ReleaseError
 
 console = Console(stderr=False)
@@ -19,16 +20,15 @@ console = Console(stderr=False)
               type=click.Path(dir_okay=False, path_type=Path), help="The grading configuration.")
 def notebooks_command(out_dir, config_path):
     """Write one nbgrader notebook per graded part, and what their graded cells need, into OUT."""
-    from autograder.notebooks.generate import write_notebooks  # nbgrader is an optional dependency
-
     try:
+        generate = import_extra("autograder.notebooks.generate", extra="nbgrader", feature="autograder notebooks")
         config = load_config(config_path)
         config.assignment  # a malformed assignment is an error before any grading starts
-    except (ConfigError, AssignmentError) as error:
+    except (MissingExtra, ConfigError, AssignmentError) as error:
         raise click.ClickException(str(error)) from None
     try:
         with console.status("recording the visible checks on the reference"):
-            written = write_notebooks(config=config, out_dir=out_dir)
+            written = generate.write_notebooks(config=config, out_dir=out_dir)
     except ReleaseError as error:
         raise click.ClickException(str(error)) from None
     for path in written:

@@ -16,14 +16,30 @@ import click
                    "OUT/gradebook.csv and OUT/class_summary.html.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes rendering the students [default: all cores].")
-def report(results_dir, out_dir, jobs):
+@click.option("--canvas-roster", "canvas_roster", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Also write OUT/canvas.csv for Canvas's gradebook import; this CSV maps each student_id to "
+                   "Canvas's Student, ID, SIS User ID, SIS Login ID and Section.")
+@click.option("--canvas-assignment", "canvas_assignment", default=None, metavar="'TITLE (ID)'",
+              help="The Canvas assignment's column, as Canvas's export names it, e.g. 'HW3 (12345)'.")
+def report(results_dir, out_dir, jobs, canvas_roster, canvas_assignment):
     """Build every report from the results in RESULTS_DIR, without regrading.
 
     RESULTS_DIR is the output of `autograder grade-all` (RESULTS_DIR/<student_id>/result.json)
     or a single result folder.
     """
     from autograder.reports.build import build_reports
+    from autograder.reports.canvas import CanvasError, export_canvas
 
+    if (canvas_roster is None) != (canvas_assignment is None):
+        raise click.UsageError("give --canvas-roster and --canvas-assignment together")
+    canvas = None
+    if canvas_roster:
+        try:
+            canvas = export_canvas(results_dir, roster_path=canvas_roster, assignment=canvas_assignment,
+                                   out_path=out_dir / "canvas.csv")
+        except CanvasError as error:
+            raise click.ClickException(str(error)) from None
     summary = build_reports(results_dir, out_dir=out_dir, jobs=jobs)
     if not summary.students and not summary.unreadable:
         raise click.ClickException(f"{results_dir}: no result.json found")
@@ -31,6 +47,19 @@ def report(results_dir, out_dir, jobs):
                f"class summary: {out_dir / 'class_summary.html'}")
     for student_id, reason in summary.unreadable.items():
         click.secho(f"{student_id}: result unreadable, left out: {reason}", fg="yellow")
+    if canvas:
+        _describe_canvas_export(canvas, out_dir / "canvas.csv")
+
+
+def _describe_canvas_export(canvas, path):
+    """Say where the grades go, and which roster students have none."""
+    target = (f"assignment {canvas.canvas_assignment_id}" if canvas.canvas_assignment_id
+              else f"the assignment titled exactly {canvas.assignment!r}, or a new one")
+    click.echo(f"wrote {path} for Canvas's gradebook import: {len(canvas.scores)} scores out of "
+               f"{canvas.points_possible:g} points, into {target}")
+    if canvas.without_result:
+        click.secho(f"warning: no result for {', '.join(canvas.without_result)} (in the roster): "
+                    f"empty cell{'s' if len(canvas.without_result) > 1 else ''} in {path}", fg="yellow")
 
 
 @click.command("gradescope-results")
