@@ -72,11 +72,21 @@ class Part:
 
 @dataclass(frozen=True)
 class Assignment:
-    """Everything an assignment declares: its parts, in the order they are graded and reported."""
+    """Everything an assignment declares: its parts, in the order they are graded and reported.
 
-    parts: list
+    ``problems`` (:class:`autograder.properties.Problem`, the short form) become parts
+    too, after ``parts``, one per module.
+    """
+
+    parts: list = field(default_factory=list)
     title: str = ""
     """A name for reports and the command line (``Optimization, homework 3``)."""
+    problems: list = field(default_factory=list)
+
+    def __post_init__(self):
+        from autograder.properties import parts_of
+
+        object.__setattr__(self, "parts", [*self.parts, *parts_of(self.problems)])
 
     @property
     def modules(self):
@@ -90,6 +100,13 @@ class Assignment:
 
     def family(self, module, family):
         return self.part(module).families[family]
+
+    def family_of(self, check):
+        """The :class:`Family` settings that grade ``check``: its family's, with the check's own overrides."""
+        family = self.family(check.module, check.family)
+        overrides = {key: getattr(check, key) for key in ("points", "visibility", "hint", "max_examples", "tolerances")
+                     if getattr(check, key) is not None}
+        return family.model_copy(update=overrides) if overrides else family
 
     @property
     def checks(self):

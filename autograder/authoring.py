@@ -1,16 +1,21 @@
 """The public API for writing an assignment: everything a checks file imports, from one module.
 
-An assignment's checks file (or package) defines ``ASSIGNMENT``::
+An assignment's checks file (or package) defines ``ASSIGNMENT``, in the short form::
 
-    from autograder.authoring import Assignment, Family, Part, ...
+    from autograder.authoring import Assignment, Problem, arrays, equals_reference, ...
 
-    ASSIGNMENT = Assignment(parts=[Part("activations", families={...}, checks=[...])])
+    ASSIGNMENT = Assignment(problems=[Problem("activations", "relu", {"x": arrays()}, [equals_reference(points=2)])])
+
+or in the long form, ``Assignment(parts=[Part("activations", families={...}, checks=[...])])``
+(docs/authoring.md walks through both).
 
 The vocabulary, each item documented where it is defined:
 
 - the declaration: :class:`Assignment`, :class:`Part`, :class:`Family` (points,
   visibility, hint, example count, tolerances), :class:`Tolerances`;
-- checks: :class:`Check`, its requests as data (:func:`call`,
+- problems, the short form: :class:`Problem` and the property kinds that build its
+  checks (:mod:`autograder.properties`);
+- checks, the long form: :class:`Check`, its requests as data (:func:`call`,
   :func:`trajectory`), :func:`expected_validation`, and the verdicts of
   :mod:`autograder.verdicts` it names;
 - inputs: the Hypothesis strategies of :mod:`autograder.strategies`;
@@ -23,8 +28,10 @@ from autograder.catalog import Mutant, Variant
 from autograder.check import Check, expected_validation
 from autograder.diagnostics import (Diagnostic, channel_statistics, histogram, keep_rate, layer_variance,
                                     path_on_quadratic)
+from autograder.properties import (Problem, custom, equals_reference, equals_torch, gradient_check,
+                                   same_seed_same_result, unchanged_arguments, validates_arguments)
 from autograder.requests import call, trajectory
-from autograder.strategies import DEFAULT_MAGNITUDE, finite_arrays, finite_floats, seeds, shapes
+from autograder.strategies import DEFAULT_MAGNITUDE, arrays, finite_arrays, finite_floats, floats, seeds, shapes
 from autograder.verdicts import CheckFailure
 from autograder.verdicts.random_tensors import log_variance_profiles
 
@@ -33,7 +40,9 @@ __all__ = [
     "Mutant", "Variant",
     "Check", "expected_validation", "CheckFailure",
     "Diagnostic", "channel_statistics", "histogram", "keep_rate", "layer_variance", "path_on_quadratic",
+    "Problem", "custom", "equals_reference", "equals_torch", "gradient_check", "same_seed_same_result",
+    "unchanged_arguments", "validates_arguments",
     "call", "trajectory",
-    "DEFAULT_MAGNITUDE", "finite_arrays", "finite_floats", "seeds", "shapes",
+    "DEFAULT_MAGNITUDE", "arrays", "finite_arrays", "finite_floats", "floats", "seeds", "shapes",
     "log_variance_profiles",
 ]

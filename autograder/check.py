@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from hypothesis.strategies import SearchStrategy
 
-from autograder.verdicts import Verdict
+from autograder.verdicts import CustomVerdict, Verdict
 
 @dataclass(frozen=True)
 class Check:
@@ -32,8 +32,9 @@ class Check:
     """The worker requests that observe the student's code on one example."""
     expected: Callable[[Any, Any], Any]
     """What a correct answer looks like for one example, from ``(example, oracle)``."""
-    verdict: str
-    """Name of the verdict in :mod:`autograder.verdicts`."""
+    verdict: str | Callable
+    """Name of the verdict in :mod:`autograder.verdicts`, or the instructor's own predicate
+    ``(inputs, answer, expected)`` (see :func:`autograder.properties.custom`)."""
     verdict_options: dict = field(default_factory=dict)
     """Fixed parameters of the verdict."""
     uses_tolerances: bool = True
@@ -44,6 +45,16 @@ class Check:
     edge_cases: tuple = ()
     """Examples run before Hypothesis draws any, in this order: the exact edges of the
     valid ranges (``lr = 0``, a beta of 1, ``eps = 0`` in training), which random draws rarely hit."""
+    points: float | None = None
+    """The check's own points; None: an equal share of its family's (see :func:`autograder.grade.point_shares`)."""
+    visibility: str | None = None
+    """Overrides the family's visibility."""
+    hint: str | None = None
+    """Overrides the family's hint."""
+    max_examples: int | None = None
+    """Overrides the family's example count."""
+    tolerances: Any = None
+    """Overrides the family's tolerances (an :class:`autograder.assignment.Tolerances`)."""
 
     @property
     def id(self):
@@ -55,6 +66,8 @@ class Check:
         options = dict(self.verdict_options)
         if self.uses_tolerances:
             options.update(rtol=tolerances.rtol, atol=tolerances.atol)
+        if callable(self.verdict):
+            return CustomVerdict(self.verdict)
         return Verdict(self.verdict, **options)
 
 

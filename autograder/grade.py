@@ -45,7 +45,7 @@ def configured_checks(config, *, include_hidden=True, functions=None, families=N
     """
     assignment = config.assignment
     return [check for check in assignment.checks
-            if (include_hidden or not assignment.family(check.module, check.family).hidden)
+            if (include_hidden or not assignment.family_of(check).hidden)
             and (functions is None or check.function in functions)
             and (families is None or check.family in families)]
 
@@ -70,8 +70,8 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
             prepared = prepare_submission(submission, Path(scratch) / "submission", modules=assignment.modules)
         except SubmissionError as error:
             unreadable = _Availability("error", str(error))
-            results = [_grade_check(check, points_of(check), assignment.family(check.module, check.family),
-                                    unreadable) for check in checks]
+            results = [_grade_check(check, points_of(check), assignment.family_of(check), unreadable)
+                       for check in checks]
             prepared = PreparedSubmission(directory=None, sha256=file_digest(submission), problems=[str(error)])
             isolation = {"level": "not run", "network": False, "unprivileged_user": False}
             diagnostics = {}
@@ -80,7 +80,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
                 deadline = started + config.limits.submission_seconds
                 availability = {module: _module_availability(module, prepared, session, config)
                                 for module in sorted({check.module for check in checks})}
-                results = [_grade_check(check, points_of(check), assignment.family(check.module, check.family),
+                results = [_grade_check(check, points_of(check), assignment.family_of(check),
                                         availability[check.module], session=session, oracle=oracle, config=config,
                                         deadline=deadline) for check in checks]
                 diagnostics = run_diagnostics(
@@ -100,13 +100,17 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
 
 
 def point_shares(assignment, checks):
-    """Check -> its points: a family's points split equally between the functions it
-    grades, and each function's share equally between its checks in the family."""
+    """Check -> its points: its own (``Check.points``), or else an equal share of its family's:
+    a family's points split equally between the functions it grades, and each function's
+    share equally between its checks in the family."""
     functions = {}
     for check in checks:
-        functions.setdefault((check.module, check.family), Counter())[check.function] += 1
+        if check.points is None:
+            functions.setdefault((check.module, check.family), Counter())[check.function] += 1
 
     def points_of(check):
+        if check.points is not None:
+            return check.points
         per_function = functions[check.module, check.family]
         family_points = assignment.family(check.module, check.family).points
         return family_points / len(per_function) / per_function[check.function]

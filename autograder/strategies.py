@@ -1,9 +1,12 @@
-"""Hypothesis strategies shared by the graded checks and the project's own tests.
+"""Hypothesis strategies: the vocabulary every assignment's checks draw their inputs from.
 
-Every check draws from this vocabulary, so a counterexample in a student's feedback
-and a failing parity test speak of the same kinds of input. Generators are bounded:
-magnitudes stay finite and shapes stay small enough to keep one example cheap.
+A counterexample in a student's feedback and a failing parity test speak of the same
+kinds of input. Generators are bounded: magnitudes stay finite and shapes stay small
+enough to keep one example cheap. :func:`arrays` of a named shape is what a
+:class:`autograder.properties.Problem` uses for arguments that must agree in shape.
 """
+
+from dataclasses import dataclass, field
 
 import numpy as np
 from hypothesis import strategies as st
@@ -40,3 +43,33 @@ def finite_arrays(shape, *, magnitude=DEFAULT_MAGNITUDE, min_magnitude=0.0):
 def seeds():
     """Seeds for ``numpy.random.default_rng``; a seed crosses the process boundary, a Generator does not."""
     return st.integers(min_value=0, max_value=2**32 - 1)
+
+
+def floats(low, high, **options):
+    """Finite floats in [low, high]: a hyperparameter's range (``exclude_min``, ``exclude_max`` as in Hypothesis)."""
+    return st.floats(low, high, allow_nan=False, allow_infinity=False, **options)
+
+
+@dataclass(frozen=True)
+class SharedShapeArrays:
+    """float64 arrays of a shape drawn once per example for every argument that names it."""
+
+    shape_name: str
+    shape_options: dict = field(default_factory=dict)
+    array_options: dict = field(default_factory=dict)
+
+    def of_shape(self, shape):
+        return finite_arrays(shape, **self.array_options)
+
+
+def arrays(shape=None, *, magnitude=DEFAULT_MAGNITUDE, min_magnitude=0.0, **shape_options):
+    """float64 arrays with finite entries, of a drawn shape (0-d to 4-D, or as ``shape_options``
+    say: ``min_dims``, ``max_dims``, ``min_side``, ``max_side``).
+
+    ``shape`` is a fixed tuple, or a name: in a Problem's inputs, every argument whose
+    arrays name the same shape gets one shape per example (``dout`` of ``x``'s shape).
+    """
+    array_options = {"magnitude": magnitude, "min_magnitude": min_magnitude}
+    if isinstance(shape, str):
+        return SharedShapeArrays(shape, shape_options, array_options)
+    return finite_arrays(shape if shape is not None else shapes(**shape_options), **array_options)

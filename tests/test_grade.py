@@ -157,7 +157,7 @@ def test_edge_cases_run_first_and_are_reported_as_they_are(make_submission, conf
     validation = failed["invalid_arguments"]
     assert validation.counterexample["inputs"]["hyperparameters"] == {"lr": 0.0}
     assert validation.examples == 1  # the first edge case, before any drawn example
-    assert validation.message.startswith("lr=0.0 is valid (torch accepts it), but the call raised ValueError: "
+    assert validation.message.startswith("lr=0.0 is valid (the reference accepts it), but the call raised ValueError: "
                                          "the learning rate must be positive")
 
 
@@ -166,7 +166,7 @@ def test_edge_cases_run_first_and_are_reported_as_they_are(make_submission, conf
     ({"reason": "lr = -1"}, {"error": {"type": "TypeError", "message": "no", "bases": ["TypeError", "Exception"]}},
      "expected ValueError for lr = -1, got TypeError: no"),
     ({"accepted": "lr = 0"}, {"error": {"type": "ValueError", "message": "no", "bases": ["ValueError"]}},
-     "lr = 0 is valid (torch accepts it), but the call raised ValueError: no"),
+     "lr = 0 is valid (the reference accepts it), but the call raised ValueError: no"),
 ])
 def test_argument_validation_fails_either_way_with_what_was_wrong(expected, reply, message):
     with pytest.raises(CheckFailure) as failure:

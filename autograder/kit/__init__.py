@@ -58,14 +58,18 @@ def _record_expectations(config, oracle):
     failing = [check.id for check in result.checks if check.status != "passed"]
     if failing:
         raise RuntimeError(f"the reference fails {failing}; fix it before building a kit")
-    recorded = []
+    recorded, grader_only = [], []
     for check, entry in zip(checks, result.checks):
-        family = assignment.family(check.module, check.family)
+        family = assignment.family_of(check)
+        verdict = check.verdict_for(config.tolerances_for(family)).to_data()
+        if verdict is None:  # the instructor's own predicate is code: it stays with the grader
+            grader_only.append(check.id)
+            continue
         cases = oracle.recorded_cases(check, config.max_examples_for(family))
         recorded.append({
             "id": check.id, "module": check.module, "function": check.function, "family": check.family,
             "description": check.description, "max_score": entry.max_score, "hint": family.hint,
-            "verdict": check.verdict_for(config.tolerances_for(family)).to_data(),
-            "cases": [{"requests": case.requests, "expected": case.expected} for case in cases]})
+            "verdict": verdict, "cases": [{"requests": case.requests, "expected": case.expected} for case in cases]})
     return {"grader_version": autograder.__version__, "call_seconds": config.limits.call_seconds,
-            "forbidden_modules": list(config.isolation.forbidden_modules), "checks": recorded}
+            "forbidden_modules": list(config.isolation.forbidden_modules), "checks": recorded,
+            "grader_only": grader_only}

@@ -89,6 +89,9 @@ def main(argv):
     else:
         passed = sum(result["status"] == "passed" for result in results)
         print(f"\n{passed} of {len(results)} visible checks pass")
+        if data.get("grader_only"):
+            print(f"{len(data['grader_only'])} visible checks run in the grader only (custom checks): "
+                  f"{', '.join(data['grader_only'])}")
     return 0 if all(result["status"] == "passed" for result in results) else 1
 
 

@@ -81,14 +81,16 @@ def gradescope_results(result_path, out_path):
               type=click.Path(dir_okay=False, path_type=Path), help="The zip to upload to Gradescope.")
 @click.option("--config", "config_path", default="grading_config.yml", show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The grading configuration.")
-@click.option("--project", "project_dir", default=".", show_default=True,
+@click.option("--project", "project_dir", default=None,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The grader's source folder (with pyproject.toml).")
+              help="The grader's source folder (with pyproject.toml) [default: the one this grader runs from].")
 def gradescope_bundle(out_path, config_path, project_dir):
-    """Build autograder.zip (setup.sh, run_autograder, the grader, config and reference) for Gradescope."""
+    """Build autograder.zip (setup.sh, run_autograder, the grader, the config, reference and checks) for Gradescope."""
+    import autograder
     from autograder.config import ConfigError, load_config
     from autograder.reports.bundle import BundleError, build_autograder_zip
 
+    project_dir = project_dir or Path(autograder.__file__).resolve().parent.parent
     try:
         load_config(config_path)
         names = build_autograder_zip(project_dir=project_dir, config_path=config_path, out_path=out_path)

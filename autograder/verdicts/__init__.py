@@ -12,7 +12,7 @@ student kit ships this package; it imports only numpy and scipy.
 import inspect
 
 from autograder.verdicts import generic, iterates, random_masks, random_tensors, scaled_outputs
-from autograder.verdicts.core import CheckFailure
+from autograder.verdicts.core import CheckFailure, describe, single_value
 
 def _is_verdict(module, name, function):
     parameters = list(inspect.signature(function).parameters)
@@ -44,4 +44,33 @@ class Verdict:
         return cls(data["name"], **data["parameters"])
 
 
-__all__ = ["CheckFailure", "VERDICTS", "Verdict"]
+class CustomVerdict:
+    """An instructor's predicate ``(inputs, answer, expected)`` as a verdict of one call.
+
+    ``expected`` holds the example's ``inputs`` and the reference's ``expected`` answer.
+    The predicate raises CheckFailure, or AssertionError whose message becomes the
+    failure's; any other exception is a failure to read the answer. It runs only in the
+    grader: it is code, not data, so the student kit cannot record it (``to_data`` is None).
+    """
+
+    def __init__(self, predicate):
+        self.predicate = predicate
+        self.name = getattr(predicate, "__name__", "custom")
+
+    def __call__(self, expected, replies):
+        answer = single_value(replies)["result"]
+        try:
+            self.predicate(expected["inputs"], answer, expected["expected"])
+        except CheckFailure:
+            raise
+        except AssertionError as error:
+            raise CheckFailure(str(error) or f"{self.name} does not hold", got=answer) from None
+        except Exception as error:
+            raise CheckFailure(f"{self.name} could not read the answer ({describe(answer)}): "
+                               f"{type(error).__name__}: {error}", got=answer) from None
+
+    def to_data(self):
+        return None
+
+
+__all__ = ["CheckFailure", "CustomVerdict", "VERDICTS", "Verdict"]

@@ -1,4 +1,4 @@
-"""Verdicts that any part uses: return values, untouched arguments, ValueError."""
+"""Verdicts that any part uses: return values, untouched arguments, ValueError, seeded randomness."""
 
 from autograder.verdicts.core import CheckFailure, compare, describe, single_value, value_of
 
@@ -48,7 +48,7 @@ def validates_arguments(expected, replies):
     if "accepted" in expected:
         if "error" in reply:
             error = reply["error"]
-            raise CheckFailure(f"{expected['accepted']} is valid (torch accepts it), but the call raised "
+            raise CheckFailure(f"{expected['accepted']} is valid (the reference accepts it), but the call raised "
                                f"{error['type']}: {error['message']}", status="failed", error=error)
         return
     if "error" not in reply:
@@ -57,3 +57,22 @@ def validates_arguments(expected, replies):
     if "ValueError" not in error.get("bases", [error["type"]]):
         raise CheckFailure(f"expected ValueError for {expected['reason']}, got {error['type']}: {error['message']}",
                            error=error)
+
+
+def same_result_for_same_seed(expected, replies):
+    """Calls one and two (one seed) return identical results; call three (another seed) a different one."""
+    first, again, other = (value_of(reply)["result"] for reply in replies)
+    seed = expected["seed"]
+    try:
+        compare(first, again, rtol=0.0, atol=0.0, location="result")
+    except CheckFailure as failure:
+        raise CheckFailure(f"two calls with rng = numpy.random.default_rng({seed}) returned different results "
+                           f"({failure.message}); draw every random number from rng, never from np.random or "
+                           "a generator of your own", expected=failure.expected, got=failure.got,
+                           location=f"second call, {failure.location}") from None
+    try:
+        compare(first, other, rtol=0.0, atol=0.0, location="result")
+    except CheckFailure:
+        return
+    raise CheckFailure(f"calls with numpy.random.default_rng({seed}) and default_rng({seed + 1}) returned the same "
+                       "result: the random numbers must come from the rng argument", location="third call")

@@ -1,0 +1,286 @@
+"""Problems, the short form of a declaration: one function, its inputs, and the property kinds it must have.
+
+A :class:`Problem` names a function of an assignment module and the Hypothesis
+strategies of its keyword arguments; each property kind below turns it into one graded
+check, with its points, visibility and hint next to it (as gradescope-utils' ``@weight``
+and ``@visibility`` sit on a test)::
+
+    Problem("activations", "leaky_relu", inputs={"x": arrays(), "negative_slope": floats(0, 1)},
+            properties=[equals_reference(points=4), equals_torch(F.leaky_relu, points=4)])
+
+Every call is data (:func:`autograder.requests.call` with the example as keyword
+arguments), so the engine batches, caches and replays it, and the student kit replays
+the visible ones. Expected values are computed in the grader, never in the worker.
+
+The kinds: :func:`equals_reference`, :func:`equals_torch`, :func:`gradient_check`,
+:func:`unchanged_arguments`, :func:`same_seed_same_result`, :func:`validates_arguments`
+and :func:`custom`. Property kinds that need more than one call shape (an optimizer's
+trajectory, convergence on quadratics, the law of random weights, variance through a deep
+network) are declared in the long form, as :class:`autograder.check.Check` objects with
+their verdicts (``reference/checks/`` does so for the flagship).
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from hypothesis import strategies as st
+
+from autograder.assignment import Family, Part, Tolerances
+from autograder.check import Check, expected_validation
+from autograder.requests import call
+from autograder.strategies import SharedShapeArrays, seeds, shapes
+
+#: Tolerances of a gradient check: central differences err by O(h^2) plus rounding of O(eps / h).
+GRADIENT_CHECK_TOLERANCES = Tolerances(rtol=1e-4, atol=1e-6)
+#: The relative step of central differences: h = RELATIVE_STEP * max(1, |x_i|).
+RELATIVE_STEP = 1e-6
+
+
+@dataclass(frozen=True)
+class Property:
+    """One property kind applied to a problem: what builds its check, and its grading metadata."""
+
+    kind: str
+    """The family the check belongs to (the kind's name unless ``family`` says otherwise)."""
+    build: Callable
+    """``(problem) -> dict`` of :class:`Check` fields: description, requests, expected, verdict, options."""
+    points: float
+    visibility: str = "visible"
+    hint: str = ""
+    max_examples: int | None = None
+    tolerances: Tolerances | None = None
+
+
+def _property(kind, build, *, points, visibility="visible", hint="", max_examples=None, tolerances=None,
+              family=None):
+    return Property(family or kind, build, points, visibility, hint, max_examples, tolerances)
+
+
+def equals_reference(*, points, **metadata):
+    """The function's result equals the reference's on the same arguments, within the family's tolerances."""
+    def build(problem):
+        return {"description": f"{problem.function} returns what the reference returns",
+                "requests": problem.call,
+                "expected": lambda example, oracle: problem.reference(oracle)(**example),
+                "verdict": "returns"}
+    return _property("equals_reference", build, points=points, **metadata)
+
+
+def equals_torch(torch_function, *, points, **metadata):
+    """The function's result equals ``torch_function``'s on the same arguments.
+
+    ``torch_function`` receives the arguments with every float array as a float64 tensor
+    that requires grad (so it may call ``torch.autograd.grad``) and returns a tensor or
+    a tuple of tensors.
+    """
+    name = getattr(torch_function, "__name__", "the PyTorch function")
+
+    def build(problem):
+        return {"description": f"{problem.function} returns what PyTorch's {name} returns",
+                "requests": problem.call,
+                "expected": lambda example, oracle: _from_torch(torch_function(**_to_torch(example))),
+                "verdict": "returns"}
+    return _property("equals_torch", build, points=points, **metadata)
+
+
+def gradient_check(forward, *, upstream, wrt, points, tolerances=GRADIENT_CHECK_TOLERANCES, **metadata):
+    """A backward function equals the central differences of the reference's ``forward``.
+
+    The problem's function is ``backward(**inputs)``; ``upstream`` names its argument
+    that carries dL/d(out), and ``wrt`` maps each input of ``forward`` (every argument of
+    the backward but ``upstream``) to the position of its gradient in the backward's
+    result (``{"x": None}`` when the backward returns one array). The expected gradient
+    of L = sum(forward(**inputs) * upstream) is computed entry by entry with steps
+    h = 1e-6 * max(1, |x_i|), so draw inputs away from any kink of ``forward``.
+    """
+    def build(problem):
+        def expected(example, oracle):
+            reference_forward = getattr(oracle.reference(problem.module), forward)
+            gradients = {name: _central_differences(reference_forward, example, upstream, name) for name in wrt}
+            if list(wrt.values()) == [None]:
+                return gradients[next(iter(wrt))]
+            return [gradients[name] for name in sorted(wrt, key=wrt.get)]
+        select = None if list(wrt.values()) == [None] else sorted(wrt.values())
+        return {"description": f"{problem.function} equals the central differences of the reference's {forward}",
+                "requests": problem.call, "expected": expected, "verdict": "returns",
+                "verdict_options": {} if select is None else {"select": select}}
+    return _property("gradient_check", build, points=points, tolerances=tolerances, **metadata)
+
+
+def unchanged_arguments(*, points, **metadata):
+    """The function modifies none of its arguments in place."""
+    def build(problem):
+        return {"description": f"{problem.function} modifies none of its arguments in place",
+                "requests": problem.call,
+                "expected": lambda example, oracle: [{"args": [], "kwargs": _without_rng(example)}],
+                "verdict": "unchanged_arguments", "uses_tolerances": False}
+    return _property("unchanged_arguments", build, points=points, **metadata)
+
+
+def same_seed_same_result(*, points, **metadata):
+    """Two calls with generators seeded alike return the same result, and a third seed another one:
+    the function draws its randomness from its ``rng`` argument only (a problem with ``rng=True``)."""
+    def build(problem):
+        if not problem.rng:
+            raise ValueError(f"{problem.function}: same_seed_same_result needs Problem(..., rng=True)")
+
+        def requests(example):
+            first = call(problem.module, problem.function, kwargs=_without_rng(example), rng_seed=example["rng_seed"])
+            # ``repeat`` gives the second call its own global-generator seed (the worker seeds np.random per
+            # request), so that code drawing from np.random differs between two calls with one seed.
+            return [first, {**first, "repeat": 1}, {**first, "rng_seed": example["rng_seed"] + 1}]
+        return {"description": f"{problem.function} draws its random numbers from its rng argument only",
+                "requests": requests, "expected": lambda example, oracle: {"seed": example["rng_seed"]},
+                "verdict": "same_result_for_same_seed", "uses_tolerances": False}
+    return _property("same_seed_same_result", build, points=points, **metadata)
+
+
+def validates_arguments(*, invalid, valid=(), points, **metadata):
+    """ValueError for each invalid call, and a normal return for each valid edge.
+
+    ``invalid``: ``(arguments, reason)`` pairs, every argument given; ``valid``: dicts of
+    arguments at the edges of their ranges, which must be accepted. They run as edge
+    cases, in this order, before any drawn example (which are valid calls too).
+    """
+    def build(problem):
+        cases = tuple({**arguments, "reason": reason} for arguments, reason in invalid) + tuple(
+            {**arguments, "accepted": ", ".join(f"{key}={value!r}" for key, value in arguments.items())}
+            for arguments in valid)
+        return {"description": f"{problem.function} raises ValueError for invalid arguments and accepts valid edges",
+                "requests": lambda example: [call(problem.module, problem.function,
+                                                  kwargs=_arguments_of(example))],
+                "expected": lambda example, oracle: expected_validation(
+                    example if "reason" in example or "accepted" in example
+                    else {**example, "accepted": "a valid drawn call"}, oracle),
+                "verdict": "validates_arguments", "uses_tolerances": False, "edge_cases": cases}
+    return _property("validates_arguments", build, points=points, **metadata)
+
+
+def custom(predicate, *, description, points, **metadata):
+    """The instructor's own property: ``predicate(inputs, answer, expected)`` raises
+    :class:`autograder.verdicts.CheckFailure` (or AssertionError) with a message when it does not hold.
+
+    ``answer`` is the function's result, ``expected`` the reference's on the same inputs.
+    The predicate runs in the grader; the self-check cannot run it, so the kit lists it as
+    graded by the grader only.
+    """
+    def build(problem):
+        return {"description": description, "requests": problem.call,
+                "expected": lambda example, oracle: {"inputs": _without_rng(example),
+                                                     "expected": problem.reference(oracle)(**_without_rng(example))},
+                "verdict": predicate, "uses_tolerances": False}
+    return _property(getattr(predicate, "__name__", "custom"), build, points=points, **metadata)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One graded function: its module, its inputs and the property kinds it must have."""
+
+    module: str
+    function: str
+    inputs: dict
+    """Argument name -> Hypothesis strategy (or :func:`autograder.strategies.arrays` of a shared shape)."""
+    properties: list
+    rng: bool = False
+    """Pass ``rng=numpy.random.default_rng(seed)`` with a drawn seed to every call."""
+    description: str = ""
+    families: dict = field(init=False, default_factory=dict)
+
+    @property
+    def examples(self):
+        return _examples(self.inputs, rng=self.rng)
+
+    def reference(self, oracle):
+        """The reference's function, called like the student's: with the example's arguments (and rng)."""
+        function = getattr(oracle.reference(self.module), self.function)
+        if not self.rng:
+            return function
+        return lambda **example: function(**_without_rng(example), rng=np.random.default_rng(example["rng_seed"]))
+
+    def call(self, example):
+        return [call(self.module, self.function, kwargs=_without_rng(example),
+                     rng_seed=example.get("rng_seed") if self.rng else None)]
+
+    def checks(self):
+        checks = []
+        for item in self.properties:
+            fields = item.build(self)
+            checks.append(Check(self.module, self.function, item.kind, fields.pop("description"), self.examples,
+                                fields.pop("requests"), fields.pop("expected"), fields.pop("verdict"),
+                                points=item.points, visibility=item.visibility, hint=item.hint or None,
+                                max_examples=item.max_examples, tolerances=item.tolerances, **fields))
+        return checks
+
+
+def parts_of(problems):
+    """The :class:`Part` objects of ``problems``, one per module in the order the modules first appear.
+
+    Each property kind is a family of its module; its points come from the checks.
+    """
+    parts = {}
+    for problem in problems:
+        families, checks = parts.setdefault(problem.module, ({}, []))
+        for check in problem.checks():
+            families.setdefault(check.family, Family(points=0))
+            checks.append(check)
+    return [Part(module, families, checks) for module, (families, checks) in parts.items()]
+
+
+@st.composite
+def _examples(draw, inputs, *, rng):
+    sides = {}
+    example = {}
+    for name, strategy in inputs.items():
+        if isinstance(strategy, SharedShapeArrays):
+            if strategy.shape_name not in sides:
+                sides[strategy.shape_name] = draw(shapes(**strategy.shape_options))
+            example[name] = draw(strategy.of_shape(sides[strategy.shape_name]))
+        else:
+            example[name] = draw(strategy)
+    if rng:
+        example["rng_seed"] = draw(seeds())
+    return example
+
+
+def _without_rng(example):
+    return {key: value for key, value in example.items() if key != "rng_seed"}
+
+
+def _arguments_of(example):
+    return {key: value for key, value in _without_rng(example).items() if key not in ("reason", "accepted")}
+
+
+def _central_differences(forward, example, upstream, name):
+    """dL/d(example[name]) for L = sum(forward(**inputs) * upstream), by central differences."""
+    inputs = {key: value for key, value in _without_rng(example).items() if key != upstream}
+    weights = np.asarray(example[upstream], dtype=np.float64)
+    point = np.array(inputs[name], dtype=np.float64)
+    gradient = np.zeros_like(point)
+    for index in np.ndindex(point.shape):
+        step = RELATIVE_STEP * max(1.0, abs(point[index]))
+        losses = []
+        for sign in (1.0, -1.0):
+            moved = point.copy()
+            moved[index] += sign * step
+            losses.append(float(np.sum(np.asarray(forward(**{**inputs, name: moved})) * weights)))
+        gradient[index] = (losses[0] - losses[1]) / (2 * step)
+    return gradient
+
+
+def _to_torch(example):
+    import torch
+
+    def convert(value):
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            return torch.tensor(value, dtype=torch.float64, requires_grad=True)
+        return value
+    return {key: convert(value) for key, value in _without_rng(example).items()}
+
+
+def _from_torch(value):
+    if isinstance(value, (tuple, list)):
+        return [_from_torch(item) for item in value]
+    if hasattr(value, "detach"):
+        return value.detach().numpy().astype(np.float64)
+    return value

@@ -1,0 +1,151 @@
+"""Each property kind of the short form, on its own: a correct function earns its points,
+a function with the mistake the kind exists for loses them, on that kind only."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from autograder.assignment import AssignmentError, load_assignment
+from autograder.config import load_config
+from autograder.grade import grade_submission
+from autograder.sandbox import launcher
+
+REFERENCE = '''
+import numpy as np
+
+
+def softplus(x):
+    ### BEGIN SOLUTION
+    return np.logaddexp(0.0, x)
+    ### END SOLUTION
+
+
+def softplus_backward(dout, x):
+    ### BEGIN SOLUTION
+    return dout / (1.0 + np.exp(-x))
+    ### END SOLUTION
+
+
+def noisy(x, rng):
+    ### BEGIN SOLUTION
+    return x + rng.standard_normal(np.shape(x))
+    ### END SOLUTION
+
+
+def clip(x, limit):
+    ### BEGIN SOLUTION
+    if not limit >= 0:
+        raise ValueError(f"limit must be >= 0, got {limit}")
+    return np.clip(x, -limit, limit)
+    ### END SOLUTION
+'''
+
+CHECKS = '''
+import numpy as np
+from autograder.authoring import (Assignment, CheckFailure, Problem, arrays, custom, floats, gradient_check,
+                                  same_seed_same_result, unchanged_arguments, validates_arguments)
+
+
+def never_negative(inputs, answer, expected):
+    if np.any(np.asarray(answer) < 0):
+        raise CheckFailure("softplus is never negative")
+
+
+ASSIGNMENT = Assignment(problems=[
+    Problem("toy", "softplus", {"x": arrays(magnitude=30.0)},
+            [custom(never_negative, description="softplus(x) >= 0", points=1)]),
+    Problem("toy", "softplus_backward", {"dout": arrays("x", magnitude=10.0), "x": arrays("x", magnitude=10.0)},
+            [gradient_check("softplus", upstream="dout", wrt={"x": None}, points=2)]),
+    Problem("toy", "noisy", {"x": arrays(min_dims=1, min_side=4)}, [same_seed_same_result(points=1)], rng=True),
+    Problem("toy", "clip", {"x": arrays(), "limit": floats(0.0, 10.0)},
+            [unchanged_arguments(points=1),
+             validates_arguments(invalid=[({"x": np.ones(2), "limit": -1e-300}, "a negative limit")],
+                                 valid=[{"x": np.ones(2), "limit": 0.0}], points=1, visibility="hidden")]),
+])
+'''
+
+#: (a mistake as an edit of the reference, the families it must fail)
+MISTAKES = {
+    "backward-sign": ("np.exp(-x)", "np.exp(x)", {"gradient_check"}),
+    "negative-softplus": ("np.logaddexp(0.0, x)", "np.logaddexp(0.0, x) - 1.0", {"never_negative"}),
+    "global-random": ("rng.standard_normal(np.shape(x))", "np.random.standard_normal(np.shape(x))",
+                      {"same_seed_same_result"}),
+    "clips-in-place": ("return np.clip(x, -limit, limit)", "return np.clip(x, -limit, limit, out=x)",
+                       {"unchanged_arguments"}),
+    "zero-limit-rejected": ("if not limit >= 0:", "if not limit > 0:",
+                            {"validates_arguments", "unchanged_arguments"}),
+    "no-validation": ("if not limit >= 0:", "if False:", {"validates_arguments"}),
+}
+
+
+@pytest.fixture(scope="module")
+def toy(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("toy-course")
+    (folder / "reference").mkdir()
+    (folder / "reference" / "toy.py").write_text(REFERENCE)
+    (folder / "checks.py").write_text(CHECKS)
+    (folder / "grading_config.yml").write_text("schema_version: 2\nreference: reference\nchecks: checks.py\n"
+                                               "hypothesis:\n  max_examples: 15\n")
+    return folder, load_config(folder / "grading_config.yml")
+
+
+def grade(toy, source, name):
+    folder, config = toy
+    submission = folder / "submissions" / name
+    submission.mkdir(parents=True)
+    (submission / "toy.py").write_text(source)
+    return grade_submission(submission, config=config)
+
+
+def test_the_reference_earns_every_point_with_points_set_per_check(toy):
+    result = grade(toy, REFERENCE, "reference")
+    assert [(check.id, check.status, check.max_score) for check in result.checks] == [
+        ("toy.softplus.never_negative", "passed", 1), ("toy.softplus_backward.gradient_check", "passed", 2),
+        ("toy.noisy.same_seed_same_result", "passed", 1), ("toy.clip.unchanged_arguments", "passed", 1),
+        ("toy.clip.validates_arguments", "passed", 1)]
+    assert [check.hidden for check in result.checks] == [False, False, False, False, True]
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_each_kind_fails_the_mistake_it_exists_for_and_nothing_else(toy, mistake):
+    find, replace, families = MISTAKES[mistake]
+    assert REFERENCE.count(find) == 1
+    result = grade(toy, REFERENCE.replace(find, replace), mistake)
+    assert {check.family for check in result.checks if check.status != "passed"} == families, [
+        (check.id, check.message[:200]) for check in result.checks if check.status != "passed"]
+
+
+def test_a_custom_predicate_says_why_and_a_broken_answer_is_a_failure_not_a_crash(toy):
+    result = grade(toy, REFERENCE.replace("return np.logaddexp(0.0, x)", "return None"), "returns-none")
+    check = result.checks[0]
+    assert check.status == "failed" and "never_negative could not read the answer" in check.message
+    result = grade(toy, REFERENCE.replace("np.logaddexp(0.0, x)", "-np.abs(x) - 1"), "negative")
+    assert result.checks[0].message.startswith("softplus is never negative")
+
+
+@pytest.mark.parametrize("declaration, message", [
+    ("ASSIGNMENT = 3", "must be an autograder.authoring.Assignment"),
+    ("X = 1", "defines no ASSIGNMENT"),
+    ("import nowhere", "importing it raised ModuleNotFoundError"),
+    ("from autograder.authoring import Assignment, Family, Part\n"
+     "ASSIGNMENT = Assignment(parts=[Part('toy', {'a': Family(points=-1)}, [])])", "a declaration is malformed"),
+    ("from autograder.authoring import Assignment, Family, Part\n"
+     "ASSIGNMENT = Assignment(parts=[Part('toy', {'a': Family(points=1)}, [])])", "family toy.a has no checks"),
+])
+def test_a_malformed_assignment_is_an_error_naming_the_file(tmp_path, declaration, message):
+    path = tmp_path / "checks.py"
+    path.write_text(textwrap.dedent(declaration))
+    with pytest.raises(AssignmentError, match=message) as raised:
+        load_assignment(path)
+    assert str(path) in str(raised.value)
+
+
+@pytest.mark.skipif(not launcher.bubblewrap_available(), reason="only bubblewrap hides the grader's files")
+def test_the_sandbox_sees_neither_the_checks_nor_the_reference_nor_the_config(toy):
+    folder, _ = toy
+    paths = [str(folder / name) for name in ("checks.py", "reference/toy.py", "grading_config.yml")]
+    peek = REFERENCE.replace("    return np.logaddexp(0.0, x)\n",
+                             f"    import os\n    raise RuntimeError(str([os.path.exists(p) for p in {paths!r}]))\n")
+    result = grade(toy, peek, "peek")
+    assert "[False, False, False]" in result.checks[0].message, result.checks[0].message
