@@ -6,11 +6,15 @@ import inspect
 import numpy as np
 import pytest
 
-from autograder.release import ReleaseError, stale_stubs, stub_source
+from autograder.release import ReleaseError, release, stale_stubs, stub_source
 
 from conftest import ROOT
 
 MODULES = ["optimizers", "initializers", "batchnorm", "dropout"]
+#: The second assignment: its reference modules are the *.py files of its folder (checks/ and catalog/ are packages).
+TRAINING_DYNAMICS = ROOT / "reference" / "training_dynamics"
+TRAINING_DYNAMICS_MODULES = ["schedules", "clipping", "second_order", "minibatches", "averaging", "early_stopping",
+                             "regularization"]
 
 
 def load(path, name):
@@ -22,12 +26,30 @@ def load(path, name):
 
 def test_the_committed_stubs_are_up_to_date():
     assert stale_stubs(ROOT / "reference", ROOT / "assignments") == []
+    assert stale_stubs(TRAINING_DYNAMICS, ROOT / "assignments" / "training_dynamics") == []
 
 
-@pytest.mark.parametrize("name", MODULES)
-def test_every_stub_imports_keeps_the_api_and_names_its_task(name):
-    stub = load(ROOT / "assignments" / f"{name}.py", name)
-    reference = load(ROOT / "reference" / f"{name}.py", f"reference_{name}")
+def test_release_of_the_second_assignment_stubs_its_modules_only(tmp_path):
+    written = release(TRAINING_DYNAMICS, tmp_path)
+    assert sorted(path.stem for path in written) == sorted(TRAINING_DYNAMICS_MODULES)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"{name}.py" for name in TRAINING_DYNAMICS_MODULES)
+    committed = sorted(path.stem for path in (ROOT / "assignments" / "training_dynamics").glob("*.py"))
+    assert committed == sorted(TRAINING_DYNAMICS_MODULES)
+
+
+def test_a_stale_stub_of_the_second_assignment_is_reported(tmp_path):
+    release(TRAINING_DYNAMICS, tmp_path)
+    stub = tmp_path / "schedules.py"
+    stub.write_text(stub.read_text().replace("Step decay", "Step  decay"))
+    assert stale_stubs(TRAINING_DYNAMICS, tmp_path) == ["schedules.py"]
+
+
+@pytest.mark.parametrize("folder, name", [(ROOT / "reference", name) for name in MODULES] + [
+    (TRAINING_DYNAMICS, name) for name in TRAINING_DYNAMICS_MODULES])
+def test_every_stub_imports_keeps_the_api_and_names_its_task(folder, name):
+    stubs = ROOT / "assignments" / folder.relative_to(ROOT / "reference")
+    stub = load(stubs / f"{name}.py", name)
+    reference = load(folder / f"{name}.py", f"reference_{name}")
     public = [n for n, f in vars(reference).items() if inspect.isfunction(f) and not n.startswith("_")]
     assert public
     for function_name in public:
