@@ -89,9 +89,9 @@ def checks_of(function):
               "within_distance", uses_tolerances=False),
         check(function, "purity", f"{function} modifies neither its arrays nor a state it has returned",
               _run(function, max_steps=4).map(lambda e: {**e, "iterates": e["iterates"] + e["iterates"][:1]}),
-              lambda e: [call(MODULE, function, args=[e["average0"], e["iterates"][0], {}],
+              lambda e: [call(MODULE, function, args=[e["average0"], e["iterates"][0], {"n_averaged": 1}],
                               kwargs=e["hyperparameters"]), _trajectory(function, e, record_states=True)],
-              lambda e, oracle: [{"args": [e["average0"], e["iterates"][0], {}]}, {}],
+              lambda e, oracle: [{"args": [e["average0"], e["iterates"][0], {"n_averaged": 1}]}, {}],
               "unchanged_arguments", uses_tolerances=False),
         check(function, "invalid_arguments", f"{function} raises ValueError for invalid arguments and accepts the "
                                              "edges of the valid ranges",

@@ -44,8 +44,10 @@ CLIFF = {"lr": 0.1, "steps": 30, "max_norm": 1.0}
 
 @st.composite
 def _norm_example(draw):
-    return {"grads": draw(gradient_lists()), "max_norm": draw(st.one_of(floats(0.0, 10.0), floats(0.0, 1e4))),
-            "norm_type": draw(norm_types())}
+    """Gradients of a total norm from about 1e-3 to 1e6, and a max_norm that clips them or not."""
+    scale = draw(st.sampled_from([1e-3, 1.0, 1e3]))
+    return {"grads": [g * scale for g in draw(gradient_lists(magnitude=1.0))],
+            "max_norm": draw(st.one_of(floats(0.0, 10.0), floats(0.0, 1e4))), "norm_type": draw(norm_types())}
 
 
 @st.composite

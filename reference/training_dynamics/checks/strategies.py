@@ -51,6 +51,19 @@ def gradient_lists(*, min_size=1, max_size=4, magnitude=1e3):
                     min_size=min_size, max_size=max_size)
 
 
+def _with_zeros(array, seed):
+    rng = np.random.default_rng(seed)
+    return np.where(rng.random(array.shape) < 0.3, 0.0, array)
+
+
+def arrays_with_zeros(*, magnitude=10.0, min_magnitude=0.1, max_dims=2, max_side=4):
+    """float64 arrays (0-d to ``max_dims``-D) of entries 0 or of magnitude in [min_magnitude, magnitude],
+    about 30 % of them exactly 0: a subgradient's kink, which random floats never hit."""
+    drawn = finite_arrays(shapes(max_dims=max_dims, max_side=max_side), magnitude=magnitude,
+                          min_magnitude=min_magnitude)
+    return st.builds(_with_zeros, drawn, seeds())
+
+
 def _spd_matrix(n, condition_number, rng):
     q, r = np.linalg.qr(rng.standard_normal((n, n)))
     q = q * np.sign(np.diag(r))
