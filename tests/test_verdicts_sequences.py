@@ -33,6 +33,10 @@ def test_each_equals_accepts_numpy_scalars_and_names_the_call_that_differs():
                                   (True, {"epoch": 1, "best": 1.0 + 1e-12})))
     with pytest.raises(CheckFailure, match=r"call 1\[0\]: expected True, got bool False"):
         each_equals(expected, replies((False, {"epoch": 0, "best": 1.0}), (False, {"epoch": 1, "best": 1.0})))
+    selected = {"calls": labels(2), "values": [{"epoch": 0, "best": 1.0}, {"epoch": 1, "best": 1.0}], "select": [1]}
+    each_equals(selected, replies(*[(False, value) for value in selected["values"]]))
+    with pytest.raises(CheckFailure, match=r"call 0, result\[1\]\['epoch'\]: expected 0, got int 5"):
+        each_equals(selected, replies(*[(False, {**value, "epoch": 5}) for value in selected["values"]]))
     with pytest.raises(CheckFailure, match="raised ValueError"):
         each_equals(expected, [{"error": {"type": "ValueError", "message": "no"}}] * 2)
 

@@ -40,10 +40,14 @@ def _pick(value, select, location):
 
 
 def each_equals(expected, replies, *, rtol, atol):
-    """One reply per call; the result of call i equals ``expected["values"][i]`` (nested values compared as
-    :func:`autograder.verdicts.core.compare` does, numpy bool and integer scalars as Python ones)."""
+    """One reply per call; the result of call i (or its item at the index path ``expected["select"]``)
+    equals ``expected["values"][i]`` (nested values compared as :func:`autograder.verdicts.core.compare`
+    does, numpy bool and integer scalars as Python ones)."""
+    select = expected.get("select")
     for label, value, reply in zip(expected["calls"], expected["values"], replies):
-        compare(value, plain(value_of(reply)["result"]), rtol=rtol, atol=atol, location=label)
+        result = _pick(plain(value_of(reply)["result"]), select, label)
+        compare(value, result, rtol=rtol, atol=atol, location=f"{label}, result{''.join(f'[{i}]' for i in select or ())}"
+                if select else label)
 
 
 def _number(value, location):
