@@ -110,8 +110,8 @@ def checks_of(function, settings):
               lambda e, oracle: {"calls": [f"step {step}" for step in endpoints(e)],
                                  "values": _endpoint_values(function, e, endpoints(e))},
               "each_returns"),
-        check(function, "monotone", f"{function} never rises {'' if function == 'step_lr' else 'after the warmup'} "
-                                    "(gamma < 1, eta_min < lr)".replace("  ", " "),
+        check(function, "monotone", "step_lr never rises (gamma < 1)" if function == "step_lr"
+              else "warmup_cosine_lr never rises after the warmup, down to eta_min (eta_min < lr)",
               settings,
               lambda e: calls(MODULE, function, [{"step": step, **e} for step in _monotone_steps(function, e)]),
               lambda e, oracle: {"calls": [f"step {step}" for step in _monotone_steps(function, e)],
