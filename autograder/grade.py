@@ -148,7 +148,7 @@ def _grade_check(check, points, family, availability, *, session=None, oracle=No
     started = time.monotonic()
     result = CheckResult(id=check.id, module=check.module, function=check.function, family=check.family,
                          description=check.description, status="passed", score=0.0, max_score=round(points, 6),
-                         hidden=family.hidden)
+                         hidden=family.hidden, visibility=family.visibility)
     if availability.status != "passed":
         result.status, result.message = availability.status, availability.message
     elif check.function not in availability.functions:

@@ -39,7 +39,10 @@ class CheckResult:
     max_score: float
     """Points available."""
     hidden: bool
-    """Hidden checks show students only their name and points."""
+    """Hidden checks show students only their name and points (an ``after_due_date`` check too, until
+    the reports are built as released)."""
+    visibility: str = "visible"
+    """``visible``, ``hidden`` or ``after_due_date`` (:data:`autograder.assignment.VISIBILITIES`)."""
     message: str = ""
     """Why the check did not pass; empty when it passed."""
     hint: str = ""
