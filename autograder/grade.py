@@ -90,6 +90,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
                      and (functions is None or diagnostic.function in functions)],
                     session=session, oracle=oracle, timeout=config.limits.call_seconds)
                 isolation = session.isolation.to_dict()
+    withhold_unearned_points(results, checks, assignment)
     return SubmissionResult(
         submission={"name": Path(submission).name, "sha256": prepared.sha256},
         config_sha256=config_digest(config), isolation=isolation,
@@ -116,6 +117,23 @@ def point_shares(assignment, checks):
         return family_points / len(per_function) / per_function[check.function]
 
     return points_of
+
+
+def withhold_unearned_points(results, checks, assignment):
+    """A check of a family that ``requires`` value families pays only when the same function passed
+    every check of those families: a form property (purity, types, determinism) of wrong values, or a
+    property that wrong values hold vacuously, earns nothing. Families not graded in this run
+    (``functions`` or ``families`` filters) withhold nothing."""
+    status = {(result.module, result.function, result.family, result.id): result.status for result in results}
+    for check, result in zip(checks, results):
+        required = assignment.family_of(check).requires
+        failed = sorted(check_id for (module, function, family, check_id), found in status.items()
+                        if (module, function) == (check.module, check.function) and family in required
+                        and found != "passed")
+        if failed and result.status == "passed":
+            result.score, result.withheld_by = 0.0, failed
+            result.message = (f"this property holds, but it pays only where {check.function}'s values are right, "
+                              f"and {', '.join(failed)} did not pass")
 
 
 class _Availability:

@@ -25,6 +25,11 @@ def grades_of(result):
     return {check.id: [check.status, check.score] for check in result.checks}
 
 
+def scores_of(grades):
+    """check id -> score of recorded or found grades."""
+    return {check_id: score for check_id, (_, score) in grades.items()}
+
+
 def recorded(kind, name):
     """The recorded grades of submission ``name`` of ``kind`` (examples, catalog, hostile)."""
     return json.loads(RECORDED.read_text())[kind][name]

@@ -20,7 +20,7 @@ from autograder.grade import grade_submission
 from autograder.sandbox import launcher
 
 from conftest import ROOT, reduced_config
-from recorded_grades import grades_of, recorded
+from recorded_grades import grades_of, recorded, scores_of
 
 HOSTILE = Path(__file__).parent / "hostile"
 
@@ -152,7 +152,8 @@ def test_an_attack_costs_the_attacked_function_only(attack, tmp_path, hostile_co
     assert sandbox_uids and not processes_of(set(sandbox_uids))
     assert digest(watched) == before
     assert not Path("/tmp/autograder-pwned").exists()
-    assert grades_of(result) == recorded("hostile", attack)
+    # An attack's status may differ under load (a memory hog can time out or be killed first): its scores may not.
+    assert scores_of(grades_of(result)) == scores_of(recorded("hostile", attack))
 
 
 def test_the_sandbox_sees_the_worker_code_but_not_the_checks(tmp_path, hostile_config, oracle):
