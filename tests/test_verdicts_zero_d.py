@@ -44,3 +44,10 @@ def test_a_python_float_is_not_an_array(name):
                      else (2.0, np.bool_(True))}}]
     with pytest.raises(CheckFailure):
         VERDICTS[name](expected, plain, **options)
+
+
+@pytest.mark.parametrize("weights", [[], [np.asarray(1.0)], None])
+def test_a_trajectory_of_the_wrong_length_fails(weights):
+    """An empty list of iterates must not pass for every step (a forged driver reply returned one)."""
+    with pytest.raises(CheckFailure, match="expected 2 iterates"):
+        VERDICTS["trajectory"]([np.asarray(1.0), np.asarray(0.5)], [{"ok": {"weights": weights}}], **TOLERANCES)
