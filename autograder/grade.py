@@ -124,12 +124,14 @@ def withhold_unearned_points(results, checks, assignment):
     every check of those families: a form property (purity, types, determinism) of wrong values, or a
     property that wrong values hold vacuously, earns nothing. Families not graded in this run
     (``functions`` or ``families`` filters) withhold nothing."""
-    status = {(result.module, result.function, result.family, result.id): result.status for result in results}
+    failed_by_family = {}
+    for result in results:
+        if result.status != "passed":
+            failed_by_family.setdefault((result.module, result.function, result.family), []).append(result.id)
     for check, result in zip(checks, results):
         required = assignment.family_of(check).requires
-        failed = sorted(check_id for (module, function, family, check_id), found in status.items()
-                        if (module, function) == (check.module, check.function) and family in required
-                        and found != "passed")
+        failed = sorted(check_id for family in required
+                        for check_id in failed_by_family.get((check.module, check.function, family), []))
         if failed and result.status == "passed":
             result.score, result.withheld_by = 0.0, failed
             result.message = (f"this property holds, but it pays only where {check.function}'s values are right, "

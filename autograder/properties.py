@@ -20,7 +20,7 @@ network) are declared in the long form, as :class:`autograder.check.Check` objec
 their verdicts (``reference/checks/`` does so for the flagship).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -168,7 +168,7 @@ def custom(predicate, *, description, points, **metadata):
     def build(problem):
         return {"description": description, "requests": problem.call,
                 "expected": lambda example, oracle: {"inputs": _without_rng(example),
-                                                     "expected": problem.reference(oracle)(**_without_rng(example))},
+                                                     "expected": problem.reference(oracle)(**example)},
                 "verdict": predicate, "uses_tolerances": False}
     return _property(getattr(predicate, "__name__", "custom"), build, points=points, **metadata)
 
@@ -184,8 +184,6 @@ class Problem:
     properties: list
     rng: bool = False
     """Pass ``rng=numpy.random.default_rng(seed)`` with a drawn seed to every call."""
-    description: str = ""
-    families: dict = field(init=False, default_factory=dict)
 
     @property
     def examples(self):
