@@ -1,0 +1,3 @@
+"""The catalog of "Activations and normalization" (filled in below)."""
+MUTANTS = []
+VARIANTS = []
