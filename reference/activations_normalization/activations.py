@@ -5,7 +5,9 @@ Each forward ``f`` is elementwise; its backward takes the upstream gradient ``do
 (PReLU also returns dL/d alpha). The oracle is ``torch.sigmoid``, ``torch.tanh`` and
 ``torch.nn.functional.relu``, ``leaky_relu`` and ``prelu``, with autograd for the
 backward. Inputs are float64 arrays of any shape (0-d included); so are the results, and
-no argument is modified.
+no argument is modified. For a 0-d x numpy's arithmetic returns a numpy scalar
+(``np.tanh(np.zeros(()))`` is ``np.float64(0.0)``); the grader accepts it as a 0-d
+array, and the reference wraps such results in ``np.asarray`` to return arrays throughout.
 
 Saturation: sigmoid and tanh flatten out for large |x| (sigmoid'(x) <= 1/4, at x = 0
 only, and tanh'(x) <= 1), which is why deep sigmoid networks learn slowly. Every
@@ -50,7 +52,7 @@ def sigmoid_backward(dout, x):
     """
     ### BEGIN SOLUTION
     s = sigmoid_forward(x)
-    return dout * s * (1.0 - s)
+    return np.asarray(dout * s * (1.0 - s))
     ### END SOLUTION
 
 
@@ -67,7 +69,7 @@ def tanh_forward(x):
         out, a float64 array of x's shape, each value in [-1, 1].
     """
     ### BEGIN SOLUTION
-    return np.tanh(x)
+    return np.asarray(np.tanh(x))
     ### END SOLUTION
 
 
@@ -81,7 +83,7 @@ def tanh_backward(dout, x):
         dx, a float64 array of x's shape.
     """
     ### BEGIN SOLUTION
-    return dout * (1.0 - np.tanh(x) ** 2)
+    return np.asarray(dout * (1.0 - np.tanh(x) ** 2))
     ### END SOLUTION
 
 
@@ -94,7 +96,7 @@ def relu_forward(x):
         out, a float64 array of x's shape.
     """
     ### BEGIN SOLUTION
-    return np.maximum(x, 0.0)
+    return np.asarray(np.maximum(x, 0.0))
     ### END SOLUTION
 
 

@@ -40,9 +40,7 @@ HINTS = {
 ELEMENTWISE = ("sigmoid", "tanh", "relu", "leaky_relu")
 TORCH_FORWARD = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": F.relu, "leaky_relu": F.leaky_relu}
 
-#: The ReLU family's inputs draw exact zeros (and -0.0) often: the kink is where the conventions differ.
-KINKY_VALUES = st.one_of(st.sampled_from([0.0, -0.0, 0.0, -1.0, 1.0]), floats(-strategies.PARITY_MAGNITUDE,
-                                                                               strategies.PARITY_MAGNITUDE))
+KINKY_VALUES = strategies.kinky_values()
 
 
 def torch_forward(name):
@@ -76,8 +74,10 @@ def _values(name):
                                                                         strategies.PARITY_MAGNITUDE)
 
 
-def _slope():
-    return {"negative_slope": st.one_of(st.just(0.01), floats(-1.0, 2.0))}
+def _slope(default_too=True):
+    """PyTorch accepts any slope: negative ones and ones above 1 included."""
+    slopes = floats(-1.0, 2.0).filter(lambda slope: slope != 0.01)
+    return {"negative_slope": st.one_of(st.just(0.01), slopes) if default_too else slopes}
 
 
 def _forward_problems(name):
@@ -106,6 +106,7 @@ def _backward_problems(name):
         properties.append(unchanged_arguments(points=1))
     problems = [Problem(MODULE, function, inputs, properties)]
     gradient_key = f"{function}-gradient"
+    extra = _slope(default_too=False) if name == "leaky_relu" else {}
     gradient_inputs = {"dout": strategies.shared_arrays(gradient_key, floats(-strategies.GRADIENT_MAGNITUDE,
                                                                             strategies.GRADIENT_MAGNITUDE)),
                        "x": strategies.shared_arrays(gradient_key, strategies.signed(strategies.KINK_DISTANCE, 10.0)),

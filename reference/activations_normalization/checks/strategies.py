@@ -46,11 +46,17 @@ def shared_arrays(key, elements, **shape_options):
 # ------------------------------------------------------------------------ PReLU
 
 
+def kinky_values(magnitude=PARITY_MAGNITUDE):
+    """Values with exact zeros (and -0.0) often: at the kink of (P)ReLU the conventions differ."""
+    return st.one_of(st.sampled_from([0.0, -0.0, -1.0, 1.0]), floats(-magnitude, magnitude))
+
+
 @st.composite
 def _prelu_layout(draw):
-    shape = draw(shapes(max_dims=4))
+    """Convolutional shapes (N, C, *spatial) with one slope per channel as often as anything else."""
+    shape = draw(st.one_of(shapes(min_dims=3, max_dims=4, min_side=2, max_side=4), shapes(max_dims=2)))
     channels = shape[1] if len(shape) >= 2 else 1
-    alpha_shape = draw(st.sampled_from([(1,), (), (channels,)]))
+    alpha_shape = draw(st.sampled_from([(channels,), (1,), ()]))
     return shape, alpha_shape
 
 
@@ -58,7 +64,7 @@ def prelu_inputs(key, *, magnitude=PARITY_MAGNITUDE, gradient=False):
     """``x``, ``alpha`` and (for a backward) ``dout`` of one PReLU example."""
     layout = st.shared(_prelu_layout(), key=key)
     x = layout.flatmap(lambda l: away_from_zero(l[0], high=magnitude) if gradient
-                       else finite_arrays(l[0], magnitude=magnitude))
+                       else hnp.arrays(np.float64, l[0], elements=kinky_values(magnitude)))
     limit = GRADIENT_MAGNITUDE if gradient else magnitude
     alpha = layout.flatmap(lambda l: finite_arrays(l[1], magnitude=1.0))
     dout = layout.flatmap(lambda l: finite_arrays(l[0], magnitude=limit))
