@@ -11,6 +11,9 @@ from autograder.release import ReleaseError, stale_stubs, stub_source
 from conftest import ROOT
 
 MODULES = ["optimizers", "initializers", "batchnorm", "dropout"]
+#: The third assignment's reference folder and its committed stubs.
+ACTIVATIONS_NORMALIZATION = ("reference/activations_normalization", "assignments/activations_normalization")
+ACTIVATIONS_NORMALIZATION_MODULES = ["activations", "layernorm", "weightnorm", "lsuv"]
 
 
 def load(path, name):
@@ -24,10 +27,18 @@ def test_the_committed_stubs_are_up_to_date():
     assert stale_stubs(ROOT / "reference", ROOT / "assignments") == []
 
 
-@pytest.mark.parametrize("name", MODULES)
-def test_every_stub_imports_keeps_the_api_and_names_its_task(name):
-    stub = load(ROOT / "assignments" / f"{name}.py", name)
-    reference = load(ROOT / "reference" / f"{name}.py", f"reference_{name}")
+def test_the_committed_stubs_of_activations_and_normalization_are_up_to_date_and_the_only_ones():
+    reference, assignments = (ROOT / folder for folder in ACTIVATIONS_NORMALIZATION)
+    assert stale_stubs(reference, assignments) == []
+    assert sorted(path.stem for path in assignments.glob("*.py")) == sorted(ACTIVATIONS_NORMALIZATION_MODULES)
+
+
+@pytest.mark.parametrize("folders, name", [(("reference", "assignments"), name) for name in MODULES] + [
+    (ACTIVATIONS_NORMALIZATION, name) for name in ACTIVATIONS_NORMALIZATION_MODULES])
+def test_every_stub_imports_keeps_the_api_and_names_its_task(folders, name):
+    reference_folder, assignments_folder = folders
+    stub = load(ROOT / assignments_folder / f"{name}.py", name)
+    reference = load(ROOT / reference_folder / f"{name}.py", f"reference_{name}")
     public = [n for n, f in vars(reference).items() if inspect.isfunction(f) and not n.startswith("_")]
     assert public
     for function_name in public:
