@@ -37,7 +37,7 @@ ATTACKS = {
     "exit_in_call": ({"error"}, "the worker exited with code 0"),
     "sys_exit_in_call": ({"error"}, "raised SystemExit"),
     "segfault": ({"error"}, "SIGSEGV"),
-    "flood_output": ({"error"}, "OSError"),
+    "flood_output": ({"timeout"}, "did not return within"),
     "forge_verdicts": ({"error", "failed"}, ""),
     "lying_subclass": ({"failed"}, ""),
     "returns_nan": ({"failed"}, "NaN"),

@@ -40,6 +40,10 @@ MAX_DEPTH = 32
 #: arrays (about 20,000), a few tens of megabytes of Python objects at most.
 MESSAGE_VALUES = 200_000
 
+#: The worker's first frame, sent before any student code runs: the grader takes its
+#: census of the sandbox's processes then, as the baseline of every later one.
+READY = "ready"
+
 #: The integers that can cross: those numpy's int64 and uint64 hold. A larger one
 #: would overflow every float conversion of the grader (and 10**5000 cannot even be
 #: printed in decimal under Python's default digit limit).
