@@ -150,7 +150,8 @@ KNOWN_CRASHES = {
 }
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::numpy.exceptions.ComplexWarning")
+@pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::numpy.exceptions.ComplexWarning",
+                            "ignore:Generating overly large repr")  # of a 2000-step trajectory
 @pytest.mark.parametrize("name", sorted(VERDICTS))
 def test_a_verdict_passes_or_fails_a_check_and_nothing_else(name, config, oracle):
     candidates = [check for check in configured_checks(config) if check.verdict == name]

@@ -77,14 +77,32 @@ SUBVERSIVE = textwrap.dedent('''
         "empty-lists": '{"t":"list","v":[' + ",".join(["[]"] * 300_000) + "]}",
     }
 
-    def forge(name):
-        frame = FORGERIES[name].encode()
+    def current_nonce():
+        """The nonce of the request being answered, from the worker's frames: nothing is hidden in-process."""
+        frame = sys._getframe()
+        while "nonce" not in frame.f_locals:
+            frame = frame.f_back
+        return frame.f_locals["nonce"]
+
+    def write_everywhere_on(payload, nonce):
         for fd in range(3, 64):
             try:
-                os.write(fd, struct.pack(">Q", len(frame)) + frame)
+                os.write(fd, struct.pack(">Q16s", len(payload), nonce) + payload)
             except OSError:
                 pass
+
+    def forge(name):
+        write_everywhere_on(FORGERIES[name].encode(), current_nonce())
         time.sleep(3600)
+
+    def forge_then_answer_late(x):
+        write_everywhere_on(b'{"t":"dict","v":[["ok",{"t":"dict","v":[["result",-1.0]]}]]}', current_nonce())
+        time.sleep(x)
+        return 3.0
+
+    def forge_for_another_request(x):
+        write_everywhere_on(b'{"t":"dict","v":[["ok",{"t":"dict","v":[["result",-1.0]]}]]}', bytes(16))
+        return 3.0
 ''')
 
 ISOLATION_LEVELS = ["bubblewrap", "namespaces"] if launcher.bubblewrap_available() else ["namespaces"]
@@ -135,6 +153,16 @@ def test_nothing_is_writable_under_bubblewrap(session):
 def test_forged_replies_are_garbage_and_nothing_worse(session, forgery, message):
     with pytest.raises(WorkerGarbage, match=message):
         call(session, "forge", forgery)
+    assert call(session, "fine")["ok"]["result"] == 2.0
+
+
+def test_a_forged_reply_answers_only_the_call_that_forged_it(session):
+    assert call(session, "forge_then_answer_late", 0.5)["ok"]["result"] == -1.0
+    # The real reply of that call arrives late, with that call's nonce: the worker is replaced, not believed.
+    assert call(session, "fine", 4.0)["ok"]["result"] == 8.0
+    assert session.starts == 2
+    with pytest.raises(WorkerGarbage, match="answers no request"):
+        call(session, "forge_for_another_request")
     assert call(session, "fine")["ok"]["result"] == 2.0
 
 

@@ -105,7 +105,7 @@ def test_refuses_malformed_messages(payload, message):
 def test_frames_over_the_cap_are_refused_before_reading(tmp_path):
     import os
     read_end, write_end = os.pipe()
-    os.write(write_end, wire.HEADER.pack(10**12))
+    os.write(write_end, wire.HEADER.pack(10**12, wire.READY_NONCE))
     with pytest.raises(wire.WireError, match="exceeds the limit"):
         wire.read_frame(read_end, max_bytes=MAX)
     os.close(read_end)

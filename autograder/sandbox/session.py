@@ -13,6 +13,7 @@ one time budget, so that no request, whoever makes it, outlives the submission's
 """
 
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -93,13 +94,8 @@ class WorkerSession:
             if time.monotonic() >= self.deadline:
                 raise WorkerTimeout(SUBMISSION_TIMEOUT)
             deadline = min(deadline, self.deadline)
-        max_bytes = self.settings.max_message_bytes
         try:
-            if self._process is None:
-                self._start(deadline)
-            wire.write_frame(self._request_fd, wire.encode(request, max_bytes=max_bytes))
-            payload = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
-            reply = wire.decode(payload, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)
+            reply = self._exchange(request, deadline)
         except wire.ChannelTimeout:
             self._stop()
             raise WorkerTimeout(SUBMISSION_TIMEOUT if deadline == self.deadline
@@ -121,6 +117,28 @@ class WorkerSession:
                               "message": f"the call left {stray} threads or processes running; a function "
                                          "must not start threads or processes that outlive it"}}
         return reply
+
+    def _exchange(self, request, deadline):
+        """Send ``request`` under a fresh nonce and decode the frame that carries it back.
+
+        A first frame with another nonce was left by an earlier call (late, or forged and
+        followed by the real one): the worker is replaced and the request sent again, so
+        the earlier call's tricks cost this one nothing. On a fresh worker only this
+        request's own code can have written a stray frame.
+        """
+        max_bytes, nonce = self.settings.max_message_bytes, secrets.token_bytes(len(wire.READY_NONCE))
+        payload = wire.encode(request, max_bytes=max_bytes)
+        for fresh in (self._process is None, True):
+            if self._process is None:
+                self._start(deadline)
+            wire.write_frame(self._request_fd, payload, nonce)
+            answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
+            if answered == nonce:
+                return wire.decode(reply, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)
+            self._stop()
+            if fresh:
+                break
+        raise wire.WireError("a frame that answers no request of the grader's")
 
     def _start(self, deadline):
         """Start a worker on a fresh read-only copy, wait until it is ready, take its census."""
@@ -149,8 +167,8 @@ class WorkerSession:
             os.close(response_write)
             output.close()
         max_bytes = self.settings.max_message_bytes
-        if wire.decode(wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline),
-                       max_bytes=max_bytes) != wire.READY:
+        if wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline) != (
+                wire.READY_NONCE, wire.encode(wire.READY, max_bytes=max_bytes)):
             raise wire.WireError("the worker did not start as expected")
         self._processes = launcher.SandboxProcesses(self._process.pid, uid=uid,
                                                     own_pid_namespace=self.isolation.level != "rlimits")

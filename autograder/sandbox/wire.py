@@ -1,6 +1,9 @@
 """The only format in which values cross between grader and worker.
 
-A frame is an 8-byte big-endian length followed by that many bytes of UTF-8 JSON.
+A frame is an 8-byte big-endian length, a 16-byte nonce, and that many bytes of UTF-8
+JSON. The grader draws a fresh nonce for every request and the worker's reply carries
+it back, so a frame that answers another request (a reply that arrives late, or one
+that student code forged and wrote itself) is told apart by its header alone.
 Values are tagged so that nothing needs pickle: a decoder that meets an unknown tag,
 a non-numeric dtype, a length that disagrees with a shape, or a frame over the size
 cap raises :class:`WireError`, and the grader turns that into a failed check.
@@ -28,7 +31,10 @@ import time
 
 import numpy as np
 
-HEADER = struct.Struct(">Q")
+HEADER = struct.Struct(">Q16s")
+
+#: The nonce of the worker's :data:`READY` frame, which answers no request.
+READY_NONCE = bytes(16)
 
 #: dtype kinds that may cross: boolean, signed and unsigned integer, float, complex.
 NUMERIC_KINDS = frozenset("biufc")
@@ -246,21 +252,21 @@ def _array_from_tagged(tagged, *, as_scalar):
     return array[()] if as_scalar else array
 
 
-def write_frame(fd, payload):
+def write_frame(fd, payload, nonce):
     """Write one frame to a file descriptor, all of it."""
-    view = memoryview(HEADER.pack(len(payload)) + payload)
+    view = memoryview(HEADER.pack(len(payload), nonce) + payload)
     while view:
         written = os.write(fd, view)
         view = view[written:]
 
 
 def read_frame(fd, *, max_bytes, deadline=None):
-    """Read one frame; raise :class:`ChannelTimeout` if ``deadline`` (a monotonic time) passes first."""
-    header = _read_exactly(fd, HEADER.size, deadline)
-    (length,) = HEADER.unpack(header)
+    """Read one frame, as ``(nonce, payload)``; raise :class:`ChannelTimeout` if ``deadline``
+    (a monotonic time) passes first."""
+    length, nonce = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
     if length > max_bytes:
         raise WireError(f"a message of {length} bytes exceeds the limit of {max_bytes}")
-    return _read_exactly(fd, length, deadline)
+    return nonce, _read_exactly(fd, length, deadline)
 
 
 def _read_exactly(fd, count, deadline):

@@ -135,10 +135,10 @@ def serve(request_fd, response_fd, max_bytes, modules):
     worker_pid, namespaces, signals = os.getpid(), Namespaces(), SignalState()
     for fd in (request_fd, response_fd):
         os.set_inheritable(fd, False)  # programs that student code runs do not get the channel
-    wire.write_frame(response_fd, wire.encode(wire.READY, max_bytes=max_bytes))
+    wire.write_frame(response_fd, wire.encode(wire.READY, max_bytes=max_bytes), wire.READY_NONCE)
     while True:
         try:
-            frame = wire.read_frame(request_fd, max_bytes=max_bytes)
+            nonce, frame = wire.read_frame(request_fd, max_bytes=max_bytes)
         except wire.ChannelClosed:
             return
         seed_global_generators(frame)
@@ -147,7 +147,7 @@ def serve(request_fd, response_fd, max_bytes, modules):
         if os.getpid() != worker_pid:
             os._exit(0)
         signals.restore()
-        wire.write_frame(response_fd, reply)
+        wire.write_frame(response_fd, reply, nonce)
 
 
 def answer(request, modules, max_bytes, namespaces):
