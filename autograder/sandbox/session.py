@@ -106,10 +106,11 @@ class WorkerSession:
             self._stop()
             raise WorkerGarbage(f"the worker sent an unreadable reply ({error}); did the code write to a file "
                                 "descriptor it does not own?") from None
+        finally:
+            self._note_dropped_output()
         if not _well_formed(reply):
             self._stop()
             raise WorkerGarbage("the worker sent a reply of the wrong form")
-        self._note_dropped_output()
         stray = self._processes.strays()
         if stray:
             self._stop()
@@ -174,9 +175,10 @@ class WorkerSession:
                                                     own_pid_namespace=self.isolation.level != "rlimits")
 
     def _note_dropped_output(self):
+        """Note, once, that the current worker's output reached the cap (RLIMIT_FSIZE stops it there)."""
         cap = self.settings.limits.file_size_bytes
         note = f"the code printed more than {cap / 2**20:g} MiB; the output past that was dropped"
-        if note not in self.notes and os.stat(self._output_path).st_size >= cap:
+        if self.starts and note not in self.notes and os.stat(self._output_path).st_size >= cap:
             self.notes.append(note)
 
     def _death_notice(self):
