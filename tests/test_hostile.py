@@ -23,10 +23,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from rich.console import Console
 
 from autograder import checks
 from autograder.batch import RESULT_NAME, grade_all
+from autograder.cli import main
 from autograder.config import load_config
 from autograder.grade import grade_submission
 from autograder.results import SubmissionResult
@@ -303,3 +305,17 @@ def sgd(w, dw, state, **hyperparameters):
 """)
     result = grade_submission(folder, config=config_for(ATTACKS["inspect_stack"]), oracle=oracle, functions={"sgd"})
     assert "[True, False, False, False]" in result.checks[0].message, result.checks[0].message
+
+
+@pytest.mark.parametrize("name", ["ansi_message", "zip_encrypted", "reply_nested_deeply", "gain_huge_int"])
+def test_autograder_grade_writes_a_result_and_prints_it_inertly(name, tmp_path, config_for, listener):
+    """The command line end to end: exit 0, a result.json, no escape sequence of the student's on the console."""
+    config = config_for(ATTACKS[name])
+    config_path = tmp_path / "grading_config.yml"
+    config_path.write_text(yaml.safe_dump(config.model_dump(mode="json")))
+    submission = hand_in(name, tmp_path / "submissions", listener)
+    run = CliRunner().invoke(main, ["grade", str(submission), "--out", str(tmp_path / "out"),
+                                    "--config", str(config_path)])
+    assert run.exit_code == 0, run.output
+    assert SubmissionResult.from_json((tmp_path / "out" / "result.json").read_text(encoding="utf-8")).checks
+    assert not any(control in run.output for control in "\x1b\x9b\r\x07"), run.output
