@@ -221,3 +221,13 @@ def test_a_worker_in_a_user_namespace_cannot_write_either(tmp_path):
     written = subprocess.run([*command[:python], sys.executable, "-I", "-c", probe], capture_output=True, text=True,
                              check=True).stdout.split()
     assert written == []
+
+
+def test_strays_are_counted_at_the_rlimits_level_too(tmp_path, config, monkeypatch):
+    """Without namespaces the host's /proc is scanned for the worker's descendants (and its uid's processes)."""
+    monkeypatch.setattr(launcher, "namespaces_available", lambda: False)
+    with make_session(tmp_path, config, "rlimits") as session:
+        assert session.isolation.level == "rlimits"
+        assert call(session, "fine")["ok"]["result"] == 2.0
+        assert call(session, "blind_the_worker")["error"]["type"] == "StrayProcesses"
+        assert call(session, "fine")["ok"]["result"] == 2.0

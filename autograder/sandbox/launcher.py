@@ -6,7 +6,8 @@ Three isolation levels, the best one available chosen, recorded in every result:
     The worker runs under Debian's ``bwrap`` in fresh pid, network, IPC and UTS
     namespaces: no network, the Python installation, the autograder's worker code
     and the submission copy read-only, nowhere to write, forbidden packages masked
-    by empty directories, nothing else of the host's file system visible. Inside, ``setpriv`` drops to an unprivileged uid of
+    by empty directories, nothing else of the host's file system visible. Inside,
+    ``setpriv`` drops to an unprivileged uid of
     its own, so RLIMIT_NPROC binds.
 ``namespaces``
     Without bubblewrap: util-linux ``unshare`` gives the worker its own pid, network,
@@ -180,8 +181,10 @@ class SandboxProcesses:
     def __init__(self, root_pid, *, uid, own_pid_namespace):
         self._uid = uid
         if own_pid_namespace:
-            (init,) = [pid for pid, (parent, _, _) in _process_table(Path("/proc")).items() if parent == root_pid]
-            self._procfs, self._anchor = Path(f"/proc/{init}/root/proc"), 1
+            inits = [pid for pid, (parent, _, _) in _process_table(Path("/proc")).items() if parent == root_pid]
+            if len(inits) != 1:
+                raise ProcessLookupError(f"the sandbox of process {root_pid} has no init: it exited as it started")
+            self._procfs, self._anchor = Path(f"/proc/{inits[0]}/root/proc"), 1
         else:
             self._procfs, self._anchor = Path("/proc"), root_pid
         self._baseline = self._census()

@@ -102,6 +102,9 @@ class WorkerSession:
                                 else f"the call did not return within {timeout:g} seconds") from None
         except (wire.ChannelClosed, BrokenPipeError):
             raise WorkerCrashed(self._death_notice()) from None
+        except ProcessLookupError as error:  # no census of the sandbox can be taken
+            self._stop()
+            raise WorkerCrashed(str(error)) from None
         except wire.WireError as error:
             self._stop()
             raise WorkerGarbage(f"the worker sent an unreadable reply ({error}); did the code write to a file "
@@ -129,8 +132,9 @@ class WorkerSession:
         """
         max_bytes, nonce = self.settings.max_message_bytes, secrets.token_bytes(len(wire.READY_NONCE))
         payload = wire.encode(request, max_bytes=max_bytes)
-        for fresh in (self._process is None, True):
-            if self._process is None:
+        while True:
+            fresh = self._process is None
+            if fresh:
                 self._start(deadline)
             wire.write_frame(self._request_fd, payload, nonce)
             answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
@@ -138,8 +142,7 @@ class WorkerSession:
                 return wire.decode(reply, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)
             self._stop()
             if fresh:
-                break
-        raise wire.WireError("a frame that answers no request of the grader's")
+                raise wire.WireError("a frame that answers no request of the grader's")
 
     def _start(self, deadline):
         """Start a worker on a fresh read-only copy, wait until it is ready, take its census."""
