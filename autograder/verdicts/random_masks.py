@@ -31,6 +31,18 @@ def _array_of_shape(value, shape, name):
     return value
 
 
+def _numbers(value, shape, name, expected_form):
+    """``value`` as a numeric array of ``shape``; anything else (ragged lists, strings) fails as ``name``."""
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError):
+        array = None
+    if array is None or array.shape != tuple(shape) or array.dtype.kind not in "biuf":
+        raise CheckFailure(f"{name}: expected {expected_form} of shape {tuple(shape)}, got {describe(value)}",
+                           got=value, location=name)
+    return array
+
+
 def _at(name, index):
     """``out[2, 0]``, or ``out`` for a 0-d array."""
     return f"{name}[{', '.join(str(int(i)) for i in index)}]" if index else name
@@ -87,10 +99,7 @@ def scaling(expected, replies, *, rtol, atol):
     """
     kept_values = expected["kept"]
     result, _ = _pair(single_value(replies))
-    out = np.asarray(result)
-    if out.shape != kept_values.shape or out.dtype.kind not in "biuf":
-        raise CheckFailure(f"out: expected a float64 array of shape {kept_values.shape}, got {describe(result)}",
-                           got=result, location="out")
+    out = _numbers(result, kept_values.shape, "out", "a float64 array")
     with np.errstate(invalid="ignore", over="ignore"):
         good = (out == 0) | np.isclose(out, kept_values, rtol=rtol, atol=atol)
     if not good.all():
@@ -118,18 +127,14 @@ def mask_consistency(expected, replies):
     """
     out, mask = _pair(single_value(replies))
     shape = tuple(expected["shape"])
-    kept = np.asarray(out) != 0
-    if kept.shape != shape:
-        raise CheckFailure(f"out: expected an array of shape {shape}, got {describe(out)}", got=out, location="out")
-    values = np.asarray(mask)
-    if values.shape != shape or values.dtype.kind not in "biuf":
-        raise CheckFailure(f"mask: expected a bool array of shape {shape}, got {describe(mask)}", got=mask,
-                           location="mask")
+    out_values = _numbers(out, shape, "out", "an array")
+    kept = out_values != 0
+    values = _numbers(mask, shape, "mask", "a bool array")
     wrong = (values != 0) != kept
     if wrong.any():
         index = _first(wrong)
         state = ("True (kept) but out is 0 there" if values[index] else
-                 f"False (dropped) but out is {float(np.asarray(out)[index])!r} there")
+                 f"False (dropped) but out is {float(out_values[index])!r} there")
         raise CheckFailure(
             f"{_at('mask', index)}: {int(wrong.sum())} of {values.size} mask values disagree with out; "
             f"{_at('mask', index)} is {state}. The mask must be True exactly where the element was kept "
