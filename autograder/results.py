@@ -39,11 +39,17 @@ class CheckResult:
     max_score: float
     """Points available."""
     hidden: bool
-    """Hidden checks show students only their name and points."""
+    """Hidden checks show students only their name and points (an ``after_due_date`` check too, until
+    the reports are built as released)."""
+    visibility: str = "visible"
+    """``visible``, ``hidden`` or ``after_due_date`` (:data:`autograder.assignment.VISIBILITIES`)."""
     message: str = ""
     """Why the check did not pass; empty when it passed."""
     hint: str = ""
     """The config's hint for the family, shown when the check did not pass."""
+    withheld_by: list = field(default_factory=list)
+    """The value checks of the same function whose failure withheld this check's points: it holds,
+    but a form property pays only where the values are right (``Family.requires``)."""
     counterexample: dict | None = None
     """The minimal failing example: ``inputs``, ``expected``, ``got``, ``location``."""
     examples: int = 0

@@ -60,7 +60,8 @@ def test_a_zip_grades_like_its_folder(tmp_path, config, oracle):
     archive, student = tmp_path / "student.zip", tmp_path / "student"
     student.mkdir()
     with zipfile.ZipFile(archive, "w") as bundle:
-        for path in (ROOT / "assignments").glob("*.py"):  # the flagship's stubs (not the second assignment's folder)
+        # The flagship's stubs only: assignments/ also holds other assignments' stubs in subfolders.
+        for path in (ROOT / "assignments").glob("*.py"):
             bundle.write(path, f"student/{path.name}")
             (student / path.name).write_bytes(path.read_bytes())
     some = {"sgd", "xavier_normal", "batchnorm_backward", "dropout_forward"}

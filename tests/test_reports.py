@@ -3,6 +3,7 @@
 import base64
 import copy
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -396,3 +397,16 @@ def test_templates_and_schema_are_declared_package_data():
     assert data_files
     for path in data_files:
         assert any(path.match(pattern) for pattern in patterns), f"{path} is not package data"
+
+
+def test_an_after_due_date_check_is_hidden_until_the_reports_are_released(alice):
+    checks = [dataclasses.replace(check, visibility="after_due_date") if check.id == "optimizers.sgd.invalid_arguments"
+              else check for check in alice.checks]
+    later = dataclasses.replace(alice, checks=checks)
+    before = StudentReport(later, student_id="alice", audience="student", plots=[]).to_markdown()
+    after = StudentReport(later, student_id="alice", audience="student", plots=[], released=True).to_markdown()
+    assert SECRET not in before and "its details are shown to your instructors only" in before
+    assert SECRET in after
+    tests = gradescope_results(later)["tests"]
+    shown, = [test for test in tests if test["name"].startswith("optimizers.sgd.invalid_arguments")]
+    assert shown["visibility"] == "after_due_date" and SECRET in shown["output"] and shown["max_score"] == 2.0

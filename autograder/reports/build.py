@@ -31,12 +31,15 @@ class ReportSummary:
     """Student id -> why the result could not be read (listed in the class summary too)."""
 
 
-def write_student_reports(result, *, student_id, out_dir):
-    """Write the four files of one student into ``out_dir``; return the folder."""
+def write_student_reports(result, *, student_id, out_dir, released=False):
+    """Write the four files of one student into ``out_dir``; return the folder.
+
+    ``released``: past the due date, the feedback shows ``after_due_date`` checks in full.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     plots = draw_diagnostics(result.diagnostics)
-    feedback = StudentReport(result, student_id=student_id, audience="student", plots=plots)
+    feedback = StudentReport(result, student_id=student_id, audience="student", plots=plots, released=released)
     ta_view = StudentReport(result, student_id=student_id, audience="ta", plots=plots)
     (out_dir / "feedback.html").write_text(feedback.to_html(), encoding="utf-8")
     (out_dir / "feedback.md").write_text(feedback.to_markdown(), encoding="utf-8")
@@ -45,11 +48,12 @@ def write_student_reports(result, *, student_id, out_dir):
     return out_dir
 
 
-def build_reports(results_dir, *, out_dir, jobs=None):
+def build_reports(results_dir, *, out_dir, jobs=None, released=False):
     """Write the per-student and class reports of the results under ``results_dir`` into ``out_dir``.
 
     ``results_dir`` is the output of ``autograder grade-all`` or a single result folder;
-    ``jobs`` processes render the students (default: all cores; 1 renders in this process).
+    ``jobs`` processes render the students (default: all cores; 1 renders in this process);
+    ``released``: past the due date, the feedback shows ``after_due_date`` checks in full.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -57,11 +61,11 @@ def build_reports(results_dir, *, out_dir, jobs=None):
     jobs = min(jobs or os.cpu_count() or 1, max(1, len(loaded.results)))
     if jobs == 1:
         for student_id, result in loaded.results.items():
-            write_student_reports(result, student_id=student_id, out_dir=out_dir / student_id)
+            write_student_reports(result, student_id=student_id, out_dir=out_dir / student_id, released=released)
     else:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
             for written in [pool.submit(write_student_reports, result, student_id=student_id,
-                                        out_dir=out_dir / student_id)
+                                        out_dir=out_dir / student_id, released=released)
                             for student_id, result in loaded.results.items()]:
                 written.result()
     class_report = ClassReport(loaded.results, unreadable=loaded.unreadable)

@@ -22,7 +22,9 @@ import click
                    "Canvas's Student, ID, SIS User ID, SIS Login ID and Section.")
 @click.option("--canvas-assignment", "canvas_assignment", default=None, metavar="'TITLE (ID)'",
               help="The Canvas assignment's column, as Canvas's export names it, e.g. 'HW3 (12345)'.")
-def report(results_dir, out_dir, jobs, canvas_roster, canvas_assignment):
+@click.option("--released", is_flag=True,
+              help="Past the due date: the students' feedback shows the after_due_date checks in full.")
+def report(results_dir, out_dir, jobs, canvas_roster, canvas_assignment, released):
     """Build every report from the results in RESULTS_DIR, without regrading.
 
     RESULTS_DIR is the output of `autograder grade-all` (RESULTS_DIR/<student_id>/result.json)
@@ -40,7 +42,7 @@ def report(results_dir, out_dir, jobs, canvas_roster, canvas_assignment):
                                    out_path=out_dir / "canvas.csv")
         except CanvasError as error:
             raise click.ClickException(str(error)) from None
-    summary = build_reports(results_dir, out_dir=out_dir, jobs=jobs)
+    summary = build_reports(results_dir, out_dir=out_dir, jobs=jobs, released=released)
     if not summary.students and not summary.unreadable:
         raise click.ClickException(f"{results_dir}: no result.json found")
     click.echo(f"wrote the reports of {len(summary.students)} students to {out_dir}; "

@@ -49,6 +49,11 @@ def gradescope_results(result):
     """Gradescope's ``results.json`` content for a :class:`~autograder.results.SubmissionResult`."""
     tests = []
     for check in result.checks:
+        if check.visibility == "after_due_date":  # Gradescope itself shows it once the due date has passed
+            full = CheckView(check, details_shown=True)
+            tests.append(_test(full, name=check.id, score=check.score, max_score=check.max_score,
+                               output=_details(full), visibility="after_due_date"))
+            continue
         shown = CheckView(check, details_shown=not check.hidden)
         tests.append(_test(shown, name=check.id, score=check.score, max_score=check.max_score,
                            output=_details(shown) if shown.details_shown else HIDDEN_OUTPUT, visibility="visible"))

@@ -27,6 +27,11 @@ STATUS_MEANINGS = {
 }
 
 
+def shown_to_students(check, *, released):
+    """Whether students see the whole of ``check``: visible ones always, ``after_due_date`` ones once released."""
+    return not check.hidden or (released and check.visibility == "after_due_date")
+
+
 @dataclass
 class CheckView:
     """One check as this audience may see it."""
@@ -38,7 +43,8 @@ class CheckView:
 
     @property
     def passed(self):
-        return self.result.status == "passed"
+        """Passed and paid: a form property whose points were withheld (wrong values) did not."""
+        return self.result.status == "passed" and not self.result.withheld_by
 
     @property
     def points_lost(self):
@@ -46,6 +52,8 @@ class CheckView:
 
     @property
     def status_label(self):
+        if self.result.withheld_by and self.details_shown:
+            return "withheld"
         if not self.details_shown:
             return "passed" if self.passed else "not passed"
         return self.result.status
@@ -116,10 +124,11 @@ class PartView:
 class StudentReport:
     """A result rendered for one audience; ``plots`` may be shared between the two views."""
 
-    def __init__(self, result, *, student_id, audience="student", plots=None):
+    def __init__(self, result, *, student_id, audience="student", plots=None, released=False):
         if audience not in AUDIENCES:
             raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
         self.result, self.student_id, self.audience = result, student_id, audience
+        self.released = released  # past the due date: students see after_due_date checks in full
         self.plots = draw_diagnostics(result.diagnostics) if plots is None else plots
 
     @property
@@ -142,7 +151,7 @@ class StudentReport:
 
         for check in self.result.checks:
             task(check.module, f"{check.module}.{check.function}").checks.append(
-                CheckView(check, details_shown=self.for_ta or not check.hidden))
+                CheckView(check, details_shown=self.for_ta or shown_to_students(check, released=self.released)))
         for plot in self.plots:
             task(plot.task_id.split(".")[0], plot.task_id).plots.append(plot)
         return list(parts.values())
