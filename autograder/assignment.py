@@ -49,6 +49,10 @@ class Family(BaseModel):
     max_examples: int | None = Field(None, ge=1, le=10_000,
                                      description="Examples per check; the config's hypothesis.max_examples if None.")
     tolerances: Tolerances | None = Field(None, description="The config's tolerances if None.")
+    requires: tuple[str, ...] = Field((), description=(
+        "Families of the same function that judge its values, for a family that judges form (purity, types, "
+        "determinism) or a property that a wrong answer can hold vacuously: its checks of a function pay only "
+        "when every check of that function in these families passed (see docs/authoring.md)."))
 
     @property
     def hidden(self):

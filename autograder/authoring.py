@@ -29,7 +29,7 @@ from autograder.check import Check, expected_validation
 from autograder.diagnostics import (Diagnostic, channel_statistics, histogram, keep_rate, layer_variance,
                                     path_on_quadratic)
 from autograder.properties import (Problem, custom, equals_reference, equals_torch, gradient_check,
-                                   same_seed_same_result, unchanged_arguments, validates_arguments)
+                                   same_seed_same_result, unchanged_arguments, validates_arguments, within_bounds)
 from autograder.requests import call, trajectory
 from autograder.strategies import DEFAULT_MAGNITUDE, arrays, finite_arrays, finite_floats, floats, seeds, shapes
 from autograder.verdicts import CheckFailure
@@ -41,7 +41,7 @@ __all__ = [
     "Check", "expected_validation", "CheckFailure",
     "Diagnostic", "channel_statistics", "histogram", "keep_rate", "layer_variance", "path_on_quadratic",
     "Problem", "custom", "equals_reference", "equals_torch", "gradient_check", "same_seed_same_result",
-    "unchanged_arguments", "validates_arguments",
+    "unchanged_arguments", "validates_arguments", "within_bounds",
     "call", "trajectory",
     "DEFAULT_MAGNITUDE", "arrays", "finite_arrays", "finite_floats", "floats", "seeds", "shapes",
     "log_variance_profiles",

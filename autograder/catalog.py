@@ -21,7 +21,7 @@ class Mutant:
     """A realistic mistake, as an edit of the reference module."""
 
     name: str
-    """Short kebab-case name, e.g. ``adam-no-bias-correction``."""
+    """Short kebab-case name that says the mistake, e.g. ``momentum-ignored``."""
     module: str
     function: str
     description: str

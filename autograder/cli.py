@@ -20,7 +20,7 @@ from autograder.sandbox import launcher
 from autograder.submission import SubmissionError
 from autograder.config import ConfigError, load_config
 from autograder.grade import GradingError, grade_submission
-from autograder.terminal import print_result
+from autograder.terminal import escape, print_result
 from autograder.validate import validate
 
 console = Console(stderr=False)
@@ -70,7 +70,7 @@ def release(reference_dir, assignments_dir, only_check):
 def _grade(submission, config_path, *, include_hidden):
     config = _load(config_path)
     try:
-        with console.status(f"grading {submission}"):
+        with console.status(f"grading {escape(submission)}"):
             return grade_submission(submission, config=config, include_hidden=include_hidden)
     except GradingError as error:
         raise click.ClickException(str(error)) from None
@@ -87,7 +87,7 @@ def grade(submission, out_dir, config_path):
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "result.json").write_text(result.to_json(), encoding="utf-8")
     print_result(result, console=console)
-    console.print(f"wrote {out_dir / 'result.json'}")
+    console.print(f"wrote {escape(out_dir / 'result.json')}")
 
 
 @main.command("grade-all")
@@ -132,7 +132,7 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
                 return
             bar.advance(task, advance)
             speed = bar.tasks[task].speed
-            bar.update(task, description=f"graded {description}",
+            bar.update(task, description=f"graded {escape(description)}",
                        rate=f"{speed * 60:.1f}/min" if speed else "")
 
         try:
@@ -144,9 +144,9 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
     console.print(f"graded {len(summary.graded)}, unchanged and skipped {len(summary.skipped)}, "
                   f"failed to grade {len(summary.failed)}")
     for student in summary.regraded_corrupt:
-        console.print(f"[yellow]{student}: the previous result was unreadable and has been replaced[/]")
+        console.print(f"[yellow]{escape(student)}: the previous result was unreadable and has been replaced[/]")
     for student, reason in sorted(summary.failed.items()):
-        console.print(f"[red]{student}: could not be graded: {reason}[/]", markup=True, highlight=False)
+        console.print(f"[red]{escape(student)}: could not be graded: {escape(reason)}[/]", highlight=False)
     if summary.failed:
         sys.exit(1)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import autograder
 from autograder.config import config_digest
 from autograder.diagnostics import run_diagnostics
-from autograder.engine import run_check
+from autograder.engine import Outcome, run_check
 from autograder.oracle import Oracle
 from autograder.results import CheckResult, SubmissionResult, score_checks
 from autograder.sandbox import launcher
@@ -76,8 +76,8 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
             isolation = {"level": "not run", "network": False, "unprivileged_user": False}
             diagnostics = {}
         else:
-            with WorkerSession(prepared.directory, sandbox_settings(config)) as session:
-                deadline = started + config.limits.submission_seconds
+            deadline = started + config.limits.submission_seconds
+            with WorkerSession(prepared.directory, sandbox_settings(config), deadline=deadline) as session:
                 availability = {module: _module_availability(module, prepared, session, config)
                                 for module in sorted({check.module for check in checks})}
                 results = [_grade_check(check, points_of(check), assignment.family_of(check),
@@ -90,6 +90,8 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
                      and (functions is None or diagnostic.function in functions)],
                     session=session, oracle=oracle, timeout=config.limits.call_seconds)
                 isolation = session.isolation.to_dict()
+                prepared.problems.extend(session.notes)
+    withhold_unearned_points(results, checks, assignment)
     return SubmissionResult(
         submission={"name": Path(submission).name, "sha256": prepared.sha256},
         config_sha256=config_digest(config), isolation=isolation,
@@ -118,6 +120,25 @@ def point_shares(assignment, checks):
     return points_of
 
 
+def withhold_unearned_points(results, checks, assignment):
+    """A check of a family that ``requires`` value families pays only when the same function passed
+    every check of those families: a form property (purity, types, determinism) of wrong values, or a
+    property that wrong values hold vacuously, earns nothing. Families not graded in this run
+    (``functions`` or ``families`` filters) withhold nothing."""
+    failed_by_family = {}
+    for result in results:
+        if result.status != "passed":
+            failed_by_family.setdefault((result.module, result.function, result.family), []).append(result.id)
+    for check, result in zip(checks, results):
+        required = assignment.family_of(check).requires
+        failed = sorted(check_id for family in required
+                        for check_id in failed_by_family.get((check.module, check.function, family), []))
+        if failed and result.status == "passed":
+            result.score, result.withheld_by = 0.0, failed
+            result.message = (f"this property holds, but it pays only where {check.function}'s values are right, "
+                              f"and {', '.join(failed)} did not pass")
+
+
 class _Availability:
     """Whether a module can be graded, and which functions it defines."""
 
@@ -141,7 +162,10 @@ def _module_availability(module, prepared, session, config):
         error = reply["error"]
         return _Availability("error", f"importing {module}.py raised {error['type']}: {error['message']}\n"
                                       f"{error['traceback']}".rstrip())
-    return _Availability(functions=reply["ok"])
+    names = reply["ok"]
+    if type(names) is not list or not all(type(name) is str for name in names):  # a frame forged at import
+        return _Availability("error", f"importing {module}.py gave an unreadable list of its functions")
+    return _Availability(functions=names)
 
 
 def _grade_check(check, points, family, availability, *, session=None, oracle=None, config=None, deadline=None):
@@ -156,10 +180,14 @@ def _grade_check(check, points, family, availability, *, session=None, oracle=No
     elif time.monotonic() >= deadline:
         result.status, result.message = "timeout", "the submission's total time limit was reached"
     else:
-        outcome = run_check(check, session=session, oracle=oracle,
-                            verdict=check.verdict_for(config.tolerances_for(family)),
-                            max_examples=config.max_examples_for(family),
-                            call_timeout=config.limits.call_seconds, deadline=deadline)
+        try:
+            outcome = run_check(check, session=session, oracle=oracle,
+                                verdict=check.verdict_for(config.tolerances_for(family)),
+                                max_examples=config.max_examples_for(family),
+                                call_timeout=config.limits.call_seconds, deadline=deadline)
+        except Exception as error:  # noqa: BLE001 - a reply no verdict foresaw costs this check, not the result
+            outcome = Outcome("error", f"the grader could not judge this check's replies: {type(error).__name__}: "
+                                       f"{error}")
         result.status, result.message = outcome.status, outcome.message
         result.counterexample, result.examples = outcome.counterexample, outcome.examples
     if result.status == "passed":

@@ -13,14 +13,14 @@ arguments), so the engine batches, caches and replays it, and the student kit re
 the visible ones. Expected values are computed in the grader, never in the worker.
 
 The kinds: :func:`equals_reference`, :func:`equals_torch`, :func:`gradient_check`,
-:func:`unchanged_arguments`, :func:`same_seed_same_result`, :func:`validates_arguments`
-and :func:`custom`. Property kinds that need more than one call shape (an optimizer's
+:func:`unchanged_arguments`, :func:`same_seed_same_result`, :func:`validates_arguments`,
+:func:`within_bounds` and :func:`custom`. Property kinds that need more than one call shape (an optimizer's
 trajectory, convergence on quadratics, the law of random weights, variance through a deep
 network) are declared in the long form, as :class:`autograder.check.Check` objects with
 their verdicts (``reference/checks/`` does so for the flagship).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -157,6 +157,28 @@ def validates_arguments(*, invalid, valid=(), points, **metadata):
     return _property("validates_arguments", build, points=points, **metadata)
 
 
+def within_bounds(bounds, *, description, points, select=None, **metadata):
+    """Every entry of the result (or of its item ``select``) lies within ``bounds(**arguments)``.
+
+    ``bounds`` maps the example's arguments to a pair ``(lower, upper)`` of arrays or
+    numbers that broadcast to the result's shape, computed in the grader: -inf or inf
+    for no bound, ``lower == upper`` for an exact value where a mask says (``0`` where a
+    ReLU is off). No tolerance applies, so a bound that rounding may touch carries its
+    own slack. ``description`` says the bound in words, for the check and its failures.
+    Unlike :func:`custom`, the check is data, so the student kit replays it.
+    """
+    def build(problem):
+        def expected(example, oracle):
+            del oracle
+            lower, upper = bounds(**_without_rng(example))
+            return {"lower": np.asarray(lower, dtype=np.float64), "upper": np.asarray(upper, dtype=np.float64),
+                    "description": description}
+        return {"description": f"{problem.function}: {description}", "requests": problem.call,
+                "expected": expected, "verdict": "within_bounds", "uses_tolerances": False,
+                "verdict_options": {} if select is None else {"select": select}}
+    return _property("within_bounds", build, points=points, **metadata)
+
+
 def custom(predicate, *, description, points, **metadata):
     """The instructor's own property: ``predicate(inputs, answer, expected)`` raises
     :class:`autograder.verdicts.CheckFailure` (or AssertionError) with a message when it does not hold.
@@ -168,7 +190,7 @@ def custom(predicate, *, description, points, **metadata):
     def build(problem):
         return {"description": description, "requests": problem.call,
                 "expected": lambda example, oracle: {"inputs": _without_rng(example),
-                                                     "expected": problem.reference(oracle)(**_without_rng(example))},
+                                                     "expected": problem.reference(oracle)(**example)},
                 "verdict": predicate, "uses_tolerances": False}
     return _property(getattr(predicate, "__name__", "custom"), build, points=points, **metadata)
 
@@ -184,8 +206,6 @@ class Problem:
     properties: list
     rng: bool = False
     """Pass ``rng=numpy.random.default_rng(seed)`` with a drawn seed to every call."""
-    description: str = ""
-    families: dict = field(init=False, default_factory=dict)
 
     @property
     def examples(self):

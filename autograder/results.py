@@ -47,6 +47,9 @@ class CheckResult:
     """Why the check did not pass; empty when it passed."""
     hint: str = ""
     """The config's hint for the family, shown when the check did not pass."""
+    withheld_by: list = field(default_factory=list)
+    """The value checks of the same function whose failure withheld this check's points: it holds,
+    but a form property pays only where the values are right (``Family.requires``)."""
     counterexample: dict | None = None
     """The minimal failing example: ``inputs``, ``expected``, ``got``, ``location``."""
     examples: int = 0

@@ -6,12 +6,21 @@ member with limits on count, size and compression ratio, so a zip bomb or a zip 
 costs the student a clear message and the grader nothing. Module sources are checked
 without running them: text that is not UTF-8 or does not compile is reported per
 module, with the line.
+
+No hand-in can crash the preparation: a member that cannot be extracted (encrypted,
+corrupt, a name the file system refuses, folders thousands deep) is skipped with a
+problem noted, and a hand-in that cannot be read at all is one
+:class:`SubmissionError`, which the grader records as the result.
 """
 
 import hashlib
+import lzma
+import os
 import shutil
 import stat
+import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -20,6 +29,17 @@ MAX_FILES = 200
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TOTAL_BYTES = 20 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
+#: Folders deeper than this are not graded (a module is never more than a few levels down).
+MAX_DEPTH = 16
+#: Entries of a folder hand-in looked at, files and folders alike, before the rest is skipped.
+MAX_ENTRIES = 10 * MAX_FILES
+#: Problems recorded in full; the rest are counted.
+MAX_PROBLEMS = 50
+
+#: What reading one zip member can raise besides OSError: a corrupt or truncated member,
+#: a compression method zipfile lacks, a password (RuntimeError).
+_MEMBER_ERRORS = (OSError, ValueError, zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError,
+                  NotImplementedError, RuntimeError)
 
 
 class SubmissionError(Exception):
@@ -45,36 +65,73 @@ def prepare_submission(source, destination, *, modules):
     source, destination = Path(source), Path(destination)
     destination.mkdir(parents=True, exist_ok=True)
     problems = []
-    if source.is_dir() and not source.is_symlink():
-        _copy_folder(source, destination, problems)
-    elif source.is_file() and zipfile.is_zipfile(source):
-        _extract_zip(source, destination, problems)
-    elif source.is_file() and source.suffix == ".zip":
-        raise SubmissionError(f"{source.name}: is not a valid zip archive")
-    elif source.exists():
-        raise SubmissionError(f"{source.name}: is neither a folder nor a .zip archive")
-    else:
-        raise SubmissionError(f"{source}: does not exist")
-    _descend_single_folder(destination, modules)
+    try:
+        if source.is_dir() and not source.is_symlink():
+            _copy_folder(source, destination, problems)
+        elif source.is_file() and zipfile.is_zipfile(source):
+            _extract_zip(source, destination, problems)
+        elif source.is_file() and source.suffix == ".zip":
+            raise SubmissionError(f"{source.name}: is not a valid zip archive")
+        elif source.exists():
+            raise SubmissionError(f"{source.name}: is neither a folder nor a .zip archive")
+        else:
+            raise SubmissionError(f"{source}: does not exist")
+        _descend_single_folder(destination, modules)
+    except OSError as error:  # the hand-in itself is unreadable (permissions, a file system error)
+        raise SubmissionError(f"{source.name}: cannot be read ({error})") from None
     module_errors = {name: error for name in modules if (error := _source_error(destination, name))}
+    if len(problems) > MAX_PROBLEMS:
+        problems[MAX_PROBLEMS:] = [f"... and {len(problems) - MAX_PROBLEMS} more problems"]
     return PreparedSubmission(destination, _digest(destination), problems, module_errors)
 
 
 def _copy_folder(source, destination, problems):
     budget = _Budget(problems)
-    for path in sorted(source.rglob("*")):
-        relative = path.relative_to(source)
-        if any(part in ("__pycache__", ".git") for part in relative.parts):
-            continue
-        mode = path.lstat().st_mode
+    for relative, path, mode in _walk(source, problems):
         if stat.S_ISLNK(mode):
             problems.append(f"{relative}: symbolic links are not graded; skipped")
-        elif stat.S_ISDIR(mode):
-            (destination / relative).mkdir(exist_ok=True)
         elif not stat.S_ISREG(mode):
             problems.append(f"{relative}: not a regular file; skipped")
-        elif budget.admit(relative, path.stat().st_size):
-            shutil.copyfile(path, destination / relative, follow_symlinks=False)
+        elif budget.admit(relative, os.stat(path).st_size):
+            try:
+                (destination / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, destination / relative, follow_symlinks=False)
+            except OSError as error:
+                problems.append(f"{relative}: cannot be read ({error.strerror}); skipped")
+
+
+def _walk(source, problems):
+    """(relative path, path, lstat mode) of every entry under ``source`` but folders, in order,
+    without following links, at most :data:`MAX_DEPTH` folders deep and :data:`MAX_ENTRIES` entries.
+
+    Iterative and relative to ``source``: a chain of thousands of folders exceeds both
+    Python's recursion limit and the longest path the kernel takes.
+    """
+    pending, seen = [PurePosixPath()], 0
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(source / folder) as scan:
+                entries = sorted((entry.name, entry.stat(follow_symlinks=False).st_mode) for entry in scan)
+        except OSError as error:
+            problems.append(f"{folder}: cannot be read ({error.strerror}); skipped")
+            continue
+        subfolders = []
+        for name, mode in entries:
+            seen += 1
+            if seen > MAX_ENTRIES:
+                problems.append(f"the submission holds more than {MAX_ENTRIES} files and folders; the rest skipped")
+                return
+            relative = folder / name
+            if name in ("__pycache__", ".git"):
+                continue
+            if not stat.S_ISDIR(mode):
+                yield relative, source / relative, mode
+            elif len(relative.parts) >= MAX_DEPTH:
+                problems.append(f"{relative}: folders more than {MAX_DEPTH} deep are not graded; skipped")
+            else:
+                subfolders.append(relative)
+        pending.extend(reversed(subfolders))
 
 
 def _extract_zip(source, destination, problems):
@@ -85,28 +142,42 @@ def _extract_zip(source, destination, problems):
                 name = PurePosixPath(member.filename)
                 if member.is_dir() or "__MACOSX" in name.parts or "__pycache__" in name.parts:
                     continue
-                if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
-                    problems.append(f"{member.filename}: a path outside the submission folder; skipped")
-                    continue
-                if stat.S_ISLNK(member.external_attr >> 16):
-                    problems.append(f"{member.filename}: symbolic links are not graded; skipped")
-                    continue
-                if member.compress_size and member.file_size / member.compress_size > MAX_COMPRESSION_RATIO:
-                    problems.append(f"{member.filename}: compressed more than {MAX_COMPRESSION_RATIO}:1 "
-                                    "(a zip bomb?); skipped")
-                    continue
-                if not budget.admit(name, member.file_size):
-                    continue
-                target = destination.joinpath(*name.parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with archive.open(member) as data:
-                    content = data.read(MAX_FILE_BYTES + 1)
-                if len(content) > MAX_FILE_BYTES:
-                    problems.append(f"{member.filename}: larger than declared; skipped")
-                    continue
-                target.write_bytes(content)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as error:
+                if reason := _refusal(member, name):
+                    problems.append(f"{member.filename}: {reason}; skipped")
+                elif budget.admit(name, member.file_size):
+                    try:
+                        _extract_member(archive, member, destination.joinpath(*name.parts), problems)
+                    except _MEMBER_ERRORS as error:
+                        problems.append(f"{member.filename}: cannot be extracted ({type(error).__name__}: "
+                                        f"{error}); skipped")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
+            RuntimeError) as error:
         raise SubmissionError(f"{source.name}: the zip archive cannot be read ({error})") from None
+
+
+def _refusal(member, name):
+    """Why a zip member is not extracted, or None."""
+    if not name.parts or name.is_absolute() or ".." in name.parts or "\\" in member.filename:
+        return "a path outside the submission folder"
+    if stat.S_ISLNK(member.external_attr >> 16):
+        return "symbolic links are not graded"
+    if member.flag_bits & 0x1:
+        return "encrypted with a password (hand in a zip without one)"
+    if len(name.parts) > MAX_DEPTH:
+        return f"folders more than {MAX_DEPTH} deep are not graded"
+    if member.compress_size and member.file_size / member.compress_size > MAX_COMPRESSION_RATIO:
+        return f"compressed more than {MAX_COMPRESSION_RATIO}:1 (a zip bomb?)"
+    return None
+
+
+def _extract_member(archive, member, target, problems):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with archive.open(member) as data:
+        content = data.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        problems.append(f"{member.filename}: larger than declared; skipped")
+        return
+    target.write_bytes(content)
 
 
 class _Budget:
@@ -127,13 +198,22 @@ class _Budget:
 
 
 def _descend_single_folder(destination, modules):
-    """A zip or folder holding one folder with the modules in it is graded from that folder."""
-    entries = list(destination.iterdir())
-    if len(entries) == 1 and entries[0].is_dir() and not any((destination / f"{m}.py").exists() for m in modules):
+    """A hand-in holding one folder, or a chain of them (``hw3/hw3/``), with the modules in
+    the innermost is graded from that folder."""
+    inner = destination
+    for _ in range(MAX_DEPTH):
+        entries = list(inner.iterdir())
+        if len(entries) != 1 or not entries[0].is_dir() or any((inner / f"{m}.py").exists() for m in modules):
+            break
         inner = entries[0]
-        for item in list(inner.iterdir()):
-            item.rename(destination / item.name)
-        inner.rmdir()
+    if inner == destination:
+        return
+    # Through a folder outside: the innermost folder may share its name with one it is moved over.
+    holder = Path(tempfile.mkdtemp(dir=destination.parent))
+    inner.rename(holder / "submission")
+    shutil.rmtree(destination)
+    (holder / "submission").rename(destination)
+    holder.rmdir()
 
 
 def _source_error(directory, module):

@@ -1,43 +1,69 @@
-"""A result as people read it in a terminal (``autograder grade`` and ``autograder check``)."""
+"""A result as people read it in a terminal (``autograder grade`` and ``autograder check``).
+
+Much of what is printed comes from students: exception messages, printed output quoted
+in a message, file names in a zip, the submission's own name. Rich passes escape
+sequences through, so a message could clear the instructor's screen, draw a fake score
+table or hide text; and rich reads ``[...]`` as markup. Every such text goes through
+:func:`escape` first, as Jinja2's autoescaping does for the HTML reports.
+"""
 
 import json
+import re
 
 from rich.console import Console
+from rich.markup import escape as escape_markup
 from rich.table import Table
 
 STATUS_STYLES = {"passed": "green", "failed": "red", "error": "red", "timeout": "yellow", "missing": "dim"}
+
+#: What a terminal acts on instead of showing: C0 controls but tab and newline, DEL, C1
+#: controls (ESC and CSI start escape sequences), lone surrogates (which no encoder
+#: writes) and the bidirectional overrides that reorder a line as it is displayed.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape(text):
+    """``text`` made inert for a rich console: unsafe characters shown as escapes
+    (ESC as ``\\x1b``), markup brackets escaped."""
+    return escape_markup(_UNSAFE.sub(_visible, str(text)))
+
+
+def _visible(match):
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def print_result(result, *, console=None, show_hidden_details=True, verbose=False):
     """Print the score by part, then every check that did not pass with its minimal counterexample."""
     console = console or Console()
-    table = Table(title=f"{result.submission['name']}: {result.score:g} / {result.max_score:g}")
+    table = Table(title=f"{escape(result.submission['name'])}: {result.score:g} / {result.max_score:g}")
     table.add_column("part")
     table.add_column("score", justify="right")
     for part in result.parts:
-        table.add_row(part.name, f"{part.score:g} / {part.max_score:g}")
+        table.add_row(escape(part.name), f"{part.score:g} / {part.max_score:g}")
     console.print(table)
     if result.isolation.get("level") not in ("bubblewrap", "not run"):
         console.print(f"[bold yellow]warning:[/] student code ran without bubblewrap "
-                      f"(isolation level {result.isolation.get('level')!r}); install bubblewrap for full isolation")
+                      f"(isolation level {escape(repr(result.isolation.get('level')))}); install bubblewrap for "
+                      "full isolation")
     for problem in result.problems:
-        console.print(f"[yellow]submission:[/] {problem}", highlight=False)
+        console.print(f"[yellow]submission:[/] {escape(problem)}", highlight=False)
     for check in result.checks:
         if check.status == "passed" and not verbose:
             continue
         style = STATUS_STYLES[check.status]
-        console.print(f"[{style}]{check.status:>7}[/] {check.id}  ({check.score:g}/{check.max_score:g})",
+        console.print(f"[{style}]{check.status:>7}[/] {escape(check.id)}  ({check.score:g}/{check.max_score:g})",
                       highlight=False)
         if check.status == "passed":
             continue
         if check.hidden and not show_hidden_details:
             console.print("          hidden check: details are shown to your instructors only", style="dim")
             continue
-        console.print(f"          {check.description}", style="dim", highlight=False)
+        console.print(f"          {escape(check.description)}", style="dim", highlight=False)
         for line in check.message.splitlines():
-            console.print(f"          {line}", highlight=False, markup=False)
+            console.print(f"          {escape(line)}", highlight=False)
         if check.counterexample:
             inputs = json.dumps(check.counterexample.get("inputs"))
-            console.print(f"          smallest failing input: {inputs[:800]}", highlight=False, markup=False)
+            console.print(f"          smallest failing input: {escape(inputs[:800])}", highlight=False)
         if check.hint:
-            console.print(f"          hint: {check.hint}", style="cyan", highlight=False, markup=False)
+            console.print(f"          hint: {escape(check.hint)}", style="cyan", highlight=False)

@@ -71,8 +71,7 @@ def validate(*, config, jobs=None, progress=None):
         scratch = Path(scratch)
         jobs_to_run = [("reference", "reference", _write(scratch / "reference", _reference_sources(config)), None),
                        ("stubs", "stubs", _write(scratch / "stubs", _stub_sources(config)), None)]
-        for entry in mutants + variants:
-            kind = "mutant" if entry in mutants else "variant"
+        for kind, entry in [*(("mutant", entry) for entry in mutants), *(("variant", entry) for entry in variants)]:
             folder = _write(scratch / "catalog" / entry.name, {entry.module: entry.source(config.reference)})
             jobs_to_run.append((kind, entry.name, folder, entry.function))
         entries = {entry.name: entry for entry in mutants + variants}

@@ -25,6 +25,11 @@ def grades_of(result):
     return {check.id: [check.status, check.score] for check in result.checks}
 
 
+def scores_of(grades):
+    """check id -> score of recorded or found grades."""
+    return {check_id: score for check_id, (_, score) in grades.items()}
+
+
 def recorded(kind, name):
     """The recorded grades of submission ``name`` of ``kind`` (examples, catalog, hostile)."""
     return json.loads(RECORDED.read_text())[kind][name]
@@ -73,9 +78,20 @@ def _config():
 def _hostile_config(folder):
     from autograder.config import load_config
     from conftest import reduced_config
-    from test_hostile import HOSTILE_FAMILIES, HOSTILE_LIMITS
+    from test_hostile import Attack
 
-    return load_config(reduced_config(folder, HOSTILE_FAMILIES, max_examples=5, limits=HOSTILE_LIMITS))
+    plain = Attack(frozenset())
+    return load_config(reduced_config(folder, {plain.module: plain.families}, max_examples=5, limits=dict(plain.limits)))
+
+
+def _plain_attacks():
+    """The attacks graded the plain way (sgd and adagrad of a folder, the default families and limits)."""
+    from test_hostile import ATTACKS, Attack
+
+    plain = Attack(frozenset())
+    shape = lambda attack: (attack.module, attack.attacked, attack.bystander, attack.families, attack.hand_in,
+                            attack.limits)
+    return sorted(name for name, attack in ATTACKS.items() if shape(attack) == shape(plain))
 
 
 def _catalog_entries():
@@ -88,7 +104,7 @@ def _catalog_entries():
 def record():
     jobs = [("examples", path.stem) for path in sorted((ROOT / "examples" / "submissions").glob("*.zip"))]
     jobs += [("catalog", name) for name in sorted(_catalog_entries())]
-    jobs += [("hostile", path.stem) for path in sorted((ROOT / "tests" / "hostile").glob("*.py"))]
+    jobs += [("hostile", name) for name in _plain_attacks()]
     grades = {"examples": {}, "catalog": {}, "hostile": {}}
     with ProcessPoolExecutor(2) as pool:
         for kind, name, found in pool.map(_grade, jobs):

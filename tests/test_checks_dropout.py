@@ -194,8 +194,6 @@ def test_scaling_rejects_nan_and_other_types():
         scaling(x, 0.3, [reply(np.where(mask, out, np.nan), mask)])
     with pytest.raises(CheckFailure, match="the values are right, but expected a float64 numpy array"):
         scaling(x, 0.3, [reply(out.astype(np.float32), mask)])
-    with pytest.raises(CheckFailure, match=r"expected a float64 numpy array of shape \(\), got a numpy float64 scalar"):
-        scaling(x[0, 0], 0.3, [reply(np.float64(out[0, 0]), np.bool_(mask[0, 0]))])
     with pytest.raises(CheckFailure, match=r"expected a float64 array of shape \(4, 5\)"):
         scaling(x, 0.3, [reply(out[0], mask)])
     with pytest.raises(CheckFailure, match="expected a pair"):
@@ -237,7 +235,16 @@ def test_mask_consistency_judges_the_marked_elements_before_the_type():
     with pytest.raises(CheckFailure, match="disagree with out"):
         mask_consistency(x, [reply(out, ~mask)])
     with pytest.raises(CheckFailure, match="marks the right elements, but expected a bool numpy array"):
-        mask_consistency(x, [reply(out, mask[()])])
+        mask_consistency(x, [reply(out, mask.astype(np.int8))])
+
+
+def test_every_mask_verdict_takes_numpy_scalars_for_0d_results_as_numpy_makes_them():
+    """``x * mask / (1 - p)`` and ``rng.random(()) >= p`` are numpy scalars for a 0-d x: one rule, accepted."""
+    x, out, mask = random_mask_case(shape=())
+    as_numpy_makes_them = [reply(out[()], mask[()])]
+    mask_consistency(x, as_numpy_makes_them)
+    scaling(x, 0.3, as_numpy_makes_them)
+    fixed_output((np.asarray(2.0), np.asarray(True)), [reply(np.float64(2.0), np.bool_(True))])
 
 
 # fixed_output (identity and drop_all)
@@ -257,6 +264,7 @@ def test_fixed_output_accepts_the_identity_and_the_zeros():
     (np.zeros(3), np.array([False, True, False]), r"mask\[1\]: expected the mask to be all False"),
     (np.zeros(3), np.zeros(3), "expected a bool array of shape"),
     (np.zeros(3), np.bool_(False), "expected a bool array of shape"),
+    (np.zeros(3), np.zeros(3, dtype=np.int8), "expected a bool array of shape"),
 ])
 def test_fixed_output_rejects_nan_and_wrong_masks(out, mask, message):
     with pytest.raises(CheckFailure, match=message):

@@ -6,11 +6,19 @@ import inspect
 import numpy as np
 import pytest
 
-from autograder.release import ReleaseError, stale_stubs, stub_source
+from autograder.release import ReleaseError, release, stale_stubs, stub_source
 
 from conftest import ROOT
 
-MODULES = ["optimizers", "initializers", "batchnorm", "dropout"]
+#: Every committed assignment: its reference folder, its stubs' folder, its modules.
+ASSIGNMENTS = {
+    "flagship": ("reference", "assignments", ["optimizers", "initializers", "batchnorm", "dropout"]),
+    "training dynamics": ("reference/training_dynamics", "assignments/training_dynamics",
+                          ["schedules", "clipping", "second_order", "minibatches", "averaging", "early_stopping",
+                           "regularization"]),
+    "activations and normalization": ("reference/activations_normalization", "assignments/activations_normalization",
+                                      ["activations", "layernorm", "weightnorm", "lsuv"]),
+}
 
 
 def load(path, name):
@@ -20,14 +28,34 @@ def load(path, name):
     return module
 
 
-def test_the_committed_stubs_are_up_to_date():
-    assert stale_stubs(ROOT / "reference", ROOT / "assignments") == []
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
+def test_the_committed_stubs_are_up_to_date_and_the_only_ones(assignment):
+    reference, stubs, modules = ASSIGNMENTS[assignment]
+    assert stale_stubs(ROOT / reference, ROOT / stubs) == []
+    assert sorted(path.stem for path in (ROOT / stubs).glob("*.py")) == sorted(modules)
 
 
-@pytest.mark.parametrize("name", MODULES)
-def test_every_stub_imports_keeps_the_api_and_names_its_task(name):
-    stub = load(ROOT / "assignments" / f"{name}.py", name)
-    reference = load(ROOT / "reference" / f"{name}.py", f"reference_{name}")
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
+def test_release_stubs_the_modules_only(assignment, tmp_path):
+    reference, _, modules = ASSIGNMENTS[assignment]
+    written = release(ROOT / reference, tmp_path)
+    assert sorted(path.stem for path in written) == sorted(modules)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"{name}.py" for name in modules)
+
+
+def test_a_stale_stub_of_the_second_assignment_is_reported(tmp_path):
+    release(ROOT / "reference" / "training_dynamics", tmp_path)
+    stub = tmp_path / "schedules.py"
+    stub.write_text(stub.read_text().replace("Step decay", "Step  decay"))
+    assert stale_stubs(ROOT / "reference" / "training_dynamics", tmp_path) == ["schedules.py"]
+
+
+@pytest.mark.parametrize("assignment, name", [(assignment, name) for assignment, (_, _, modules) in
+                                              sorted(ASSIGNMENTS.items()) for name in modules])
+def test_every_stub_imports_keeps_the_api_and_names_its_task(assignment, name):
+    reference_folder, stubs_folder, _ = ASSIGNMENTS[assignment]
+    stub = load(ROOT / stubs_folder / f"{name}.py", name)
+    reference = load(ROOT / reference_folder / f"{name}.py", f"reference_{name}")
     public = [n for n, f in vars(reference).items() if inspect.isfunction(f) and not n.startswith("_")]
     assert public
     for function_name in public:

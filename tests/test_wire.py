@@ -14,7 +14,7 @@ SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples
 numeric_dtypes = st.sampled_from(["bool", "int8", "int64", "uint16", "float32", "float64", "complex128"])
 arrays = numeric_dtypes.flatmap(lambda dtype: hnp.arrays(dtype, hnp.array_shapes(min_dims=0, max_dims=4, min_side=0)))
 values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10) | arrays,
+    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.floats() | st.text(max_size=10) | arrays,
     lambda children: st.lists(children, max_size=3) | st.tuples(children, children)
     | st.dictionaries(st.text(max_size=5), children, max_size=3),
     max_leaves=10)
@@ -56,6 +56,9 @@ def test_numpy_scalars_stay_scalars():
     (object(), "cannot be returned"),
     ({1: 2}, "non-string keys"),
     (set(), "cannot be returned"),
+    (2**64, "integers must fit in 64 bits"),
+    (-(2**63) - 1, "integers must fit in 64 bits"),
+    pytest.param(10**5000, "integers must fit in 64 bits", id="10**5000"),
 ])
 def test_refuses_values_that_are_not_plain(value, message):
     with pytest.raises(wire.WireError, match=message):
@@ -102,7 +105,7 @@ def test_refuses_malformed_messages(payload, message):
 def test_frames_over_the_cap_are_refused_before_reading(tmp_path):
     import os
     read_end, write_end = os.pipe()
-    os.write(write_end, wire.HEADER.pack(10**12))
+    os.write(write_end, wire.HEADER.pack(10**12, wire.READY_NONCE))
     with pytest.raises(wire.WireError, match="exceeds the limit"):
         wire.read_frame(read_end, max_bytes=MAX)
     os.close(read_end)

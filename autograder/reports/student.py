@@ -43,7 +43,8 @@ class CheckView:
 
     @property
     def passed(self):
-        return self.result.status == "passed"
+        """Passed and paid: a form property whose points were withheld (wrong values) did not."""
+        return self.result.status == "passed" and not self.result.withheld_by
 
     @property
     def points_lost(self):
@@ -51,6 +52,8 @@ class CheckView:
 
     @property
     def status_label(self):
+        if self.result.withheld_by and self.details_shown:
+            return "withheld"
         if not self.details_shown:
             return "passed" if self.passed else "not passed"
         return self.result.status

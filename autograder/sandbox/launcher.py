@@ -4,10 +4,10 @@ Three isolation levels, the best one available chosen, recorded in every result:
 
 ``bubblewrap``
     The worker runs under Debian's ``bwrap`` in fresh pid, network, IPC and UTS
-    namespaces: no network, a private /tmp, the Python installation and the
-    autograder's worker code read-only, the submission copy as the only writable
-    place, forbidden packages masked by empty directories, nothing else of the
-    host's file system visible. Inside, ``setpriv`` drops to an unprivileged uid of
+    namespaces: no network, the Python installation, the autograder's worker code
+    and the submission copy read-only, nowhere to write, forbidden packages masked
+    by empty directories, nothing else of the host's file system visible. Inside,
+    ``setpriv`` drops to an unprivileged uid of
     its own, so RLIMIT_NPROC binds.
 ``namespaces``
     Without bubblewrap: util-linux ``unshare`` gives the worker its own pid, network,
@@ -20,6 +20,11 @@ Three isolation levels, the best one available chosen, recorded in every result:
 
 In every level, every process of a sandbox uid is killed when its worker stops, and
 the import hook of :mod:`autograder.sandbox.guard` refuses forbidden modules.
+
+Under bubblewrap nothing at all is writable, so the quota on what a submission writes
+is zero: it cannot fill a disk (RLIMIT_FSIZE bounds one file, not their number) or
+leave a tree thousands of folders deep for the grader to delete. At the other levels
+the copy of the submission belongs to the grader, but the host's /tmp is open.
 """
 
 import fcntl
@@ -158,6 +163,76 @@ class SandboxUid:
         os.close(self._lock)
 
 
+class SandboxProcesses:
+    """The threads and processes of one sandbox, counted by the grader from ``/proc``.
+
+    A count taken inside the worker is worth nothing: student code can replace the
+    function that takes it. Where the worker has a pid namespace of its own (bubblewrap,
+    namespaces), every process in it descends from the namespace's init, and the
+    sandbox's own procfs, reached from outside as ``/proc/<init>/root/proc``, lists
+    exactly them, so a count costs a few reads. At the ``rlimits`` level the host's
+    ``/proc`` is scanned for the worker's descendants and the processes of its uid.
+
+    :meth:`strays` counts what exceeds the census taken when the worker said it was
+    ready, before any student code ran: new processes (zombies excepted, they run
+    nothing) and new threads of the processes that were there.
+    """
+
+    def __init__(self, root_pid, *, uid, own_pid_namespace):
+        self._uid = uid
+        if own_pid_namespace:
+            inits = [pid for pid, (parent, _, _) in _process_table(Path("/proc")).items() if parent == root_pid]
+            if len(inits) != 1:
+                raise ProcessLookupError(f"the sandbox of process {root_pid} has no init: it exited as it started")
+            self._procfs, self._anchor = Path(f"/proc/{inits[0]}/root/proc"), 1
+        else:
+            self._procfs, self._anchor = Path("/proc"), root_pid
+        self._baseline = self._census()
+
+    def strays(self):
+        """Threads and processes beyond the baseline (0 when the sandbox is gone)."""
+        census = self._census()
+        if not census:
+            return 0
+        return (sum(threads for pid, threads in census.items() if pid not in self._baseline)
+                + sum(max(0, census.get(pid, 0) - threads) for pid, threads in self._baseline.items()))
+
+    def _census(self):
+        """Pid -> thread count of every live process of the sandbox."""
+        try:
+            table = _process_table(self._procfs, with_uid=self._uid is not None)
+        except OSError:  # the namespace's init is gone: so is every process of the sandbox
+            return {}
+        children = {}
+        for pid, (parent, _, _) in table.items():
+            children.setdefault(parent, []).append(pid)
+        members, pending = set(), [self._anchor]
+        while pending:
+            pid = pending.pop()
+            if pid in table and pid not in members:
+                members.add(pid)
+                pending.extend(children.get(pid, ()))
+        members.update(pid for pid, (_, _, uid) in table.items() if uid is not None and uid == self._uid)
+        return {pid: table[pid][1] for pid in members if table[pid][1]}
+
+
+def _process_table(procfs, *, with_uid=False):
+    """Pid -> (parent pid, thread count, uid or None) of the processes a procfs lists, zombies with 0 threads."""
+    table = {}
+    for entry in os.scandir(procfs):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"{entry.path}/stat", "rb") as stat_file:
+                fields = stat_file.read().rsplit(b")", 1)[1].split()
+            uid = entry.stat().st_uid if with_uid else None
+        except (OSError, IndexError):  # the process exited while it was read
+            continue
+        threads = 0 if fields[0] in (b"Z", b"X") else int(fields[17])
+        table[int(entry.name)] = (int(fields[1]), threads, uid)
+    return table
+
+
 def python_roots():
     """What a worker must read: the interpreter, its packages, and of the autograder only
     the worker's own code (the package's ``__init__`` and ``sandbox/``), not the checks."""
@@ -207,9 +282,10 @@ def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden):
         arguments += ["--ro-bind", str(root), str(root)]
     for masked in forbidden_package_dirs(forbidden):
         arguments += ["--tmpfs", str(masked)]
-    arguments += ["--bind", str(workdir), "/submission", "--proc", "/proc", "--dev", "/dev", "--chdir", "/submission"]
+    arguments += ["--ro-bind", str(workdir), "/submission", "--proc", "/proc", "--dev", "/dev", "--chdir", "/submission"]
     if uid is None:
-        arguments += ["--unshare-user"]
+        # In a user namespace of its own the worker owns bwrap's tmpfs folders: make them read-only.
+        arguments += ["--unshare-user", "--remount-ro", "/tmp", "--remount-ro", "/dev", "--remount-ro", "/"]
     return [*arguments, *_drop_privileges(uid), *python, "/submission", ",".join(forbidden)]
 
 

@@ -1,12 +1,19 @@
 """The grader's handle on one worker: start it, send requests, survive whatever it does.
 
 A :class:`WorkerSession` starts its worker lazily, on the first request, and again after
-any request that ended in a timeout, a crash or an unreadable reply, so that one bad
-call costs one check and nothing more. Every start copies the submission afresh, so a
-student's writes to its own folder do not carry over.
+any request that ended in a timeout, a crash, an unreadable reply or stray threads, so
+that one bad call costs one check and nothing more. Every start copies the submission
+afresh, read-only.
+
+The limits are enforced from outside the worker's address space, where student code
+cannot reach them: the replies are read against a deadline and under a cap on bytes and
+values, stray threads and processes are counted from ``/proc``
+(:class:`launcher.SandboxProcesses`), and with a ``deadline`` the whole session shares
+one time budget, so that no request, whoever makes it, outlives the submission's.
 """
 
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -19,6 +26,9 @@ from autograder.sandbox import launcher, wire
 
 #: How much of the worker's stdout and stderr is quoted in a message.
 OUTPUT_TAIL_BYTES = 2000
+
+#: The message of every request cut by the submission's time budget.
+SUBMISSION_TIMEOUT = "the submission's total time limit was reached"
 
 
 class WorkerFailure(Exception):
@@ -50,11 +60,19 @@ class SandboxSettings:
 
 
 class WorkerSession:
-    """One submission's worker, restarted as needed; use as a context manager."""
+    """One submission's worker, restarted as needed; use as a context manager.
 
-    def __init__(self, submission_dir, settings):
+    ``deadline``, a :func:`time.monotonic` time, is the submission's time budget: a
+    request is cut at it, and every request after it fails at once with
+    :class:`WorkerTimeout`. ``notes`` collects what the result should mention although no
+    check failed (output dropped past the cap).
+    """
+
+    def __init__(self, submission_dir, settings, *, deadline=None):
         self.submission_dir = Path(submission_dir)
         self.settings = settings
+        self.deadline = deadline
+        self.notes = []
         self.root = Path(tempfile.mkdtemp(prefix="autograder-worker-"))
         self.isolation = launcher.choose_isolation(use_bubblewrap=settings.use_bubblewrap)
         if self.isolation.level != "bubblewrap":
@@ -71,48 +89,73 @@ class WorkerSession:
 
     def request(self, request, *, timeout):
         """Send one request; return the decoded reply or raise a :class:`WorkerFailure`."""
-        if self._process is None:
-            self._start()
-        max_bytes = self.settings.max_message_bytes
+        deadline = time.monotonic() + timeout
+        if self.deadline is not None:
+            if time.monotonic() >= self.deadline:
+                raise WorkerTimeout(SUBMISSION_TIMEOUT)
+            deadline = min(deadline, self.deadline)
         try:
-            wire.write_frame(self._request_fd, wire.encode(request, max_bytes=max_bytes))
-            payload = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=time.monotonic() + timeout)
-            reply = wire.decode(payload, max_bytes=max_bytes)
+            reply = self._exchange(request, deadline)
         except wire.ChannelTimeout:
             self._stop()
-            raise WorkerTimeout(f"the call did not return within {timeout:g} seconds") from None
+            raise WorkerTimeout(SUBMISSION_TIMEOUT if deadline == self.deadline
+                                else f"the call did not return within {timeout:g} seconds") from None
         except (wire.ChannelClosed, BrokenPipeError):
             raise WorkerCrashed(self._death_notice()) from None
+        except ProcessLookupError as error:  # no census of the sandbox can be taken
+            self._stop()
+            raise WorkerCrashed(str(error)) from None
         except wire.WireError as error:
             self._stop()
             raise WorkerGarbage(f"the worker sent an unreadable reply ({error}); did the code write to a file "
                                 "descriptor it does not own?") from None
-        if type(reply) is not dict or len(reply.keys() & {"ok", "error"}) != 1 or reply.keys() - {"ok", "error", "stray"}:
+        finally:
+            self._note_dropped_output()
+        if not _well_formed(reply):
             self._stop()
             raise WorkerGarbage("the worker sent a reply of the wrong form")
-        if reply.get("stray"):
+        stray = self._processes.strays()
+        if stray:
             self._stop()
             return {"error": {"type": "StrayProcesses", "bases": ["StrayProcesses"], "traceback": "",
-                              "message": f"the call left {reply['stray']} threads or processes running; a function "
+                              "message": f"the call left {stray} threads or processes running; a function "
                                          "must not start threads or processes that outlive it"}}
         return reply
 
-    def _start(self):
+    def _exchange(self, request, deadline):
+        """Send ``request`` under a fresh nonce and decode the frame that carries it back.
+
+        A first frame with another nonce was left by an earlier call (late, or forged and
+        followed by the real one): the worker is replaced and the request sent again, so
+        the earlier call's tricks cost this one nothing. On a fresh worker only this
+        request's own code can have written a stray frame.
+        """
+        max_bytes, nonce = self.settings.max_message_bytes, secrets.token_bytes(len(wire.READY_NONCE))
+        payload = wire.encode(request, max_bytes=max_bytes)
+        while True:
+            fresh = self._process is None
+            if fresh:
+                self._start(deadline)
+            wire.write_frame(self._request_fd, payload, nonce)
+            answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
+            if answered == nonce:
+                return wire.decode(reply, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)
+            self._stop()
+            if fresh:
+                raise wire.WireError("a frame that answers no request of the grader's")
+
+    def _start(self, deadline):
+        """Start a worker on a fresh read-only copy, wait until it is ready, take its census."""
         self.starts += 1
         workdir = self.root / f"start-{self.starts}"
-        shutil.copytree(self.submission_dir, workdir / "submission", symlinks=False)
+        _read_only_copy(self.submission_dir, workdir / "submission")
         self._output_path = workdir / "output.log"
         output = open(self._output_path, "wb")
         request_read, self._request_fd = os.pipe()
         self._response_fd, response_write = os.pipe()
-        root = os.geteuid() == 0
-        if self.isolation.unprivileged_user and root:
+        if self.isolation.unprivileged_user and os.geteuid() == 0:
             self._uid = launcher.SandboxUid()
-            uid = self._uid.uid
-            for path in [workdir, *workdir.rglob("*")]:
-                os.chown(path, uid, uid, follow_symlinks=False)
-        else:
-            uid = None
+        uid = self._uid.uid if self._uid else None
         command = launcher.worker_command(
             level=self.isolation.level, workdir=workdir / "submission", uid=uid,
             fds=(request_read, response_write), max_bytes=self.settings.max_message_bytes,
@@ -127,6 +170,19 @@ class WorkerSession:
             os.close(request_read)
             os.close(response_write)
             output.close()
+        max_bytes = self.settings.max_message_bytes
+        if wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline) != (
+                wire.READY_NONCE, wire.encode(wire.READY, max_bytes=max_bytes)):
+            raise wire.WireError("the worker did not start as expected")
+        self._processes = launcher.SandboxProcesses(self._process.pid, uid=uid,
+                                                    own_pid_namespace=self.isolation.level != "rlimits")
+
+    def _note_dropped_output(self):
+        """Note, once, that the current worker's output reached the cap (RLIMIT_FSIZE stops it there)."""
+        cap = self.settings.limits.file_size_bytes
+        note = f"the code printed more than {cap / 2**20:g} MiB; the output past that was dropped"
+        if self.starts and note not in self.notes and os.stat(self._output_path).st_size >= cap:
+            self.notes.append(note)
 
     def _death_notice(self):
         """Why the worker died, from its exit status and the tail of what it printed."""
@@ -172,4 +228,34 @@ class WorkerSession:
     def close(self):
         """Stop the worker and delete its temporary directories."""
         self._stop()
-        shutil.rmtree(self.root, ignore_errors=True)
+        remove_tree(self.root)
+
+
+def _well_formed(reply):
+    """A reply is ``{"ok": value}`` or ``{"error": description}`` with the worker's four string fields:
+    the verdicts read them without checking, and a forged frame may hold anything."""
+    if type(reply) is not dict or len(reply) != 1 or not reply.keys() <= {"ok", "error"}:
+        return False
+    error = reply.get("error", {"type": "", "bases": [], "message": "", "traceback": ""})
+    return (type(error) is dict and error.keys() == {"type", "bases", "message", "traceback"}
+            and all(type(error[field]) is str for field in ("type", "message", "traceback"))
+            and type(error["bases"]) is list and all(type(base) is str for base in error["bases"]))
+
+
+def _read_only_copy(source, target):
+    """Copy the submission for the worker: readable by its uid, writable by nobody but the grader
+    (and bound read-only under bubblewrap)."""
+    shutil.copytree(source, target, symlinks=False)
+    for path in [target, *target.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def remove_tree(path):
+    """Delete a folder tree of any depth, ignoring errors.
+
+    ``shutil.rmtree`` recurses once per level and raises RecursionError on a chain of a
+    few thousand folders (which a worker running as the grader's own user could make in
+    its folder); GNU rm walks any depth.
+    """
+    subprocess.run(["rm", "-rf", "--one-file-system", "--", str(path)], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)

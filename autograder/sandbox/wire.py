@@ -1,33 +1,63 @@
 """The only format in which values cross between grader and worker.
 
-A frame is an 8-byte big-endian length followed by that many bytes of UTF-8 JSON.
+A frame is an 8-byte big-endian length, a 16-byte nonce, and that many bytes of UTF-8
+JSON. The grader draws a fresh nonce for every request and the worker's reply carries
+it back, so a frame that answers another request (a reply that arrives late, or one
+that student code forged and wrote itself) is told apart by its header alone.
 Values are tagged so that nothing needs pickle: a decoder that meets an unknown tag,
 a non-numeric dtype, a length that disagrees with a shape, or a frame over the size
 cap raises :class:`WireError`, and the grader turns that into a failed check.
 
-What can cross: None, bool, int, float (NaN and infinities included), str, and lists,
-tuples and str-keyed dicts of these, numpy scalars, and numpy arrays whose dtype is
-boolean, integer, floating or complex. Anything else (object arrays, ndarray
-subclasses' behaviour, arbitrary classes) cannot be represented, by design.
+What can cross: None, bool, int (within 64 bits, as numpy holds them), float (NaN and
+infinities included), str, and lists, tuples and str-keyed dicts of these, numpy
+scalars, and numpy arrays whose dtype is boolean, integer, floating or complex.
+Anything else (object arrays, ndarray subclasses' behaviour, arbitrary classes, an int
+of 5000 digits) cannot be represented, by design.
+
+Bytes are not the only cost of a message: a frame of a few megabytes can hold millions
+of empty lists, each a Python object once decoded. With ``max_values`` a message may
+hold at most that many values, counted before parsing (see :func:`value_count`), so
+the grader never builds what it would refuse.
 """
 
 import base64
 import json
 import math
 import os
+import re
 import select
 import struct
 import time
 
 import numpy as np
 
-HEADER = struct.Struct(">Q")
+HEADER = struct.Struct(">Q16s")
+
+#: The nonce of the worker's :data:`READY` frame, which answers no request.
+READY_NONCE = bytes(16)
 
 #: dtype kinds that may cross: boolean, signed and unsigned integer, float, complex.
 NUMERIC_KINDS = frozenset("biufc")
 
 #: Nesting deeper than this is refused (a student's self-referencing structure, say).
 MAX_DEPTH = 32
+
+#: Values per message between grader and worker: ample for 3,000 optimizer steps of
+#: arrays (about 20,000), a few tens of megabytes of Python objects at most.
+MESSAGE_VALUES = 200_000
+
+#: The worker's first frame, sent before any student code runs: the grader takes its
+#: census of the sandbox's processes then, as the baseline of every later one.
+READY = "ready"
+
+#: The integers that can cross: those numpy's int64 and uint64 hold. A larger one
+#: would overflow every float conversion of the grader (and 10**5000 cannot even be
+#: printed in decimal under Python's default digit limit).
+INT_RANGE = range(-(2**63), 2**64)
+
+#: A dtype in the form the encoder writes (``<f8``, ``|b1``): numpy parses anything
+#: longer (``f8,i4``, ``(2,)f8``) into structures the wire has no use for.
+_DTYPE = re.compile(r"[<>|=]?[A-Za-z][0-9]{0,2}")
 
 
 class WireError(Exception):
@@ -42,35 +72,77 @@ class ChannelTimeout(Exception):
     """No complete frame arrived before the deadline."""
 
 
-def encode(value, *, max_bytes):
-    """Serialize ``value`` to a frame payload, refusing anything over ``max_bytes``."""
-    budget = [max_bytes]
+def encode(value, *, max_bytes, max_values=None):
+    """Serialize ``value`` to a frame payload, refusing anything over ``max_bytes`` or ``max_values``."""
+    budget = _Budget(max_bytes, max_values)
     payload = json.dumps(_to_tagged(value, 0, budget), separators=(",", ":")).encode()
     if len(payload) > max_bytes:
         raise WireError(f"the value is {len(payload)} bytes encoded, over the limit of {max_bytes}")
+    _check_value_count(payload, max_values)
     return payload
 
 
-def decode(payload, *, max_bytes):
-    """Parse a frame payload back into a value; raise :class:`WireError` if it is malformed."""
+def decode(payload, *, max_bytes, max_values=None):
+    """Parse a frame payload back into a value; raise :class:`WireError` if it is malformed.
+
+    Nothing else escapes: whatever the bytes, the grader gets a value or a WireError.
+    """
     if len(payload) > max_bytes:
         raise WireError(f"a message of {len(payload)} bytes exceeds the limit of {max_bytes}")
+    _check_value_count(payload, max_values)
     try:
         tagged = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except RecursionError:
+        raise WireError("the message is nested too deeply to parse") from None
+    except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError, and int literals past Python's digit limit
         raise WireError(f"the message is not valid JSON: {error}") from None
     return _from_tagged(tagged, 0)
+
+
+def value_count(payload):
+    """How many values a JSON payload holds, as the limit counts them: its commas and opening brackets.
+
+    Every list or dict opens with a bracket and every item but its first follows a
+    comma, so this counts the containers and their items without parsing anything.
+    Commas and brackets inside strings count too: the count only errs on the safe side.
+    """
+    return payload.count(b",") + payload.count(b"[") + payload.count(b"{")
+
+
+def _check_value_count(payload, max_values):
+    if max_values is not None and value_count(payload) > max_values:
+        raise WireError(f"the message holds more than {max_values} values (lists, dicts, numbers and arrays); "
+                        "return fewer, larger arrays")
+
+
+class _Budget:
+    """What an encoding may still spend: array bytes, and values."""
+
+    def __init__(self, max_bytes, max_values):
+        self.bytes, self.values = max_bytes, max_values
+
+    def spend_value(self):
+        # Every value but the outermost adds a separator to the payload, so this refuses
+        # no more than the payload's count would, before a million values are built.
+        if self.values is not None:
+            self.values -= 1
+            if self.values < 0:
+                raise WireError("the value holds too many values (lists, dicts, numbers and arrays) to be returned; "
+                                "return fewer, larger arrays")
 
 
 def _to_tagged(value, depth, budget):
     if depth > MAX_DEPTH:
         raise WireError(f"the value is nested more than {MAX_DEPTH} levels deep")
+    budget.spend_value()
     # Exact type checks: a subclass of int, float, str or ndarray may override any
     # method, so it is converted to its plain base type or refused.
     kind = type(value)
     if value is None or kind is bool or kind is str:
         return value
     if kind is int:
+        if value not in INT_RANGE:
+            raise WireError(f"an int of {value.bit_length()} bits cannot be returned; integers must fit in 64 bits")
         return {"t": "int", "v": str(value)} if abs(value) >= 2**53 else value
     if kind is float:
         return value if math.isfinite(value) else {"t": "float", "v": repr(value)}
@@ -90,8 +162,8 @@ def _to_tagged(value, depth, budget):
 def _array_to_tagged(value, budget):
     is_scalar = isinstance(value, np.generic)
     # Sized before it is copied: a broadcast view can claim terabytes it does not hold.
-    budget[0] -= value.nbytes
-    if budget[0] < 0:
+    budget.bytes -= value.nbytes
+    if budget.bytes < 0:
         raise WireError(f"an array of {value.nbytes} bytes (shape {value.shape}) exceeds the size limit")
     if value.dtype.kind not in NUMERIC_KINDS:
         raise WireError(f"an array of dtype {value.dtype} cannot be returned; only numeric and bool arrays can")
@@ -108,17 +180,22 @@ def _array_to_tagged(value, budget):
 def _from_tagged(tagged, depth):
     if depth > MAX_DEPTH:
         raise WireError(f"the message is nested more than {MAX_DEPTH} levels deep")
-    if tagged is None or type(tagged) in (bool, int, float, str):
+    if type(tagged) is int:
+        return _checked_int(tagged)
+    if tagged is None or type(tagged) in (bool, float, str):
         return tagged
     if type(tagged) is not dict or "t" not in tagged:
         raise WireError(f"unexpected JSON value of type {type(tagged).__name__}")
     tag = tagged["t"]
     if tag == "int":
-        return int(_field(tagged, "v", str))
+        text = _field(tagged, "v", str)
+        if not re.fullmatch(r"-?[0-9]{1,20}", text):
+            raise WireError(f"invalid integer {text[:40]!r}")
+        return _checked_int(int(text))
     if tag == "float":
         text = _field(tagged, "v", str)
         if text not in ("nan", "inf", "-inf"):
-            raise WireError(f"invalid special float {text!r}")
+            raise WireError(f"invalid special float {text[:40]!r}")
         return float(text)
     if tag in ("list", "tuple"):
         items = [_from_tagged(item, depth + 1) for item in _field(tagged, "v", list)]
@@ -130,7 +207,13 @@ def _from_tagged(tagged, depth):
         return {key: _from_tagged(item, depth + 1) for key, item in pairs}
     if tag in ("ndarray", "scalar"):
         return _array_from_tagged(tagged, as_scalar=tag == "scalar")
-    raise WireError(f"unknown tag {tag!r}")
+    raise WireError(f"unknown tag {str(tag)[:40]!r}")
+
+
+def _checked_int(value):
+    if value not in INT_RANGE:
+        raise WireError(f"an int of {value.bit_length()} bits is outside the 64-bit range")
+    return value
 
 
 def _field(tagged, name, kind):
@@ -141,15 +224,20 @@ def _field(tagged, name, kind):
 
 
 def _array_from_tagged(tagged, *, as_scalar):
+    text = _field(tagged, "dtype", str)
     try:
-        dtype = np.dtype(_field(tagged, "dtype", str))
-    except TypeError:
-        raise WireError(f"invalid dtype {tagged.get('dtype')!r}") from None
+        if not _DTYPE.fullmatch(text):
+            raise TypeError(text)
+        dtype = np.dtype(text)
+    except (TypeError, Warning):  # numpy warns of deprecated aliases ("a"), an error under -W error
+        raise WireError(f"invalid dtype {text[:40]!r}") from None
     if dtype.kind not in NUMERIC_KINDS or dtype.fields is not None or dtype.subdtype is not None:
         raise WireError(f"dtype {dtype} is not numeric")
     shape = _field(tagged, "shape", list)
-    if not all(type(side) is int and side >= 0 for side in shape) or len(shape) > 32:
-        raise WireError(f"invalid shape {shape!r}")
+    if len(shape) > 32 or not all(type(side) is int and 0 <= side < 2**63 for side in shape):
+        raise WireError(f"invalid shape {shape[:33]!r}")
+    if as_scalar and shape:
+        raise WireError(f"a scalar has shape (), not {tuple(shape)}")
     try:
         data = base64.b64decode(_field(tagged, "data", str), validate=True)
     except ValueError:
@@ -157,25 +245,28 @@ def _array_from_tagged(tagged, *, as_scalar):
     if len(data) != math.prod(shape) * dtype.itemsize:
         raise WireError(f"array data has {len(data)} bytes, shape {tuple(shape)} of {dtype} needs "
                         f"{math.prod(shape) * dtype.itemsize}")
-    array = np.frombuffer(data, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
+    try:
+        array = np.frombuffer(data, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
+    except ValueError as error:  # an empty array whose other sides overflow numpy's index type
+        raise WireError(f"invalid shape {tuple(shape)}: {error}") from None
     return array[()] if as_scalar else array
 
 
-def write_frame(fd, payload):
+def write_frame(fd, payload, nonce):
     """Write one frame to a file descriptor, all of it."""
-    view = memoryview(HEADER.pack(len(payload)) + payload)
+    view = memoryview(HEADER.pack(len(payload), nonce) + payload)
     while view:
         written = os.write(fd, view)
         view = view[written:]
 
 
 def read_frame(fd, *, max_bytes, deadline=None):
-    """Read one frame; raise :class:`ChannelTimeout` if ``deadline`` (a monotonic time) passes first."""
-    header = _read_exactly(fd, HEADER.size, deadline)
-    (length,) = HEADER.unpack(header)
+    """Read one frame, as ``(nonce, payload)``; raise :class:`ChannelTimeout` if ``deadline``
+    (a monotonic time) passes first."""
+    length, nonce = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
     if length > max_bytes:
         raise WireError(f"a message of {length} bytes exceeds the limit of {max_bytes}")
-    return _read_exactly(fd, length, deadline)
+    return nonce, _read_exactly(fd, length, deadline)
 
 
 def _read_exactly(fd, count, deadline):

@@ -3,18 +3,27 @@
 Started by :mod:`autograder.sandbox.launcher` as
 ``python -I -m autograder.sandbox.worker REQUEST_FD RESPONSE_FD MAX_BYTES SUBMISSION_DIR``
 with stdout and stderr pointing at a log file, so that nothing a student prints can
-reach the response pipe by accident. Each response is ``{"ok": value}`` or
-``{"error": {"type", "message", "traceback"}}``, plus ``"stray": count`` when the
-call left threads or processes running (the grader then replaces the worker).
+reach the response pipe by accident. Its first frame is :data:`wire.READY`, sent before
+any student code runs; each response after it is ``{"ok": value}`` or
+``{"error": {"type", "bases", "message", "traceback"}}``.
+
+Nothing the worker says about itself is trusted for a limit: student code shares its
+address space and can replace any of it. The grader counts stray threads and
+processes from outside (see :mod:`autograder.sandbox.session`); what only the process
+itself can undo (signal handlers, alarms, timers, monkeypatched modules) is undone here
+after every call, with functions bound before student code runs.
 
 A copy of the worker made by ``os.fork`` in student code exits instead of answering:
 only the process the grader started speaks on the channel.
 """
 
 import builtins
+import errno
 import hashlib
+import io
 import os
 import random
+import signal
 import sys
 import traceback
 
@@ -56,65 +65,112 @@ def seed_global_generators(frame):
         seeder(seed)
 
 
+class SignalState:
+    """The signal handlers, blocked signals and interval timers as the worker started, put back after every call.
+
+    A handler, an alarm or a timer that one call leaves behind fires in a later,
+    unrelated call: ``signal.alarm(3)`` while one function is graded kills the worker
+    while another is. The functions are bound now, before student code can replace them
+    in the ``signal`` module.
+    """
+
+    def __init__(self):
+        self._signal, self._setitimer, self._sigmask = signal.signal, signal.setitimer, signal.pthread_sigmask
+        self._timers = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
+        self._setmask = signal.SIG_SETMASK
+        # None: a handler not installed from Python (glibc's own signals), which Python cannot put back.
+        self._handlers = {number: handler for number in signal.valid_signals()
+                          if number not in (signal.SIGKILL, signal.SIGSTOP)
+                          and (handler := signal.getsignal(number)) is not None}
+        self._blocked = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+    def restore(self):
+        for timer in self._timers:  # first, so that no alarm fires while the handlers are put back
+            self._setitimer(timer, 0)
+        for number, handler in self._handlers.items():
+            self._signal(number, handler)
+        self._sigmask(self._setmask, self._blocked)
+
+
+class CappedOutput(io.RawIOBase):
+    """Standard output and error, whose bytes past the output cap are dropped instead of failing.
+
+    Both go to one log file that RLIMIT_FSIZE caps; past the cap every write fails with
+    EFBIG, and a ``print`` would raise OSError in the student's code and cost a check
+    whose answer is right. The grader notes in the result that output was dropped.
+    """
+
+    def __init__(self, fd):
+        super().__init__()
+        self.fd = fd
+
+    def writable(self):
+        return True
+
+    def fileno(self):
+        return self.fd
+
+    def write(self, data):
+        view = memoryview(data).cast("B")
+        size = view.nbytes
+        try:
+            while view:
+                view = view[os.write(self.fd, view):]
+        except OSError as error:
+            if error.errno != errno.EFBIG:
+                raise
+        return size
+
+
+def capped_standard_streams():
+    """Replace stdout and stderr (and their ``__stdout__`` originals) by :class:`CappedOutput` streams."""
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        stream = io.TextIOWrapper(CappedOutput(fd), encoding="utf-8", errors="backslashreplace", write_through=True)
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)
+
+
 def serve(request_fd, response_fd, max_bytes, modules):
-    """Answer requests until the grader closes the request pipe."""
-    worker_pid, namespaces = os.getpid(), Namespaces()
+    """Say ready, then answer requests until the grader closes the request pipe."""
+    worker_pid, namespaces, signals = os.getpid(), Namespaces(), SignalState()
     for fd in (request_fd, response_fd):
         os.set_inheritable(fd, False)  # programs that student code runs do not get the channel
+    wire.write_frame(response_fd, wire.encode(wire.READY, max_bytes=max_bytes), wire.READY_NONCE)
     while True:
         try:
-            frame = wire.read_frame(request_fd, max_bytes=max_bytes)
+            nonce, frame = wire.read_frame(request_fd, max_bytes=max_bytes)
         except wire.ChannelClosed:
             return
         seed_global_generators(frame)
-        reply = answer(wire.decode(frame, max_bytes=max_bytes), modules, max_bytes, namespaces)
+        request = wire.decode(frame, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)
+        reply = answer(request, modules, max_bytes, namespaces)
         if os.getpid() != worker_pid:
             os._exit(0)
-        wire.write_frame(response_fd, reply)
-
-
-def stray_count():
-    """Threads of this process other than the main one, and processes started by student code.
-
-    Those are the children of this process and, where the worker has a uid of its own
-    (or a pid namespace of its own, whose init is pid 1), every other process of it.
-    """
-    me, uid = os.getpid(), os.getuid()
-    count = len(os.listdir("/proc/self/task")) - 1
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) in (me, 1):
-            continue
-        try:
-            parent = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
-            owner = os.stat(f"/proc/{entry}").st_uid
-        except (OSError, IndexError, ValueError):
-            continue
-        count += parent == me or (owner == uid and uid != 0)
-    return count
+        signals.restore()
+        wire.write_frame(response_fd, reply, nonce)
 
 
 def answer(request, modules, max_bytes, namespaces):
     """Run one request and encode its outcome; a student's exception becomes an error reply."""
+    limits = {"max_bytes": max_bytes, "max_values": wire.MESSAGE_VALUES}
     try:
         reply = {"ok": drivers.run(request, modules)}
         namespaces.restore()
-        payload = wire.encode(reply, max_bytes=max_bytes)
+        return wire.encode(reply, **limits)
     except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are the student's too
         namespaces.restore()
-        reply = {"error": describe(error)}
-        payload = wire.encode(reply, max_bytes=max_bytes)
-    stray = stray_count()
-    if stray:
-        payload = wire.encode({**reply, "stray": stray}, max_bytes=max_bytes)
-    return payload
+        return wire.encode({"error": describe(error)}, **limits)
 
 
 def describe(error):
-    """A plain description of an exception, with the traceback limited to student frames."""
+    """A plain description of an exception, with the traceback limited to student frames.
+
+    Every field is bounded: a student's exception class may have a name of megabytes.
+    """
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "/autograder/" not in frame.filename]
     return {
-        "type": type(error).__name__,
-        "bases": [cls.__name__ for cls in type(error).__mro__],
+        "type": type(error).__name__[:200],
+        "bases": [cls.__name__[:200] for cls in type(error).__mro__[:50]],
         "message": _safe_str(error)[:2000],
         "traceback": "".join(traceback.format_list(frames))[-4000:],
     }
@@ -130,6 +186,7 @@ def _safe_str(error):
 def main(argv):
     request_fd, response_fd, max_bytes = (int(value) for value in argv[:3])
     submission_dir, forbidden = argv[3], [name for name in argv[4].split(",") if name]
+    capped_standard_streams()
     guard.forbid_imports(forbidden)
     sys.path.insert(0, submission_dir)  # lets a submission import its own helper modules
     serve(request_fd, response_fd, max_bytes, drivers.StudentModules(submission_dir))

@@ -11,7 +11,8 @@ student kit ships this package; it imports only numpy and scipy.
 
 import inspect
 
-from autograder.verdicts import generic, iterates, random_masks, random_tensors, scaled_outputs
+from autograder.verdicts import (bounds, generic, invariance, iterates, random_masks, random_tensors, scaled_outputs,
+                                 sequences)
 from autograder.verdicts.core import CheckFailure, describe, single_value
 
 def _is_verdict(module, name, function):
@@ -21,7 +22,8 @@ def _is_verdict(module, name, function):
 
 
 #: Every verdict by name: the public functions ``(expected, replies, ...)`` of the modules above.
-VERDICTS = {name: function for module in (generic, iterates, random_tensors, scaled_outputs, random_masks)
+VERDICTS = {name: function
+            for module in (generic, iterates, random_tensors, scaled_outputs, random_masks, bounds, invariance, sequences)
             for name, function in inspect.getmembers(module, inspect.isfunction) if _is_verdict(module, name, function)}
 
 

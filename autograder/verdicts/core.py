@@ -55,11 +55,24 @@ def compare(expected, got, *, rtol, atol, location="result"):
         for key in expected:
             compare(expected[key], got[key], rtol=rtol, atol=atol, location=f"{location}[{key!r}]")
     elif isinstance(expected, float) and not isinstance(got, bool) and isinstance(got, (int, float, np.number)):
-        _compare_arrays(np.asarray(expected), np.asarray(got, dtype=np.float64), rtol=rtol, atol=atol,
+        _compare_arrays(np.asarray(expected), _as_float64(got, location), rtol=rtol, atol=atol,
                         location=location, require_float64=False)
     elif type(expected) is not type(got) or expected != got:
         raise CheckFailure(f"{location}: expected {expected!r}, got {describe(got)}",
                            expected=expected, got=got, location=location)
+
+
+def _as_float64(number, location):
+    """A number as a 0-d float64 array, or a CheckFailure for one that has no such value:
+    a complex number, or an int past float64's range (``10**400`` overflows)."""
+    if isinstance(number, (complex, np.complexfloating)):
+        raise CheckFailure(f"{location}: expected a real number, got {describe(number)}", got=number,
+                           location=location)
+    try:
+        return np.asarray(number, dtype=np.float64)
+    except OverflowError:
+        raise CheckFailure(f"{location}: expected a float, got {describe(number)}, too large for a float64",
+                           location=location) from None
 
 
 def _compare_arrays(expected, got, *, rtol, atol, location, require_float64=True):
@@ -117,15 +130,20 @@ def _first_index(mask):
 
 
 def describe(value):
-    """A short phrase for a value in a failure message."""
+    """A short phrase for a value in a failure message, short whatever the value: an int
+    of 5000 digits has no decimal repr under Python's default limit, so its size is named."""
     if isinstance(value, np.generic):
-        return f"a numpy {value.dtype} scalar {value.item()!r}"
+        return f"a numpy {value.dtype} scalar {value.item()!r}"[:200]
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, (tuple, list)):
         return f"a {type(value).__name__} of {len(value)} values"
     if isinstance(value, dict):
-        return f"a dict with keys {sorted(value)}"
+        return f"a dict with keys {sorted(map(str, value))}"[:200]
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"an int of {value.bit_length()} bits"
+    if isinstance(value, str):
+        return f"str {value[:200]!r}"[:200]
     return f"{type(value).__name__} {value!r}"[:200]
 
 

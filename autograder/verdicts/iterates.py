@@ -8,6 +8,9 @@ from autograder.verdicts.core import CheckFailure, as_zero_d, compare, describe,
 def trajectory(expected, replies, *, rtol, atol):
     """An optimizer trajectory: the iterate after every step equals the expected one."""
     weights = single_value(replies)["weights"]
+    if not isinstance(weights, (list, tuple)) or len(weights) != len(expected):
+        raise CheckFailure(f"expected {len(expected)} iterates, one per step, got {describe(weights)}",
+                           got=weights, location="weights")
     for step, (expected_w, got_w) in enumerate(zip(expected, weights), start=1):
         compare(expected_w, got_w, rtol=rtol, atol=atol, location=f"w after step {step}")
 

@@ -1,14 +1,15 @@
-"""Verdicts of the dropout part: kept values, the mask, and the statistics of random masks.
+"""Verdicts of random masks ``(out, mask)``: kept values, the mask, and the statistics of the draws.
 
 Every verdict reads which elements were kept from the output: the checks feed inputs
 without zeros, so ``out != 0`` is the kept pattern whatever the returned mask says,
-and a wrong mask costs only the mask's check. The statistical verdicts reject a correct
+and a wrong mask costs only the mask's check. A numpy scalar counts as a 0-d array, as
+in every verdict (numpy's own arithmetic on 0-d arrays returns scalars). The statistical verdicts reject a correct
 implementation with probability at most ``false_failure_probability`` per example.
 """
 
 import numpy as np
 
-from autograder.verdicts.core import CheckFailure, compare, describe, scipy_stats, single_value, value_of
+from autograder.verdicts.core import CheckFailure, as_zero_d, compare, describe, scipy_stats, single_value, value_of
 
 
 def _pair(reply_value):
@@ -22,10 +23,23 @@ def _pair(reply_value):
 
 def _array_of_shape(value, shape, name):
     shape = tuple(shape)
+    value = as_zero_d(value, len(shape))
     if not isinstance(value, np.ndarray) or value.shape != shape:
         raise CheckFailure(f"{name}: expected a numpy array of shape {shape}, got {describe(value)}",
                            got=value, location=name)
     return value
+
+
+def _numbers(value, shape, name, expected_form):
+    """``value`` as a numeric array of ``shape``; anything else (ragged lists, strings) fails as ``name``."""
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError):
+        array = None
+    if array is None or array.shape != tuple(shape) or array.dtype.kind not in "biuf":
+        raise CheckFailure(f"{name}: expected {expected_form} of shape {tuple(shape)}, got {describe(value)}",
+                           got=value, location=name)
+    return array
 
 
 def _at(name, index):
@@ -48,6 +62,7 @@ def fixed_output(expected, replies, *, rtol, atol):
     expected_out, expected_mask = expected
     out, mask = _pair(single_value(replies))
     compare(expected_out, out, rtol=rtol, atol=atol, location="out")
+    mask = as_zero_d(mask, expected_mask.ndim)
     all_or_none = "all True (every element kept)" if expected_mask.all() else "all False (every element dropped)"
     if not isinstance(mask, np.ndarray) or mask.shape != expected_mask.shape or mask.dtype != np.bool_:
         raise CheckFailure(f"mask: expected a bool array of shape {expected_mask.shape}, {all_or_none}, got "
@@ -80,14 +95,11 @@ def scaling(expected, replies, *, rtol, atol):
     """Every element of out is 0 (dropped) or its kept value ``expected["kept"]`` (x / (1 - p)).
 
     The values are judged first, so that a wrong scale is reported as such even when
-    out is also of the wrong type (a numpy scalar for a 0-d x, say).
+    out is also of the wrong type (float32, say).
     """
     kept_values = expected["kept"]
     result, _ = _pair(single_value(replies))
-    out = np.asarray(result)
-    if out.shape != kept_values.shape or out.dtype.kind not in "biuf":
-        raise CheckFailure(f"out: expected a float64 array of shape {kept_values.shape}, got {describe(result)}",
-                           got=result, location="out")
+    out = _numbers(result, kept_values.shape, "out", "a float64 array")
     with np.errstate(invalid="ignore", over="ignore"):
         good = (out == 0) | np.isclose(out, kept_values, rtol=rtol, atol=atol)
     if not good.all():
@@ -101,6 +113,7 @@ def scaling(expected, replies, *, rtol, atol):
             f"{float(kept_values[index])!r}, got {float(out[index])!r}: the kept value was multiplied by "
             f"{float(factor):.6g} instead of 1 / (1 - p) = {1 / (1 - p):.6g}",
             expected=kept_values, got=result, location=_at("out", index))
+    result = as_zero_d(result, kept_values.ndim)
     if not isinstance(result, np.ndarray) or result.dtype != np.float64:
         raise CheckFailure(f"out: the values are right, but expected a float64 numpy array of shape "
                            f"{kept_values.shape}, got {describe(result)}", got=result, location="out")
@@ -114,22 +127,19 @@ def mask_consistency(expected, replies):
     """
     out, mask = _pair(single_value(replies))
     shape = tuple(expected["shape"])
-    kept = np.asarray(out) != 0
-    if kept.shape != shape:
-        raise CheckFailure(f"out: expected an array of shape {shape}, got {describe(out)}", got=out, location="out")
-    values = np.asarray(mask)
-    if values.shape != shape or values.dtype.kind not in "biuf":
-        raise CheckFailure(f"mask: expected a bool array of shape {shape}, got {describe(mask)}", got=mask,
-                           location="mask")
+    out_values = _numbers(out, shape, "out", "an array")
+    kept = out_values != 0
+    values = _numbers(mask, shape, "mask", "a bool array")
     wrong = (values != 0) != kept
     if wrong.any():
         index = _first(wrong)
         state = ("True (kept) but out is 0 there" if values[index] else
-                 f"False (dropped) but out is {float(np.asarray(out)[index])!r} there")
+                 f"False (dropped) but out is {float(out_values[index])!r} there")
         raise CheckFailure(
             f"{_at('mask', index)}: {int(wrong.sum())} of {values.size} mask values disagree with out; "
             f"{_at('mask', index)} is {state}. The mask must be True exactly where the element was kept "
             f"(out = x * mask / (1 - p))", got=mask, location=_at("mask", index))
+    mask = as_zero_d(mask, len(shape))
     if not isinstance(mask, np.ndarray) or mask.dtype != np.bool_:
         raise CheckFailure(f"mask: it marks the right elements, but expected a bool numpy array of shape {shape} "
                            f"(True where kept), got {describe(mask)}", got=mask, location="mask")

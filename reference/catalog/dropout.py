@@ -80,10 +80,6 @@ MUTANTS = [
             MASK, "    mask = (rng.random(x.shape) >= p).astype(np.float64)\n", {"mask_consistency"}),
     forward("dropout-mask-marks-dropped", "returns True where the element was dropped",
             FORWARD_RETURN, "    return np.asarray(x * mask / (1 - p)), ~mask\n", {"mask_consistency"}),
-    forward("dropout-numpy-scalars-for-0d", "no np.asarray: a 0-d x gives numpy scalars, not 0-d arrays",
-            MASK + FORWARD_RETURN,
-            "    mask = rng.random(x.shape) >= p\n    return x * mask / (1 - p), mask\n",
-            {"scaling", "mask_consistency"}),
     forward("dropout-uses-np-random", "draws from the global np.random instead of rng",
             MASK, "    mask = np.asarray(np.random.random(x.shape) >= p)\n", {"determinism"}),
     forward("dropout-fixed-seed-generator", "draws from a generator of its own with a fixed seed, not from rng",
@@ -155,6 +151,19 @@ def dropout_forward(x, *, p, training, rng):
     if p < 1:
         out[keep] = x[keep] / (1 - p)
     return out, keep
+'''),
+    Variant("dropout-forward-numpy-scalars-for-0d", "dropout", "dropout_forward",
+            "no np.asarray around numpy's arithmetic: a 0-d x gives numpy scalars, as numpy itself does", '''
+def dropout_forward(x, *, p, training, rng):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    x = np.asarray(x, dtype=np.float64)
+    if not training or p == 0:
+        return x.copy(), np.ones(x.shape, dtype=bool)
+    if p == 1:
+        return np.zeros(x.shape), np.zeros(x.shape, dtype=bool)
+    mask = rng.random(x.shape) >= p
+    return x * mask / (1 - p), mask
 '''),
     Variant("dropout-backward-where", "dropout", "dropout_backward",
             "np.where on the mask, with np.divide guarding p == 1", '''

@@ -83,7 +83,8 @@ FAMILIES = {
     "gradient_check": Family(points=8, max_examples=10, tolerances=Tolerances(rtol=1e-06, atol=1e-300), hint=(
         "Compare your backward with central differences (L(x + h) - L(x - h)) / 2h of L = sum(out * dout)"
         " for one entry at a time; recompute mean, var and x_hat from x exactly as in the forward pass.")),
-    "purity": Family(points=7, max_examples=15, hint=(
+    "purity": Family(points=7, max_examples=15,
+                     requires=("forward_training", "forward_evaluation", "backward"), hint=(
         "Never modify x, gamma, beta, the running statistics or dout in place (no x -= mean, no "
         "running_mean *= ...): build new arrays.")),
     "invalid_arguments": Family(points=7, visibility="hidden", max_examples=40, hint=(

@@ -45,13 +45,16 @@ FAMILIES = {
     "scaling": Family(points=14, hint=(
         "Inverted dropout scales the kept elements by 1 / (1 - p) during training, so that E[out] = x; "
         "dropped elements are exactly 0.")),
-    "mask_consistency": Family(points=10, hint=(
+    "mask_consistency": Family(points=10,
+                               requires=("keep_rate",), hint=(
         "Return the mask you applied: a bool array of x's shape, True where the element was kept, so that"
         " out = x * mask / (1 - p).")),
-    "independence": Family(points=10, max_examples=6, hint=(
+    "independence": Family(points=10, max_examples=6,
+                           requires=("keep_rate",), hint=(
         "Draw one random number per element, rng.random(x.shape); a mask of shape x.shape[-1:] or (N, 1) "
         "broadcast over x drops whole rows or columns together.")),
-    "determinism": Family(points=10, max_examples=15, hint=(
+    "determinism": Family(points=10, max_examples=15,
+                          requires=("keep_rate",), hint=(
         "Draw every random number from the rng argument (rng.random, rng.binomial...), never from "
         "np.random or a generator of your own.")),
     "backward": Family(points=14, hint=(

@@ -50,7 +50,8 @@ FAMILIES = {
         "Each column gets exactly ceil(sparsity * rows) zeros, at rows drawn at random without "
         "replacement and independently for every column (not the first rows, not the same rows for all "
         "columns).")),
-    "determinism": Family(points=10, max_examples=10, hint=(
+    "determinism": Family(points=10, max_examples=10,
+                          requires=("distribution", "orthogonality", "sparsity"), hint=(
         "Draw every random number from the rng argument (rng.normal, rng.uniform, rng.permuted...), never"
         " from np.random or a Generator of your own.")),
     "invalid_arguments": Family(points=10, visibility="hidden", hint=(

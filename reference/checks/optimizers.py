@@ -31,10 +31,12 @@ FAMILIES = {
     "convergence": Family(points=12, max_examples=4, hint=(
         "Your optimizer does not reach the minimum of a quadratic where the reference does: check signs "
         "and step sizes.")),
-    "purity": Family(points=12, max_examples=15, hint=(
+    "purity": Family(points=12, max_examples=15,
+                     requires=("one_step", "trajectory"), hint=(
         "Never modify w, dw or a state dict in place: build new arrays (w - lr * d, not w -= lr * d) and "
         "a new dict.")),
-    "shapes": Family(points=10, max_examples=20, hint=(
+    "shapes": Family(points=10, max_examples=20,
+                     requires=("one_step",), hint=(
         "new_w must be a float64 array of w's shape, 0-d included; new_state a dict of arrays and "
         "numbers.")),
     "invalid_arguments": Family(points=12, visibility="hidden", hint=(

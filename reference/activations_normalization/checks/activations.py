@@ -1,0 +1,199 @@
+"""Checks of ``activations.py``: parity with PyTorch and autograd, gradient checks away from
+the kinks, numerical stability for |x| up to 1e3, sigmoid's derivative at most 1/4,
+ReLU's gradient exactly 0 where the unit is off, PReLU's argument checks, purity.
+
+Stability is judged by the values: every result at |x| up to 1e3, the overflow edges of
+exp included, must be finite and equal the reference's. The worker does not report
+warnings, so a form that overflows to the right value (1 / (1 + exp(1000)) = 0) with a
+RuntimeWarning is not caught; forms that overflow to inf / inf = NaN are.
+"""
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from hypothesis import strategies as st
+
+from autograder.authoring import (Problem, Tolerances, equals_reference, equals_torch, finite_arrays, floats,
+                                  gradient_check, unchanged_arguments, validates_arguments, within_bounds)
+
+from . import strategies
+from .parts import part_of
+
+MODULE = "activations"
+
+HINTS = {
+    "equals_reference": "Compare your function with its docstring's formula on small arrays, 0-d included; "
+                        "return float64 arrays of x's shape.",
+    "equals_torch": "PyTorch's conventions: ReLU's gradient at 0 is 0, leaky ReLU's and PReLU's is the slope; "
+                    "PReLU's channels are axis 1 and dalpha sums over every other axis.",
+    "gradient_check": "Differentiate the forward pass: sigmoid' = s (1 - s), tanh' = 1 - tanh^2; for (P)ReLU the "
+                      "slope is 1 for x > 0 and the negative slope otherwise.",
+    "numerically_stable": "Never take exp of a large positive number: exp overflows from 709.78 on. For sigmoid use "
+                          "exp(-|x|) on both sides of 0; use np.tanh.",
+    "derivative_bound": "s (1 - s) is at most 1/4; dx = dout * s * (1 - s).",
+    "zero_where_off": "Where x <= 0 (x = 0 included) the ReLU passes no gradient: dx must be exactly 0.",
+    "unchanged_arguments": "Return new arrays: do not write into x or dout (no dout[x <= 0] = 0).",
+    "validates_arguments": "alpha is a single slope (shape (1,) or ()) or one per channel (shape (C,), "
+                           "C = x.shape[1]); raise ValueError with PyTorch's message otherwise.",
+}
+
+ELEMENTWISE = ("sigmoid", "tanh", "relu", "leaky_relu")
+TORCH_FORWARD = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": F.relu, "leaky_relu": F.leaky_relu}
+
+KINKY_VALUES = strategies.kinky_values()
+
+
+def torch_forward(name):
+    function = TORCH_FORWARD[name]
+
+    def forward(x, **hyperparameters):
+        return function(x, **hyperparameters)
+    forward.__name__ = function.__name__
+    return forward
+
+
+def autograd_of(name):
+    function = TORCH_FORWARD[name]
+
+    def backward(dout, x, **hyperparameters):
+        return torch.autograd.grad(function(x, **hyperparameters), x, dout)[0]
+    backward.__name__ = f"autograd of {function.__name__}"
+    return backward
+
+
+def torch_prelu(x, alpha):
+    return F.prelu(x, alpha)
+
+
+def autograd_of_prelu(dout, x, alpha):
+    return torch.autograd.grad(F.prelu(x, alpha), (x, alpha), dout)
+
+
+def _values(name):
+    return KINKY_VALUES if name in ("relu", "leaky_relu") else floats(-strategies.PARITY_MAGNITUDE,
+                                                                        strategies.PARITY_MAGNITUDE)
+
+
+def _slope(default_too=True):
+    """PyTorch accepts any slope: negative ones and ones above 1 included."""
+    slopes = floats(-1.0, 2.0).filter(lambda slope: slope != 0.01)
+    return {"negative_slope": st.one_of(st.just(0.01), slopes) if default_too else slopes}
+
+
+def _forward_problems(name):
+    function = f"{name}_forward"
+    extra = _slope() if name == "leaky_relu" else {}
+    inputs = {"x": strategies.shared_arrays(f"{function}-parity", _values(name)), **extra}
+    properties = [equals_reference(points=1), equals_torch(torch_forward(name), points=1, visibility="hidden")]
+    if name in ("relu", "leaky_relu"):
+        properties.append(unchanged_arguments(points=1))
+    problems = [Problem(MODULE, function, inputs, properties)]
+    if name in ("sigmoid", "tanh"):
+        problems.append(Problem(MODULE, function, {"x": strategies.shared_arrays(f"{function}-stable",
+                                                                              strategies.stability_values())},
+                                [equals_reference(points=1, family="numerically_stable")]))
+    return problems
+
+
+def _backward_problems(name):
+    function = f"{name}_backward"
+    extra = _slope() if name == "leaky_relu" else {}
+    key = f"{function}-parity"
+    inputs = {"dout": strategies.shared_arrays(key, floats(-10.0, 10.0)),
+              "x": strategies.shared_arrays(key, _values(name)), **extra}
+    properties = [equals_reference(points=1), equals_torch(autograd_of(name), points=1, visibility="hidden")]
+    if name in ("relu", "leaky_relu"):
+        properties.append(unchanged_arguments(points=1))
+    problems = [Problem(MODULE, function, inputs, properties)]
+    gradient_key = f"{function}-gradient"
+    extra = _slope(default_too=False) if name == "leaky_relu" else {}
+    gradient_inputs = {"dout": strategies.shared_arrays(gradient_key, floats(-strategies.GRADIENT_MAGNITUDE,
+                                                                            strategies.GRADIENT_MAGNITUDE)),
+                       "x": strategies.shared_arrays(gradient_key, strategies.signed(strategies.KINK_DISTANCE, 10.0)),
+                       **extra}
+    problems.append(Problem(MODULE, function, gradient_inputs,
+                            [gradient_check(f"{name}_forward", upstream="dout", wrt={"x": None}, points=1)]))
+    if name in ("sigmoid", "tanh"):
+        stable_key = f"{function}-stable"
+        problems.append(Problem(MODULE, function, {
+            "dout": strategies.shared_arrays(stable_key, floats(-10.0, 10.0)),
+            "x": strategies.shared_arrays(stable_key, strategies.stability_values())},
+            [equals_reference(points=1, family="numerically_stable")]))
+    if name == "sigmoid":
+        bound_key = "sigmoid_backward-bound"
+        problems.append(Problem(MODULE, function, {
+            "dout": strategies.shared_arrays(bound_key, floats(-10.0, 10.0)),
+            "x": strategies.shared_arrays(bound_key, floats(-40.0, 40.0))},
+            [within_bounds(quarter_of_dout, description="|dx| <= |dout| / 4: the sigmoid's slope is at most 1/4",
+                           points=1, family="derivative_bound")]))
+    if name == "relu":
+        off_key = "relu_backward-off"
+        problems.append(Problem(MODULE, function, {
+            "dout": strategies.shared_arrays(off_key, strategies.signed(0.1, 10.0)),
+            "x": strategies.shared_arrays(off_key, KINKY_VALUES)},
+            [within_bounds(zero_where_off, description="dx is exactly 0 wherever x <= 0 (the unit is off)",
+                           points=1, family="zero_where_off")]))
+    return problems
+
+
+def quarter_of_dout(dout, x):
+    """|dx| <= |dout| / 4, with a relative slack of 1e-12 for rounding of s (1 - s) next to 1/4."""
+    del x
+    limit = np.abs(dout) / 4 * (1 + 1e-12)
+    return -limit, limit
+
+
+def zero_where_off(dout, x):
+    del dout
+    off = np.asarray(x) <= 0
+    return np.where(off, 0.0, -np.inf), np.where(off, 0.0, np.inf)
+
+
+INVALID_ALPHAS = [
+    ({"x": np.zeros((4, 3)), "alpha": np.zeros(2)}, "alpha of 2 slopes for 3 channels"),
+    ({"x": np.zeros((4, 3)), "alpha": np.zeros(4)}, "alpha of 4 slopes for 3 channels (4 is x's batch size)"),
+    ({"x": np.zeros(5), "alpha": np.zeros(5)}, "alpha of 5 slopes for a 1-D x, which has one channel"),
+    ({"x": np.zeros((2, 3)), "alpha": np.zeros((3, 1))}, "a 2-D alpha"),
+]
+VALID_ALPHAS = [{"x": np.zeros((4, 3)), "alpha": np.zeros(3)}, {"x": np.zeros((4, 3)), "alpha": np.zeros(1)},
+                {"x": np.zeros((2, 3, 2)), "alpha": np.zeros(())}, {"x": np.zeros(5), "alpha": np.zeros(1)}]
+
+
+def _only(inputs, *names):
+    """The inputs ``names``, in that order (the order of the function's arguments)."""
+    return {name: inputs[name] for name in names}
+
+
+def _prelu_problems():
+    problems = [
+        Problem(MODULE, "prelu_forward", _only(strategies.prelu_inputs("prelu_forward-parity"), "x", "alpha"),
+                [equals_reference(points=1), equals_torch(torch_prelu, points=1, visibility="hidden"),
+                 validates_arguments(invalid=INVALID_ALPHAS, valid=VALID_ALPHAS, points=1, visibility="hidden")]),
+    ]
+    backward_inputs = _only(strategies.prelu_inputs("prelu_backward-parity"), "dout", "x", "alpha")
+    gradient = _only(strategies.prelu_inputs("prelu_backward-gradient", gradient=True), "dout", "x", "alpha")
+    problems += [
+        Problem(MODULE, "prelu_backward", backward_inputs,
+                [equals_reference(points=1),
+                 equals_torch(autograd_of_prelu, points=1, visibility="hidden",
+                              tolerances=Tolerances(rtol=1e-7, atol=1e-9)),
+                 unchanged_arguments(points=1),
+                 validates_arguments(invalid=[({"dout": arguments["x"], **arguments}, reason)
+                                              for arguments, reason in INVALID_ALPHAS],
+                                     valid=[{"dout": arguments["x"], **arguments} for arguments in VALID_ALPHAS],
+                                     points=1, visibility="hidden")]),
+        Problem(MODULE, "prelu_backward", gradient,
+                [gradient_check("prelu_forward", upstream="dout", wrt={"x": 0, "alpha": 1}, points=1)]),
+    ]
+    return problems
+
+
+def problems():
+    found = []
+    for name in ELEMENTWISE:
+        found += _forward_problems(name) + _backward_problems(name)
+    return found + _prelu_problems()
+
+
+def part():
+    return part_of(MODULE, problems(), hints=HINTS)

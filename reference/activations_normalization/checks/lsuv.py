@@ -1,0 +1,192 @@
+"""Checks of ``lsuv.py``: unit variance at every layer, scaled orthonormal weights,
+determinism under a seed, variance kept through a 10-layer network on a held-out batch,
+argument checks.
+
+LSUV's weights are random, so no check compares them with the reference's: the
+properties hold for every correct draw, and the variances are exact up to rounding
+(rescaling a linear map without bias by c multiplies the output variance by c^2), so no
+check is statistical except the held-out one, whose band is wide (see HELD_OUT_BAND).
+"""
+
+import numpy as np
+from hypothesis import strategies as st
+
+from autograder.authoring import (Check, CheckFailure, Problem, call, expected_validation, floats, same_seed_same_result,
+                                  seeds)
+
+from . import strategies
+from .parts import part_of
+
+MODULE = "lsuv"
+
+HINTS = {
+    "unit_variance": "After building W_l, compute z_l = h_{l-1} @ W_l.T on the batch and divide W_l by "
+                     "sqrt(np.var(z_l)) until |Var(z_l) - 1| < tol; feed nonlinearity(z_l) with the final W_l to "
+                     "the next layer.",
+    "scaled_orthonormal": "Start every layer from an orthonormal matrix (QR of a Gaussian matrix, transposed when "
+                          "wide, signs of R's diagonal) and only rescale it as a whole.",
+    "same_seed_same_result": "Draw every random number from the rng argument, never from np.random.",
+    "deep_network": "Rescale each layer on the outputs of the already initialized layers before it, through the "
+                    "nonlinearity, in order from the input.",
+    "validates_arguments": "Raise ValueError for an x that is not (N, features) with N >= 2, a layer size < 1, "
+                           "an unknown nonlinearity, tol <= 0 or max_iter < 1.",
+}
+
+NONLINEARITIES = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "linear": lambda z: z}
+
+#: The network of ``deep_network``: 10 layers of 32 units, fitted on a batch of 256 and
+#: measured on another batch of 256 from the same law.
+DEPTH, WIDTH, BATCH = 10, 32, 256
+#: The last layer's output variance on the held-out batch must lie in [1 / band, band].
+#: LSUV makes it 1 on the fitting batch; on another batch it moves a little: over 200
+#: simulated networks of these inputs, ln(variance) had standard deviation 0.05 with ReLU
+#: (extremes -0.17 and 0.11) and 0.008 with tanh, so ln 2 is 14 of them. Weights that are
+#: orthonormal but not rescaled end near 2^-10 times the input's variance with ReLU, and
+#: N(0, 1) weights near 16^10 (tests/test_reference_activations_normalization.py has
+#: the negative control).
+HELD_OUT_BAND = 2.0
+
+
+def _weights(answer, inputs):
+    """The answer as a list of float64 weights of the network's shapes, or a CheckFailure."""
+    widths = [inputs["x"].shape[1], *inputs["layer_sizes"]]
+    if not isinstance(answer, (list, tuple)) or len(answer) != len(widths) - 1:
+        raise CheckFailure(f"expected a list of {len(widths) - 1} weights, got {type(answer).__name__}", got=None)
+    for layer, w in enumerate(answer, start=1):
+        shape = (widths[layer], widths[layer - 1])
+        if not isinstance(w, np.ndarray) or w.shape != shape or w.dtype != np.float64:
+            raise CheckFailure(f"W_{layer}: expected a float64 array of shape {shape}, got "
+                               f"{getattr(w, 'dtype', type(w).__name__)} of shape {np.shape(w)}", location=f"W_{layer}")
+    return list(answer)
+
+
+def pre_activation_variances(weights, x, nonlinearity):
+    variances, h = [], x
+    for w in weights:
+        z = h @ w.T
+        variances.append(float(np.var(z)))
+        h = NONLINEARITIES[nonlinearity](z)
+    return variances
+
+
+def unit_variance(inputs, answer, expected):
+    """Var(z_l) on the batch is within tol of 1 at every layer (1e-12 of slack for rounding)."""
+    del expected
+    weights = _weights(answer, inputs)
+    for layer, variance in enumerate(pre_activation_variances(weights, inputs["x"], inputs["nonlinearity"]), 1):
+        if not abs(variance - 1.0) <= inputs["tol"] + 1e-12:
+            raise CheckFailure(f"the output of layer {layer} (z_{layer} = h_{layer - 1} @ W_{layer}.T) has variance "
+                               f"{variance!r} on the batch; LSUV makes it 1 within tol = {inputs['tol']!r}",
+                               expected=1.0, got=variance, location=f"Var(z_{layer})")
+
+
+def scaled_orthonormal(inputs, answer, expected):
+    """Each W_l is c_l times a matrix with orthonormal rows (wide) or columns (tall), for some c_l > 0."""
+    del expected
+    for layer, w in enumerate(_weights(answer, inputs), start=1):
+        gram = w @ w.T if w.shape[0] <= w.shape[1] else w.T @ w
+        scale = float(np.mean(np.diag(gram)))
+        error = np.abs(gram - scale * np.eye(len(gram)))
+        if not scale > 0 or not np.all(error <= 1e-9 * scale):
+            i, j = (int(k) for k in np.unravel_index(np.argmax(np.nan_to_num(error, nan=np.inf)), error.shape))
+            product = "W W^T" if w.shape[0] <= w.shape[1] else "W^T W"
+            raise CheckFailure(f"W_{layer} of shape {w.shape} should be a multiple of an orthonormal matrix, "
+                               f"{product} = c^2 I with c^2 = {scale:.6g}, but {product}[{i}, {j}] = "
+                               f"{gram[i, j]:.6g}", expected=scale * float(i == j), got=float(gram[i, j]),
+                               location=f"W_{layer}")
+
+
+def held_out_batch(x):
+    """Another batch of x's law: each feature's mean plus its std times fresh N(0, 1) draws."""
+    noise = np.random.default_rng(20260).standard_normal(x.shape)
+    return x.mean(axis=0) + x.std(axis=0) * noise
+
+
+def deep_network(inputs, answer, expected):
+    """Through the 10 layers, the last output's variance on a held-out batch stays within HELD_OUT_BAND of 1."""
+    del expected
+    weights = _weights(answer, inputs)
+    variances = pre_activation_variances(weights, held_out_batch(inputs["x"]), inputs["nonlinearity"])
+    last = variances[-1]
+    if not 1 / HELD_OUT_BAND <= last <= HELD_OUT_BAND:
+        profile = ", ".join(f"{variance:.3g}" for variance in variances)
+        raise CheckFailure(f"on a held-out batch, the output variance of the {len(weights)} layers is [{profile}]: "
+                           f"it should stay near 1 (within a factor {HELD_OUT_BAND:g}) to the last layer, but it "
+                           f"{'explodes' if last > 1 else 'vanishes'}", expected=1.0, got=last,
+                           location=f"Var(z_{len(weights)})")
+
+
+def deep_inputs():
+    batches = st.builds(lambda seed, scale, shift: np.random.default_rng(seed).standard_normal((BATCH, WIDTH)) * scale
+                        + shift, seeds(), floats(0.5, 5.0), floats(-2.0, 2.0))
+    return {"layer_sizes": st.just([WIDTH] * DEPTH), "x": batches, "nonlinearity": st.sampled_from(["relu", "tanh"]),
+            "tol": st.just(0.1), "max_iter": st.just(10)}
+
+
+GOOD = {"layer_sizes": [4, 3], "x": np.arange(12.0).reshape(4, 3), "nonlinearity": "relu", "tol": 0.1,
+        "max_iter": 10}
+INVALID = [
+    ({**GOOD, "x": np.arange(3.0)}, "a 1-D x"),
+    ({**GOOD, "x": np.arange(3.0).reshape(1, 3)}, "a batch of one row"),
+    ({**GOOD, "layer_sizes": [4, 0]}, "a layer of 0 units"),
+    ({**GOOD, "nonlinearity": "sigmoid"}, "an unknown nonlinearity"),
+    ({**GOOD, "tol": 0.0}, "tol = 0"),
+    ({**GOOD, "tol": -0.1}, "a negative tol"),
+    ({**GOOD, "max_iter": 0}, "max_iter = 0"),
+]
+#: Valid calls at the edges of the ranges, with what each is at.
+VALID = [({**GOOD, "max_iter": 1}, "max_iter=1"), ({**GOOD, "x": np.arange(6.0).reshape(2, 3)}, "a batch of 2 rows"),
+         ({**GOOD, "tol": 1e-9}, "tol=1e-9"), ({**GOOD, "layer_sizes": [1]}, "a layer of 1 unit")]
+
+
+def validation_check():
+    """ValueError for each invalid call (long form: every call passes an rng, which the short form's
+    validates_arguments does not)."""
+    edges = tuple({"kwargs": arguments, "reason": reason} for arguments, reason in INVALID) + tuple(
+        {"kwargs": arguments, "accepted": edge} for arguments, edge in VALID)
+    drawn = st.fixed_dictionaries(strategies.lsuv_inputs()).map(lambda kwargs: {"kwargs": kwargs,
+                                                                                "accepted": "a valid drawn call"})
+    return Check(MODULE, "lsuv", "validates_arguments",
+                 "lsuv raises ValueError for invalid arguments and accepts valid edges", drawn,
+                 lambda example: [call(MODULE, "lsuv", kwargs=example["kwargs"], rng_seed=0)], expected_validation,
+                 "validates_arguments", uses_tolerances=False, edge_cases=edges, points=1, visibility="hidden")
+
+
+def seeded_property(predicate, description, inputs, **options):
+    """A predicate ``(inputs, answer, expected)`` on one call with a drawn rng seed, in the long form.
+
+    The short form's ``custom`` calls the reference without the seed on a
+    ``Problem(..., rng=True)`` (a KeyError), so these checks are declared as Check objects;
+    the predicates need only the inputs and the answer.
+    """
+    examples = st.fixed_dictionaries({**inputs, "rng_seed": seeds()})
+
+    def requests(example):
+        arguments = {key: value for key, value in example.items() if key != "rng_seed"}
+        return [call(MODULE, "lsuv", kwargs=arguments, rng_seed=example["rng_seed"])]
+
+    def expected(example, oracle):
+        del oracle
+        return {"inputs": {key: value for key, value in example.items() if key != "rng_seed"}, "expected": None}
+    return Check(MODULE, "lsuv", predicate.__name__, description, examples, requests, expected, predicate,
+                 uses_tolerances=False, **options)
+
+
+def checks():
+    return [
+        seeded_property(unit_variance, "every layer's output has variance within tol of 1 on the batch",
+                        strategies.lsuv_inputs(), points=3),
+        seeded_property(scaled_orthonormal, "every weight is a multiple of an orthonormal matrix",
+                        strategies.lsuv_inputs(), points=2),
+        seeded_property(deep_network, f"through {DEPTH} layers of {WIDTH} units the output variance on a held-out "
+                                      f"batch stays near 1", deep_inputs(), points=3, max_examples=3),
+        validation_check(),
+    ]
+
+
+def problems():
+    return [Problem(MODULE, "lsuv", strategies.lsuv_inputs(), [same_seed_same_result(points=2)], rng=True)]
+
+
+def part():
+    return part_of(MODULE, problems(), checks(), hints=HINTS)

@@ -1,0 +1,54 @@
+"""The terminal report: student text is shown, never obeyed."""
+
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from autograder.results import CheckResult, PartResult, SubmissionResult
+from autograder.terminal import escape, print_result
+
+#: Clear the screen, home the cursor, draw a fake score table, then conceal what follows;
+#: a hyperlink (OSC 8), a carriage return that overwrites the line, a right-to-left override.
+INJECTION = ("\x1b[2J\x1b[H\x1b[32m  optimizers  400 / 400\x1b[0m\x1b[8m hidden \x1b]8;;http://x\x07link\x1b]8;;\x07"
+             "\rPASSED \u202eevil\x9b31m [/] [blink]markup[/blink] \ud800")
+
+
+def result_with(text):
+    check = CheckResult(id="optimizers.sgd.one_step", module="optimizers", function="sgd", family="one_step",
+                        description="one step", status="error", score=0.0, max_score=1.0, message=f"raised {text}",
+                        hint="read the docstring", hidden=False)
+    return SubmissionResult(submission={"name": f"{text}.zip", "sha256": ""}, config_sha256="",
+                            isolation={"level": "bubblewrap"}, score=0.0, max_score=1.0,
+                            parts=[PartResult(name="optimizers", score=0.0, max_score=1.0)], checks=[check],
+                            problems=[f"{text}/optimizers.py: skipped"], diagnostics={}, grader_version="",
+                            duration_seconds=0.0)
+
+
+def rendered(result, color_system="standard"):
+    console = Console(file=io.StringIO(), width=400, force_terminal=True, color_system=color_system)
+    print_result(result, console=console)
+    return console.file.getvalue()
+
+
+def test_escape_sequences_from_students_are_shown_not_obeyed():
+    output = rendered(result_with(INJECTION))
+    for sequence in ("\x1b[2J", "\x1b[H", "\x1b[8m", "\x1b]8", "\x07", "\r", "\u202e", "\x9b", "\ud800"):
+        assert sequence not in output
+    assert "\\x1b[2J" in output and "\\u202e" in output and "[blink]markup[/blink]" in output
+
+
+@settings(derandomize=True, database=None, deadline=None, max_examples=200)
+@given(st.text(st.characters(codec=None, exclude_categories=()), max_size=30))
+def test_any_student_text_prints_without_escapes_or_markup_errors(text):
+    output = rendered(result_with(text), color_system=None)  # no styles: rich writes no escape of its own
+    assert not any(character in output for character in "\x1b\x9b\r\x07\u202e")
+    assert not any(0xD800 <= ord(character) <= 0xDFFF for character in output)
+
+
+@pytest.mark.parametrize("text, shown", [("\x1b[2J", "\\x1b[2J"), ("tab\tand\nnewline", "tab\tand\nnewline"),
+                                         ("\u202e", "\\u202e"), ("[red]", "\\[red]")])
+def test_escape(text, shown):
+    assert escape(text) == shown
