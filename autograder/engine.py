@@ -9,6 +9,13 @@ of generating it again, which is most of the cost. The first replayed example th
 fails hands over to Hypothesis, which meets the same example at the same place and
 shrinks it, so a result is the same whether the sequence was replayed or generated.
 
+Derandomized is not yet deterministic: Hypothesis (since 6.131) also draws, now and
+then, literals it collects from the source of every "local" module loaded in the
+process, so the examples of a check would depend on what else the process imported
+(another assignment's reference, the tests, the report code): the same submission
+could meet other examples under ``grade`` than under ``grade-all``. The engine turns
+that pool off (:func:`_no_local_constants`); Hypothesis's own built-in constants stay.
+
 A check's edge cases (:attr:`autograder.checks.Check.edge_cases`) run first, as
 Hypothesis's explicit examples; they are minimal by construction and not shrunk.
 
@@ -23,6 +30,7 @@ from dataclasses import dataclass
 
 from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
 from hypothesis.errors import Flaky
+from hypothesis.internal.conjecture import providers
 
 from autograder.results import plain
 from autograder.sandbox.session import WorkerFailure, WorkerTimeout
@@ -31,6 +39,18 @@ from autograder.verdicts import CheckFailure
 
 #: How many examples Hypothesis may try after the first failure while it shrinks.
 SHRINK_BUDGET = 150
+
+#: The pool of source-code literals Hypothesis draws from, kept empty (see the module's docstring).
+NO_LOCAL_CONSTANTS = providers.Constants()
+
+
+def _no_local_constants():
+    """Hypothesis's hook for the literals of loaded modules (``providers._get_local_constants``),
+    answering that there are none, whatever the process has imported."""
+    return NO_LOCAL_CONSTANTS
+
+
+providers._get_local_constants = _no_local_constants
 
 
 class AbortCheck(BaseException):

@@ -4,7 +4,14 @@ A request names a driver of :mod:`autograder.sandbox.drivers` and its arguments;
 worker runs it on the student's code and sends back what it observed. Because requests
 are data, the engine can cache, replay and record them (the student kit replays the
 visible checks' requests without the grader).
+
+What the answer follows from never enters the worker, where student code could read
+it: a trajectory on a quadratic keeps the quadratic in the request's ``quadratic``
+field, which :func:`split` takes out before the request is sent, and the worker asks
+for the gradient at each iterate instead.
 """
+
+import numpy as np
 
 
 def call(module, function, args=(), kwargs=None, *, rng_seed=None):
@@ -26,7 +33,9 @@ def trajectory(module, function, w0, *, gradients=None, quadratic=None, steps=No
 
     The gradients are the list ``gradients``, or those of the quadratic
     f(w) = 1/2 (w - w_star)^T A (w - w_star) along the student's own iterates for
-    ``steps`` steps, with ``quadratic = (A, w_star)``. The reply holds every iterate
+    ``steps`` steps, with ``quadratic = (A, w_star)``: the grader keeps the quadratic and
+    answers the worker's question for each gradient (see :func:`split`), so the
+    minimizer is never where student code could find it. The reply holds every iterate
     (``weights``) and, with ``record_states``, each returned state next to the same dict
     after the following call (``states_returned``, ``states_after_next_call``).
     """
@@ -34,9 +43,34 @@ def trajectory(module, function, w0, *, gradients=None, quadratic=None, steps=No
     if gradients is not None:
         request["gradients"] = gradients
     if quadratic is not None:
-        request["A"], request["w_star"] = quadratic
+        A, w_star = quadratic
+        request["quadratic"] = {"A": A, "w_star": w_star}
         request["steps"] = steps
     request["hyperparameters"] = dict(hyperparameters or {})
     if record_states is not None:
         request["record_states"] = record_states
     return request
+
+
+class QuadraticGradient:
+    """The answers to one trajectory's questions: at the iterate w, the gradient A (w - w_star)."""
+
+    def __init__(self, A, w_star):
+        self.A, self.w_star = np.asarray(A, dtype=np.float64), np.asarray(w_star, dtype=np.float64)
+        self.size = self.w_star.size
+
+    def __call__(self, w):
+        return self.A @ (np.reshape(w, self.w_star.shape) - self.w_star)
+
+
+def split(request):
+    """``(the request as the worker is sent it, the answerer of its questions or None)``.
+
+    The ``quadratic`` of a trajectory stays with the caller (the grader, or the student
+    kit, which runs on the student's machine): from ``A`` and ``w_star``, or ``A`` and one
+    gradient, the minimizer follows, and student code shares the worker's memory.
+    """
+    if "quadratic" not in request:
+        return request, None
+    sent = {key: value for key, value in request.items() if key != "quadratic"}
+    return sent, QuadraticGradient(request["quadratic"]["A"], request["quadratic"]["w_star"])

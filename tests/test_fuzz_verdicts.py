@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograder.config import load_config
+from autograder import requests
 from autograder.grade import configured_checks
 from autograder.oracle import Oracle
 from autograder.sandbox import drivers, wire, worker
@@ -97,7 +98,8 @@ def through_the_wire(reply):
 
 def reference_reply(request, oracle):
     try:
-        return through_the_wire({"ok": drivers.run(request, ReferenceModules(oracle))})
+        sent, answerer = requests.split(request)
+        return through_the_wire({"ok": drivers.run(sent, ReferenceModules(oracle), answerer)})
     except Exception as error:  # noqa: BLE001 - the reference raises on the invalid-argument examples
         return through_the_wire({"error": worker.describe(error)})
 

@@ -115,6 +115,7 @@ ATTACKS = {
     "ansi_message": attack({"error"}, "raised RuntimeError"),
     "print_then_answer": attack({"passed"}, problem="the output past that was dropped"),
     "late_forged_reply": attack({"error", "failed"}, ""),
+    "steal_minimizer": attack({"failed"}, "", attacked="adam", families=("convergence",)),
 }
 
 #: The attacks whose grades tests/data/recorded_grades.json holds (graded on sgd and adagrad).

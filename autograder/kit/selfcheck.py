@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_selfcheck"))
 
-from autograder import verdicts  # noqa: E402
+from autograder import requests, verdicts  # noqa: E402
 from autograder.reports.values import readable  # noqa: E402
 from autograder.sandbox import drivers, guard, wire, worker  # noqa: E402
 
@@ -53,7 +53,9 @@ def run_check(check, modules, call_seconds, namespaces):
         for request in case["requests"]:
             signal.alarm(max(1, int(call_seconds)))
             try:
-                replies.append(wire.decode(worker.answer(request, modules, MAX_BYTES, namespaces), max_bytes=MAX_BYTES))
+                sent, answerer = requests.split(request)
+                replies.append(wire.decode(worker.answer(sent, modules, MAX_BYTES, namespaces, answerer),
+                                           max_bytes=MAX_BYTES))
             finally:
                 signal.alarm(0)
         try:

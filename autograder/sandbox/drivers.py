@@ -67,13 +67,14 @@ def call(request, modules):
     return {"result": result, "args_after": args, "kwargs_after": kwargs}
 
 
-def trajectory(request, modules):
+def trajectory(request, modules, ask=None):
     """Run ``steps`` stateful updates ``w, state = f(w, dw, state, **hyperparameters)``, threading
     the state through the student's own dicts (an optimizer's step, for instance).
 
-    The gradient of step t is ``gradients[t]`` when given, else the gradient of the
-    quadratic f(w) = 1/2 (w - w_star)^T A (w - w_star) at the current w, which is
-    A (w - w_star). Returns every iterate, and for each step a snapshot of the state it
+    The gradient of step t is ``gradients[t]`` when given, else ``ask(w)``: the grader's
+    answer for the current w (the gradient of a quadratic only the grader holds), w
+    being what the student's function returned, as a float64 array of w0's shape.
+    Returns every iterate, and for each step a snapshot of the state it
     returned next to the same dict as it was after the following call, so that the
     grader can see in-place edits of a state the student no longer owns.
     """
@@ -89,7 +90,7 @@ def trajectory(request, modules):
         if gradients is not None:
             dw = np.array(gradients[step], dtype=np.float64)
         else:
-            dw = np.asarray(request["A"]) @ (w - np.asarray(request["w_star"]))
+            dw = ask(_iterate(w, np.shape(request["w0"]), step))
         previous_state = state
         w, state = update(w, dw, state, **hyperparameters)
         weights.append(copy.deepcopy(w))
@@ -100,9 +101,19 @@ def trajectory(request, modules):
     return {"weights": weights, "states_returned": states_returned, "states_after_next_call": states_after_next_call}
 
 
+def _iterate(w, shape, step):
+    """The iterate the student's function returned, as the float64 array of ``shape`` the grader answers for."""
+    iterate = np.asarray(w, dtype=np.float64)
+    if iterate.shape != tuple(shape):
+        raise ValueError(f"step {step} returned w of shape {iterate.shape}; expected {tuple(shape)}, the shape of w0")
+    return iterate
+
+
 DRIVERS = {driver.__name__: driver for driver in (probe, call, trajectory)}
 
 
-def run(request, modules):
-    """Dispatch one request to its driver."""
+def run(request, modules, ask=None):
+    """Dispatch one request to its driver; ``ask(w)`` answers a trajectory's questions (see :func:`trajectory`)."""
+    if request["driver"] == "trajectory":
+        return trajectory(request, modules, ask)
     return DRIVERS[request["driver"]](request, modules)

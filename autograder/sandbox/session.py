@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder import requests
 from autograder.sandbox import launcher, wire
 
 #: How much of the worker's stdout and stderr is quoted in a message.
@@ -88,14 +89,18 @@ class WorkerSession:
         self.close()
 
     def request(self, request, *, timeout):
-        """Send one request; return the decoded reply or raise a :class:`WorkerFailure`."""
+        """Send one request; return the decoded reply or raise a :class:`WorkerFailure`.
+
+        What the request keeps from the worker (:func:`autograder.requests.split`) stays
+        here, and the worker's questions about it are answered while the call runs.
+        """
         deadline = time.monotonic() + timeout
         if self.deadline is not None:
             if time.monotonic() >= self.deadline:
                 raise WorkerTimeout(SUBMISSION_TIMEOUT)
             deadline = min(deadline, self.deadline)
         try:
-            reply = self._exchange(request, deadline)
+            reply = self._exchange(*requests.split(request), deadline)
         except wire.ChannelTimeout:
             self._stop()
             raise WorkerTimeout(SUBMISSION_TIMEOUT if deadline == self.deadline
@@ -122,10 +127,11 @@ class WorkerSession:
                                          "must not start threads or processes that outlive it"}}
         return reply
 
-    def _exchange(self, request, deadline):
-        """Send ``request`` under a fresh nonce and decode the frame that carries it back.
+    def _exchange(self, request, answerer, deadline):
+        """Send ``request`` under a fresh nonce, answer its questions with ``answerer``, and decode
+        the frame that carries its reply back.
 
-        A first frame with another nonce was left by an earlier call (late, or forged and
+        A frame with another nonce was left by an earlier call (late, or forged and
         followed by the real one): the worker is replaced and the request sent again, so
         the earlier call's tricks cost this one nothing. On a fresh worker only this
         request's own code can have written a stray frame.
@@ -138,6 +144,12 @@ class WorkerSession:
                 self._start(deadline)
             wire.write_frame(self._request_fd, payload, nonce)
             answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
+            while answered == nonce and reply[:1] == wire.QUESTION:
+                if answerer is None:
+                    raise wire.WireError("a question from a call that has none to ask")
+                answer = answerer(wire.decode_vector(reply, answerer.size))
+                wire.write_frame(self._request_fd, wire.encode_vector(answer), nonce)
+                answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
             if answered == nonce:
                 return wire.decode(reply, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)
             self._stop()

@@ -14,6 +14,13 @@ scalars, and numpy arrays whose dtype is boolean, integer, floating or complex.
 Anything else (object arrays, ndarray subclasses' behaviour, arbitrary classes, an int
 of 5000 digits) cannot be represented, by design.
 
+A call may put questions to the grader while it runs (the gradient at the student's
+current iterate, which only the grader can compute: see :func:`autograder.requests.split`).
+A question and its answer are frames under the call's nonce whose payload is
+:data:`QUESTION` followed by the raw little-endian float64 bytes of one vector, of a
+size both sides know in advance: :func:`decode_vector` accepts exactly that many bytes
+and nothing else, so there is nothing to parse and nothing a hostile writer can smuggle.
+
 Bytes are not the only cost of a message: a frame of a few megabytes can hold millions
 of empty lists, each a Python object once decoded. With ``max_values`` a message may
 hold at most that many values, counted before parsing (see :func:`value_count`), so
@@ -58,6 +65,10 @@ INT_RANGE = range(-(2**63), 2**64)
 #: A dtype in the form the encoder writes (``<f8``, ``|b1``): numpy parses anything
 #: longer (``f8,i4``, ``(2,)f8``) into structures the wire has no use for.
 _DTYPE = re.compile(r"[<>|=]?[A-Za-z][0-9]{0,2}")
+
+
+#: The first byte of a question or an answer during a call (a frame of JSON starts with ``{``).
+QUESTION = b"?"
 
 
 class WireError(Exception):
@@ -250,6 +261,19 @@ def _array_from_tagged(tagged, *, as_scalar):
     except ValueError as error:  # an empty array whose other sides overflow numpy's index type
         raise WireError(f"invalid shape {tuple(shape)}: {error}") from None
     return array[()] if as_scalar else array
+
+
+def encode_vector(vector):
+    """The payload of a question or an answer: :data:`QUESTION`, then the vector's float64 bytes."""
+    return QUESTION + np.ascontiguousarray(vector, dtype="<f8").tobytes()
+
+
+def decode_vector(payload, size):
+    """The float64 vector of ``size`` values in a question or answer payload; :class:`WireError` otherwise."""
+    if payload[:1] != QUESTION or len(payload) != 1 + 8 * size:
+        raise WireError(f"a question or answer of {len(payload)} bytes, where one of {size} float64 values "
+                        f"takes {1 + 8 * size}")
+    return np.frombuffer(payload, dtype="<f8", offset=1).astype(np.float64)
 
 
 def write_frame(fd, payload, nonce):

@@ -5,7 +5,8 @@ Started by :mod:`autograder.sandbox.launcher` as
 with stdout and stderr pointing at a log file, so that nothing a student prints can
 reach the response pipe by accident. Its first frame is :data:`wire.READY`, sent before
 any student code runs; each response after it is ``{"ok": value}`` or
-``{"error": {"type", "bases", "message", "traceback"}}``.
+``{"error": {"type", "bases", "message", "traceback"}}``, after the questions the call
+put to the grader (:func:`asker`).
 
 Nothing the worker says about itself is trusted for a limit: student code shares its
 address space and can replace any of it. The grader counts stray threads and
@@ -143,18 +144,32 @@ def serve(request_fd, response_fd, max_bytes, modules):
             return
         seed_global_generators(frame)
         request = wire.decode(frame, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)
-        reply = answer(request, modules, max_bytes, namespaces)
+        reply = answer(request, modules, max_bytes, namespaces, asker(request_fd, response_fd, nonce, max_bytes))
         if os.getpid() != worker_pid:
             os._exit(0)
         signals.restore()
         wire.write_frame(response_fd, reply, nonce)
 
 
-def answer(request, modules, max_bytes, namespaces):
-    """Run one request and encode its outcome; a student's exception becomes an error reply."""
+def asker(request_fd, response_fd, nonce, max_bytes):
+    """``ask(w)`` for the request under ``nonce``: put w to the grader, return its answer (a vector of w's size)."""
+    def ask(w):
+        wire.write_frame(response_fd, wire.encode_vector(w), nonce)
+        answered, frame = wire.read_frame(request_fd, max_bytes=max_bytes)
+        if answered != nonce:
+            raise wire.WireError("an answer to another request")
+        return wire.decode_vector(frame, w.size).reshape(w.shape)
+    return ask
+
+
+def answer(request, modules, max_bytes, namespaces, ask=None):
+    """Run one request and encode its outcome; a student's exception becomes an error reply.
+
+    ``ask`` answers the request's questions (see :func:`autograder.sandbox.drivers.trajectory`).
+    """
     limits = {"max_bytes": max_bytes, "max_values": wire.MESSAGE_VALUES}
     try:
-        reply = {"ok": drivers.run(request, modules)}
+        reply = {"ok": drivers.run(request, modules, ask)}
         namespaces.restore()
         return wire.encode(reply, **limits)
     except BaseException as error:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are the student's too

@@ -1,0 +1,45 @@
+"""The examples of a check do not depend on what else the grading process imported.
+
+Hypothesis draws, now and then, literals it finds in the source of the "local" modules
+loaded in the process; the engine turns that off, so ``grade``, ``grade-all``, the tests
+and ``validate`` meet the same examples. Each run below is a fresh interpreter that
+draws 300 derandomized floats, imports a module full of float literals, and draws again.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+DRAWS = '''
+import sys
+if sys.argv[1] == "engine":
+    import autograder.engine
+from hypothesis import given, settings, strategies as st
+
+def draws():
+    seen = []
+
+    @settings(derandomize=True, database=None, max_examples=300)
+    @given(st.floats(-10, 10))
+    def record(x):
+        seen.append(x)
+
+    record()
+    return seen
+
+before = draws()
+sys.path.insert(0, ".")
+import literals
+print(before == draws())
+'''
+
+
+@pytest.mark.parametrize("imports, same", [("engine", "True"), ("hypothesis only", "False")])
+def test_a_newly_imported_module_changes_no_example(imports, same, tmp_path):
+    (tmp_path / "literals.py").write_text("VALUES = [1.2345678, 2.7182818, -3.3333333, 4.4444444, 5.5555555, "
+                                          "-6.6666666, 7.7777777, 8.8888888]\n")
+    (tmp_path / "draws.py").write_text(DRAWS)
+    run = subprocess.run([sys.executable, "draws.py", imports], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120)
+    assert run.stdout.strip() == same, run.stderr

@@ -1,0 +1,101 @@
+"""Gradients the grader serves: a trajectory on a quadratic never brings the quadratic into
+the worker; the worker asks for the gradient at each iterate and the grader answers."""
+
+import dataclasses
+import textwrap
+
+import numpy as np
+import pytest
+
+from autograder import requests
+from autograder.grade import sandbox_settings
+from autograder.sandbox import wire
+from autograder.sandbox.session import WorkerGarbage, WorkerSession
+
+A = np.array([[3.0, 1.0], [1.0, 2.0]])
+W_STAR = np.array([0.7, -1.3])
+
+OPTIMIZERS = textwrap.dedent('''
+    import gc, os, struct, sys
+    import numpy as np
+
+    def gradient_descent(w, dw, state, *, lr):
+        return w - lr * dw, {"seen": state.get("seen", 0) + 1}
+
+    def hunt(w, dw, state, *, lr):
+        """Every dict the worker holds, in the caller's frames and on the heap, with an array under a
+        name of the quadratic's."""
+        found = set()
+        for obj in gc.get_objects():
+            if isinstance(obj, dict):
+                found |= {key for key in ("A", "w_star", "quadratic")
+                          if isinstance(obj.get(key), (np.ndarray, list, dict))}
+        if found:
+            raise RuntimeError(f"found {sorted(found)}")
+        return w - lr * dw, {}
+
+    def grows(w, dw, state, *, lr):
+        return np.zeros(np.size(w) + 1), {}
+
+    def ask_twice(x):
+        """Forge a question in a call that has none to ask."""
+        frame = sys._getframe()
+        while "nonce" not in frame.f_locals:
+            frame = frame.f_back
+        payload = b"?" + np.zeros(2).tobytes()
+        for fd in range(3, 64):
+            try:
+                os.write(fd, struct.pack(">Q16s", len(payload), frame.f_locals["nonce"]) + payload)
+            except OSError:
+                pass
+        return x
+''')
+
+
+@pytest.fixture(params=["rlimits", "bubblewrap"])
+def session(request, tmp_path, config):
+    (tmp_path / "optimizers.py").write_text(OPTIMIZERS)
+    settings = dataclasses.replace(sandbox_settings(config), use_bubblewrap=request.param == "bubblewrap")
+    with WorkerSession(tmp_path, settings) as worker_session:
+        if request.param == "bubblewrap" and worker_session.isolation.level != "bubblewrap":
+            pytest.skip("bubblewrap is not installed")
+        yield worker_session
+
+
+def descent(function, steps=25, lr=0.1):
+    return requests.trajectory("optimizers", function, np.zeros(2), quadratic=(A, W_STAR), steps=steps,
+                               hyperparameters={"lr": lr})
+
+
+def test_the_iterates_follow_the_gradients_the_grader_serves(session):
+    reply = session.request(descent("gradient_descent"), timeout=10)
+    w, expected = np.zeros(2), []
+    for _ in range(25):
+        w = w - 0.1 * (A @ (w - W_STAR))
+        expected.append(w)
+    np.testing.assert_array_equal(np.array(reply["ok"]["weights"]), np.array(expected))
+
+
+def test_the_quadratic_never_enters_the_worker(session):
+    assert "quadratic" in descent("hunt") and "quadratic" not in requests.split(descent("hunt"))[0]
+    reply = session.request(descent("hunt", steps=3), timeout=10)
+    assert "ok" in reply, reply["error"]["message"]
+
+
+def test_a_question_in_a_call_without_questions_is_garbage(session):
+    with pytest.raises(WorkerGarbage, match="a question from a call that has none to ask"):
+        session.request({"driver": "call", "module": "optimizers", "function": "ask_twice", "args": [1.0]}, timeout=10)
+    assert session.request(descent("gradient_descent", steps=2), timeout=10)["ok"]["weights"]
+
+
+def test_an_iterate_of_the_wrong_shape_is_the_students_error(session):
+    error = session.request(descent("grows", steps=3), timeout=10)["error"]
+    assert error["type"] == "ValueError" and "step 1 returned w of shape (3,); expected (2,)" in error["message"], error
+
+
+@pytest.mark.parametrize("payload", [b"", b"?", b"?" + bytes(15), b"{" + bytes(16), b"!" + bytes(16)])
+def test_a_vector_decodes_from_exactly_its_bytes(payload):
+    with pytest.raises(wire.WireError):
+        wire.decode_vector(payload, 2)
+    vector = np.array([1.5, -np.inf])
+    np.testing.assert_array_equal(wire.decode_vector(wire.encode_vector(vector), 2), vector)
