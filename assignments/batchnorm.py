@@ -55,10 +55,13 @@ def batchnorm_forward(x, gamma, beta, running_mean, running_var, *, training, mo
         statistics have shape (C,); all float64 and new (no argument is modified).
 
     Raises:
-        ValueError: with PyTorch's messages where PyTorch raises one, checked in this order:
-            x has fewer than 2 dimensions ("expected 2D or higher input (got 1D input)");
+        ValueError: checked in this order, with PyTorch's messages where PyTorch raises one:
+            x has fewer than 2 dimensions ("expected 2D or higher input (got 1D input)",
+            this assignment's message: F.batch_norm fails on such x with unrelated errors);
             gamma, beta, running_mean or running_var does not have shape (C,)
-            ("gamma should have shape (3,), got (4,)"); training with exactly one value
+            ("gamma should have shape (3,), got (4,)": this assignment's contract, stricter
+            than PyTorch, which takes a weight of any shape with C elements and otherwise
+            raises "weight should contain 3 elements not 4"); training with exactly one value
             per channel, where x_hat would be 0 whatever x is and the unbiased variance
             would divide by M - 1 = 0 ("Expected more than 1 value per channel when
             training, got input size (1, 3)"); eps <= 0 when training ("batch_norm eps
@@ -124,7 +127,8 @@ def batchnorm_backward(dout, x, gamma, *, eps=1e-5):
         ValueError: as :func:`batchnorm_forward` in training mode, checked in this order:
             x has fewer than 2 dimensions ("expected 2D or higher input (got 1D input)");
             dout's shape is not x's ("dout should have the shape of x (4, 3), got (4,)");
-            gamma does not have shape (C,) ("gamma should have shape (3,), got (4,)");
+            gamma does not have shape (C,) ("gamma should have shape (3,), got (4,)"; the
+            first three are this assignment's contract, see :func:`batchnorm_forward`);
             exactly one value per channel ("Expected more than 1 value per channel when
             training, got input size (1, 3)"); eps <= 0 ("batch_norm eps must be
             positive during training, but got 0.0").

@@ -7,6 +7,7 @@ import types
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reference.checks import batchnorm as batchnorm_checks
 from autograder.grade import grade_submission
@@ -330,3 +331,28 @@ def test_an_empty_batch_is_graded_against_torchs_unchanged_running_statistics_an
     arguments = {"dout": np.zeros((0, 2, 3)), "x": EMPTY_BATCH["x"], "gamma": np.ones(2), "eps": 1e-5}
     gradients = backward.expected(arguments, ORACLE)
     verdicts.outputs_within_scale(gradients, [reply(*ORACLE.module.batchnorm_backward(**arguments))], **TOLERANCES)
+
+
+@settings(max_examples=150, derandomize=True, database=None, deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(VALIDATION_CHECKS).flatmap(lambda check: check.examples.map(lambda e: (check.function, e))))
+def test_a_message_said_to_be_torchs_is_what_torch_raises(case):
+    """Every reason that quotes torch quotes what F.batch_norm 2.13 raises for the same arguments;
+    the others say they are this assignment's contract."""
+    function, example = case
+    reason = example["reason"]
+    if "(torch says: " not in reason:
+        assert "this assignment's contract" in reason
+        return
+    quoted = reason.split("(torch says: ", 1)[1][1:-2]
+    theirs = batchnorm_checks.torch_forward if function == "batchnorm_forward" else batchnorm_checks.torch_backward
+    with pytest.raises(ValueError) as raised:
+        theirs({"training": True, "momentum": 0.1, "eps": 1e-5, **example["arguments"]})
+    assert str(raised.value).startswith(quoted), (quoted, str(raised.value))
+
+
+def test_the_edge_cases_quote_torch_only_where_torch_says_it():
+    for check in VALIDATION_CHECKS:
+        for case in check.edge_cases:
+            if "gamma should have shape" in case.get("reason", "") or "dout should" in case.get("reason", ""):
+                assert "this assignment's contract" in case["reason"]

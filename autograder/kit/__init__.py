@@ -21,8 +21,8 @@ from autograder.oracle import Oracle
 from autograder.sandbox import wire
 
 #: Modules copied into the kit, relative to the autograder package. None holds a solution.
-KIT_MODULES = ("__init__.py", "requests.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/drivers.py", "sandbox/worker.py",
-               "sandbox/guard.py", "verdicts/*.py")
+KIT_MODULES = ("__init__.py", "requests.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/drivers.py",
+               "sandbox/worker.py", "sandbox/guard.py", "verdicts/*.py", "reports/values.py")
 
 
 def build_kit(*, config, out_dir, oracle=None):

@@ -85,7 +85,7 @@ def expectations():
 def _explain(check, status, message, inputs):
     lines = [f"{status}: {check['id']}: {check['description']}", *message.splitlines()]
     if inputs is not None:
-        lines.append(f"failing request: {selfcheck._short(inputs)}")
+        lines.extend(["smallest failing example:", *inputs.splitlines()])
     if check["hint"]:
         lines.append(f"hint: {check['hint']}")
     return "\n    ".join(lines)

@@ -8,9 +8,8 @@ implementation with probability at most ``false_failure_probability`` per exampl
 """
 
 import numpy as np
-from scipy import stats
 
-from autograder.verdicts.core import CheckFailure, as_zero_d, compare, describe, single_value, value_of
+from autograder.verdicts.core import CheckFailure, as_zero_d, compare, describe, scipy_stats, single_value, value_of
 
 
 def _pair(reply_value):
@@ -78,6 +77,7 @@ def fixed_output(expected, replies, *, rtol, atol):
 
 def keep_rate(expected, replies, *, false_failure_probability):
     """Each element is kept with probability ``expected["keep_probability"]``: exact two-sided binomial test."""
+    stats = scipy_stats()
     keep_probability = expected["keep_probability"]
     kept = _kept(replies, expected["shape"])
     count, size = int(np.count_nonzero(kept)), kept.size
@@ -155,6 +155,7 @@ def independence(expected, replies, *, false_failure_probability):
     with ``false_failure_probability``, so a correct implementation fails with at most
     that probability.
     """
+    stats = scipy_stats()
     shape = tuple(expected["shape"])
     kept = _kept(replies, shape)
     tables = {}

@@ -10,9 +10,8 @@ most the sum of their levels (each docstring counts them).
 import math
 
 import numpy as np
-from scipy import stats
 
-from autograder.verdicts.core import CheckFailure, describe, single_value, value_of
+from autograder.verdicts.core import CheckFailure, describe, scipy_stats, single_value, value_of
 
 
 def integer_pair(expected, replies):
@@ -58,6 +57,7 @@ def follows_law(expected, replies, *, false_failure_probability):
       law, Hoeffding's bound on w^2 / bound^2 in [0, 1];
     - the goodness of fit: a one-sample Kolmogorov-Smirnov test against the law.
     """
+    stats = scipy_stats()
     alpha = false_failure_probability
     samples = _pooled_samples(expected, replies)
     law, scale, size = expected["law"], float(expected["scale"]), samples.size
@@ -144,6 +144,7 @@ def haar_distributed(expected, replies, *, false_failure_probability):
     (Bonferroni): at most ``false_failure_probability`` in all. Without the sign
     correction of the QR factorization, LAPACK's Q has entry [0, 0] <= 0 in every draw.
     """
+    stats = scipy_stats()
     shape = tuple(expected["shape"])
     matrices = np.stack([_weights_of(reply, shape, f"draw {index}").reshape(shape[0], -1)
                          for index, reply in enumerate(replies, start=1)])
@@ -206,6 +207,7 @@ def zeros_per_column(expected, replies, *, false_failure_probability):
     ``false_failure_probability`` in all. Zeros always in the same rows (the first ones,
     or the same random ones in every column) fail it.
     """
+    stats = scipy_stats()
     _require_zeros_per_column(replies[0], expected, "result")
     positions = expected["positions"]
     weights = _require_zeros_per_column(replies[1], positions, "wide result")

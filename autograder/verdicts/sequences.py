@@ -8,9 +8,8 @@ for the messages (``step 7``, ``epoch 3``).
 """
 
 import numpy as np
-from scipy import stats
 
-from autograder.verdicts.core import CheckFailure, compare, describe, value_of
+from autograder.verdicts.core import CheckFailure, compare, describe, scipy_stats, value_of
 
 
 def plain(value):
@@ -131,7 +130,7 @@ def uniform_outcomes(expected, replies, *, false_failure_probability):
     if len(counts) > outcomes:
         raise CheckFailure(f"{len(counts)} distinct results in {len(replies)} calls, but only {outcomes} are possible")
     observed = list(counts.values()) + [0] * (outcomes - len(counts))
-    p_value = float(stats.chisquare(observed).pvalue)
+    p_value = float(scipy_stats().chisquare(observed).pvalue)
     if not p_value >= false_failure_probability:
         least, most = min(observed), max(observed)
         raise CheckFailure(f"{len(replies)} calls are not uniform over the {outcomes} possible results: each "

@@ -1,0 +1,70 @@
+"""The student kit's self-check, as a student runs it: ``python selfcheck.py`` in the folder
+of their modules. A failing check shows its smallest failing example the way the graded
+report does (inputs, expected, got, where), never a raw request; without scipy the
+statistical checks are skipped and said so, and every other check still runs."""
+
+import subprocess
+import sys
+
+import pytest
+
+from autograder.config import load_config
+from autograder.kit import build_kit
+
+from conftest import ROOT, reduced_config
+
+#: sgd's single steps (values compared) and dropout's keep rate (a binomial test, scipy's).
+KEPT = {"optimizers": ("one_step",), "dropout": ("keep_rate", "identity")}
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory):
+    config = load_config(reduced_config(tmp_path_factory.mktemp("config"), KEPT, max_examples=10))
+    folder = tmp_path_factory.mktemp("kit")
+    build_kit(config=config, out_dir=folder)
+    return folder
+
+
+def selfcheck(kit, folder, *, without=None):
+    """Run the kit's selfcheck.py on the modules in ``folder``; ``without`` a package that cannot be imported."""
+    blocker = f"import sys; sys.modules[{without!r}] = None; " if without else ""
+    command = [sys.executable, "-c", f"{blocker}import runpy; runpy.run_path({str(kit / 'selfcheck.py')!r}, "
+                                     "run_name='__main__')"]
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300)
+
+
+def hand_in(folder, sources):
+    folder.mkdir()
+    for module in ("optimizers", "dropout"):
+        (folder / f"{module}.py").write_text(sources.get(module) or (ROOT / "reference" / f"{module}.py").read_text())
+    return folder
+
+
+def test_a_failing_check_shows_its_smallest_example_readably(kit, tmp_path):
+    reference = (ROOT / "reference" / "optimizers.py").read_text()
+    wrong_sign = reference.replace("    return np.asarray(w - lr * g), new_state", "    return np.asarray(w + lr * g), new_state")
+    assert wrong_sign != reference
+    run = selfcheck(kit, hand_in(tmp_path / "student", {"optimizers": wrong_sign}))
+    assert run.returncode == 1, run.stdout
+    failing = run.stdout[run.stdout.index("optimizers.sgd.one_step"):]
+    for part in ("smallest failing example:", "expected:", "got:", "where:"):
+        assert part in failing, run.stdout
+    assert "failing request" not in run.stdout and '"driver"' not in run.stdout
+    assert max(len(line) for line in run.stdout.splitlines()) < 200, run.stdout
+
+
+def test_a_correct_submission_passes_every_visible_check(kit, tmp_path):
+    run = selfcheck(kit, hand_in(tmp_path / "student", {}))
+    assert run.returncode == 0, run.stdout + run.stderr
+    total = run.stdout.split(" of ")[1].split()[0]
+    assert f"{total} of {total} visible checks pass" in run.stdout
+
+
+def test_without_scipy_the_statistical_checks_are_skipped_and_the_others_run(kit, tmp_path):
+    run = selfcheck(kit, hand_in(tmp_path / "student", {}), without="scipy")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "statistical checks were skipped, because scipy is not installed" in run.stdout, run.stdout
+    assert "dropout.dropout_forward.keep_rate" in run.stdout.splitlines()[-1]
+    assert "optimizers.sgd.one_step" not in run.stdout.splitlines()[-1]
+    passing = run.stdout.split(" of ")[0].split()[-1]
+    assert int(passing) > 0
