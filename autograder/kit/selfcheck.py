@@ -71,11 +71,11 @@ def run_check(check, modules, call_seconds, namespaces):
                 break
     if smallest is None:
         return "passed", "", None
-    _, failure, requests = smallest
-    return failure.status, failure.message, counterexample_text(requests, failure)
+    _, failure, calls = smallest
+    return failure.status, failure.message, counterexample_text(calls, failure)
 
 
-def _size(requests):
+def _size(calls):
     """How big a failing case is: its values, then its calls (fewer steps of a trajectory are smaller)."""
     def values(item):
         if hasattr(item, "size") and hasattr(item, "shape"):
@@ -85,15 +85,15 @@ def _size(requests):
         if isinstance(item, (list, tuple)):
             return sum(values(value) for value in item) + 1
         return 1
-    return values(requests), len(requests)
+    return values(calls), len(calls)
 
 
-def counterexample_text(requests, failure):
+def counterexample_text(calls, failure):
     """The failing example as the report shows one: each call's inputs, expected, got and where."""
     lines = []
-    for number, request in enumerate(requests, start=1):
+    for number, request in enumerate(calls, start=1):
         arguments = {key: value for key, value in request.items() if key not in ("driver", "module", "function")}
-        title = f"call {number}: {request.get('function', '')}" if len(requests) > 1 else "inputs"
+        title = f"call {number}: {request.get('function', '')}" if len(calls) > 1 else "inputs"
         lines.append(f"{title}:")
         lines.extend(f"    {name} = {_indent(readable(_plain(value)).text)}" for name, value in _flatten(arguments))
     for label, value in (("expected", failure.expected), ("got", failure.got)):

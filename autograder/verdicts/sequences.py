@@ -109,10 +109,15 @@ def bounded_path(expected, replies):
                                f"{expected['radius']:.3g}: the run diverges", got=step, location=label)
 
 
-def _outcome(value):
+def _outcome(value, label):
+    """A result as a hashable tuple of its numbers, nested lists concatenated; anything else fails."""
     if isinstance(value, (list, tuple)):
-        return tuple(item for part in value for item in _outcome(part))
-    return tuple(np.ravel(np.asarray(value)).tolist())
+        return tuple(item for part in value for item in _outcome(part, label))
+    array = np.asarray(value) if isinstance(value, (np.ndarray, np.generic, int, float, bool)) else None
+    if array is None or array.dtype.kind not in "biuf":
+        raise CheckFailure(f"{label}: expected numbers (nested lists or arrays of them), got {describe(value)}",
+                           got=value, location=label)
+    return tuple(np.ravel(array).tolist())
 
 
 def uniform_outcomes(expected, replies, *, false_failure_probability):
@@ -123,8 +128,8 @@ def uniform_outcomes(expected, replies, *, false_failure_probability):
     The outcomes not seen count as zero; more distinct results than outcomes fails at once.
     """
     counts = {}
-    for reply in replies:
-        key = _outcome(value_of(reply)["result"])
+    for number, reply in enumerate(replies, start=1):
+        key = _outcome(value_of(reply)["result"], f"call {number}")
         counts[key] = counts.get(key, 0) + 1
     outcomes = expected["outcomes"]
     if len(counts) > outcomes:
