@@ -40,7 +40,8 @@ class Isolation(_Strict):
     require_bubblewrap: bool = Field(False, description="Refuse to grade when bubblewrap is unavailable.")
     forbidden_modules: tuple[str, ...] = Field(
         ("torch", "reference", "tensorflow", "jax"),
-        description="Top-level modules a submission may not import.")
+        description="Top-level modules a submission may not use: importing one is harmless (an unused "
+                    "`import torch` costs nothing), using anything in it fails that call.")
 
 
 class HypothesisSettings(_Strict):

@@ -79,7 +79,6 @@ def test_a_zip_grades_like_its_folder(tmp_path, config, oracle):
     ("raise RuntimeError('boom')\n", "error", "importing optimizers.py raised RuntimeError: boom"),
     ("import os\nos._exit(1)\n", "error", "importing optimizers.py failed: the worker exited with code 1"),
     ("while True:\n    pass\n", "timeout", "importing optimizers.py failed: the call did not return"),
-    ("import torch\n", "error", "importing 'torch' is not allowed"),
 ])
 def test_a_broken_module_fails_its_own_checks_with_a_clear_message(tmp_path, config, oracle, source, status, message):
     folder = tmp_path / "student"
@@ -93,6 +92,24 @@ def test_a_broken_module_fails_its_own_checks_with_a_clear_message(tmp_path, con
     assert result.checks
     for check in result.checks:
         assert check.status == status and message in check.message, (check.id, check.message)
+
+
+def test_an_unused_import_torch_costs_nothing_and_a_use_costs_that_function(tmp_path, config, oracle):
+    reference = (ROOT / "reference" / "optimizers.py").read_text()
+    delegating = reference.replace("def sgd(", "def sgd_own(") + (
+        "\n\ndef sgd(w, dw, state, **hyperparameters):\n    return F.relu(torch.tensor(w)).numpy(), {}\n")
+    for name, source in (("unused", reference), ("delegating", delegating)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "optimizers.py").write_text("import torch\nimport torch.nn.functional as F\n" + source)
+    unused = grade_submission(tmp_path / "unused", config=config, oracle=oracle, functions={"sgd", "adam"})
+    assert unused.checks and all(check.status == "passed" for check in unused.checks), [
+        (check.id, check.message) for check in unused.checks if check.status != "passed"]
+    delegated = grade_submission(tmp_path / "delegating", config=config, oracle=oracle, functions={"sgd", "adam"})
+    for check in delegated.checks:
+        if check.function == "adam":
+            assert check.status == "passed", (check.id, check.message)
+        elif check.family in ("one_step", "trajectory"):
+            assert check.status == "error" and "using 'torch.tensor' is not allowed" in check.message, check.message
 
 
 def test_a_missing_function_costs_only_its_own_checks(make_submission, config, oracle):
