@@ -69,11 +69,29 @@ def pre_activation_variances(weights, x, nonlinearity):
     return variances
 
 
+def rescalable_layers(weights, x, nonlinearity):
+    """``(W_l, h_{l-1})`` of the layers before the first whose input is all zeros on the batch.
+
+    Such an input (a ReLU layer dead on every row) makes z_l constant, which the contract
+    excludes: no rescaling gives it unit variance, and LSUV divides by a zero variance. It
+    depends on the weights, which any correct way of drawing from rng may make differently,
+    so the layers from there on are not judged.
+    """
+    layers, h = [], x
+    for w in weights:
+        if not np.any(h):
+            break
+        layers.append((w, h))
+        h = NONLINEARITIES[nonlinearity](h @ w.T)
+    return layers
+
+
 def unit_variance(inputs, answer, expected):
-    """Var(z_l) on the batch is within tol of 1 at every layer (1e-12 of slack for rounding)."""
+    """Var(z_l) on the batch is within tol of 1 at every rescalable layer (1e-12 of slack for rounding)."""
     del expected
-    weights = _weights(answer, inputs)
-    for layer, variance in enumerate(pre_activation_variances(weights, inputs["x"], inputs["nonlinearity"]), 1):
+    layers = rescalable_layers(_weights(answer, inputs), inputs["x"], inputs["nonlinearity"])
+    for layer, (w, h) in enumerate(layers, start=1):
+        variance = float(np.var(h @ w.T))
         if not abs(variance - 1.0) <= inputs["tol"] + 1e-12:
             raise CheckFailure(f"the output of layer {layer} (z_{layer} = h_{layer - 1} @ W_{layer}.T) has variance "
                                f"{variance!r} on the batch; LSUV makes it 1 within tol = {inputs['tol']!r}",
@@ -81,9 +99,11 @@ def unit_variance(inputs, answer, expected):
 
 
 def scaled_orthonormal(inputs, answer, expected):
-    """Each W_l is c_l times a matrix with orthonormal rows (wide) or columns (tall), for some c_l > 0."""
+    """Each W_l of a rescalable layer is c_l times a matrix with orthonormal rows (wide) or columns (tall),
+    for some c_l > 0."""
     del expected
-    for layer, w in enumerate(_weights(answer, inputs), start=1):
+    layers = rescalable_layers(_weights(answer, inputs), inputs["x"], inputs["nonlinearity"])
+    for layer, (w, _) in enumerate(layers, start=1):
         gram = w @ w.T if w.shape[0] <= w.shape[1] else w.T @ w
         scale = float(np.mean(np.diag(gram)))
         error = np.abs(gram - scale * np.eye(len(gram)))
