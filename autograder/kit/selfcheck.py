@@ -6,11 +6,12 @@ Run it in the folder that holds your modules of the assignment (the stubs you we
     python selfcheck.py norm       # only the checks of functions whose name contains "norm"
     python selfcheck.py --json     # machine-readable results
 
-It replays the examples the grader runs for its visible checks, in the grader's order,
-and compares your answers with expectations computed from the reference solution. It
-stops each check at the first example that fails and shows it. Hidden checks are not
-included: passing here does not guarantee full marks. Needs numpy (and scipy for
-statistical checks); PyTorch is not needed.
+It runs the grader's visible checks on recorded examples and compares your answers with
+expectations computed from the reference solution. It stops each check at the first
+example that fails and shows it. The grader checks the same properties on other
+examples of the same kind, and hidden checks are not included: passing here does not
+guarantee full marks. Needs numpy (and scipy for statistical checks); PyTorch is not
+needed.
 """
 
 import json
