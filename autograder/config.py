@@ -46,6 +46,13 @@ class Isolation(_Strict):
 
 class HypothesisSettings(_Strict):
     max_examples: int = Field(30, ge=1, le=10_000, description="Examples per property check, unless a family overrides it.")
+    seed: str | None = Field(None, min_length=1, description=(
+        "The course's secret from which the graded examples are drawn (each check's seed derives from it and the "
+        "check's id). The student kit draws its examples from a public seed, so a submission that looks answers "
+        "up in the kit gains nothing; keep this value out of anything students see. If None, the digest of the "
+        "checks' and the reference's sources, which students never receive: a course need not set it, but then "
+        "any edit of those sources draws new graded examples. The same seed and sources draw the same examples "
+        "on every regrade."))
 
 
 class GradingConfig(_Strict):
@@ -61,6 +68,12 @@ class GradingConfig(_Strict):
     isolation: Isolation = Field(default_factory=Isolation, description="How student code is sandboxed.")
     hypothesis: HypothesisSettings = Field(default_factory=HypothesisSettings, description="Property-based testing.")
     tolerances: Tolerances = Field(default_factory=Tolerances, description="Default numeric tolerances.")
+
+    @property
+    def graded_salt(self):
+        """The salt of the graded run's examples (:func:`autograder.engine.example_seed`): ``hypothesis.seed``,
+        or else the digest of the private sources; prefixed, so that no graded salt is the kit's."""
+        return "graded:" + (self.hypothesis.seed or private_sources_digest(self))
 
     @property
     def assignment(self):
@@ -102,9 +115,14 @@ def load_config(path):
                                      for key, value in paths.items()})
 
 
+def private_sources_digest(config):
+    """SHA-256 of the sources students never receive: the checks and the reference's modules."""
+    return sources_digest(config.checks, *sorted(config.reference.glob("*.py")))
+
+
 def config_digest(config):
     """SHA-256 of what decides a grade: the validated config (independent of the file's formatting
     and location), the checks' sources and the reference's."""
     data = config.model_dump(mode="json", exclude={"reference", "checks", "catalog"})
-    data["sources"] = sources_digest(config.checks, *sorted(config.reference.glob("*.py")))
+    data["sources"] = private_sources_digest(config)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

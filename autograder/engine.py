@@ -1,15 +1,19 @@
 """Run one check against a worker with Hypothesis, and shrink a failure to its minimum.
 
-Hypothesis runs derandomized, without an example database and without deadlines, so
-every submission that keeps passing sees the same sequence of examples. The engine
-exploits that: once a check has passed for anyone, its sequence of examples, with
-their requests and expected values, is remembered by the oracle (see
-:class:`autograder.oracle.Oracle`), and later submissions replay the sequence instead
-of generating it again, which is most of the cost. The first replayed example that
-fails hands over to Hypothesis, which meets the same example at the same place and
-shrinks it, so a result is the same whether the sequence was replayed or generated.
+Hypothesis runs seeded, without an example database and without deadlines, so every
+submission that keeps passing sees the same sequence of examples. The seed of a check
+is derived from a salt and the check's id (:func:`example_seed`): the graded run's salt
+is the course's secret (:attr:`autograder.config.GradingConfig.graded_salt`), the
+student kit's a public one, so the kit never holds the examples that are graded. The
+engine exploits the fixed sequence: once a check has passed for anyone, its sequence of
+examples under a seed, with their requests and expected values, is remembered by the
+oracle (see :class:`autograder.oracle.Oracle`), and later submissions replay the
+sequence instead of generating it again, which is most of the cost. The first replayed
+example that fails hands over to Hypothesis, which meets the same example at the same
+place and shrinks it, so a result is the same whether the sequence was replayed or
+generated.
 
-Derandomized is not yet deterministic: Hypothesis (since 6.131) also draws, now and
+Seeded is not yet deterministic: Hypothesis (since 6.131) also draws, now and
 then, literals it collects from the source of every "local" module loaded in the
 process, so the examples of a check would depend on what else the process imported
 (another assignment's reference, the tests, the report code): the same submission
@@ -17,7 +21,8 @@ could meet other examples under ``grade`` than under ``grade-all``. The engine t
 that pool off (:func:`_no_local_constants`); Hypothesis's own built-in constants stay.
 
 A check's edge cases (:attr:`autograder.checks.Check.edge_cases`) run first, as
-Hypothesis's explicit examples; they are minimal by construction and not shrunk.
+Hypothesis's explicit examples, under every seed; they are minimal by construction and
+not shrunk.
 
 A wrong answer or an exception in the student's code is shrunk towards the smallest
 failing example, for at most :data:`SHRINK_BUDGET` further examples (a count, not a
@@ -25,10 +30,11 @@ time, so that a regrade finds the same example). A timeout, a crash or a garbled
 ends the check at once: shrinking would rerun the slow or fatal call many times.
 """
 
+import hashlib
 import time
 from dataclasses import dataclass
 
-from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
+from hypothesis import HealthCheck, Phase, Verbosity, example, given, seed, settings
 from hypothesis.errors import Flaky
 from hypothesis.internal.conjecture import providers
 
@@ -114,10 +120,17 @@ class _Runner:
         return Outcome(abort.failure.status, message, {"inputs": plain(abort.example)}, examples_run)
 
 
-def run_check(check, *, session, oracle, verdict, max_examples, call_timeout, deadline):
-    """Run ``check`` on the student's code behind ``session``; return an :class:`Outcome`."""
+def example_seed(salt, check):
+    """The seed of Hypothesis's examples of ``check`` under ``salt``: another salt, other examples."""
+    return int.from_bytes(hashlib.sha256(f"{salt}\0{check.id}".encode()).digest()[:16], "big")
+
+
+def run_check(check, *, session, oracle, verdict, max_examples, salt, call_timeout, deadline):
+    """Run ``check`` on the student's code behind ``session`` with the examples that ``salt``
+    draws (:func:`example_seed`); return an :class:`Outcome`."""
     runner = _Runner(check, session, oracle, verdict, call_timeout, deadline)
-    recorded = oracle.recorded_cases(check, max_examples)
+    check_seed = example_seed(salt, check)
+    recorded = oracle.recorded_cases(check, max_examples, check_seed)
     if recorded is not None:
         for position, case in enumerate(recorded, start=1):
             try:
@@ -128,17 +141,18 @@ def run_check(check, *, session, oracle, verdict, max_examples, call_timeout, de
                 return runner.aborted(abort, position)
         else:
             return Outcome("passed", examples=len(recorded))
-    return _generate(runner, max_examples)
+    return _generate(runner, max_examples, check_seed)
 
 
 class _ShrinkBudgetSpent(BaseException):
     """Stops Hypothesis once shrinking has tried :data:`SHRINK_BUDGET` examples."""
 
 
-def _generate(runner, max_examples):
+def _generate(runner, max_examples, check_seed):
     check, cases, failures = runner.check, [], []
 
-    @settings(max_examples=max_examples, derandomize=True, database=None, deadline=None,
+    @seed(check_seed)
+    @settings(max_examples=max_examples, database=None, deadline=None,
               report_multiple_bugs=False, verbosity=Verbosity.quiet, suppress_health_check=list(HealthCheck),
               phases=(Phase.explicit, Phase.generate, Phase.shrink))
     @given(check.examples)
@@ -167,7 +181,7 @@ def _generate(runner, max_examples):
                        counterexample(failure.example, failure), len(cases))
     except AbortCheck as abort:
         return runner.aborted(abort, len(cases))
-    runner.oracle.record_cases(check, max_examples, cases)
+    runner.oracle.record_cases(check, max_examples, check_seed, cases)
     return Outcome("passed", examples=len(cases))
 
 

@@ -50,18 +50,22 @@ def configured_checks(config, *, include_hidden=True, functions=None, families=N
             and (families is None or check.family in families)]
 
 
-def grade_submission(submission, *, config, oracle=None, include_hidden=True, functions=None, families=None):
+def grade_submission(submission, *, config, oracle=None, include_hidden=True, functions=None, families=None,
+                     salt=None):
     """Grade the folder or .zip ``submission``; return a :class:`SubmissionResult`.
 
     ``include_hidden=False`` runs only the checks students may see (the self-check);
     ``functions`` grades only the named functions (a regrade of one task), ``families``
-    only the named families.
+    only the named families. ``salt`` draws the examples (:func:`autograder.engine.example_seed`):
+    the config's :attr:`~autograder.config.GradingConfig.graded_salt` if None; the
+    student kit records its expectations under its own.
     """
     started = time.monotonic()
     oracle = oracle or Oracle(config.reference)
     if config.isolation.require_bubblewrap and not launcher.bubblewrap_available():
         raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
     assignment = config.assignment
+    salt = config.graded_salt if salt is None else salt
     checks = configured_checks(config, include_hidden=include_hidden, functions=functions, families=families)
     points_of = point_shares(assignment, configured_checks(config, families=families))
 
@@ -82,7 +86,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
                                 for module in sorted({check.module for check in checks})}
                 results = [_grade_check(check, points_of(check), assignment.family_of(check),
                                         availability[check.module], session=session, oracle=oracle, config=config,
-                                        deadline=deadline) for check in checks]
+                                        salt=salt, deadline=deadline) for check in checks]
                 diagnostics = run_diagnostics(
                     [diagnostic for diagnostic in assignment.diagnostics
                      if availability.get(diagnostic.module, _UNAVAILABLE).status == "passed"
@@ -168,7 +172,8 @@ def _module_availability(module, prepared, session, config):
     return _Availability(functions=names)
 
 
-def _grade_check(check, points, family, availability, *, session=None, oracle=None, config=None, deadline=None):
+def _grade_check(check, points, family, availability, *, session=None, oracle=None, config=None, salt=None,
+                 deadline=None):
     started = time.monotonic()
     result = CheckResult(id=check.id, module=check.module, function=check.function, family=check.family,
                          description=check.description, status="passed", score=0.0, max_score=round(points, 6),
@@ -183,7 +188,7 @@ def _grade_check(check, points, family, availability, *, session=None, oracle=No
         try:
             outcome = run_check(check, session=session, oracle=oracle,
                                 verdict=check.verdict_for(config.tolerances_for(family)),
-                                max_examples=config.max_examples_for(family),
+                                max_examples=config.max_examples_for(family), salt=salt,
                                 call_timeout=config.limits.call_seconds, deadline=deadline)
         except Exception as error:  # noqa: BLE001 - a reply no verdict foresaw costs this check, not the result
             outcome = Outcome("error", f"the grader could not judge this check's replies: {type(error).__name__}: "

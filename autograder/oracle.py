@@ -3,10 +3,12 @@
 The reference is imported from the config's ``reference`` folder under a private
 package name, so that it never shadows, or is shadowed by, anything else. Expected
 values are cached by check and example, and so is the whole sequence of examples of a
-check that passed (the engine replays it for the next submission, see
-:mod:`autograder.engine`). With ``cache_path`` both caches are also an SQLite file
-shared by every process of a batch and kept between runs, keyed by the grader's
-version and a digest of the grader's, the checks' and the reference's sources.
+check that passed, by the seed that drew it (the engine replays it for the next
+submission under the same seed, see :mod:`autograder.engine`; the student kit's seeds
+are not the graded run's, so a kit and a grade sharing an oracle never mix their
+sequences). With ``cache_path`` both caches are also an SQLite file shared by every
+process of a batch and kept between runs, keyed by the grader's version and a digest
+of the grader's, the checks' and the reference's sources.
 """
 
 import hashlib
@@ -66,21 +68,26 @@ class Oracle:
             self._cache[key] = found
         return self._cache[key]
 
-    def recorded_cases(self, check, max_examples):
-        """The cases of a passing run of ``check`` with ``max_examples``, or None if none is known yet."""
-        key = (check.id, str(max_examples))
+    def recorded_cases(self, check, max_examples, seed):
+        """The cases of a passing run of ``check`` with ``max_examples`` drawn from ``seed``, or None if
+        none is known yet."""
+        key = _sequence_key(check, max_examples, seed)
         if key not in self._sequences and self._disk:
             found = self._disk.get(key, table="sequences")
             if found is not None:
                 self._sequences[key] = [Case(*case) for case in found]
         return self._sequences.get(key)
 
-    def record_cases(self, check, max_examples, cases):
+    def record_cases(self, check, max_examples, seed, cases):
         """Remember the cases of a passing run."""
-        key = (check.id, str(max_examples))
+        key = _sequence_key(check, max_examples, seed)
         self._sequences[key] = cases
         if self._disk:
             self._disk.put(key, [[case.example, case.requests, case.expected] for case in cases], table="sequences")
+
+
+def _sequence_key(check, max_examples, seed):
+    return check.id, f"{max_examples}/{seed}"
 
 
 def example_digest(example):

@@ -16,37 +16,46 @@ ROOT = Path(__file__).resolve().parent.parent
 torch.set_num_threads(1)
 
 
-#: A checks file that grades part of the flagship: the families named in KEEP, with an
-#: optional example count for each of them.
+#: A checks file that grades part of the flagship: the families named in KEEP (of the
+#: functions in FUNCTIONS, or of all), with an optional example count for each of them.
 REDUCED_CHECKS = """
 from autograder.assignment import load_assignment
 from autograder.authoring import Assignment, Part
 
 FLAGSHIP = load_assignment({checks!r})
 
-KEEP, MAX_EXAMPLES = {keep!r}, {max_examples!r}
+KEEP, MAX_EXAMPLES, FUNCTIONS = {keep!r}, {max_examples!r}, {functions!r}
 ASSIGNMENT = Assignment(parts=[
     Part(part.module,
          {{name: family.model_copy(update={{"max_examples": MAX_EXAMPLES or family.max_examples}})
           for name, family in part.families.items() if name in KEEP[part.module]}},
-         [check for check in part.checks if check.family in KEEP[part.module]], part.diagnostics)
+         [check for check in part.checks
+          if check.family in KEEP[part.module] and (FUNCTIONS is None or check.function in FUNCTIONS)],
+         part.diagnostics)
     for part in FLAGSHIP.parts if part.module in KEEP])
 """
 
 
-def reduced_config(folder, keep, *, max_examples=None, family_max_examples=None, limits=None):
+def reduced_config(folder, keep, *, max_examples=None, family_max_examples=None, limits=None, functions=None,
+                   hypothesis=None):
     """The project's config, grading only the families ``keep`` names (part -> family names).
 
     ``max_examples`` is the config's default example count, ``family_max_examples`` one
-    that overrides every kept family's own, ``limits`` overrides some limits.
+    that overrides every kept family's own, ``limits`` overrides some limits,
+    ``functions`` keeps only the checks of these functions, ``hypothesis`` sets keys of
+    the config's ``hypothesis`` section. Its ``seed`` is fixed unless ``hypothesis`` sets
+    it: the checks file names this checkout's path, and the graded examples would
+    otherwise depend on it (the default seed is derived from the checks' sources).
     """
     folder = Path(folder)
     (folder / "reduced_checks.py").write_text(REDUCED_CHECKS.format(
-        checks=str(ROOT / "reference" / "checks"), keep={part: tuple(families) for part, families in keep.items()}, max_examples=family_max_examples))
+        checks=str(ROOT / "reference" / "checks"), keep={part: tuple(families) for part, families in keep.items()},
+        max_examples=family_max_examples, functions=None if functions is None else tuple(sorted(functions))))
     data = yaml.safe_load((ROOT / "grading_config.yml").read_text())
     data.update(reference=str(ROOT / "reference"), checks="reduced_checks.py")
     if max_examples is not None:
         data["hypothesis"]["max_examples"] = max_examples
+    data["hypothesis"].update({"seed": "reduced", **(hypothesis or {})})
     data["limits"].update(limits or {})
     path = folder / "grading_config.yml"
     path.write_text(yaml.safe_dump(data))

@@ -4,6 +4,7 @@ import pytest
 
 from autograder.assignment import AssignmentError
 from autograder.config import ConfigError, config_digest, load_config
+from autograder.kit import KIT_SALT
 
 from conftest import ROOT
 
@@ -28,6 +29,7 @@ def test_the_project_config_is_valid_and_resolves_its_paths():
     (("call_seconds: 10", "call_seconds: -1"), "limits.call_seconds: Input should be greater than 0"),
     (("max_examples: 30", "max_examples: many"), "hypothesis.max_examples: Input should be a valid integer"),
     (("  memory_mb: 2048", "  memory_mb: 2048\n  memroy_mb: 1"), "limits.memroy_mb: Extra inputs are not permitted"),
+    (("max_examples: 30", "max_examples: 30\n  seed: ''"), "hypothesis.seed: String should have at least 1"),
     (("schema_version: 2", "schema_version: 3"), "schema_version: Input should be less than or equal to 2"),
     (("schema_version: 2", "schema_version: 2\nparts: {optimizers: {}}"), "parts: since schema_version 2, points"),
 ])
@@ -57,3 +59,16 @@ def test_the_digest_ignores_formatting_but_not_values(tmp_path):
     reformatted = load(tmp_path, "# a comment\n" + VALID.replace("call_seconds: 10", "call_seconds: 10.0"))
     changed = load(tmp_path, VALID.replace("call_seconds: 10", "call_seconds: 11"))
     assert config_digest(original) == config_digest(reformatted) != config_digest(changed)
+
+
+def test_the_graded_salt_is_the_courses_seed_or_else_the_private_sources_and_never_the_kits(tmp_path):
+    seeded = VALID.replace("max_examples: 30", "max_examples: 30\n  seed: fall-2026-3f9a")
+    unset, again, with_seed = load(tmp_path, VALID), load(tmp_path, VALID), load(tmp_path, seeded)
+    assert unset.graded_salt == again.graded_salt != with_seed.graded_salt == load(tmp_path, seeded).graded_salt
+    assert "fall-2026-3f9a" in with_seed.graded_salt
+    assert KIT_SALT not in (unset.graded_salt, with_seed.graded_salt)
+    assert load(tmp_path, seeded.replace("fall-2026-3f9a", KIT_SALT)).graded_salt != KIT_SALT
+    checks = tmp_path / "checks.py"
+    checks.write_text("from autograder.authoring import Assignment\nASSIGNMENT = Assignment()\n")
+    edited = VALID.replace(f"checks: {ROOT / 'reference' / 'checks'}", f"checks: {checks}")
+    assert load(tmp_path, edited).graded_salt != unset.graded_salt  # the checks' sources are private

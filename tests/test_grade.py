@@ -133,7 +133,7 @@ def test_a_failing_check_reports_the_minimal_counterexample(make_submission, con
     buggy = (ROOT / "reference" / "optimizers.py").read_text() + textwrap.dedent('''
 
         def sgd(w, dw, state, *, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False):
-            if w.ndim == 2:
+            if w.ndim >= 2:
                 return w + lr * dw, {}
             return w - lr * dw, {}
     ''')

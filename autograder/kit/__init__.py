@@ -3,11 +3,15 @@
 Students never receive the reference solutions or the hidden checks. The kit holds the
 stubs, :mod:`autograder.kit.selfcheck`, the worker-side code that calls their functions
 (:mod:`autograder.sandbox`'s ``wire``, ``drivers``, ``worker``, ``guard``), the generic
-comparisons of :mod:`autograder.verdicts`, and ``expectations.json``: every example the
-full grader runs for each visible check, with the expected value precomputed from the
-reference (or PyTorch). Because Hypothesis draws the same examples for every
-submission that keeps passing, replaying them in order fails exactly where the full
-grader first fails: the self-check and the grader agree on every visible check.
+comparisons of :mod:`autograder.verdicts`, and ``expectations.json``: examples of each
+visible check, with the expected value precomputed from the reference (or PyTorch).
+
+They are drawn as the grader draws its own, from the same strategies with the same
+edge cases first, but under the public salt :data:`KIT_SALT` instead of the course's
+secret (:attr:`autograder.config.GradingConfig.graded_salt`): the graded run asks the
+same kind of questions on other examples, so an implementation that looks its answers
+up in the kit earns nothing for them. A submission that passes the self-check can
+still fail a visible check, on an example the kit does not hold.
 """
 
 import shutil
@@ -17,8 +21,12 @@ from pathlib import Path
 import autograder
 from autograder import release
 from autograder.grade import configured_checks, grade_submission
+from autograder.engine import example_seed
 from autograder.oracle import Oracle
 from autograder.sandbox import wire
+
+#: The salt of the kit's examples: public, and never a graded run's (those are prefixed ``graded:``).
+KIT_SALT = "kit"
 
 #: Modules copied into the kit, relative to the autograder package. None holds a solution.
 KIT_MODULES = ("__init__.py", "requests.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/drivers.py",
@@ -46,7 +54,8 @@ def build_kit(*, config, out_dir, oracle=None):
 
 
 def _record_expectations(config, oracle):
-    """Grade the reference on the visible checks; the oracle then holds every check's passing run."""
+    """Grade the reference on the visible checks under :data:`KIT_SALT`; the oracle then holds every
+    check's passing run."""
     assignment = config.assignment
     checks = configured_checks(config, include_hidden=False)
     with tempfile.TemporaryDirectory() as scratch:
@@ -54,7 +63,8 @@ def _record_expectations(config, oracle):
         reference_copy.mkdir()
         for module in assignment.modules:  # the solutions only: the checks never enter a worker
             shutil.copyfile(config.reference / f"{module}.py", reference_copy / f"{module}.py")
-        result = grade_submission(reference_copy, config=config, oracle=oracle, include_hidden=False)
+        result = grade_submission(reference_copy, config=config, oracle=oracle, include_hidden=False,
+                                  salt=KIT_SALT)
     failing = [check.id for check in result.checks if check.status != "passed"]
     if failing:
         raise RuntimeError(f"the reference fails {failing}; fix it before building a kit")
@@ -65,7 +75,7 @@ def _record_expectations(config, oracle):
         if verdict is None:  # the instructor's own predicate is code: it stays with the grader
             grader_only.append(check.id)
             continue
-        cases = oracle.recorded_cases(check, config.max_examples_for(family))
+        cases = oracle.recorded_cases(check, config.max_examples_for(family), example_seed(KIT_SALT, check))
         recorded.append({
             "id": check.id, "module": check.module, "function": check.function, "family": check.family,
             "description": check.description, "max_score": entry.max_score, "hint": family.hint,

@@ -6,13 +6,13 @@ Run it in the folder that holds your modules of the assignment (the stubs you we
     python selfcheck.py norm       # only the checks of functions whose name contains "norm"
     python selfcheck.py --json     # machine-readable results
 
-It replays the examples the grader runs for its visible checks, in the grader's order,
-and compares your answers with expectations computed from the reference solution. For
-a check that fails it shows the smallest failing example it has (the fewest values):
-the inputs, what was expected, what your code returned and where they differ. Hidden
-checks are not included: passing here does not guarantee full marks. Needs numpy only;
-the statistical checks also need scipy, and are skipped (and said so) without it.
-PyTorch is not needed.
+It runs the grader's visible checks on recorded examples and compares your answers with
+expectations computed from the reference solution. For a check that fails it shows the
+smallest failing example it has (the fewest values): the inputs, what was expected,
+what your code returned and where they differ. The grader checks the same properties
+on other examples of the same kind, and hidden checks are not included: passing here
+does not guarantee full marks. Needs numpy only; the statistical checks also need
+scipy, and are skipped (and said so) without it. PyTorch is not needed.
 """
 
 import json

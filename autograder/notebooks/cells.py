@@ -2,11 +2,12 @@
 
 This module runs only as ``_autograder/cells.py`` in an assignment folder written by
 :mod:`autograder.notebooks.generate`, next to the student kit's ``selfcheck.py`` and its
-``_selfcheck/`` folder (expectations and worker-side code). It replays every example the
-grader runs for the function's visible checks, in the grader's order, on the function
-the notebook defines, and compares the answers with the expectations recorded from the
-reference, exactly as ``python selfcheck.py`` does for a folder of modules. A failing
-check raises ``AssertionError`` with what failed, which nbgrader scores as zero points.
+``_selfcheck/`` folder (expectations and worker-side code). It replays the kit's examples
+of the function's visible checks (drawn as the grader draws, but under the kit's own
+seed: :mod:`autograder.kit`) on the function the notebook defines, and compares the
+answers with the expectations recorded from the reference, exactly as
+``python selfcheck.py`` does for a folder of modules. A failing check raises
+``AssertionError`` with what failed, which nbgrader scores as zero points.
 
 The grader's worker rules hold here too, so that a cell does not pass what the grader
 fails: forbidden modules (PyTorch, ...) cannot be imported during the checks, nor used

@@ -172,10 +172,14 @@ def _backward_example(draw):
     return {"dout": dout, "mask": draw(strategies.dropout_masks(dout.shape, p)), "p": p}
 
 
+def _invalid_forward_example(arguments):
+    return {**arguments, "reason": f"p = {arguments['p']!r} (training={arguments['training']}), outside [0, 1]"}
+
+
 @st.composite
 def _invalid_forward(draw):
     arguments, _ = draw(strategies.invalid_dropout_forward_arguments())
-    return {**arguments, "reason": f"p = {arguments['p']!r} (training={arguments['training']}), outside [0, 1]"}
+    return _invalid_forward_example(arguments)
 
 
 @st.composite
@@ -186,6 +190,13 @@ def _invalid_backward(draw):
     else:
         reason = f"a mask of shape {arguments['mask'].shape} for dout of shape {arguments['dout'].shape}"
     return {**arguments, "reason": reason}
+
+
+#: Each kind of invalid p, in training and in evaluation, and in the backward pass.
+INVALID_FORWARD_EDGE_CASES = tuple(_invalid_forward_example({"x": np.ones(3), "p": p, "training": training, "seed": 0})
+                                   for p in strategies.INVALID_P_KINDS for training in (True, False))
+INVALID_BACKWARD_EDGE_CASES = tuple({"dout": np.ones(3), "mask": np.ones(3, dtype=bool), "p": p,
+                                     "reason": f"p = {p!r}, outside [0, 1]"} for p in strategies.INVALID_P_KINDS)
 
 
 def _forward_checks():
@@ -237,7 +248,7 @@ def _forward_checks():
               _invalid_forward(),
               lambda e: [_forward(e["x"], e["p"], e["training"], e["seed"])],
               expected_validation,
-              "validates_arguments", uses_tolerances=False),
+              "validates_arguments", uses_tolerances=False, edge_cases=INVALID_FORWARD_EDGE_CASES),
     ]
 
 
@@ -261,7 +272,7 @@ def _backward_checks():
               _invalid_backward(),
               lambda e: [_backward(e["dout"], e["mask"], e["p"])],
               expected_validation,
-              "validates_arguments", uses_tolerances=False),
+              "validates_arguments", uses_tolerances=False, edge_cases=INVALID_BACKWARD_EDGE_CASES),
     ]
 
 

@@ -69,17 +69,29 @@ def pre_activation_variances(weights, x, nonlinearity):
     return variances
 
 
-#: One round is all there is (max_iter = 1): a linear network lands on variance 1 in exactly one rescale,
-#: so code that runs a round short keeps the orthonormal start, whose outputs have variance about 9 here.
-ONE_ROUND = {"layer_sizes": [4, 3], "x": np.random.default_rng(7).standard_normal((32, 5)) * 3.0,
-             "nonlinearity": "linear", "tol": 0.01, "max_iter": 1, "rng_seed": 0}
+def rescalable_layers(weights, x, nonlinearity):
+    """``(W_l, h_{l-1})`` of the layers before the first whose input is all zeros on the batch.
+
+    Such an input (a ReLU layer dead on every row) makes z_l constant, which the contract
+    excludes: no rescaling gives it unit variance, and LSUV divides by a zero variance. It
+    depends on the weights, which any correct way of drawing from rng may make differently,
+    so the layers from there on are not judged.
+    """
+    layers, h = [], x
+    for w in weights:
+        if not np.any(h):
+            break
+        layers.append((w, h))
+        h = NONLINEARITIES[nonlinearity](h @ w.T)
+    return layers
 
 
 def unit_variance(inputs, answer, expected):
-    """Var(z_l) on the batch is within tol of 1 at every layer (1e-12 of slack for rounding)."""
+    """Var(z_l) on the batch is within tol of 1 at every rescalable layer (1e-12 of slack for rounding)."""
     del expected
-    weights = _weights(answer, inputs)
-    for layer, variance in enumerate(pre_activation_variances(weights, inputs["x"], inputs["nonlinearity"]), 1):
+    layers = rescalable_layers(_weights(answer, inputs), inputs["x"], inputs["nonlinearity"])
+    for layer, (w, h) in enumerate(layers, start=1):
+        variance = float(np.var(h @ w.T))
         if not abs(variance - 1.0) <= inputs["tol"] + 1e-12:
             raise CheckFailure(f"the output of layer {layer} (z_{layer} = h_{layer - 1} @ W_{layer}.T) has variance "
                                f"{variance!r} on the batch; LSUV makes it 1 within tol = {inputs['tol']!r}",
@@ -87,9 +99,11 @@ def unit_variance(inputs, answer, expected):
 
 
 def scaled_orthonormal(inputs, answer, expected):
-    """Each W_l is c_l times a matrix with orthonormal rows (wide) or columns (tall), for some c_l > 0."""
+    """Each W_l of a rescalable layer is c_l times a matrix with orthonormal rows (wide) or columns (tall),
+    for some c_l > 0."""
     del expected
-    for layer, w in enumerate(_weights(answer, inputs), start=1):
+    layers = rescalable_layers(_weights(answer, inputs), inputs["x"], inputs["nonlinearity"])
+    for layer, (w, _) in enumerate(layers, start=1):
         gram = w @ w.T if w.shape[0] <= w.shape[1] else w.T @ w
         scale = float(np.mean(np.diag(gram)))
         error = np.abs(gram - scale * np.eye(len(gram)))
@@ -158,6 +172,13 @@ def validation_check():
                  "validates_arguments", uses_tolerances=False, edge_cases=edges, points=1, visibility="hidden")
 
 
+#: The edge of max_iter's range, where one round short is no rescaling at all: linear layers
+#: (none constant) on a batch whose pre-activations are far from unit variance. Random
+#: draws have max_iter = 1 in about one example of 20.
+ONE_ROUND = {"layer_sizes": [4, 3], "x": np.arange(24.0).reshape(8, 3), "nonlinearity": "linear", "tol": 0.1,
+             "max_iter": 1, "rng_seed": 0}
+
+
 def seeded_property(predicate, description, inputs, **options):
     """A predicate ``(inputs, answer, expected)`` on one call with a drawn rng seed, in the long form.
 
@@ -181,7 +202,7 @@ def seeded_property(predicate, description, inputs, **options):
 def checks():
     return [
         seeded_property(unit_variance, "every layer's output has variance within tol of 1 on the batch",
-                        strategies.lsuv_inputs(), points=3, edge_cases=[ONE_ROUND]),
+                        strategies.lsuv_inputs(), points=3, edge_cases=(ONE_ROUND,)),
         seeded_property(scaled_orthonormal, "every weight is a multiple of an orthonormal matrix",
                         strategies.lsuv_inputs(), points=2),
         seeded_property(deep_network, f"through {DEPTH} layers of {WIDTH} units the output variance on a held-out "
