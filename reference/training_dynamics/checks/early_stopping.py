@@ -10,7 +10,7 @@ epoch, epochs without improvement), ``purity`` (the state passed in is not edite
 
 import math
 
-from hypothesis import strategies as st
+from hypothesis import assume, strategies as st
 
 from autograder.authoring import Family, call, expected_validation
 
@@ -34,10 +34,27 @@ FAMILIES = {
 check = checker(MODULE)
 
 
+#: How close an improvement may come to min_delta: closer, and whether it counts depends on the algebraic
+#: form (0.43 - 0.01 < 0.42 is True in floats, 0.42 + 0.01 < 0.43 is False), which the contract leaves free.
+BOUNDARY = 1e-9
+
+
+def _clear_of_the_boundary(curve, min_delta):
+    """No loss improves on the best before it by min_delta up to rounding (exact ties are kept)."""
+    best = math.inf
+    for loss in curve:
+        if min_delta and abs((best - loss) - min_delta) < BOUNDARY:
+            return False
+        best = min(best, loss) if loss < best - min_delta else best
+    return True
+
+
 @st.composite
 def _curve(draw):
-    return {"curve": draw(loss_curves()), "patience": draw(st.integers(0, 5)),
-            "min_delta": draw(st.sampled_from([0.0, 0.001, 0.01, 0.05]))}
+    example = {"curve": draw(loss_curves()), "patience": draw(st.integers(0, 5)),
+               "min_delta": draw(st.sampled_from([0.0, 0.001, 0.01, 0.05]))}
+    assume(_clear_of_the_boundary(example["curve"], example["min_delta"]))
+    return example
 
 
 def states_before(curve, patience, min_delta):
@@ -57,12 +74,22 @@ def states_before(curve, patience, min_delta):
     return states
 
 
-@st.composite
-def _run(draw):
-    example = draw(_curve())
+def _calls(example):
     states = states_before(example["curve"], example["patience"], example["min_delta"])
     return {"calls": [{"val_loss": loss, "state": state, "patience": example["patience"],
                        "min_delta": example["min_delta"]} for loss, state in zip(example["curve"], states)]}
+
+
+@st.composite
+def _run(draw):
+    return _calls(draw(_curve()))
+
+
+#: Curves every run meets: a tie with the best (no improvement); a bad epoch, a recovery, then patience;
+#: decreases smaller than min_delta (no improvement) before a large one.
+EDGE_RUNS = [_calls({"curve": [1.0, 0.5, 0.5, 0.4, 0.4, 0.4], "patience": 2, "min_delta": 0.0}),
+             _calls({"curve": [1.0, 1.2, 0.5, 0.6, 0.3, 0.35, 0.36], "patience": 2, "min_delta": 0.05}),
+             _calls({"curve": [1.0, 0.98, 0.97, 0.5, 0.49], "patience": 3, "min_delta": 0.05})]
 
 
 def _requests(example):
@@ -86,10 +113,10 @@ def checks():
     return [
         check("early_stopping", "stop_epoch", "early_stopping, called epoch by epoch along a random loss curve, "
                                               "asks to stop at exactly the right epoch",
-              _run(), _requests, _expected(0), "each_equals"),
+              _run(), _requests, _expected(0), "each_equals", edge_cases=EDGE_RUNS),
         check("early_stopping", "best_epoch", "early_stopping's state after every epoch holds the right best loss, "
                                               "best epoch and epochs without improvement",
-              _run(), _requests, _expected(1), "each_equals"),
+              _run(), _requests, _expected(1), "each_equals", edge_cases=EDGE_RUNS),
         check("early_stopping", "purity", "early_stopping does not modify the state it is given",
               _run(), _requests, lambda e, oracle: [{"args": [], "kwargs": kwargs} for kwargs in e["calls"]],
               "unchanged_arguments", uses_tolerances=False),
