@@ -8,8 +8,10 @@ student kit's a public one, so the kit never holds the examples that are graded.
 engine exploits the fixed sequence: once a check has passed for anyone, its sequence of
 examples under a seed, with their requests and expected values, is remembered by the
 oracle (see :class:`autograder.oracle.Oracle`), and later submissions replay the
-sequence instead of generating it again, which is most of the cost. The first replayed
-example that fails hands over to Hypothesis, which meets the same example at the same
+sequence instead of generating it again, which is most of the cost; the calls of all
+its examples go to the worker in one batch, one round trip for the check
+(:meth:`autograder.sandbox.session.WorkerSession.stream`). The first replayed example
+that fails cancels the rest of the batch and hands over to Hypothesis, which meets the same example at the same
 place and shrinks it, so a result is the same whether the sequence was replayed or
 generated.
 
@@ -30,8 +32,8 @@ time, so that a regrade finds the same example). A timeout, a crash or a garbled
 ends the check at once: shrinking would rerun the slow or fatal call many times.
 """
 
+import contextlib
 import hashlib
-import time
 from dataclasses import dataclass
 
 from hypothesis import HealthCheck, Phase, Verbosity, example, given, seed, settings
@@ -87,23 +89,18 @@ class Case:
 
 
 class _Runner:
-    """Runs a check's examples against the worker within the time limits."""
+    """Runs a check's examples against the worker within the time limits (the session keeps the
+    submission's time budget)."""
 
-    def __init__(self, check, session, oracle, verdict, call_timeout, deadline):
+    def __init__(self, check, session, oracle, verdict, call_timeout):
         self.check, self.session, self.oracle, self.verdict = check, session, oracle, verdict
-        self.call_timeout, self.deadline = call_timeout, deadline
+        self.call_timeout = call_timeout
 
     def replies(self, example, requests):
-        replies = []
-        for request in requests:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0:
-                raise AbortCheck(WorkerTimeout("the submission's total time limit was reached"), example)
-            try:
-                replies.append(self.session.request(request, timeout=min(self.call_timeout, remaining)))
-            except WorkerFailure as failure:
-                raise AbortCheck(failure, example) from None
-        return replies
+        try:
+            return [self.session.request(request, timeout=self.call_timeout) for request in requests]
+        except WorkerFailure as failure:
+            raise AbortCheck(failure, example) from None
 
     def judge(self, case):
         try:
@@ -111,6 +108,24 @@ class _Runner:
         except CheckFailure as failure:
             failure.example = case.example
             raise
+
+    def replay(self, cases):
+        """Judge recorded ``cases`` in order, the calls of all of them sent to the worker in one batch;
+        return the :class:`Outcome`, or None at the first failing case (the rest are cancelled), for
+        Hypothesis to meet it again and shrink it."""
+        replies = self.session.stream([request for case in cases for request in case.requests],
+                                      timeout=self.call_timeout)
+        with contextlib.closing(replies):
+            for position, case in enumerate(cases, start=1):
+                try:
+                    answers = [next(replies) for _ in case.requests]
+                except WorkerFailure as failure:
+                    return self.aborted(AbortCheck(failure, case.example), position)
+                try:
+                    self.verdict(case.expected, answers)
+                except CheckFailure:
+                    return None
+        return Outcome("passed", examples=len(cases))
 
     def aborted(self, abort, examples_run):
         message = str(abort.failure)
@@ -125,22 +140,16 @@ def example_seed(salt, check):
     return int.from_bytes(hashlib.sha256(f"{salt}\0{check.id}".encode()).digest()[:16], "big")
 
 
-def run_check(check, *, session, oracle, verdict, max_examples, salt, call_timeout, deadline):
+def run_check(check, *, session, oracle, verdict, max_examples, salt, call_timeout):
     """Run ``check`` on the student's code behind ``session`` with the examples that ``salt``
     draws (:func:`example_seed`); return an :class:`Outcome`."""
-    runner = _Runner(check, session, oracle, verdict, call_timeout, deadline)
+    runner = _Runner(check, session, oracle, verdict, call_timeout)
     check_seed = example_seed(salt, check)
     recorded = oracle.recorded_cases(check, max_examples, check_seed)
     if recorded is not None:
-        for position, case in enumerate(recorded, start=1):
-            try:
-                runner.judge(case)
-            except CheckFailure:
-                break
-            except AbortCheck as abort:
-                return runner.aborted(abort, position)
-        else:
-            return Outcome("passed", examples=len(recorded))
+        outcome = runner.replay(recorded)
+        if outcome is not None:
+            return outcome
     return _generate(runner, max_examples, check_seed)
 
 

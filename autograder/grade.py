@@ -189,7 +189,7 @@ def _grade_check(check, points, family, availability, *, session=None, oracle=No
             outcome = run_check(check, session=session, oracle=oracle,
                                 verdict=check.verdict_for(config.tolerances_for(family)),
                                 max_examples=config.max_examples_for(family), salt=salt,
-                                call_timeout=config.limits.call_seconds, deadline=deadline)
+                                call_timeout=config.limits.call_seconds)
         except Exception as error:  # noqa: BLE001 - a reply no verdict foresaw costs this check, not the result
             outcome = Outcome("error", f"the grader could not judge this check's replies: {type(error).__name__}: "
                                        f"{error}")

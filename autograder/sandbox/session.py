@@ -12,6 +12,7 @@ values, stray threads and processes are counted from ``/proc``
 one time budget, so that no request, whoever makes it, outlives the submission's.
 """
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -89,18 +90,79 @@ class WorkerSession:
         self.close()
 
     def request(self, request, *, timeout):
-        """Send one request; return the decoded reply or raise a :class:`WorkerFailure`.
+        """Send one request; return the decoded reply or raise a :class:`WorkerFailure`."""
+        with contextlib.closing(self.stream([request], timeout=timeout)) as replies:
+            return next(replies)
 
-        What the request keeps from the worker (:func:`autograder.requests.split`) stays
-        here, and the worker's questions about it are answered while the call runs.
+    def stream(self, batch, *, timeout):
+        """Send the requests of ``batch`` in one frame; yield their decoded replies in order.
+
+        Each reply must arrive within ``timeout`` seconds of the one before (of the
+        sending, for the first), or a :class:`WorkerFailure` is raised in its place and the
+        stream ends. Closing the stream early cancels the calls not yet answered, which
+        the worker then skips. What a request keeps from the worker
+        (:func:`autograder.requests.split`) stays here, and the worker's questions about
+        it are answered while the call runs.
+
+        A frame with another nonce was left by an earlier call (late, or forged and
+        followed by the real one): the worker is replaced and the calls not yet answered
+        are sent again, so the earlier call's tricks cost these nothing. On a fresh
+        worker only this batch's own code can have written a stray frame. A call that
+        leaves stray threads or processes gets an error reply, and the rest of the batch
+        is sent again to a fresh worker.
         """
-        deadline = time.monotonic() + timeout
-        if self.deadline is not None:
-            if time.monotonic() >= self.deadline:
-                raise WorkerTimeout(SUBMISSION_TIMEOUT)
-            deadline = min(deadline, self.deadline)
+        sent = [requests.split(request) for request in batch]
+        answered = 0
+        while answered < len(sent):
+            fresh, nonce = self._process is None, secrets.token_bytes(len(wire.READY_NONCE))
+            deadline = self._call_deadline(timeout)
+            with self._failures(deadline, timeout):
+                if fresh:
+                    self._start(deadline)
+                max_bytes = self.settings.max_message_bytes
+                payloads = [wire.encode(request, max_bytes=max_bytes) for request, _ in sent[answered:]]
+                wire.write_frame(self._request_fd, wire.encode_batch(payloads), nonce)
+            for _, answerer in sent[answered:]:
+                deadline = self._call_deadline(timeout)
+                with self._failures(deadline, timeout):
+                    reply = self._reply(nonce, answerer, deadline)
+                    stray = 0 if reply is None else self._processes.strays()
+                if reply is None:  # a stray frame
+                    self._stop()
+                    if fresh:
+                        raise WorkerGarbage("the worker sent an unreadable reply (a frame that answers no request "
+                                            "of the grader's); did the code write to a file descriptor it does not "
+                                            "own?")
+                    break
+                answered += 1
+                if stray:
+                    self._stop()
+                    reply = {"error": {"type": "StrayProcesses", "bases": ["StrayProcesses"], "traceback": "",
+                                       "message": f"the call left {stray} threads or processes running; a function "
+                                                  "must not start threads or processes that outlive it"}}
+                try:
+                    yield reply
+                except GeneratorExit:
+                    if answered < len(sent) and self._process is not None:
+                        self._cancel(nonce, timeout)
+                    raise
+                if self._process is None:
+                    break
+
+    def _call_deadline(self, timeout):
+        """When a call started now must be answered: ``timeout`` from now, and not after the session's deadline."""
+        now = time.monotonic()
+        if self.deadline is None:
+            return now + timeout
+        if now >= self.deadline:
+            raise WorkerTimeout(SUBMISSION_TIMEOUT)
+        return min(now + timeout, self.deadline)
+
+    @contextlib.contextmanager
+    def _failures(self, deadline, timeout):
+        """Turn what can go wrong on the channel into the :class:`WorkerFailure` it means, stopping the worker."""
         try:
-            reply = self._exchange(*requests.split(request), deadline)
+            yield
         except wire.ChannelTimeout:
             self._stop()
             raise WorkerTimeout(SUBMISSION_TIMEOUT if deadline == self.deadline
@@ -116,45 +178,41 @@ class WorkerSession:
                                 "descriptor it does not own?") from None
         finally:
             self._note_dropped_output()
+
+    def _reply(self, nonce, answerer, deadline):
+        """The next reply under ``nonce``, after answering its call's questions with ``answerer``; None
+        for a frame under another nonce."""
+        max_bytes = self.settings.max_message_bytes
+        answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
+        while answered == nonce and reply[:1] == wire.QUESTION:
+            if answerer is None:
+                raise wire.WireError("a question from a call that has none to ask")
+            answer = answerer(wire.decode_vector(reply, answerer.size))
+            wire.write_frame(self._request_fd, wire.encode_vector(answer), nonce)
+            answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
+        if answered != nonce:
+            return None
+        reply = wire.decode(reply, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)
         if not _well_formed(reply):
             self._stop()
             raise WorkerGarbage("the worker sent a reply of the wrong form")
-        stray = self._processes.strays()
-        if stray:
-            self._stop()
-            return {"error": {"type": "StrayProcesses", "bases": ["StrayProcesses"], "traceback": "",
-                              "message": f"the call left {stray} threads or processes running; a function "
-                                         "must not start threads or processes that outlive it"}}
         return reply
 
-    def _exchange(self, request, answerer, deadline):
-        """Send ``request`` under a fresh nonce, answer its questions with ``answerer``, and decode
-        the frame that carries its reply back.
-
-        A frame with another nonce was left by an earlier call (late, or forged and
-        followed by the real one): the worker is replaced and the request sent again, so
-        the earlier call's tricks cost this one nothing. On a fresh worker only this
-        request's own code can have written a stray frame.
-        """
-        max_bytes, nonce = self.settings.max_message_bytes, secrets.token_bytes(len(wire.READY_NONCE))
-        payload = wire.encode(request, max_bytes=max_bytes)
-        while True:
-            fresh = self._process is None
-            if fresh:
-                self._start(deadline)
-            wire.write_frame(self._request_fd, payload, nonce)
-            answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
-            while answered == nonce and reply[:1] == wire.QUESTION:
-                if answerer is None:
-                    raise wire.WireError("a question from a call that has none to ask")
-                answer = answerer(wire.decode_vector(reply, answerer.size))
-                wire.write_frame(self._request_fd, wire.encode_vector(answer), nonce)
-                answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
-            if answered == nonce:
-                return wire.decode(reply, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)
+    def _cancel(self, nonce, timeout):
+        """Cancel the rest of the batch under ``nonce`` and read past what the worker still sends until it
+        says it stopped (its questions go unanswered: it reads the cancel instead); a worker that does not
+        stop in time, or sends anything else, is stopped."""
+        try:
+            wire.write_frame(self._request_fd, wire.CANCEL, nonce)
+            while True:
+                answered, frame = wire.read_frame(self._response_fd, max_bytes=self.settings.max_message_bytes,
+                                                  deadline=self._call_deadline(timeout))
+                if answered != nonce:
+                    raise wire.WireError("a frame that answers no request of the grader's")
+                if frame == wire.END:
+                    return
+        except (wire.WireError, wire.ChannelTimeout, WorkerTimeout, OSError):
             self._stop()
-            if fresh:
-                raise wire.WireError("a frame that answers no request of the grader's")
 
     def _start(self, deadline):
         """Start a worker on a fresh read-only copy, wait until it is ready, take its census."""

@@ -14,6 +14,13 @@ scalars, and numpy arrays whose dtype is boolean, integer, floating or complex.
 Anything else (object arrays, ndarray subclasses' behaviour, arbitrary classes, an int
 of 5000 digits) cannot be represented, by design.
 
+The grader sends the calls of a check in one frame, a *batch* (:func:`encode_batch`),
+and the worker answers each call with a frame of its own under the batch's nonce, in
+order, so that a check costs one round trip and not one per call. The grader may
+cancel the rest of a batch (the first failing example ends a replayed check): it sends
+:data:`CANCEL` under the nonce, and the worker stops before its next call and says
+:data:`END`; a cancel that arrives after the last call is answered with END as well.
+
 A call may put questions to the grader while it runs (the gradient at the student's
 current iterate, which only the grader can compute: see :func:`autograder.requests.split`).
 A question and its answer are frames under the call's nonce whose payload is
@@ -69,6 +76,15 @@ _DTYPE = re.compile(r"[<>|=]?[A-Za-z][0-9]{0,2}")
 
 #: The first byte of a question or an answer during a call (a frame of JSON starts with ``{``).
 QUESTION = b"?"
+
+#: The first byte of a batch of calls (:func:`encode_batch`).
+BATCH = b"B"
+
+#: The grader's frame that cancels the rest of a batch, and the worker's that says it stopped.
+CANCEL, END = b"C", b"E"
+
+#: One integer of a batch's table of contents: the count of calls, then each call's length.
+_LENGTH = struct.Struct(">Q")
 
 
 class WireError(Exception):
@@ -274,6 +290,32 @@ def decode_vector(payload, size):
         raise WireError(f"a question or answer of {len(payload)} bytes, where one of {size} float64 values "
                         f"takes {1 + 8 * size}")
     return np.frombuffer(payload, dtype="<f8", offset=1).astype(np.float64)
+
+
+def encode_batch(payloads):
+    """The payload of a batch of calls: :data:`BATCH`, the count of calls and each call's length (8-byte
+    big-endian integers), then the calls' payloads (each one as :func:`encode` writes it)."""
+    lengths = b"".join(_LENGTH.pack(len(payload)) for payload in payloads)
+    return BATCH + _LENGTH.pack(len(payloads)) + lengths + b"".join(payloads)
+
+
+def decode_batch(frame):
+    """The calls' payloads of a batch frame; :class:`WireError` unless the lengths add up to the frame exactly."""
+    view = memoryview(frame)
+    if view[:1] != BATCH or len(view) < 1 + _LENGTH.size:
+        raise WireError("a frame that is not a batch of calls")
+    (count,) = _LENGTH.unpack(view[1:1 + _LENGTH.size])
+    start = 1 + _LENGTH.size * (count + 1)
+    if start > len(view):
+        raise WireError(f"a batch of {count} calls whose table of contents is cut short")
+    lengths = [length for (length,) in _LENGTH.iter_unpack(view[1 + _LENGTH.size:start])]
+    if start + sum(lengths) != len(view):
+        raise WireError(f"a batch whose calls take {sum(lengths)} bytes, where the frame holds {len(view) - start}")
+    payloads = []
+    for length in lengths:
+        payloads.append(bytes(view[start:start + length]))
+        start += length
+    return payloads
 
 
 def write_frame(fd, payload, nonce):

@@ -5,8 +5,8 @@ Started by :mod:`autograder.sandbox.launcher` as
 with stdout and stderr pointing at a log file, so that nothing a student prints can
 reach the response pipe by accident. Its first frame is :data:`wire.READY`, sent before
 any student code runs; each response after it is ``{"ok": value}`` or
-``{"error": {"type", "bases", "message", "traceback"}}``, after the questions the call
-put to the grader (:func:`asker`).
+``{"error": {"type", "bases", "message", "traceback"}}``, one for each call of a batch
+and after the questions the call put to the grader (:class:`Batch`).
 
 Nothing the worker says about itself is trusted for a limit: student code shares its
 address space and can replace any of it. The grader counts stray threads and
@@ -24,6 +24,7 @@ import hashlib
 import io
 import os
 import random
+import select
 import signal
 import sys
 import traceback
@@ -132,7 +133,7 @@ def capped_standard_streams():
 
 
 def serve(request_fd, response_fd, max_bytes, modules):
-    """Say ready, then answer requests until the grader closes the request pipe."""
+    """Say ready, then answer batches of calls until the grader closes the request pipe."""
     worker_pid, namespaces, signals = os.getpid(), Namespaces(), SignalState()
     for fd in (request_fd, response_fd):
         os.set_inheritable(fd, False)  # programs that student code runs do not get the channel
@@ -142,24 +143,56 @@ def serve(request_fd, response_fd, max_bytes, modules):
             nonce, frame = wire.read_frame(request_fd, max_bytes=max_bytes)
         except wire.ChannelClosed:
             return
-        seed_global_generators(frame)
-        request = wire.decode(frame, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)
-        reply = answer(request, modules, max_bytes, namespaces, asker(request_fd, response_fd, nonce, max_bytes))
-        if os.getpid() != worker_pid:
-            os._exit(0)
-        signals.restore()
-        wire.write_frame(response_fd, reply, nonce)
+        if frame == wire.CANCEL:  # the batch ended before the grader's cancel arrived
+            wire.write_frame(response_fd, wire.END, nonce)
+            continue
+        batch = Batch(request_fd, response_fd, nonce, max_bytes)
+        for payload in wire.decode_batch(frame):
+            if batch.cancel_arrived():
+                break
+            seed_global_generators(payload)
+            request = wire.decode(payload, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)
+            reply = answer(request, modules, max_bytes, namespaces, batch.ask)
+            if os.getpid() != worker_pid:
+                os._exit(0)
+            signals.restore()
+            if batch.cancelled:
+                break
+            wire.write_frame(response_fd, reply, nonce)
+        if batch.cancelled:
+            wire.write_frame(response_fd, wire.END, nonce)
 
 
-def asker(request_fd, response_fd, nonce, max_bytes):
-    """``ask(w)`` for the request under ``nonce``: put w to the grader, return its answer (a vector of w's size)."""
-    def ask(w):
-        wire.write_frame(response_fd, wire.encode_vector(w), nonce)
-        answered, frame = wire.read_frame(request_fd, max_bytes=max_bytes)
-        if answered != nonce:
+class Cancelled(BaseException):
+    """Ends a call whose question the grader answered by cancelling the rest of the batch."""
+
+
+class Batch:
+    """The worker's side of one batch under ``nonce``: the calls' questions to the grader, and its cancel."""
+
+    def __init__(self, request_fd, response_fd, nonce, max_bytes):
+        self.request_fd, self.response_fd, self.nonce, self.max_bytes = request_fd, response_fd, nonce, max_bytes
+        self.cancelled = False
+
+    def ask(self, w):
+        """Put the iterate ``w`` to the grader; return its answer, a vector of w's size."""
+        if self.cancelled:
+            raise Cancelled("the grader cancelled the rest of the batch")
+        wire.write_frame(self.response_fd, wire.encode_vector(w), self.nonce)
+        answered, frame = wire.read_frame(self.request_fd, max_bytes=self.max_bytes)
+        if answered != self.nonce:
             raise wire.WireError("an answer to another request")
+        if frame == wire.CANCEL:
+            self.cancelled = True
+            raise Cancelled("the grader cancelled the rest of the batch")
         return wire.decode_vector(frame, w.size).reshape(w.shape)
-    return ask
+
+    def cancel_arrived(self):
+        """Whether the grader has cancelled the rest of the batch (its only frame between calls)."""
+        if not self.cancelled and select.select([self.request_fd], [], [], 0)[0]:
+            wire.read_frame(self.request_fd, max_bytes=self.max_bytes)
+            self.cancelled = True
+        return self.cancelled
 
 
 def answer(request, modules, max_bytes, namespaces, ask=None):
