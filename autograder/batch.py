@@ -108,11 +108,14 @@ _process_oracle = None
 def grade_to_json(path, config, cache_path, notebook_source=None):
     """Grade one submission in a pool or Dask worker process; return the result's JSON text.
 
+    ``cache_path``: the expectations' cache file, or None for this machine's example bank
+    (:mod:`autograder.bank`).
     With ``notebook_source``, an nbgrader assignment's source folder, ``path`` holds notebooks.
     """
     global _process_oracle
     if _process_oracle is None:
-        _process_oracle = Oracle(config.reference, cache_path=cache_path, checks=config.checks)
+        _process_oracle = Oracle(config.reference, cache_path=cache_path, checks=config.checks,
+                                 banked=cache_path is None)
     if notebook_source is not None:
         from autograder.notebooks.grading import grade_notebooks  # nbgrader is an optional dependency
 
@@ -167,7 +170,8 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
             pending.append(submission)
     if progress:
         progress(0, f"{len(pending)} to grade, {len(summary.skipped)} unchanged", total=len(pending))
-    cache_path = out_dir / CACHE_NAME
+    # Workers of a remote cluster share the output folder, not this machine's example bank.
+    cache_path = out_dir / CACHE_NAME if dask_address else None
     if dask_address or dask_local_workers:
         completed = _run_on_dask(pending, config, cache_path, dask_address, dask_local_workers, notebook_source)
     else:

@@ -85,7 +85,7 @@ def path_on_quadratic(module, function, *, hyperparameters, steps):
                 "student_loss": _plot_values([_loss(student[i]) for i in kept]),
                 "reference_loss": _plot_values([_loss(reference[i]) for i in kept])}
 
-    request = requests.trajectory(module, function, QUADRATIC_W0, quadratic=(QUADRATIC_A, QUADRATIC_W_STAR),
+    request = requests.trajectory(module, function, QUADRATIC_W0, known_quadratic=(QUADRATIC_A, QUADRATIC_W_STAR),
                                   steps=steps, hyperparameters=hyperparameters)
     return Diagnostic(module, function, "path", [request], summarize)
 

@@ -61,7 +61,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
     student kit records its expectations under its own.
     """
     started = time.monotonic()
-    oracle = oracle or Oracle(config.reference)
+    oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True)
     if config.isolation.require_bubblewrap and not launcher.bubblewrap_available():
         raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
     assignment = config.assignment

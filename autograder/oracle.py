@@ -8,16 +8,20 @@ submission under the same seed, see :mod:`autograder.engine`; the student kit's 
 are not the graded run's, so a kit and a grade sharing an oracle never mix their
 sequences). With ``cache_path`` both caches are also an SQLite file shared by every
 process of a batch and kept between runs, keyed by the grader's version and a digest
-of the grader's, the checks' and the reference's sources.
+of the grader's, the checks' and the reference's sources and of the libraries'
+versions; with ``banked`` that file is the example bank of the version
+(:mod:`autograder.bank`), shared by every command that grades it.
 """
 
 import hashlib
 import importlib.util
 import sqlite3
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import autograder
+from autograder import bank
 from autograder.assignment import sources_digest
 from autograder.engine import Case
 from autograder.sandbox import wire
@@ -25,22 +29,34 @@ from autograder.sandbox import wire
 PRIVATE_PACKAGE = "_autograder_reference"
 MAX_CACHED_BYTES = 1 << 30
 
+#: The libraries whose versions decide a recorded example and its expected value.
+EXAMPLE_LIBRARIES = ("hypothesis", "numpy", "scipy", "torch")
+
 
 class Oracle:
     """Computes and caches what each check expects."""
 
-    def __init__(self, reference_dir, *, cache_path=None, checks=None):
+    def __init__(self, reference_dir, *, cache_path=None, checks=None, banked=False):
+        """``cache_path``: an SQLite file of its own for the disk cache; ``banked``: the example bank of this
+        version instead (:mod:`autograder.bank`); neither: memory only."""
         self.reference_dir = Path(reference_dir)
         self._modules = {}
         self._cache = {}
         self._sequences = {}
-        self._disk = _DiskCache(cache_path, self._version(checks)) if cache_path else None
+        if banked or cache_path:
+            version = self._version(checks)
+            self._disk = _DiskCache(bank.path(version) if banked else cache_path, version)
+        else:
+            self._disk = None
 
     def _version(self, checks):
         """The disk cache's key: the grader's version and sources, the assignment's ``checks`` (they and
-        their strategies decide which examples a sequence holds), and the reference's sources."""
+        their strategies decide which examples a sequence holds), the reference's sources, and the
+        versions of the libraries that draw the examples and compute what they expect."""
         folders = [Path(autograder.__file__).parent, *([checks] if checks else []), self.reference_dir]
-        return hashlib.sha256(autograder.__version__.encode() + sources_digest(*folders).encode()).hexdigest()
+        libraries = "".join(f"{name}=={metadata.version(name)}\n" for name in EXAMPLE_LIBRARIES)
+        return hashlib.sha256(autograder.__version__.encode() + libraries.encode()
+                              + sources_digest(*folders).encode()).hexdigest()
 
     def reference(self, module_name):
         """The reference module ``module_name``, ``<module_name>.py`` in the reference folder."""

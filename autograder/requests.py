@@ -11,7 +11,7 @@ field, which :func:`split` takes out before the request is sent, and the worker 
 for the gradient at each iterate instead.
 """
 
-import numpy as np
+from autograder.sandbox.drivers import QuadraticGradient
 
 
 def call(module, function, args=(), kwargs=None, *, rng_seed=None):
@@ -27,40 +27,32 @@ def call(module, function, args=(), kwargs=None, *, rng_seed=None):
     return request
 
 
-def trajectory(module, function, w0, *, gradients=None, quadratic=None, steps=None, hyperparameters=None,
-               record_states=None):
+def trajectory(module, function, w0, *, gradients=None, quadratic=None, known_quadratic=None, steps=None,
+               hyperparameters=None, record_states=None):
     """Thread a state through repeated calls ``w, state = function(w, g, state, **hyperparameters)``.
 
     The gradients are the list ``gradients``, or those of the quadratic
     f(w) = 1/2 (w - w_star)^T A (w - w_star) along the student's own iterates for
     ``steps`` steps, with ``quadratic = (A, w_star)``: the grader keeps the quadratic and
     answers the worker's question for each gradient (see :func:`split`), so the
-    minimizer is never where student code could find it. The reply holds every iterate
+    minimizer is never where student code could find it. A quadratic that is no secret
+    (the report's showcase, whose path earns nothing) is ``known_quadratic`` instead:
+    the worker computes its gradients itself, without a round trip per step. The reply holds every iterate
     (``weights``) and, with ``record_states``, each returned state next to the same dict
     after the following call (``states_returned``, ``states_after_next_call``).
     """
     request = {"driver": "trajectory", "module": module, "function": function, "w0": w0}
     if gradients is not None:
         request["gradients"] = gradients
-    if quadratic is not None:
-        A, w_star = quadratic
-        request["quadratic"] = {"A": A, "w_star": w_star}
-        request["steps"] = steps
+    for field, given in (("quadratic", quadratic), ("known_quadratic", known_quadratic)):
+        if given is not None:
+            A, w_star = given
+            request[field] = {"A": A, "w_star": w_star}
+            request["steps"] = steps
     request["hyperparameters"] = dict(hyperparameters or {})
     if record_states is not None:
         request["record_states"] = record_states
     return request
-
-
-class QuadraticGradient:
-    """The answers to one trajectory's questions: at the iterate w, the gradient A (w - w_star)."""
-
-    def __init__(self, A, w_star):
-        self.A, self.w_star = np.asarray(A, dtype=np.float64), np.asarray(w_star, dtype=np.float64)
-        self.size = self.w_star.size
-
-    def __call__(self, w):
-        return self.A @ (np.reshape(w, self.w_star.shape) - self.w_star)
 
 
 def split(request):

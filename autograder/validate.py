@@ -10,7 +10,8 @@ Four kinds of submission are graded, and each must come out as declared:
 - every correct variant of the catalog: full marks.
 
 Catalog entries are graded on their own function's checks, in a pool of processes that
-share one expectation cache, so that the checks passing for the reference replay.
+share the example bank of the assignment's version (:mod:`autograder.bank`), so that the
+checks passing for the reference replay, and ``grade`` finds the bank filled.
 """
 
 import os
@@ -75,9 +76,8 @@ def validate(*, config, jobs=None, progress=None):
             folder = _write(scratch / "catalog" / entry.name, {entry.module: entry.source(config.reference)})
             jobs_to_run.append((kind, entry.name, folder, entry.function))
         entries = {entry.name: entry for entry in mutants + variants}
-        cache = scratch / "expectations.sqlite"
         with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_grade, config, cache, folder, function) for _, _, folder, function in jobs_to_run]
+            futures = [pool.submit(_grade, config, folder, function) for _, _, folder, function in jobs_to_run]
             for (kind, name, _, _), future in zip(jobs_to_run, futures):
                 result = future.result()
                 row = judge(kind, name, result, entries.get(name))
@@ -127,10 +127,10 @@ def _write(folder, sources):
 _process_oracle = None
 
 
-def _grade(config, cache, folder, function):
+def _grade(config, folder, function):
     """Grade one submission in a pool process (its oracle shared by the process's later gradings)."""
     global _process_oracle
     if _process_oracle is None:
-        _process_oracle = Oracle(config.reference, cache_path=cache, checks=config.checks)
+        _process_oracle = Oracle(config.reference, checks=config.checks, banked=True)
     return grade_submission(folder, config=config, oracle=_process_oracle,
                             functions=None if function is None else {function})

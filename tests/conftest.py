@@ -1,6 +1,8 @@
 """Shared fixtures: the project's config, oracle and a factory of submissions on disk."""
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Tiny tensors: torch's thread pool only adds contention on a 2-core machine.
 torch.set_num_threads(1)
+
+# The tests' example bank (autograder.bank), shared by this process's tests and the commands they
+# run, and never the user's own.
+BANK = Path(tempfile.mkdtemp(prefix="autograder-test-bank-"))
+os.environ["AUTOGRADER_BANK"] = str(BANK)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(BANK, ignore_errors=True)
 
 
 #: A checks file that grades part of the flagship: the families named in KEEP (of the

@@ -26,6 +26,10 @@ MISBEHAVING = textwrap.dedent('''
     def sleep_forever(x):
         time.sleep(3600)
 
+    def slow(x):
+        time.sleep(x)
+        return x
+
     def exits(x):
         sys.exit(3)
 
@@ -106,6 +110,35 @@ def session(request, tmp_path, config):
 def call(session, function, timeout=5.0):
     return session.request({"driver": "call", "module": "misbehaving", "function": function, "args": [1.0]},
                            timeout=timeout)
+
+
+def request(function, argument=1.0):
+    return {"driver": "call", "module": "misbehaving", "function": function, "args": [argument]}
+
+
+def test_a_batch_is_answered_call_by_call_in_order(session):
+    replies = list(session.stream([request("fine", x) for x in (1.0, 2.0, 3.0)], timeout=10))
+    assert [float(reply["ok"]["result"]) for reply in replies] == [2.0, 4.0, 6.0]
+    assert session.starts == 1
+
+
+def test_closing_a_stream_cancels_the_calls_not_yet_answered(session):
+    """The worker skips the calls after the one it is running, and keeps serving afterwards."""
+    started = time.monotonic()
+    replies = session.stream([request("fine"), *[request("slow", 1.5)] * 4], timeout=10)
+    assert float(next(replies)["ok"]["result"]) == 2.0
+    replies.close()
+    assert time.monotonic() - started < 4.5  # at most the one slow call under way, not four of them
+    assert float(call(session, "fine")["ok"]["result"]) == 2.0
+    assert session.starts == 1
+
+
+def test_a_hang_in_a_batch_costs_that_call_and_no_earlier_one(session):
+    replies = session.stream([request("fine"), request("hang"), request("fine")], timeout=1.0)
+    assert float(next(replies)["ok"]["result"]) == 2.0
+    with pytest.raises(WorkerTimeout):
+        next(replies)
+    assert float(call(session, "fine")["ok"]["result"]) == 2.0
 
 
 def test_a_normal_call_returns_its_value(session):

@@ -67,6 +67,25 @@ def descent(function, steps=25, lr=0.1):
                                hyperparameters={"lr": lr})
 
 
+def test_a_cancel_reaches_a_call_that_waits_for_an_answer(session):
+    """A batch cancelled while a trajectory asks its questions: the question is answered by the cancel,
+    the worker stops the call and keeps serving."""
+    replies = session.stream([descent("gradient_descent", steps=2), descent("gradient_descent", steps=200_000)],
+                             timeout=30)
+    assert len(next(replies)["ok"]["weights"]) == 2
+    replies.close()
+    assert len(session.request(descent("gradient_descent", steps=3), timeout=10)["ok"]["weights"]) == 3
+    assert session.starts == 1
+
+
+def test_a_known_quadratic_needs_no_question():
+    """The report's showcase quadratic is no secret: the worker computes its gradients itself."""
+    request = requests.trajectory("optimizers", "gradient_descent", np.zeros(2), known_quadratic=(A, W_STAR),
+                                  steps=3, hyperparameters={"lr": 0.1})
+    sent, answerer = requests.split(request)
+    assert answerer is None and sent["known_quadratic"]["A"] is A
+
+
 def test_the_iterates_follow_the_gradients_the_grader_serves(session):
     reply = session.request(descent("gradient_descent"), timeout=10)
     w, expected = np.zeros(2), []

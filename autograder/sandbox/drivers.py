@@ -71,9 +71,10 @@ def trajectory(request, modules, ask=None):
     """Run ``steps`` stateful updates ``w, state = f(w, dw, state, **hyperparameters)``, threading
     the state through the student's own dicts (an optimizer's step, for instance).
 
-    The gradient of step t is ``gradients[t]`` when given, else ``ask(w)``: the grader's
-    answer for the current w (the gradient of a quadratic only the grader holds), w
-    being what the student's function returned, as a float64 array of w0's shape.
+    The gradient of step t is ``gradients[t]`` when given, else that of the request's
+    ``known_quadratic`` at the current w, else ``ask(w)``: the grader's answer for the
+    current w (the gradient of a quadratic only the grader holds), w being what the
+    student's function returned, as a float64 array of w0's shape.
     Returns every iterate, and for each step a snapshot of the state it
     returned next to the same dict as it was after the following call, so that the
     grader can see in-place edits of a state the student no longer owns.
@@ -82,6 +83,9 @@ def trajectory(request, modules, ask=None):
     hyperparameters = request.get("hyperparameters", {})
     w = np.array(request["w0"], dtype=np.float64)
     gradients = request.get("gradients")
+    known = request.get("known_quadratic")
+    if known is not None:
+        known = QuadraticGradient(known["A"], known["w_star"])
     steps = len(gradients) if gradients is not None else request["steps"]
     record_states = request.get("record_states", False)
     state = {}
@@ -89,6 +93,8 @@ def trajectory(request, modules, ask=None):
     for step in range(steps):
         if gradients is not None:
             dw = np.array(gradients[step], dtype=np.float64)
+        elif known is not None:
+            dw = known(_iterate(w, np.shape(request["w0"]), step))
         else:
             dw = ask(_iterate(w, np.shape(request["w0"]), step))
         previous_state = state
@@ -107,6 +113,18 @@ def _iterate(w, shape, step):
     if iterate.shape != tuple(shape):
         raise ValueError(f"step {step} returned w of shape {iterate.shape}; expected {tuple(shape)}, the shape of w0")
     return iterate
+
+
+class QuadraticGradient:
+    """The answers to one trajectory's questions (or a known quadratic's gradients, in the worker):
+    at the iterate w, the gradient A (w - w_star)."""
+
+    def __init__(self, A, w_star):
+        self.A, self.w_star = np.asarray(A, dtype=np.float64), np.asarray(w_star, dtype=np.float64)
+        self.size = self.w_star.size
+
+    def __call__(self, w):
+        return self.A @ (np.reshape(w, self.w_star.shape) - self.w_star)
 
 
 DRIVERS = {driver.__name__: driver for driver in (probe, call, trajectory)}

@@ -1,0 +1,103 @@
+"""How long ``autograder grade`` of one full correct submission takes, next to a baseline install.
+
+    python bench/grade_speed.py --baseline /path/to/other/venv/bin/python --runs 5
+
+Both interpreters grade the same submission (the example class's ``ada``, full marks)
+in turns, so that load on the machine falls on both alike. For each install it times,
+over ``--runs`` rounds, the wall clock of a whole ``python -m autograder grade``
+process:
+
+  * cold: with an empty example bank (``AUTOGRADER_BANK`` pointed at a fresh folder),
+    the first grade after an install or an edit of the assignment;
+  * warm: the same command again, on the bank the cold run filled.
+
+An install older than the bank has no bank: its cold and warm runs do the same work.
+It then prints the floor any grader has: the seconds the reference itself spends in
+the calls of every check's examples (run in this process, without a sandbox), and
+the ratio of the current install's warm grade to it. Every figure is the median, with
+the min and max, of the rounds.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMISSION = ROOT / "examples" / "submissions" / "ada.zip"
+
+
+def timed_grade(python, submission, bank, out):
+    """Seconds of one ``autograder grade`` process with ``bank`` as its example bank."""
+    environment = {**os.environ, "AUTOGRADER_BANK": str(bank)}
+    started = time.perf_counter()
+    completed = subprocess.run([python, "-m", "autograder", "grade", str(submission), "--out", str(out)],
+                               cwd=ROOT, env=environment, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if completed.returncode != 0:
+        raise SystemExit(f"{python} failed to grade:\n{completed.stdout[-2000:]}\n{completed.stderr[-2000:]}")
+    return seconds
+
+
+def reference_floor(bank):
+    """Seconds the reference spends in the calls of every check's recorded examples, in this process."""
+    from autograder import requests
+    from autograder.config import load_config
+    from autograder.engine import example_seed
+    from autograder.oracle import Oracle
+    from autograder.sandbox import drivers
+
+    os.environ["AUTOGRADER_BANK"] = str(bank)
+    config = load_config(ROOT / "grading_config.yml")
+    oracle = Oracle(config.reference, checks=config.checks, banked=True)
+    modules = drivers.StudentModules(str(config.reference))
+    calls = []
+    for check in config.assignment.checks:
+        family = config.assignment.family_of(check)
+        cases = oracle.recorded_cases(check, config.max_examples_for(family), example_seed(config.graded_salt, check))
+        calls.extend(requests.split(request) for case in cases or () for request in case.requests)
+    started = time.perf_counter()
+    for request, answerer in calls:
+        drivers.run(request, modules, answerer)
+    return time.perf_counter() - started, len(calls)
+
+
+def summary(seconds):
+    return f"{statistics.median(seconds):7.2f} s (min {min(seconds):.2f}, max {max(seconds):.2f})"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", required=True, help="the Python of the install to compare with")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--submission", type=Path, default=SUBMISSION)
+    arguments = parser.parse_args()
+    installs = {"baseline": arguments.baseline, "current": sys.executable}
+    times = {(name, kind): [] for name in installs for kind in ("cold", "warm")}
+    with tempfile.TemporaryDirectory(prefix="grade-speed-") as scratch:
+        scratch = Path(scratch)
+        for run in range(arguments.runs):
+            for name, python in installs.items():
+                bank = scratch / f"bank-{name}-{run}"
+                for kind in ("cold", "warm"):
+                    times[name, kind].append(timed_grade(python, arguments.submission, bank, scratch / "out"))
+            print(f"round {run + 1}: " + ", ".join(f"{name} {kind} {values[-1]:.2f} s"
+                                                  for (name, kind), values in times.items()), flush=True)
+        floors = [reference_floor(scratch / f"bank-current-{run}")[0] for run in range(arguments.runs)]
+        calls = reference_floor(scratch / "bank-current-0")[1]
+    print(f"\nautograder grade {arguments.submission.name}, medians of {arguments.runs} rounds:")
+    for (name, kind), values in times.items():
+        print(f"  {name:8} {kind}: {summary(values)}")
+    for kind in ("cold", "warm"):
+        ratio = statistics.median(times["current", kind]) / statistics.median(times["baseline", kind])
+        print(f"  current / baseline, {kind}: {ratio:.2f}")
+    print(f"  the reference alone in the same {calls} calls: {summary(floors)}")
+    print(f"  warm grade / the reference alone: {statistics.median(times['current', 'warm']) / statistics.median(floors):.1f}")
+
+
+if __name__ == "__main__":
+    main()
