@@ -10,7 +10,7 @@ folder (``$AUTOGRADER_BANK``, else platformdirs' user cache folder of ``dl-autog
 ``autograder validate`` fills it as it grades the reference; ``grade``, ``check`` and a
 local ``grade-all`` read it, so only the first of them after an install or an edit of
 the assignment pays for the examples. The student kit and the notebooks carry their
-own recording of the visible checks (their ``expectations.json``).
+own recording of the visible checks (their ``expectations.bin``).
 
 A bank holds only what the reference produced and Hypothesis drew under the grader's
 own seeds; nothing a submission returns is ever stored in it. A file not opened for

@@ -118,6 +118,8 @@ class _DiskCache:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._connection = sqlite3.connect(path, timeout=60, isolation_level=None)
         self._connection.execute("PRAGMA journal_mode=WAL")
+        # A cache: a write lost with the machine's power is computed again, so no fsync per write.
+        self._connection.execute("PRAGMA synchronous=NORMAL")
         for table in ("expected", "sequences"):
             self._connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (version TEXT, check_id TEXT, item TEXT, "
                                      "value BLOB, PRIMARY KEY (version, check_id, item))")

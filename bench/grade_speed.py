@@ -35,8 +35,10 @@ def timed_grade(python, submission, bank, out):
     """Seconds of one ``autograder grade`` process with ``bank`` as its example bank."""
     environment = {**os.environ, "AUTOGRADER_BANK": str(bank)}
     started = time.perf_counter()
-    completed = subprocess.run([python, "-m", "autograder", "grade", str(submission), "--out", str(out)],
-                               cwd=ROOT, env=environment, capture_output=True, text=True)
+    # Run outside any checkout, so that each interpreter imports its own install of the grader.
+    completed = subprocess.run([python, "-m", "autograder", "grade", str(submission), "--out", str(out),
+                                "--config", str(ROOT / "grading_config.yml")],
+                               cwd=out.parent, env=environment, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(f"{python} failed to grade:\n{completed.stdout[-2000:]}\n{completed.stderr[-2000:]}")

@@ -306,7 +306,7 @@ def test_the_support_folder_holds_the_kit_and_the_cells_runtime(assignment):
     support = assignment / layout.SUPPORT_FOLDER
     assert sorted(path.name for path in assignment.iterdir()) == [layout.SUPPORT_FOLDER, "optimizers.ipynb"]
     assert sorted(path.name for path in support.iterdir()) == ["__init__.py", "_selfcheck", "cells.py", "selfcheck.py"]
-    assert sorted(path.name for path in (support / "_selfcheck").iterdir()) == ["autograder", "expectations.json"]
+    assert sorted(path.name for path in (support / "_selfcheck").iterdir()) == ["autograder", "expectations.bin"]
     assert (support / "_selfcheck" / "autograder" / "sandbox" / "drivers.py").is_file()
 
 

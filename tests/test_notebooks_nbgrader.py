@@ -94,7 +94,7 @@ def test_nbgrader_and_the_autograder_grade_the_same_course_end_to_end(course):
     run("nbgrader", "generate_assignment", ASSIGNMENT, cwd=course)
     released = nbformat.read(course / "release" / ASSIGNMENT / "optimizers.ipynb", as_version=4)
     assert "### BEGIN SOLUTION" not in nbformat.writes(released)
-    assert (course / "release" / ASSIGNMENT / "_autograder" / "_selfcheck" / "expectations.json").is_file()
+    assert (course / "release" / ASSIGNMENT / "_autograder" / "_selfcheck" / "expectations.bin").is_file()
     hand_in(course, "ada", reference_answer)
     hand_in(course, "bob", stub_answer)
     hand_in(course, "cy", mutant_answer)

@@ -1,6 +1,6 @@
 """The graded run asks questions the student kit does not answer.
 
-The kit's ``expectations.json`` holds every example it replays, with the expected
+The kit's ``expectations.bin`` holds every example it replays, with the expected
 answers; the grader draws its examples of the same checks from another seed, the
 course's secret (``hypothesis.seed``, or else the digest of the private sources). So
 a submission that looks its answers up in the kit earns nothing, while a regrade with
@@ -102,7 +102,7 @@ def kit(adam_config, tmp_path_factory):
     cache = folder / "cache.sqlite"
     oracle = Oracle(adam_config.reference, cache_path=cache, checks=adam_config.checks)
     build_kit(config=adam_config, out_dir=folder / "kit", oracle=oracle)
-    expectations = wire.decode((folder / "kit" / "_selfcheck" / "expectations.json").read_bytes(), max_bytes=1 << 32)
+    expectations = wire.decode((folder / "kit" / "_selfcheck" / "expectations.bin").read_bytes(), max_bytes=1 << 32)
     return expectations, oracle, cache
 
 

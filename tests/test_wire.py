@@ -45,6 +45,15 @@ def test_round_trip(value):
     assert_same(wire.decode(wire.encode(value, max_bytes=MAX), max_bytes=MAX), value)
 
 
+def test_array_bytes_travel_raw_after_the_skeleton():
+    """The skeleton names dtype and shape; the bytes follow it as they are in memory, little-endian."""
+    array = np.arange(3.0)
+    payload = wire.encode({"w": array}, max_bytes=MAX)
+    skeleton, separator, data = payload.partition(b"\0")
+    assert separator and data == array.astype("<f8").tobytes()
+    assert b'"dtype":"<f8","shape":[3]' in skeleton
+
+
 def test_numpy_scalars_stay_scalars():
     decoded = wire.decode(wire.encode(np.float32(1.5), max_bytes=MAX), max_bytes=MAX)
     assert type(decoded) is np.float32 and decoded == 1.5
@@ -91,9 +100,10 @@ def test_refuses_deep_nesting():
 @pytest.mark.parametrize("payload, message", [
     (b"not json", "not valid JSON"),
     (b'{"t": "pickle", "v": "gASV"}', "unknown tag"),
-    (b'{"t": "ndarray", "dtype": "|O", "shape": [1], "data": ""}', "not numeric"),
-    (b'{"t": "ndarray", "dtype": "<f8", "shape": [2], "data": "AAAAAAAAAAA="}', "needs 16"),
-    (b'{"t": "ndarray", "dtype": "<f8", "shape": [-1], "data": ""}', "invalid shape"),
+    (b'{"t": "ndarray", "dtype": "|O", "shape": [1]}\0' + bytes(8), "not numeric"),
+    (b'{"t": "ndarray", "dtype": "<f8", "shape": [2]}\0' + bytes(8), "needs 16"),
+    (b'{"t": "ndarray", "dtype": "<f8", "shape": [1]}\0' + bytes(16), "8 bytes of array data that no array"),
+    (b'{"t": "ndarray", "dtype": "<f8", "shape": [-1]}\0', "invalid shape"),
     (b'{"t": "float", "v": "1e999999"}', "invalid special float"),
     (b'[1, 2]', "unexpected JSON value"),
 ])

@@ -3,7 +3,7 @@
 Students never receive the reference solutions or the hidden checks. The kit holds the
 stubs, :mod:`autograder.kit.selfcheck`, the worker-side code that calls their functions
 (:mod:`autograder.sandbox`'s ``wire``, ``drivers``, ``worker``, ``guard``), the generic
-comparisons of :mod:`autograder.verdicts`, and ``expectations.json``: examples of each
+comparisons of :mod:`autograder.verdicts`, and ``expectations.bin``: examples of each
 visible check, with the expected value precomputed from the reference (or PyTorch).
 
 They are drawn as the grader draws its own, from the same strategies with the same
@@ -49,7 +49,7 @@ def build_kit(*, config, out_dir, oracle=None):
             shutil.copyfile(source, target)
     shutil.copyfile(package / "kit" / "selfcheck.py", out_dir / "selfcheck.py")
     data = _record_expectations(config, oracle or Oracle(config.reference))
-    (out_dir / "_selfcheck" / "expectations.json").write_bytes(wire.encode(data, max_bytes=1 << 32))
+    (out_dir / "_selfcheck" / "expectations.bin").write_bytes(wire.encode(data, max_bytes=1 << 32))
     return sum(len(check["cases"]) for check in data["checks"])
 
 

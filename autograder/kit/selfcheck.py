@@ -129,7 +129,7 @@ def _plain(value):
 def main(argv):
     as_json = "--json" in argv
     patterns = [arg for arg in argv if not arg.startswith("--")]
-    data = wire.decode((HERE / "_selfcheck" / "expectations.json").read_bytes(), max_bytes=MAX_BYTES)
+    data = wire.decode((HERE / "_selfcheck" / "expectations.bin").read_bytes(), max_bytes=MAX_BYTES)
     folder = Path.cwd()
     guard.forbid_imports(data["forbidden_modules"])
     sys.path.insert(0, str(folder))

@@ -26,7 +26,7 @@ from pathlib import Path
 from . import selfcheck
 from autograder.sandbox import guard, wire, worker  # on sys.path from the kit's _selfcheck/, set up by selfcheck
 
-EXPECTATIONS = Path(__file__).resolve().parent / "_selfcheck" / "expectations.json"
+EXPECTATIONS = Path(__file__).resolve().parent / "_selfcheck" / "expectations.bin"
 
 _expectations = None
 

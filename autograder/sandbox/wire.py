@@ -1,12 +1,23 @@
 """The only format in which values cross between grader and worker.
 
-A frame is an 8-byte big-endian length, a 16-byte nonce, and that many bytes of UTF-8
-JSON. The grader draws a fresh nonce for every request and the worker's reply carries
+A frame is an 8-byte big-endian length, a 16-byte nonce, and that many bytes of
+payload. The grader draws a fresh nonce for every request and the worker's reply carries
 it back, so a frame that answers another request (a reply that arrives late, or one
 that student code forged and wrote itself) is told apart by its header alone.
-Values are tagged so that nothing needs pickle: a decoder that meets an unknown tag,
-a non-numeric dtype, a length that disagrees with a shape, or a frame over the size
-cap raises :class:`WireError`, and the grader turns that into a failed check.
+
+A value's payload is a skeleton of UTF-8 JSON, a NUL byte (which JSON text never holds),
+and the raw bytes of the value's arrays, one after the other in the order the skeleton
+names them. The skeleton is small: an array is ``{"t": "ndarray", "dtype": "<f8",
+"shape": [2, 3]}``, the two fields numpy's own ``.npy`` header gives an array (always C
+order, little-endian), and its bytes are read back with ``numpy.frombuffer``, which
+makes numbers of them and nothing else. Why not ``.npy`` itself, or msgpack: numpy
+parses each ``.npy`` header with ``ast``, tens of microseconds an array where a reply
+may hold thousands of small ones; and msgpack cannot bound the count of values a frame
+builds before it builds them (a few megabytes of empty lists are millions of objects),
+which the skeleton's brackets and commas do (:func:`value_count`). Values are tagged so
+that nothing needs pickle: a decoder that meets an unknown tag, a non-numeric dtype,
+array bytes that do not add up to the shapes, or a frame over the size cap raises
+:class:`WireError`, and the grader turns that into a failed check.
 
 What can cross: None, bool, int (within 64 bits, as numpy holds them), float (NaN and
 infinities included), str, and lists, tuples and str-keyed dicts of these, numpy
@@ -34,7 +45,6 @@ hold at most that many values, counted before parsing (see :func:`value_count`),
 the grader never builds what it would refuse.
 """
 
-import base64
 import json
 import math
 import os
@@ -99,13 +109,18 @@ class ChannelTimeout(Exception):
     """No complete frame arrived before the deadline."""
 
 
+#: Between a payload's skeleton and its arrays' bytes.
+SEPARATOR = b"\0"
+
+
 def encode(value, *, max_bytes, max_values=None):
     """Serialize ``value`` to a frame payload, refusing anything over ``max_bytes`` or ``max_values``."""
     budget = _Budget(max_bytes, max_values)
-    payload = json.dumps(_to_tagged(value, 0, budget), separators=(",", ":")).encode()
+    skeleton = json.dumps(_to_tagged(value, 0, budget), separators=(",", ":")).encode()
+    _check_value_count(skeleton, max_values)
+    payload = b"".join([skeleton, SEPARATOR, *budget.arrays])
     if len(payload) > max_bytes:
         raise WireError(f"the value is {len(payload)} bytes encoded, over the limit of {max_bytes}")
-    _check_value_count(payload, max_values)
     return payload
 
 
@@ -116,37 +131,47 @@ def decode(payload, *, max_bytes, max_values=None):
     """
     if len(payload) > max_bytes:
         raise WireError(f"a message of {len(payload)} bytes exceeds the limit of {max_bytes}")
-    _check_value_count(payload, max_values)
+    payload = bytes(payload)
+    end = payload.find(SEPARATOR)
+    end = len(payload) if end < 0 else end
+    _check_value_count(payload, max_values, end)  # counted in place: a refused skeleton is never copied
+    skeleton, arrays = (payload, b"") if end == len(payload) else (payload[:end], payload[end + 1:])
     try:
-        tagged = json.loads(payload)
+        tagged = json.loads(skeleton)
     except RecursionError:
         raise WireError("the message is nested too deeply to parse") from None
     except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError, and int literals past Python's digit limit
         raise WireError(f"the message is not valid JSON: {error}") from None
-    return _from_tagged(tagged, 0)
+    data = _ArrayBytes(arrays)
+    value = _from_tagged(tagged, 0, data)
+    if data.left:
+        raise WireError(f"{data.left} bytes of array data that no array of the message claims")
+    return value
 
 
-def value_count(payload):
-    """How many values a JSON payload holds, as the limit counts them: its commas and opening brackets.
+def value_count(payload, end=None):
+    """How many values a JSON payload (up to ``end``) holds, as the limit counts them: its commas and
+    opening brackets.
 
     Every list or dict opens with a bracket and every item but its first follows a
     comma, so this counts the containers and their items without parsing anything.
     Commas and brackets inside strings count too: the count only errs on the safe side.
     """
-    return payload.count(b",") + payload.count(b"[") + payload.count(b"{")
+    return sum(payload.count(mark, 0, end) for mark in (b",", b"[", b"{"))
 
 
-def _check_value_count(payload, max_values):
-    if max_values is not None and value_count(payload) > max_values:
+def _check_value_count(payload, max_values, end=None):
+    if max_values is not None and value_count(payload, end) > max_values:
         raise WireError(f"the message holds more than {max_values} values (lists, dicts, numbers and arrays); "
                         "return fewer, larger arrays")
 
 
 class _Budget:
-    """What an encoding may still spend: array bytes, and values."""
+    """What an encoding may still spend (array bytes, and values), and the arrays' bytes so far."""
 
     def __init__(self, max_bytes, max_values):
         self.bytes, self.values = max_bytes, max_values
+        self.arrays = []
 
     def spend_value(self):
         # Every value but the outermost adds a separator to the payload, so this refuses
@@ -195,16 +220,36 @@ def _array_to_tagged(value, budget):
     if value.dtype.kind not in NUMERIC_KINDS:
         raise WireError(f"an array of dtype {value.dtype} cannot be returned; only numeric and bool arrays can")
     array = np.array(value, copy=True, subok=False)
-    data = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
-    return {
-        "t": "scalar" if is_scalar else "ndarray",
-        "dtype": array.dtype.newbyteorder("<").str,
-        "shape": list(array.shape),
-        "data": base64.b64encode(data).decode("ascii"),
-    }
+    budget.arrays.append(np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False).tobytes())
+    return {"t": "scalar" if is_scalar else "ndarray", "dtype": array.dtype.newbyteorder("<").str,
+            "shape": list(array.shape)}
 
 
-def _from_tagged(tagged, depth):
+class _ArrayBytes:
+    """The arrays' bytes of a payload, handed out in order."""
+
+    def __init__(self, data):
+        self.data, self.offset = data, 0
+
+    @property
+    def left(self):
+        return len(self.data) - self.offset
+
+    def take(self, dtype, shape):
+        """The next array, of ``dtype`` and ``shape``, as a new array of the machine's byte order."""
+        needed = math.prod(shape) * dtype.itemsize
+        if needed > self.left:
+            raise WireError(f"array data has {self.left} bytes left, shape {tuple(shape)} of {dtype} needs {needed}")
+        try:
+            array = np.frombuffer(self.data, dtype=dtype, count=math.prod(shape), offset=self.offset)
+            array = array.reshape(shape).astype(dtype.newbyteorder("="))
+        except ValueError as error:  # an empty array whose other sides overflow numpy's index type
+            raise WireError(f"invalid shape {tuple(shape)}: {error}") from None
+        self.offset += needed
+        return array
+
+
+def _from_tagged(tagged, depth, data):
     if depth > MAX_DEPTH:
         raise WireError(f"the message is nested more than {MAX_DEPTH} levels deep")
     if type(tagged) is int:
@@ -225,15 +270,15 @@ def _from_tagged(tagged, depth):
             raise WireError(f"invalid special float {text[:40]!r}")
         return float(text)
     if tag in ("list", "tuple"):
-        items = [_from_tagged(item, depth + 1) for item in _field(tagged, "v", list)]
+        items = [_from_tagged(item, depth + 1, data) for item in _field(tagged, "v", list)]
         return items if tag == "list" else tuple(items)
     if tag == "dict":
         pairs = _field(tagged, "v", list)
         if not all(type(pair) is list and len(pair) == 2 and type(pair[0]) is str for pair in pairs):
             raise WireError("malformed dict entries")
-        return {key: _from_tagged(item, depth + 1) for key, item in pairs}
+        return {key: _from_tagged(item, depth + 1, data) for key, item in pairs}
     if tag in ("ndarray", "scalar"):
-        return _array_from_tagged(tagged, as_scalar=tag == "scalar")
+        return _array_from_tagged(tagged, data, as_scalar=tag == "scalar")
     raise WireError(f"unknown tag {str(tag)[:40]!r}")
 
 
@@ -250,7 +295,7 @@ def _field(tagged, name, kind):
     return value
 
 
-def _array_from_tagged(tagged, *, as_scalar):
+def _array_from_tagged(tagged, data, *, as_scalar):
     text = _field(tagged, "dtype", str)
     try:
         if not _DTYPE.fullmatch(text):
@@ -265,17 +310,7 @@ def _array_from_tagged(tagged, *, as_scalar):
         raise WireError(f"invalid shape {shape[:33]!r}")
     if as_scalar and shape:
         raise WireError(f"a scalar has shape (), not {tuple(shape)}")
-    try:
-        data = base64.b64decode(_field(tagged, "data", str), validate=True)
-    except ValueError:
-        raise WireError("array data is not valid base64") from None
-    if len(data) != math.prod(shape) * dtype.itemsize:
-        raise WireError(f"array data has {len(data)} bytes, shape {tuple(shape)} of {dtype} needs "
-                        f"{math.prod(shape) * dtype.itemsize}")
-    try:
-        array = np.frombuffer(data, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
-    except ValueError as error:  # an empty array whose other sides overflow numpy's index type
-        raise WireError(f"invalid shape {tuple(shape)}: {error}") from None
+    array = data.take(dtype, shape)
     return array[()] if as_scalar else array
 
 
