@@ -355,7 +355,9 @@ def test_graded_cells_replay_the_visible_checks_in_the_kernel(assignment):
     assert len(graded) == 6
     for cell_id in graded:
         function = cell_id.split("-")[1]
-        assert [output.output_type for output in outputs[cell_id]] == ["stream"], cell_id
+        # Only printed text (a loaded kernel may flush it in more than one message).
+        assert {(output.output_type, output.get("name")) for output in outputs[cell_id]} == {("stream", "stdout")}, \
+            cell_id
         assert f"all 1 visible checks of optimizers.{function} pass" in _text(outputs[cell_id])
 
     notebook = answers_from(source, released(source))
