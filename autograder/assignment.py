@@ -52,7 +52,8 @@ class Family(BaseModel):
     requires: tuple[str, ...] = Field((), description=(
         "Families of the same function that judge its values, for a family that judges form (purity, types, "
         "determinism) or a property that a wrong answer can hold vacuously: its checks of a function pay only "
-        "when every check of that function in these families passed (see docs/authoring.md)."))
+        "when every check of that function in these families passed; one failing check withholds them, even "
+        "where the property holds, and families not named never do (see docs/authoring.md)."))
 
     @property
     def hidden(self):
@@ -108,8 +109,8 @@ class Assignment:
     def family_of(self, check):
         """The :class:`Family` settings that grade ``check``: its family's, with the check's own overrides."""
         family = self.family(check.module, check.family)
-        overrides = {key: getattr(check, key) for key in ("points", "visibility", "hint", "max_examples", "tolerances")
-                     if getattr(check, key) is not None}
+        keys = ("points", "visibility", "hint", "max_examples", "tolerances", "requires")
+        overrides = {key: getattr(check, key) for key in keys if getattr(check, key) is not None}
         return family.model_copy(update=overrides) if overrides else family
 
     @property

@@ -20,11 +20,12 @@ The vocabulary, each item documented where it is defined:
   :mod:`autograder.verdicts` it names;
 - inputs: the Hypothesis strategies of :mod:`autograder.strategies`;
 - diagnostics for the reports' plots: :mod:`autograder.diagnostics`;
-- the catalog that ``autograder validate`` grades: :class:`Mutant`, :class:`Variant`.
+- the catalog that ``autograder validate`` grades: :class:`Mutant`, :class:`Garbage` (and
+  :func:`garbage_entries`, the four kinds of a function at once), :class:`Variant`.
 """
 
 from autograder.assignment import VISIBILITIES, Assignment, Family, Part, Tolerances
-from autograder.catalog import Mutant, Variant
+from autograder.catalog import Garbage, Mutant, Variant, garbage_entries
 from autograder.check import Check, expected_validation
 from autograder.diagnostics import (Diagnostic, channel_statistics, histogram, keep_rate, layer_variance,
                                     path_on_quadratic)
@@ -37,7 +38,7 @@ from autograder.verdicts.random_tensors import log_variance_profiles
 
 __all__ = [
     "VISIBILITIES", "Assignment", "Family", "Part", "Tolerances",
-    "Mutant", "Variant",
+    "Mutant", "Garbage", "garbage_entries", "Variant",
     "Check", "expected_validation", "CheckFailure",
     "Diagnostic", "channel_statistics", "histogram", "keep_rate", "layer_variance", "path_on_quadratic",
     "Problem", "custom", "equals_reference", "equals_torch", "gradient_check", "same_seed_same_result",

@@ -3,13 +3,17 @@
 A mutant is a realistic student mistake, written as an edit of the reference: the
 exact text ``find`` (which must occur once in the reference module) becomes
 ``replace``. It names the families of its function's checks that must lose points, and
-no other family may. A variant is a correct implementation written differently: its
-source is appended to the reference module, so its definition replaces the
-reference's, and it must earn full marks. ``autograder validate`` grades every entry
-(:mod:`autograder.validate`). A catalog is a Python file or package that defines
-``MUTANTS`` and ``VARIANTS``, named by the config's ``catalog`` key.
+no other family may. A garbage entry is the mistake of a student who gave up: the
+function returns a value of the right type that is not the answer (zeros, its input,
+NaN, a constant); it must earn nothing but the points of the families it ``keeps``. A
+variant is a correct implementation written differently: its source is appended to the
+reference module, so its definition replaces the reference's, and it must earn full
+marks. ``autograder validate`` grades every entry (:mod:`autograder.validate`). A
+catalog is a Python file or package that defines ``MUTANTS`` (mutants and garbage) and
+``VARIANTS``, named by the config's ``catalog`` key.
 """
 
+import ast
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +34,7 @@ class Mutant:
     replace: str
     fails: frozenset
     """Exactly the families of ``function``'s checks that must not pass."""
+    kind = "mutant"
 
     def __post_init__(self):
         object.__setattr__(self, "fails", frozenset(self.fails))
@@ -45,6 +50,95 @@ class Mutant:
 
 
 @dataclass(frozen=True)
+class Garbage:
+    """A function that gives up: the reference with the function's body replaced by ``return <returns>``."""
+
+    name: str
+    """Short kebab-case name that says the garbage, e.g. ``sgd-returns-zeros``."""
+    module: str
+    function: str
+    description: str
+    """What the function returns, in words."""
+    returns: str
+    """A Python expression in the function's parameters, of the right type and shape but not the
+    answer: ``np.zeros_like(w), {}``."""
+    keeps: frozenset = frozenset()
+    """The families of ``function``'s checks whose points this garbage really deserves (a dropout
+    that returns its input is right in evaluation mode); it must earn every point of their checks
+    and no other point."""
+    kind = "garbage"
+
+    def __post_init__(self):
+        object.__setattr__(self, "keeps", frozenset(self.keeps))
+        try:
+            ast.parse(self.returns, mode="eval")
+        except SyntaxError as error:
+            raise AssignmentError(f"garbage {self.name}: returns is not a Python expression: {error}") from None
+
+    def source(self, reference_dir):
+        """The reference module with ``function``'s body, after its docstring, replaced by ``return <returns>``.
+
+        The body is located by its syntax tree, so its text (comments, solution markers,
+        nested definitions) does not matter; the rest of the module is left as it is.
+        """
+        reference = (Path(reference_dir) / f"{self.module}.py").read_text(encoding="utf-8")
+        definitions = [node for node in ast.parse(reference).body
+                       if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == self.function]
+        if not definitions:
+            raise AssignmentError(f"garbage {self.name}: {self.module}.py defines no function {self.function}")
+        function = definitions[-1]
+        lines = reference.splitlines(keepends=True)
+        statement = f"return {self.returns}"
+        docstring = _docstring_of(function)
+        if docstring is not None and len(function.body) == 1:
+            start = end = _offset(lines, docstring.end_lineno, docstring.end_col_offset)
+            statement = "\n" + " " * docstring.col_offset + statement
+        else:
+            first = function.body[1] if docstring is not None else function.body[0]
+            start = _offset(lines, first.lineno, first.col_offset)
+            end = _offset(lines, function.end_lineno, function.end_col_offset)
+        return reference[:start] + statement + reference[end:]
+
+
+def _docstring_of(function):
+    """The statement that is ``function``'s docstring, or None."""
+    first = function.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        return first
+    return None
+
+
+def _offset(lines, lineno, col_offset):
+    """The character offset in the text of ``lines`` of an ast position (``col_offset`` counts UTF-8 bytes)."""
+    line = lines[lineno - 1]
+    return sum(len(text) for text in lines[:lineno - 1]) + len(line.encode("utf-8")[:col_offset].decode("utf-8"))
+
+
+#: The kinds of garbage :func:`garbage_entries` names, and how its descriptions say them.
+GARBAGE_KINDS = {"zeros": "zeros", "input": "its input", "nan": "NaN", "constant": "a constant"}
+
+
+def garbage_entries(module, function, *, keeps=None, **returns):
+    """One :class:`Garbage` entry of ``module.function`` for each kind of garbage in ``returns``.
+
+    ``returns`` maps kinds of :data:`GARBAGE_KINDS` (``zeros``, ``input``, ``nan``,
+    ``constant``) to the expression returned; ``keeps`` maps kinds to the families that
+    garbage really deserves. The entry ``<function>-returns-<kind>`` (underscores as
+    hyphens) says what it returns in its description::
+
+        garbage_entries("optimizers", "sgd", zeros="np.zeros_like(w), {}", input="w, state")
+    """
+    unknown = sorted(set(returns) - set(GARBAGE_KINDS)) + sorted(set(keeps or {}) - set(returns))
+    if unknown:
+        raise AssignmentError(f"garbage of {module}.{function}: no garbage of kind {', '.join(unknown)} "
+                              f"(the kinds: {', '.join(GARBAGE_KINDS)})")
+    name = function.replace("_", "-")
+    return [Garbage(f"{name}-returns-{kind}", module, function, f"gives up and returns {GARBAGE_KINDS[kind]}",
+                    expression, (keeps or {}).get(kind, frozenset()))
+            for kind, expression in returns.items()]
+
+
+@dataclass(frozen=True)
 class Variant:
     """A correct implementation written differently from the reference."""
 
@@ -55,6 +149,7 @@ class Variant:
     """How it differs from the reference."""
     code: str
     """A complete definition of ``function`` (and any helpers it needs)."""
+    kind = "variant"
 
     def source(self, reference_dir):
         """The reference module with this definition appended, so that it replaces the reference's."""
@@ -69,8 +164,9 @@ def load_catalog(path):
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
         raise AssignmentError(f"{path}: catalog names must be unique; repeated: {', '.join(duplicated)}")
-    wrong = [entry for entry in mutants if not isinstance(entry, Mutant)] + [
+    wrong = [entry for entry in mutants if not isinstance(entry, Mutant | Garbage)] + [
         entry for entry in variants if not isinstance(entry, Variant)]
     if wrong:
-        raise AssignmentError(f"{path}: MUTANTS holds Mutant and VARIANTS Variant entries, not {wrong[0]!r}"[:300])
+        raise AssignmentError(f"{path}: MUTANTS holds Mutant and Garbage entries and VARIANTS Variant entries, "
+                              f"not {wrong[0]!r}"[:300])
     return mutants, variants

@@ -55,6 +55,8 @@ class Check:
     """Overrides the family's example count."""
     tolerances: Any = None
     """Overrides the family's tolerances (an :class:`autograder.assignment.Tolerances`)."""
+    requires: tuple | None = None
+    """Overrides the family's ``requires``: the value families of this function on which its points depend."""
 
     @property
     def id(self):

@@ -180,7 +180,8 @@ def kit(out_dir, config_path):
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Grading processes [default: all cores].")
 def validate_command(assignment, jobs):
     """Prove that ASSIGNMENT grades right: the reference earns full marks, the stubs zero, every catalog
-    mutant loses points on exactly its families, every variant full marks.
+    mutant loses points on exactly its families, every garbage entry earns only what it keeps, every
+    variant full marks.
 
     ASSIGNMENT is its grading config, or the folder that holds its grading_config.yml.
     """

@@ -61,9 +61,9 @@ class GradingConfig(_Strict):
     reference: Path = Field(Path("reference"), description="Folder of the reference solutions, relative to this file.")
     checks: Path = Field(Path("checks.py"), description="The assignment's checks, relative to this file: a .py file "
                          "or a package folder defining ASSIGNMENT (see docs/authoring.md).")
-    catalog: Path | None = Field(None, description="The assignment's catalog of mutants and correct variants, "
-                                 "relative to this file: a .py file or a package folder defining MUTANTS and "
-                                 "VARIANTS, which `autograder validate` grades.")
+    catalog: Path | None = Field(None, description="The assignment's catalog of mutants, garbage and correct "
+                                 "variants, relative to this file: a .py file or a package folder defining MUTANTS "
+                                 "(mutants and garbage) and VARIANTS, which `autograder validate` grades.")
     limits: Limits = Field(default_factory=Limits, description="Resource and time limits.")
     isolation: Isolation = Field(default_factory=Isolation, description="How student code is sandboxed.")
     hypothesis: HypothesisSettings = Field(default_factory=HypothesisSettings, description="Property-based testing.")

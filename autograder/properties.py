@@ -50,11 +50,15 @@ class Property:
     hint: str = ""
     max_examples: int | None = None
     tolerances: Tolerances | None = None
+    requires: tuple | None = None
+    """The value families of the same function this property pays after (:attr:`Family.requires`): a form
+    property, or one that wrong values hold vacuously, pays only where the function's values are right."""
 
 
 def _property(kind, build, *, points, visibility="visible", hint="", max_examples=None, tolerances=None,
-              family=None):
-    return Property(family or kind, build, points, visibility, hint, max_examples, tolerances)
+              family=None, requires=None):
+    return Property(family or kind, build, points, visibility, hint, max_examples, tolerances,
+                    None if requires is None else tuple(requires))
 
 
 def equals_reference(*, points, **metadata):
@@ -229,7 +233,8 @@ class Problem:
             checks.append(Check(self.module, self.function, item.kind, fields.pop("description"), self.examples,
                                 fields.pop("requests"), fields.pop("expected"), fields.pop("verdict"),
                                 points=item.points, visibility=item.visibility, hint=item.hint or None,
-                                max_examples=item.max_examples, tolerances=item.tolerances, **fields))
+                                max_examples=item.max_examples, tolerances=item.tolerances,
+                                requires=item.requires, **fields))
         return checks
 
 

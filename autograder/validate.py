@@ -1,12 +1,15 @@
 """``autograder validate``: proof that an assignment grades right, before any student sees it.
 
-Four kinds of submission are graded, and each must come out as declared:
+Five kinds of submission are graded, and each must come out as declared:
 
 - the reference: full marks on every check (a check that the solution fails is wrong);
 - the stubs ``autograder release`` writes: zero on every check (a check that an empty
   stub passes cannot fail, as ``nbgrader validate --invert`` asks);
 - every mutant of the catalog: it loses points on exactly the families it declares,
   among the checks of its function, and on no other;
+- every garbage entry of the catalog: it earns every point of the families it keeps,
+  among the checks of its function, and no other point (a form property of wrong values
+  pays nothing, so points, not statuses, are what count);
 - every correct variant of the catalog: full marks.
 
 Catalog entries are graded on their own function's checks, in a pool of processes that
@@ -32,7 +35,7 @@ class Row:
     """One graded submission of the validation and whether it came out as declared."""
 
     kind: str
-    """``reference``, ``stubs``, ``mutant`` or ``variant``."""
+    """``reference``, ``stubs``, ``mutant``, ``garbage`` or ``variant``."""
     name: str
     """The catalog entry's name, or the kind for the reference and the stubs."""
     expected: str
@@ -72,9 +75,9 @@ def validate(*, config, jobs=None, progress=None):
         scratch = Path(scratch)
         jobs_to_run = [("reference", "reference", _write(scratch / "reference", _reference_sources(config)), None),
                        ("stubs", "stubs", _write(scratch / "stubs", _stub_sources(config)), None)]
-        for kind, entry in [*(("mutant", entry) for entry in mutants), *(("variant", entry) for entry in variants)]:
+        for entry in mutants + variants:
             folder = _write(scratch / "catalog" / entry.name, {entry.module: entry.source(config.reference)})
-            jobs_to_run.append((kind, entry.name, folder, entry.function))
+            jobs_to_run.append((entry.kind, entry.name, folder, entry.function))
         entries = {entry.name: entry for entry in mutants + variants}
         with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), mp_context=get_context("spawn")) as pool:
             futures = [pool.submit(_grade, config, folder, function) for _, _, folder, function in jobs_to_run]
@@ -103,9 +106,25 @@ def judge(kind, name, result, entry=None):
         found = f"fails {', '.join(failing)}" if failing else "passes every check"
         ok = set(failing) == entry.fails and result.score < result.max_score
         return Row(kind, name, expected, found, ok, **common)
+    if kind == "garbage":
+        return _judge_garbage(name, result, entry, common)
     failures = [f"{check.id} ({check.status})" for check in result.checks if check.status != "passed"]
     return Row(kind, name, "full marks", "full marks" if not failures else f"fails {', '.join(failures[:3])}",
                not failures, **common)
+
+
+def _judge_garbage(name, result, entry, common):
+    """ok iff the garbage earns every point of its kept families' checks, no other point, and less than the max."""
+    expected = f"points only on {', '.join(sorted(entry.keeps))}" if entry.keeps else "no point"
+    unearned = [check.id for check in result.checks if check.score > 0 and check.family not in entry.keeps]
+    missed = [check.id for check in result.checks if check.family in entry.keeps and check.score < check.max_score]
+    ungraded = sorted(entry.keeps - {check.family for check in result.checks})
+    problems = ([f"points on {', '.join(unearned[:3])}"] if unearned else []) + (
+        [f"not every point of {', '.join(missed[:3])}"] if missed else []) + (
+        [f"no check of {', '.join(ungraded)}"] if ungraded else []) + (
+        ["full marks"] if result.score >= result.max_score else [])
+    found = "; ".join(problems) if problems else expected
+    return Row("garbage", name, expected, found, not problems, **common)
 
 
 def _reference_sources(config):

@@ -197,6 +197,8 @@ def test_haar_accepts_the_reference_and_rejects_the_unsigned_qr(shape):
     failure = rejects(verdicts.haar_distributed, expected, draws(orthogonal_without_sign_correction), "Haar",
                       false_failure_probability=ALPHA)
     assert "0 of 200 draws were positive" in failure.message
+    rejects(verdicts.haar_distributed, expected, [reply(np.full(shape, np.nan))] * checks.HAAR_DRAWS, "NaN",
+            false_failure_probability=ALPHA)
 
 
 # ----------------------------------------------------------------- orthonormal

@@ -124,6 +124,32 @@ def test_a_custom_predicate_says_why_and_a_broken_answer_is_a_failure_not_a_cras
     assert result.checks[0].message.startswith("softplus is never negative")
 
 
+GATED_CHECKS = '''
+from autograder.authoring import Assignment, Problem, arrays, equals_reference, floats, unchanged_arguments
+
+ASSIGNMENT = Assignment(problems=[Problem("toy", "clip", {"x": arrays(), "limit": floats(0.0, 10.0)}, [
+    equals_reference(points=2), unchanged_arguments(points=1, requires=("equals_reference",))])])
+'''
+
+
+def test_a_property_that_requires_the_values_pays_only_where_they_are_right(toy):
+    folder, _ = toy
+    (folder / "gated_checks.py").write_text(GATED_CHECKS)
+    (folder / "gated.yml").write_text("schema_version: 2\nreference: reference\nchecks: gated_checks.py\n")
+    config = load_config(folder / "gated.yml")
+    assert config.assignment.family_of(config.assignment.checks[1]).requires == ("equals_reference",)
+    graded = {}
+    for name, source in (("right", REFERENCE), ("zeros", REFERENCE.replace("return np.clip(x, -limit, limit)",
+                                                                           "return np.zeros(np.shape(x))"))):
+        submission = folder / "gated" / name
+        submission.mkdir(parents=True)
+        (submission / "toy.py").write_text(source)
+        graded[name] = {check.family: check for check in grade_submission(submission, config=config).checks}
+    assert graded["right"]["unchanged_arguments"].score == 1 and not graded["right"]["unchanged_arguments"].withheld_by
+    purity = graded["zeros"]["unchanged_arguments"]
+    assert (purity.status, purity.score, purity.withheld_by) == ("passed", 0.0, ["toy.clip.equals_reference"])
+
+
 @pytest.mark.parametrize("declaration, message", [
     ("ASSIGNMENT = 3", "must be an autograder.authoring.Assignment"),
     ("X = 1", "defines no ASSIGNMENT"),

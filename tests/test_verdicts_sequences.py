@@ -48,6 +48,8 @@ def test_monotone_allows_the_slack_and_names_the_first_wrong_turn():
         Verdict("monotone")(expected, replies(3.0, 2.0, 2.5, 1.0))
     with pytest.raises(CheckFailure, match="expected a number"):
         Verdict("monotone")({**expected, "direction": "nondecreasing"}, replies(1.0, "2", 3.0, 4.0))
+    with pytest.raises(CheckFailure, match="call 0: the result is NaN, which is not nonincreasing"):
+        Verdict("monotone")(expected, replies(np.nan, np.nan, np.nan, np.nan))
 
 
 def test_within_distance_reads_results_and_trajectories_and_explains_the_radius():

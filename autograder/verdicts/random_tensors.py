@@ -148,6 +148,8 @@ def haar_distributed(expected, replies, *, false_failure_probability):
     shape = tuple(expected["shape"])
     matrices = np.stack([_weights_of(reply, shape, f"draw {index}").reshape(shape[0], -1)
                          for index, reply in enumerate(replies, start=1)])
+    if not np.all(np.isfinite(matrices)):  # a Kolmogorov-Smirnov test of NaN has p-value NaN, which rejects nothing
+        raise CheckFailure("the weights contain NaN or infinite values", location="weights")
     draws, rows, cols = matrices.shape
     n = max(rows, cols)
     law = stats.beta((n - 1) / 2, (n - 1) / 2, loc=-1.0, scale=2.0)

@@ -57,9 +57,14 @@ def _number(value, location):
 
 def monotone(expected, replies):
     """The results of the calls, numbers, never decrease (``expected["direction"]`` ``"nondecreasing"``) or
-    never increase (``"nonincreasing"``) from one call to the next, by more than ``expected["slack"]``."""
+    never increase (``"nonincreasing"``) from one call to the next, by more than ``expected["slack"]``; a NaN,
+    which compares false with everything, is neither."""
     labels, sign = expected["calls"], 1.0 if expected["direction"] == "nondecreasing" else -1.0
     values = [_number(result, label) for label, result in zip(labels, _results(replies))]
+    for label, value in zip(labels, values):
+        if np.isnan(value):
+            raise CheckFailure(f"{label}: the result is NaN, which is not {expected['direction']}", got=value,
+                               location=label)
     for index in range(1, len(values)):
         if sign * (values[index] - values[index - 1]) < -expected["slack"]:
             verb = "decreases" if sign > 0 else "increases"

@@ -10,7 +10,7 @@ Purity is checked on (N, C) inputs, so a mutant that crashes only on (N, C, H, W
 not lose purity points.
 """
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "batchnorm"
 FORWARD = "batchnorm_forward"
@@ -141,6 +141,27 @@ MUTANTS = [
            {"empty_batch"}),
 ]
 
+
+#: Batch norms that give up, with the right types: arrays of x's shape and of the channels'. Returning the input
+#: is right for an empty batch, where nothing is normalized and the running statistics stay.
+GARBAGE = [
+    *garbage_entries(
+        MODULE, FORWARD,
+        zeros="np.zeros(np.shape(x)), np.zeros(np.shape(running_mean)), np.zeros(np.shape(running_var))",
+        input="np.array(x, dtype=np.float64), np.array(running_mean, dtype=np.float64), "
+              "np.array(running_var, dtype=np.float64)",
+        nan="np.full(np.shape(x), np.nan), np.full(np.shape(running_mean), np.nan), "
+            "np.full(np.shape(running_var), np.nan)",
+        constant="np.ones(np.shape(x)), np.ones(np.shape(running_mean)), np.ones(np.shape(running_var))",
+        keeps={"input": {"empty_batch"}}),
+    *garbage_entries(
+        MODULE, BACKWARD,
+        zeros="np.zeros(np.shape(x)), np.zeros(np.shape(gamma)), np.zeros(np.shape(gamma))",
+        input="np.array(dout, dtype=np.float64), np.zeros(np.shape(gamma)), np.zeros(np.shape(gamma))",
+        nan="np.full(np.shape(x), np.nan), np.full(np.shape(gamma), np.nan), np.full(np.shape(gamma), np.nan)",
+        constant="np.ones(np.shape(x)), np.ones(np.shape(gamma)), np.ones(np.shape(gamma))",
+        keeps={"zeros": {"empty_batch"}, "input": {"empty_batch"}}),
+]
 
 #: Argument checks of the reference, shared by the variants (they differ in the math only).
 _VALIDATION = '''

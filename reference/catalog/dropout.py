@@ -5,7 +5,7 @@ Keeping where ``rng.random(...) > p`` or ``< 1 - p`` instead of the reference's
 ``>= p`` is NOT a mistake (all keep with probability 1 - p): those are variants.
 """
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 FORWARD_CHECK = '''    ### BEGIN SOLUTION
     if not 0.0 <= p <= 1.0:
@@ -110,6 +110,20 @@ MUTANTS = [
              BACKWARD_SHAPE_CHECK, "", {"invalid_arguments"}),
     backward("dropout-backward-no-value-error", "never checks p", BACKWARD_CHECK,
              "    ### BEGIN SOLUTION\n    dout = np.asarray(dout, dtype=np.float64)\n", {"invalid_arguments"}),
+]
+
+#: Dropouts that give up, with the right types: an output of x's shape and a boolean mask. Returning the input
+#: is right in evaluation mode, and zeros where p = 1.
+GARBAGE = [
+    *garbage_entries("dropout", "dropout_forward",
+                     zeros="np.zeros(np.shape(x)), np.zeros(np.shape(x), dtype=bool)",
+                     input="np.array(x, dtype=np.float64), np.ones(np.shape(x), dtype=bool)",
+                     nan="np.full(np.shape(x), np.nan), np.ones(np.shape(x), dtype=bool)",
+                     constant="np.ones(np.shape(x)), np.ones(np.shape(x), dtype=bool)",
+                     keeps={"zeros": {"drop_all"}, "input": {"identity"}}),
+    *garbage_entries("dropout", "dropout_backward", zeros="np.zeros(np.shape(dout))",
+                     input="np.array(dout, dtype=np.float64)", nan="np.full(np.shape(dout), np.nan)",
+                     constant="np.ones(np.shape(dout))", keeps={"zeros": {"drop_all"}}),
 ]
 
 VARIANTS = [

@@ -8,7 +8,7 @@ negative gain in ``xavier_uniform`` (``rng.uniform`` refuses high < low) or of a
 negative std in ``sparse`` (``rng.normal`` refuses scale < 0).
 """
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "initializers"
 
@@ -200,6 +200,17 @@ MUTANTS = [
     Mutant("sparse-rejects-zero-std", MODULE, "sparse", "requires std > 0, but PyTorch accepts std = 0 (all zeros)",
            "    if std < 0:", "    if std <= 0:",
            {"invalid_arguments"}),
+]
+
+#: Initializers that give up, with the right types (no kind returns "its input": an initializer has no array
+#: argument, and NaN is no integer fan).
+GARBAGE = [
+    *garbage_entries(MODULE, "calculate_fan_in_and_fan_out", zeros="0, 0", constant="1, 1"),
+    *garbage_entries(MODULE, "calculate_gain", zeros="0.0", nan="math.nan", constant="1.0"),
+    *(entry for function in ("xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "orthogonal",
+                             "sparse")
+      for entry in garbage_entries(MODULE, function, zeros="np.zeros(shape)", nan="np.full(shape, np.nan)",
+                                   constant="np.full(shape, 0.5)")),
 ]
 
 VARIANTS = [

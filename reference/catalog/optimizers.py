@@ -6,7 +6,7 @@ invalid_arguments (see ``reference/checks/optimizers.py``). ``trajectory`` and
 shows only in ``hyperparameters``.
 """
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODEL = "optimizers"
 DEFAULTS_BROKEN = {"one_step", "trajectory", "hyperparameters"}
@@ -141,6 +141,11 @@ MUTANTS = [
            'np.asarray(dw, dtype=np.float64)\n',
            {"invalid_arguments"}),
 ]
+
+#: Optimizers that give up, with the right types: an array of w's shape and a state dict.
+GARBAGE = [entry for function in ("sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw")
+           for entry in garbage_entries(MODEL, function, zeros="np.zeros(np.shape(w)), {}", input="w, state",
+                                        nan="np.full(np.shape(w), np.nan), {}", constant="np.ones(np.shape(w)), {}")]
 
 VARIANTS = [
     Variant("sgd-explicit-branches", MODEL, "sgd", "explicit branches, copies instead of asarray, other state keys", '''

@@ -10,9 +10,11 @@ the mask it is given) and ``invalid_arguments`` (ValueError for p outside [0, 1]
 for a mask not of dout's shape).
 
 The forward checks of random masks feed inputs without zeros and read the kept
-elements from ``out != 0``, so that each mistake costs one family: a wrong scale
-costs ``scaling`` alone, a wrong mask ``mask_consistency`` alone, a wrong keep rate
-``keep_rate`` alone. The backward checks feed masks drawn in the grader, never the
+elements from ``out != 0``, so that each mistake fails one family: a wrong scale
+fails ``scaling`` alone, a wrong mask ``mask_consistency`` alone, a wrong keep rate
+``keep_rate`` alone. A mask that keeps nothing (or everything) holds the other
+properties of random masks vacuously, so they pay only where ``keep_rate`` passes
+(``Family.requires``): an output of zeros earns no ``scaling`` point. The backward checks feed masks drawn in the grader, never the
 student's forward's, so a wrong forward costs no backward points.
 
 Statistical checks (``keep_rate``, ``independence``) reject a correct implementation
@@ -42,7 +44,7 @@ FAMILIES = {
     "keep_rate": Family(points=14, max_examples=6, hint=(
         "p is the probability of DROPPING an element (PyTorch's convention): keep each element with "
         "probability 1 - p.")),
-    "scaling": Family(points=14, hint=(
+    "scaling": Family(points=14, requires=("keep_rate",), hint=(
         "Inverted dropout scales the kept elements by 1 / (1 - p) during training, so that E[out] = x; "
         "dropped elements are exactly 0.")),
     "mask_consistency": Family(points=10,

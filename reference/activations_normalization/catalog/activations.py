@@ -5,7 +5,7 @@ the right value with a RuntimeWarning (1 / (1 + exp(-x)) at x = -1000 is 0, and
 dout / cosh(x)^2 at |x| = 1000 is 0; the worker does not report warnings).
 """
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "activations"
 PARITY = {"equals_reference", "equals_torch"}
@@ -98,6 +98,23 @@ MUTANTS = [
 def variant(name, function, description, code):
     return Variant(name, MODULE, function, description, code)
 
+
+#: Activations that give up, with the right types: arrays of x's shape (PReLU's dalpha of alpha's); the input of
+#: a backward is dout, the upstream gradient.
+FORWARD_GARBAGE = {"zeros": "np.zeros(np.shape(x))", "input": "np.array(x, dtype=np.float64)",
+                   "nan": "np.full(np.shape(x), np.nan)", "constant": "np.full(np.shape(x), 0.5)"}
+BACKWARD_GARBAGE = {"zeros": "np.zeros(np.shape(dout))", "input": "np.array(dout, dtype=np.float64)",
+                    "nan": "np.full(np.shape(dout), np.nan)", "constant": "np.ones(np.shape(dout))"}
+GARBAGE = [
+    *(entry for name in ("sigmoid", "tanh", "relu", "leaky_relu", "prelu")
+      for entry in garbage_entries(MODULE, f"{name}_forward", **FORWARD_GARBAGE)),
+    *(entry for name in ("sigmoid", "tanh", "relu", "leaky_relu")
+      for entry in garbage_entries(MODULE, f"{name}_backward", **BACKWARD_GARBAGE)),
+    *garbage_entries(MODULE, "prelu_backward", zeros="np.zeros(np.shape(x)), np.zeros(np.shape(alpha))",
+                     input="np.array(dout, dtype=np.float64), np.array(alpha, dtype=np.float64)",
+                     nan="np.full(np.shape(x), np.nan), np.full(np.shape(alpha), np.nan)",
+                     constant="np.ones(np.shape(x)), np.ones(np.shape(alpha))"),
+]
 
 VARIANTS = [
     variant("sigmoid-via-tanh", "sigmoid_forward", "sigmoid(x) = (1 + tanh(x / 2)) / 2",

@@ -2,7 +2,7 @@
 wrong variance, eps in the wrong place, in-place edits, missing checks, and the terms of
 the backward pass one forgets."""
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "layernorm"
 PARITY = {"equals_reference", "equals_torch"}
@@ -49,6 +49,18 @@ MUTANTS = [
            "dbeta = np.sum(dout, axis=leading)", "dbeta = np.mean(dout, axis=leading)", GRADIENTS),
     mutant("layernorm-backward-forgets-gamma", "layernorm_backward", "dL/d x_hat = dout, without gamma",
            "    g = dout * gamma\n", "    g = dout\n", GRADIENTS),
+]
+
+#: Layer norms that give up, with the right types: arrays of x's shape (and gamma's and beta's for the backward).
+GARBAGE = [
+    *garbage_entries(MODULE, "layernorm_forward", zeros="np.zeros(np.shape(x))", input="np.array(x, dtype=np.float64)",
+                     nan="np.full(np.shape(x), np.nan)", constant="np.ones(np.shape(x))"),
+    *garbage_entries(
+        MODULE, "layernorm_backward",
+        zeros="np.zeros(np.shape(x)), np.zeros(np.shape(gamma)), np.zeros(np.shape(beta))",
+        input="np.array(dout, dtype=np.float64), np.array(gamma, dtype=np.float64), np.array(beta, dtype=np.float64)",
+        nan="np.full(np.shape(x), np.nan), np.full(np.shape(gamma), np.nan), np.full(np.shape(beta), np.nan)",
+        constant="np.ones(np.shape(x)), np.ones(np.shape(gamma)), np.ones(np.shape(beta))"),
 ]
 
 VARIANTS = [

@@ -6,7 +6,7 @@ Not a mutant: an orthonormal start without the sign correction of QR is still
 orthonormal, and LSUV's checks test no law of the weights.
 """
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "lsuv"
 
@@ -39,6 +39,13 @@ MUTANTS = [
            "        if rows < cols:\n            a = a.T\n", "",
            {"unit_variance", "scaled_orthonormal", "same_seed_same_result", "validates_arguments"}),
 ]
+
+#: LSUV that gives up, with the right types: one (size, fan_in) matrix per layer (no input kind: x is data, not
+#: weights).
+SHAPES = "zip(layer_sizes, [np.shape(x)[1], *layer_sizes[:-1]])"
+GARBAGE = garbage_entries(MODULE, "lsuv", zeros=f"[np.zeros((int(rows), int(cols))) for rows, cols in {SHAPES}]",
+                          nan=f"[np.full((int(rows), int(cols)), np.nan) for rows, cols in {SHAPES}]",
+                          constant=f"[np.ones((int(rows), int(cols))) for rows, cols in {SHAPES}]")
 
 VARIANTS = [
     Variant("lsuv-while-std", MODULE, "lsuv", "a while loop dividing by the standard deviation; the transposed "

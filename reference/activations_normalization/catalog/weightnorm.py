@@ -1,7 +1,7 @@
 """Mutants and correct variants of ``weightnorm.py``: the norm over the wrong axes, a
 squared norm, the projection of the backward pass forgotten, g of the wrong shape."""
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "weightnorm"
 PARITY = {"equals_reference", "equals_torch"}
@@ -38,6 +38,16 @@ MUTANTS = [
            "    return dv, np.asarray(dg, dtype=np.float64).reshape(np.shape(g))\n", "    return dv, dg\n", GRADIENTS),
     mutant("weightnorm-backward-sign", "weightnorm_backward", "adds the projection instead of subtracting it",
            "dv = g / norm * (dw - dg / norm * v)", "dv = g / norm * (dw + dg / norm * v)", GRADIENTS),
+]
+
+#: Weight norms that give up, with the right types: arrays of v's shape (and g's for the backward).
+GARBAGE = [
+    *garbage_entries(MODULE, "weightnorm_forward", zeros="np.zeros(np.shape(v))", input="np.array(v, dtype=np.float64)",
+                     nan="np.full(np.shape(v), np.nan)", constant="np.ones(np.shape(v))"),
+    *garbage_entries(MODULE, "weightnorm_backward", zeros="np.zeros(np.shape(v)), np.zeros(np.shape(g))",
+                     input="np.array(dw, dtype=np.float64), np.array(g, dtype=np.float64)",
+                     nan="np.full(np.shape(v), np.nan), np.full(np.shape(g), np.nan)",
+                     constant="np.ones(np.shape(v)), np.ones(np.shape(g))"),
 ]
 
 VARIANTS = [

@@ -1,7 +1,7 @@
 """Mutants and correct variants of ``averaging.py`` (families: torch_parity, noisy_sgd, purity,
 invalid_arguments)."""
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "averaging"
 POLYAK_UPDATE = "    new_average = w.copy() if n == 0 else average + (w - average) / (n + 1)\n"
@@ -30,6 +30,15 @@ MUTANTS = [
     Mutant("ema-accepts-decay-above-one", MODULE, "ema_average", "checks decay >= 0 only",
            "if not 0 <= decay <= 1:", "if not 0 <= decay:", {"invalid_arguments"}),
 ]
+
+#: Averages that give up, with the right types: an array of w's shape and the state's count. Returning the input
+#: is the last iterate, not the average.
+COUNT = '{"n_averaged": state.get("n_averaged", 0) + 1}'
+GARBAGE = [entry for function in ("polyak_average", "ema_average")
+           for entry in garbage_entries(MODULE, function, zeros=f"np.zeros(np.shape(w)), {COUNT}",
+                                        input=f"np.array(w, dtype=np.float64), {COUNT}",
+                                        nan=f"np.full(np.shape(w), np.nan), {COUNT}",
+                                        constant=f"np.ones(np.shape(w)), {COUNT}")]
 
 VARIANTS = [
     Variant("polyak-weighted-sum", MODULE, "polyak_average", "(n * average + w) / (n + 1), the state copied and updated",

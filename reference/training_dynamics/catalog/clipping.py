@@ -1,7 +1,7 @@
 """Mutants and correct variants of ``clipping.py`` (families: torch_parity, one_factor, cliff, purity,
 invalid_arguments)."""
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "clipping"
 
@@ -48,6 +48,18 @@ MUTANTS = [
     Mutant("clip-value-accepts-negative", MODULE, "clip_grad_value", "does not check clip_value",
            '    if clip_value < 0:\n        raise ValueError(f"Invalid clip_value: {clip_value}")\n', "",
            {"invalid_arguments"}),
+]
+
+#: Clipping that gives up, with the right types: a list of arrays of the gradients' shapes (and a float norm).
+GARBAGE = [
+    *garbage_entries(MODULE, "clip_grad_norm", zeros="[np.zeros(np.shape(g)) for g in grads], 0.0",
+                     input="[np.array(g, dtype=np.float64) for g in grads], 0.0",
+                     nan="[np.full(np.shape(g), np.nan) for g in grads], float('nan')",
+                     constant="[np.ones(np.shape(g)) for g in grads], 1.0"),
+    *garbage_entries(MODULE, "clip_grad_value", zeros="[np.zeros(np.shape(g)) for g in grads]",
+                     input="[np.array(g, dtype=np.float64) for g in grads]",
+                     nan="[np.full(np.shape(g), np.nan) for g in grads]",
+                     constant="[np.ones(np.shape(g)) for g in grads]"),
 ]
 
 VARIANTS = [

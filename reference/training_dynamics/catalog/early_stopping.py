@@ -1,7 +1,7 @@
 """Mutants and correct variants of ``early_stopping.py`` (families: stop_epoch, best_epoch, purity,
 invalid_arguments)."""
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "early_stopping"
 FUNCTION = "early_stopping"
@@ -31,6 +31,14 @@ MUTANTS = [
     Mutant("accepts-nan-loss", MODULE, FUNCTION, "does not check that the loss is finite",
            "    if not math.isfinite(val_loss):\n", "    if False:\n", {"invalid_arguments"}),
 ]
+
+#: Early stopping that gives up, with the right types: a bool and a state of the documented keys. The constant
+#: stops at once; the input hands the state back unchanged.
+GARBAGE = garbage_entries(
+    MODULE, FUNCTION,
+    zeros='False, {"epoch": 0, "best_loss": 0.0, "best_epoch": 0, "bad_epochs": 0}', input="False, dict(state)",
+    nan='False, {"epoch": 0, "best_loss": math.nan, "best_epoch": 0, "bad_epochs": 0}',
+    constant='True, {"epoch": 0, "best_loss": float(val_loss), "best_epoch": 0, "bad_epochs": 0}')
 
 VARIANTS = [
     Variant("early-stopping-numpy-counters", MODULE, FUNCTION,

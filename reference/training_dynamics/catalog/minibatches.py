@@ -1,7 +1,7 @@
 """Mutants and correct variants of ``minibatches.py`` (families: partition, batch_sizes, uniform,
 determinism, invalid_arguments)."""
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "minibatches"
 FUNCTION = "epoch_batches"
@@ -36,6 +36,14 @@ MUTANTS = [
            '    if n < 0:\n        raise ValueError(f"Invalid n: {n}")',
            '    if n < 1:\n        raise ValueError(f"Invalid n: {n}")', {"partition", "batch_sizes", "invalid_arguments"}),
 ]
+
+#: Epochs that give up, with the right types: lists of int64 index arrays (no NaN or other constant: they are
+#: indices). Zeros come in batches of the right sizes; the input, 0 .. n-1 in one batch, is a partition.
+GARBAGE = garbage_entries(
+    MODULE, FUNCTION,
+    zeros="[np.zeros(min(batch_size, n - start), dtype=np.int64) "
+          "for start in range(0, n - n % batch_size if drop_last else n, batch_size)]",
+    input="[np.arange(n, dtype=np.int64)]", keeps={"input": {"partition"}})
 
 VARIANTS = [
     Variant("batches-shuffle-in-place", MODULE, FUNCTION, "rng.shuffle of np.arange, batches by a while loop",

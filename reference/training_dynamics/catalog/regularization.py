@@ -1,7 +1,7 @@
 """Mutants and correct variants of ``regularization.py`` (short form; families are the property kinds:
 equals_reference, equals_torch, validates_arguments, gradient_check, unchanged_arguments)."""
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "regularization"
 VALUE = {"equals_reference", "equals_torch"}
@@ -29,6 +29,16 @@ MUTANTS = [
            "    return np.asarray(dout * strength * np.sign(np.asarray(w, dtype=np.float64)))",
            "    w = np.asarray(w, dtype=np.float64)\n    np.sign(w, out=w)\n    w *= dout * strength\n    return w",
            {"unchanged_arguments"}),
+]
+
+#: Penalties that give up, with the right types: a float (no input kind: w is an array) and an array of w's shape.
+GARBAGE = [
+    *(entry for function in ("l2_penalty", "l1_penalty")
+      for entry in garbage_entries(MODULE, function, zeros="0.0", nan="float('nan')", constant="1.0")),
+    *(entry for function in ("l2_penalty_backward", "l1_penalty_backward")
+      for entry in garbage_entries(MODULE, function, zeros="np.zeros(np.shape(w))",
+                                   input="np.array(w, dtype=np.float64)", nan="np.full(np.shape(w), np.nan)",
+                                   constant="np.ones(np.shape(w))")),
 ]
 
 VARIANTS = [

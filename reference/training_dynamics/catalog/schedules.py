@@ -1,7 +1,7 @@
 """Mutants and correct variants of ``schedules.py`` (families: torch_parity, endpoints, monotone,
 invalid_arguments)."""
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "schedules"
 VALUES = {"torch_parity", "endpoints"}
@@ -35,6 +35,11 @@ MUTANTS = [
            "accepts start_factor = 0, which LinearLR rejects",
            "if not 0 < start_factor <= 1:", "if not 0 <= start_factor <= 1:", {"invalid_arguments"}),
 ]
+
+#: Schedules that give up: a float that is not the schedule's (returning lr is a schedule that never changes).
+GARBAGE = [entry for function in ("step_lr", "warmup_cosine_lr")
+           for entry in garbage_entries(MODULE, function, zeros="0.0", input="float(lr)", nan="math.nan",
+                                        constant="0.5")]
 
 VARIANTS = [
     Variant("step-lr-chainable", MODULE, "step_lr", "multiplies by gamma step by step, as PyTorch does",

@@ -1,7 +1,7 @@
 """Mutants and correct variants of ``second_order.py`` (families: quadratic_minimum,
 quadratic_convergence, damping, torch_parity, curvature_pairs, purity, invalid_arguments)."""
 
-from autograder.authoring import Mutant, Variant
+from autograder.authoring import Mutant, Variant, garbage_entries
 
 MODULE = "second_order"
 NEWTON = {"quadratic_minimum", "quadratic_convergence", "damping"}
@@ -50,6 +50,15 @@ MUTANTS = [
            "    grad = np.asarray(grad, dtype=np.float64)\n    pairs = [", {"purity", "curvature_pairs"}),
     Mutant("lbfgs-accepts-mismatched-histories", MODULE, "lbfgs_direction", "does not compare the histories' lengths",
            "    if len(s_history) != len(y_history):\n", "    if False:\n", {"invalid_arguments"}),
+]
+
+#: Second-order steps that give up, with the right types: an array of w's (grad's) shape.
+GARBAGE = [
+    *garbage_entries(MODULE, "newton_step", zeros="np.zeros(np.shape(w))", input="np.array(w, dtype=np.float64)",
+                     nan="np.full(np.shape(w), np.nan)", constant="np.ones(np.shape(w))"),
+    *garbage_entries(MODULE, "lbfgs_direction", zeros="np.zeros(np.shape(grad))",
+                     input="np.array(grad, dtype=np.float64)", nan="np.full(np.shape(grad), np.nan)",
+                     constant="np.ones(np.shape(grad))"),
 ]
 
 VARIANTS = [

@@ -24,7 +24,7 @@ FAMILIES = {
     "noisy_sgd": Family(points=6, max_examples=3, hint=(
         "The average of noisy iterates must settle near the minimum: check that every iterate enters the "
         "average with the right weight.")),
-    "purity": Family(points=6, max_examples=10, hint=(
+    "purity": Family(points=6, max_examples=10, requires=("torch_parity",), hint=(
         "Return a new array and a new dict; never update average or state in place.")),
     "invalid_arguments": Family(points=4, visibility="hidden", hint=(
         "Raise ValueError when average and w differ in shape, and for a decay outside [0, 1].")),

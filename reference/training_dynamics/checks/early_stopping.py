@@ -26,7 +26,8 @@ FAMILIES = {
     "best_epoch": Family(points=10, max_examples=15, hint=(
         "A loss is the new best only if val_loss < best_loss - min_delta (a tie is no improvement); reset "
         "bad_epochs to 0 then, else add 1. Epochs count from 0.")),
-    "purity": Family(points=4, max_examples=10, hint="Return a new dict; never update state in place."),
+    "purity": Family(points=4, max_examples=10, requires=("stop_epoch", "best_epoch"),
+                     hint="Return a new dict; never update state in place."),
     "invalid_arguments": Family(points=4, visibility="hidden", hint=(
         "Raise ValueError for patience < 0, min_delta < 0 and a NaN or infinite loss.")),
 }

@@ -23,13 +23,13 @@ FAMILIES = {
     "partition": Family(points=10, max_examples=15, hint=(
         "Permute 0 .. n-1 once (rng.permutation(n)) and cut the permutation into consecutive slices: sampling "
         "without replacement, every index once.")),
-    "batch_sizes": Family(points=8, max_examples=15, hint=(
+    "batch_sizes": Family(points=8, max_examples=15, requires=("partition",), hint=(
         "ceil(n / batch_size) batches, all of batch_size but the last; drop_last drops a last batch that is "
         "smaller than batch_size (and only then).")),
     "uniform": Family(points=8, max_examples=2, hint=(
         "Every one of the n! orders must be equally likely: shuffle the indices themselves, not only the order of "
         "the batches, and use an unbiased shuffle (rng.permutation).")),
-    "determinism": Family(points=6, max_examples=5, hint=(
+    "determinism": Family(points=6, max_examples=5, requires=("partition", "uniform"), hint=(
         "Draw every random number from rng; np.random.shuffle and np.random.permutation use another generator.")),
     "invalid_arguments": Family(points=4, visibility="hidden", hint=(
         "Raise ValueError for n < 0 and batch_size < 1; n = 0 gives no batch.")),

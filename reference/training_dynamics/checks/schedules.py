@@ -24,7 +24,7 @@ FAMILIES = {
     "endpoints": Family(points=8, max_examples=8, tolerances=Tolerances(rtol=1e-12, atol=1e-15), hint=(
         "At step 0 the warmup rate is start_factor * lr; at warmup_steps it is lr exactly and at total_steps "
         "eta_min; StepLR keeps lr until step_size - 1 and decays at step_size.")),
-    "monotone": Family(points=6, max_examples=8, hint=(
+    "monotone": Family(points=6, max_examples=8, requires=("torch_parity", "endpoints"), hint=(
         "After the warmup the rate only falls (to eta_min at total_steps); StepLR's only falls for gamma < 1.")),
     "invalid_arguments": Family(points=6, visibility="hidden", hint=(
         "Raise ValueError with the docstring's messages: a negative step or lr, step_size < 1, warmup_steps < 1, "
