@@ -5,8 +5,13 @@ strategies of its keyword arguments; each property kind below turns it into one 
 check, with its points, visibility and hint next to it (as gradescope-utils' ``@weight``
 and ``@visibility`` sit on a test)::
 
-    Problem("activations", "leaky_relu", inputs={"x": arrays(), "negative_slope": floats(0, 1)},
-            properties=[equals_reference(points=4), equals_torch(F.leaky_relu, points=4)])
+    Problem("activations", "leaky_relu", inputs={"x": arrays(), "negative_slope": floats(0, 2)},
+            properties=[equals_reference(points=4), equals_torch(F.leaky_relu, points=4)],
+            edge_cases=[{"x": np.array([-1.0, 0.0, 2.0]), "negative_slope": 1.5}])
+
+A problem's ``edge_cases`` run first in each of its checks, under every salt: a value or a
+branch that a few random draws can miss (here a slope above 1, where ``max(x, slope * x)``
+stops being a leaky ReLU) is graded for every submission, not left to the draws.
 
 Every call is data (:func:`autograder.requests.call` with the example as keyword
 arguments), so the engine batches, caches and replays it, and the student kit replays
@@ -210,6 +215,20 @@ class Problem:
     properties: list
     rng: bool = False
     """Pass ``rng=numpy.random.default_rng(seed)`` with a drawn seed to every call."""
+    edge_cases: tuple = ()
+    """Examples that every property of the problem runs first, under every salt, before Hypothesis draws any:
+    dicts that give every input (and ``rng_seed`` when ``rng``), for what a few random draws can miss: each
+    value of a small discrete argument, a branch such as a slope above 1, an exact kink. A kind's own
+    cases (``validates_arguments``' invalid and valid calls) run after them."""
+
+    def __post_init__(self):
+        names = set(self.inputs) | ({"rng_seed"} if self.rng else set())
+        for case in self.edge_cases:
+            if not isinstance(case, dict) or set(case) != names:
+                given = sorted(case) if isinstance(case, dict) else type(case).__name__
+                raise ValueError(f"{self.module}.{self.function}: an edge case gives every input "
+                                 f"{sorted(names)}, not {given}")
+        object.__setattr__(self, "edge_cases", tuple(self.edge_cases))
 
     @property
     def examples(self):
@@ -230,10 +249,11 @@ class Problem:
         checks = []
         for item in self.properties:
             fields = item.build(self)
+            edge_cases = self.edge_cases + tuple(fields.pop("edge_cases", ()))
             checks.append(Check(self.module, self.function, item.kind, fields.pop("description"), self.examples,
                                 fields.pop("requests"), fields.pop("expected"), fields.pop("verdict"),
                                 points=item.points, visibility=item.visibility, hint=item.hint or None,
-                                max_examples=item.max_examples, tolerances=item.tolerances,
+                                max_examples=item.max_examples, tolerances=item.tolerances, edge_cases=edge_cases,
                                 requires=item.requires, **fields))
         return checks
 

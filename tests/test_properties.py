@@ -175,3 +175,79 @@ def test_the_sandbox_sees_neither_the_checks_nor_the_reference_nor_the_config(to
                              f"    import os\n    raise RuntimeError(str([os.path.exists(p) for p in {paths!r}]))\n")
     result = grade(toy, peek, "peek")
     assert "[False, False, False]" in result.checks[0].message, result.checks[0].message
+
+
+EDGE_REFERENCE = '''
+import numpy as np
+
+
+def power(x, exponent):
+    ### BEGIN SOLUTION
+    return np.asarray(x, dtype=np.float64) ** exponent
+    ### END SOLUTION
+'''
+
+EDGE_CHECKS = '''
+import numpy as np
+from hypothesis import strategies as st
+from autograder.authoring import Assignment, Problem, arrays, equals_reference, validates_arguments
+
+EDGE = {"x": np.array([-2.0, 0.5, 3.0]), "exponent": 3}
+
+ASSIGNMENT = Assignment(problems=[
+    Problem("toy", "power", {"x": arrays(magnitude=10.0), "exponent": st.integers(1, 2)},
+            [equals_reference(points=1),
+             validates_arguments(invalid=[({"x": "a string", "exponent": 2}, "x is not a number")], points=1)],
+            edge_cases=[EDGE]),
+])
+'''
+
+
+@pytest.fixture(scope="module")
+def edge_toy(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("edge-toy")
+    (folder / "reference").mkdir()
+    (folder / "reference" / "toy.py").write_text(EDGE_REFERENCE)
+    (folder / "checks.py").write_text(EDGE_CHECKS)
+    (folder / "grading_config.yml").write_text("schema_version: 2\nreference: reference\nchecks: checks.py\n"
+                                               "hypothesis:\n  max_examples: 5\n")
+    return folder, load_config(folder / "grading_config.yml")
+
+
+def test_a_problems_edge_cases_run_first_in_each_of_its_checks_then_the_kinds_own(edge_toy):
+    _, config = edge_toy
+    checks = {check.family: check for part in config.assignment.parts for check in part.checks}
+    edge = {"x": [-2.0, 0.5, 3.0], "exponent": 3}
+    assert [{**case, "x": list(case["x"])} for case in checks["equals_reference"].edge_cases] == [edge]
+    validation = checks["validates_arguments"].edge_cases
+    assert [{**case, "x": list(case["x"])} for case in validation[:1]] == [edge]
+    assert validation[1] == {"x": "a string", "exponent": 2, "reason": "x is not a number"}
+
+
+def test_an_edge_case_grades_a_value_the_draws_never_reach_under_every_salt(edge_toy):
+    folder, config = edge_toy
+    reference = grade(edge_toy, EDGE_REFERENCE, "edge-reference")
+    assert {check.status for check in reference.checks} == {"passed"}
+    capped = EDGE_REFERENCE.replace("** exponent", "** min(exponent, 2)")
+    for salt in ("first", "second"):
+        salted = config.model_copy(update={"hypothesis": config.hypothesis.model_copy(update={"seed": salt})})
+        submission = folder / "submissions" / f"capped-{salt}"
+        submission.mkdir(parents=True)
+        (submission / "toy.py").write_text(capped)
+        result = grade_submission(submission, config=salted)
+        check = next(check for check in result.checks if check.family == "equals_reference")
+        assert check.status == "failed" and check.counterexample["inputs"]["exponent"] == 3
+
+
+@pytest.mark.parametrize("edge_case, message", [
+    ({"x": np.ones(2)}, r"gives every input \['exponent', 'x'\], not \['x'\]"),
+    ({"x": np.ones(2), "exponent": 2, "rng_seed": 0}, r"not \['exponent', 'rng_seed', 'x'\]"),
+    ([np.ones(2), 2], "not list"),
+])
+def test_an_edge_case_that_does_not_give_every_input_is_refused(edge_case, message):
+    from hypothesis import strategies as st
+
+    from autograder.authoring import Problem, arrays, equals_reference
+    with pytest.raises(ValueError, match=message):
+        Problem("toy", "power", {"x": arrays(), "exponent": st.integers(1, 2)}, [equals_reference(points=1)],
+                edge_cases=[edge_case])

@@ -88,3 +88,18 @@ def test_uniform_outcomes_passes_a_uniform_sampler_and_fails_a_biased_one_and_to
         verdict({"outcomes": 6}, replies(*biased))
     with pytest.raises(CheckFailure, match="7 distinct results"):
         verdict({"outcomes": 6}, replies(*orders, [0, 0, 0]))
+
+
+def test_same_result_for_same_seed_needs_one_other_seed_of_several_to_differ():
+    same_seed = Verdict("same_result_for_same_seed")
+    rotated = [np.array([2, 0, 1]), np.array([2, 0, 1])]
+    # a rotation by one of 3 offsets: seed + 1 and seed + 2 happen to repeat it, seed + 3 does not
+    same_seed({"seed": 7}, replies(*rotated, rotated[0], rotated[0], np.array([1, 2, 0])))
+    with pytest.raises(CheckFailure, match=r"default_rng\(7\) and default_rng\(8\) and default_rng\(9\) returned "
+                                           r"the same result") as raised:
+        same_seed({"seed": 7}, replies(*rotated, rotated[0], rotated[0]))
+    assert raised.value.location == "calls 3 to 4"
+    with pytest.raises(CheckFailure, match=r"default_rng\(7\) and default_rng\(8\) returned the same"):
+        same_seed({"seed": 7}, replies(*rotated, rotated[0]))
+    with pytest.raises(CheckFailure, match="returned different results"):
+        same_seed({"seed": 7}, replies(rotated[0], np.array([0, 1, 2]), np.array([1, 2, 0])))

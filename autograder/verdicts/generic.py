@@ -60,8 +60,11 @@ def validates_arguments(expected, replies):
 
 
 def same_result_for_same_seed(expected, replies):
-    """Calls one and two (one seed) return identical results; call three (another seed) a different one."""
-    first, again, other = (value_of(reply)["result"] for reply in replies)
+    """Calls one and two (one seed, ``expected["seed"]``) return identical results; of the calls after them,
+    with seeds seed + 1, seed + 2, ..., at least one returns a different result. Several other seeds keep a
+    function with few outcomes (a rotation by one of n offsets) from being taken, by one coincidence, for one
+    that ignores its rng."""
+    first, again, *others = (value_of(reply)["result"] for reply in replies)
     seed = expected["seed"]
     try:
         compare(first, again, rtol=0.0, atol=0.0, location="result")
@@ -70,9 +73,12 @@ def same_result_for_same_seed(expected, replies):
                            f"({failure.message}); draw every random number from rng, never from np.random or "
                            "a generator of your own", expected=failure.expected, got=failure.got,
                            location=f"second call, {failure.location}") from None
-    try:
-        compare(first, other, rtol=0.0, atol=0.0, location="result")
-    except CheckFailure:
-        return
-    raise CheckFailure(f"calls with numpy.random.default_rng({seed}) and default_rng({seed + 1}) returned the same "
-                       "result: the random numbers must come from the rng argument", location="third call")
+    for other in others:
+        try:
+            compare(first, other, rtol=0.0, atol=0.0, location="result")
+        except CheckFailure:
+            return
+    other_seeds = " and ".join(f"default_rng({seed + offset})" for offset in range(1, len(others) + 1))
+    raise CheckFailure(f"calls with numpy.random.default_rng({seed}) and {other_seeds} returned the same result: "
+                       "the random numbers must come from the rng argument",
+                       location="third call" if len(others) == 1 else f"calls 3 to {2 + len(others)}")

@@ -358,6 +358,20 @@ def _validation_edge_cases(function):
             *({"arguments": arguments, "accepted": description} for arguments, description in accepted))
 
 
+#: Empty batches (N = 0) of each rank, (0, C), (0, C, L) and (0, C, H, W), graded under every salt.
+EMPTY_SHAPES = ((0, 3), (0, 3, 4), (0, 3, 2, 2))
+
+
+def _empty_batch_edge_cases(function):
+    per_channel = np.array([0.5, -1.0, 2.0])
+    if function == FORWARD:
+        return tuple({"x": np.zeros(shape), "gamma": per_channel, "beta": per_channel, "running_mean": per_channel,
+                      "running_var": np.array([1.0, 4.0, 0.25]), "training": True, "momentum": 0.1, "eps": 1e-5}
+                     for shape in EMPTY_SHAPES)
+    return tuple({"dout": np.zeros(shape), "x": np.zeros(shape), "gamma": per_channel, "eps": 1e-5}
+                 for shape in EMPTY_SHAPES)
+
+
 def _one_call(function, *, key=None):
     """The requests of an example: one call of ``function`` with the example's arguments
     (or with ``example[key]``)."""
@@ -410,11 +424,11 @@ def checks():
               "a training call on an empty batch (N = 0) returns an empty out and the running statistics unchanged, "
               "as torch's F.batch_norm does",
               strategies.graded_forward_arguments(training=True, shapes=strategies.empty_batch_shapes()),
-              _torch_forward_outputs((0, 1, 2)), "outputs_within_scale"),
+              _torch_forward_outputs((0, 1, 2)), "outputs_within_scale", edge_cases=_empty_batch_edge_cases(FORWARD)),
         check(BACKWARD, "empty_batch",
               "on an empty batch (N = 0), dx is empty and dgamma and dbeta are zeros, as torch autograd's",
               strategies.graded_backward_arguments(shapes=strategies.empty_batch_shapes()),
-              _expected_torch_gradients, "outputs_within_scale"),
+              _expected_torch_gradients, "outputs_within_scale", edge_cases=_empty_batch_edge_cases(BACKWARD)),
         check(BACKWARD, "gradient_check",
               "dx, dgamma and dbeta agree with central differences of sum(out * dout) (out from the reference)",
               strategies.gradient_check_arguments(), _expected_numerical_gradients,

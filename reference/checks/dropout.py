@@ -130,6 +130,12 @@ def _identity(draw):
     return {"x": x, "p": 0.0, "training": True, "seed": draw(seeds())}
 
 
+#: Both branches of the identity, graded under every salt: evaluation with p = 0.5 and p = 1 (no element is
+#: dropped, whatever p), and training with p = 0.
+IDENTITY_EDGE_CASES = tuple({"x": np.array([[1.5, -2.0, 0.25]]), "p": p, "training": training, "seed": 0}
+                            for p, training in ((0.5, False), (1.0, False), (0.0, True)))
+
+
 @st.composite
 def _drop_all_forward(draw):
     return {"x": draw(finite_arrays(shapes())), "seed": draw(seeds())}
@@ -211,7 +217,7 @@ def _forward_checks():
               _identity(),
               lambda e: [_forward(e["x"], e["p"], e["training"], e["seed"])],
               _reference_forward,
-              "fixed_output"),
+              "fixed_output", edge_cases=IDENTITY_EDGE_CASES),
         check("drop_all", "for p == 1 in training, out is all zeros (no 0 / 0) and the mask all False",
               _drop_all_forward(),
               lambda e: [_forward(e["x"], 1.0, True, e["seed"])],

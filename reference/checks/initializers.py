@@ -171,6 +171,25 @@ def _initializer_arguments(function):
     return st.one_of(st.just({}), strategies.kaiming_arguments())
 
 
+#: Shapes of the law checks' edge cases, LAW_SAMPLES weights each (one call): a linear and a convolution
+#: weight whose two fans differ four-fold, so that a mode, a fan or a receptive field read wrong shows.
+LAW_EDGE_SHAPES = ((256, 1024), (64, 256, 4, 4))
+
+
+def law_edge_cases(function):
+    """The examples every law check of a fan-based initializer grades first, under every salt: the defaults,
+    then a gain of 5/3 (Xavier) or every nonlinearity calculate_gain accepts, leaky_relu with a = 0.2
+    (Kaiming), each mode on both shapes. Five random draws would leave most of the twelve names out."""
+    if function in strategies.XAVIER_FUNCTIONS:
+        arguments = [{}, {"gain": 5.0 / 3}]
+    else:
+        arguments = [{}] + [{"nonlinearity": name, "mode": strategies.MODES[index // 2 % 2],
+                             **({"a": 0.2} if name == "leaky_relu" else {})}
+                            for index, name in enumerate(strategies.NONLINEARITIES)]
+    return tuple({"shape": LAW_EDGE_SHAPES[index % 2], "kwargs": kwargs, "seed": index}
+                 for index, kwargs in enumerate(arguments))
+
+
 @st.composite
 def _law_example(draw, function):
     shape = draw(strategies.large_weight_shapes())
@@ -415,7 +434,8 @@ def checks():
                   f"{function}'s weights follow {law} with PyTorch's scale for every shape and argument "
                   f"(bounds, moments, Kolmogorov-Smirnov on {LAW_SAMPLES} weights)",
                   _law_example(function), _law_requests(function), _expected_law(function),
-                  "follows_law", verdict_options=statistical, uses_tolerances=False),
+                  "follows_law", verdict_options=statistical, uses_tolerances=False,
+                  edge_cases=law_edge_cases(function)),
             check(function, "variance_preservation",
                   f"in {network} of {len(NETWORK_WIDTHS) - 1} layers built from {function}'s weights the variance "
                   f"of the activations and of the gradients stays where a correct initialization keeps it",

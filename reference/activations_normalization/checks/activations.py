@@ -45,6 +45,16 @@ TORCH_FORWARD = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": F.relu, "
 
 KINKY_VALUES = strategies.kinky_values()
 
+#: Every sign and the kink, -0.0 included, for the parity checks' edge cases; upstream gradients for them.
+KINK_X = np.array([-2.0, -0.0, 0.0, 0.5, 3.0])
+KINK_DOUT = np.array([1.0, -2.0, 0.5, 3.0, -1.5])
+#: Inputs of the gradient checks' edge cases: both sides, away from the kink.
+SMOOTH_X = np.array([-2.0, -0.5, 0.5, 3.0])
+SMOOTH_DOUT = np.array([1.0, -2.0, 0.5, 2.5])
+#: Leaky ReLU's slope branches, each graded under every salt: the default, a negative slope, and a slope
+#: above 1, the only one where max(x, slope * x) is not a leaky ReLU.
+EDGE_SLOPES = (0.01, -0.5, 1.5)
+
 
 def torch_forward(name):
     function = TORCH_FORWARD[name]
@@ -85,6 +95,13 @@ def _slope(default_too=True):
     return {"negative_slope": st.one_of(st.just(0.01), slopes) if default_too else slopes}
 
 
+def _edge_cases(name, arrays):
+    """The edge cases of a (leaky) ReLU check: ``arrays``, with each of EDGE_SLOPES for leaky ReLU."""
+    if name == "leaky_relu":
+        return tuple({**arrays, "negative_slope": slope} for slope in EDGE_SLOPES)
+    return (arrays,) if name == "relu" else ()
+
+
 def _forward_problems(name):
     function = f"{name}_forward"
     extra = _slope() if name == "leaky_relu" else {}
@@ -92,7 +109,7 @@ def _forward_problems(name):
     properties = [equals_reference(points=1), equals_torch(torch_forward(name), points=1, visibility="hidden")]
     if name in ("relu", "leaky_relu"):
         properties.append(unchanged_arguments(points=1, requires=VALUES))
-    problems = [Problem(MODULE, function, inputs, properties)]
+    problems = [Problem(MODULE, function, inputs, properties, edge_cases=_edge_cases(name, {"x": KINK_X}))]
     if name in ("sigmoid", "tanh"):
         problems.append(Problem(MODULE, function, {"x": strategies.shared_arrays(f"{function}-stable",
                                                                               strategies.stability_values())},
@@ -109,7 +126,8 @@ def _backward_problems(name):
     properties = [equals_reference(points=1), equals_torch(autograd_of(name), points=1, visibility="hidden")]
     if name in ("relu", "leaky_relu"):
         properties.append(unchanged_arguments(points=1, requires=VALUES))
-    problems = [Problem(MODULE, function, inputs, properties)]
+    problems = [Problem(MODULE, function, inputs, properties,
+                        edge_cases=_edge_cases(name, {"dout": KINK_DOUT, "x": KINK_X}))]
     gradient_key = f"{function}-gradient"
     extra = _slope(default_too=False) if name == "leaky_relu" else {}
     gradient_inputs = {"dout": strategies.shared_arrays(gradient_key, floats(-strategies.GRADIENT_MAGNITUDE,
@@ -117,7 +135,8 @@ def _backward_problems(name):
                        "x": strategies.shared_arrays(gradient_key, strategies.signed(strategies.KINK_DISTANCE, 10.0)),
                        **extra}
     problems.append(Problem(MODULE, function, gradient_inputs,
-                            [gradient_check(f"{name}_forward", upstream="dout", wrt={"x": None}, points=1)]))
+                            [gradient_check(f"{name}_forward", upstream="dout", wrt={"x": None}, points=1)],
+                            edge_cases=_edge_cases(name, {"dout": SMOOTH_DOUT, "x": SMOOTH_X})))
     if name in ("sigmoid", "tanh"):
         stable_key = f"{function}-stable"
         problems.append(Problem(MODULE, function, {
@@ -167,6 +186,22 @@ VALID_ALPHAS = [{"x": np.zeros((4, 3)), "alpha": np.zeros(3)}, {"x": np.zeros((4
                 {"x": np.zeros((2, 3, 4)), "alpha": np.zeros(3)}]
 
 
+#: PReLU's layouts, each graded under every salt: one slope per channel of a convolutional x (whose last axis
+#: is not its channel axis), one shared slope of shape (1,) and a 0-d one. Kinks (x = 0) in the parity cases.
+PRELU_LAYOUTS = (((2, 3, 4), np.array([0.25, -0.5, 0.75])), ((2, 3, 4), np.array([0.25])), ((4, 3), np.array(-0.5)))
+
+
+def _prelu_edge_cases(gradient=False):
+    """One example per layout of PRELU_LAYOUTS: dout, x (away from 0 for a gradient check) and alpha."""
+    cases = []
+    for shape, alpha in PRELU_LAYOUTS:
+        size = int(np.prod(shape))
+        x = np.arange(size, dtype=np.float64).reshape(shape) - size // 2 + (0.5 if gradient else 0.0)
+        dout = np.linspace(-2.5, 2.5, size).reshape(shape)
+        cases.append({"dout": dout, "x": x, "alpha": alpha})
+    return cases
+
+
 def _only(inputs, *names):
     """The inputs ``names``, in that order (the order of the function's arguments)."""
     return {name: inputs[name] for name in names}
@@ -176,7 +211,8 @@ def _prelu_problems():
     problems = [
         Problem(MODULE, "prelu_forward", _only(strategies.prelu_inputs("prelu_forward-parity"), "x", "alpha"),
                 [equals_reference(points=1), equals_torch(torch_prelu, points=1, visibility="hidden"),
-                 validates_arguments(invalid=INVALID_ALPHAS, valid=VALID_ALPHAS, points=1, visibility="hidden")]),
+                 validates_arguments(invalid=INVALID_ALPHAS, valid=VALID_ALPHAS, points=1, visibility="hidden")],
+                edge_cases=[_only(case, "x", "alpha") for case in _prelu_edge_cases()]),
     ]
     backward_inputs = _only(strategies.prelu_inputs("prelu_backward-parity"), "dout", "x", "alpha")
     gradient = _only(strategies.prelu_inputs("prelu_backward-gradient", gradient=True), "dout", "x", "alpha")
@@ -189,9 +225,11 @@ def _prelu_problems():
                  validates_arguments(invalid=[({"dout": arguments["x"], **arguments}, reason)
                                               for arguments, reason in INVALID_ALPHAS],
                                      valid=[{"dout": arguments["x"], **arguments} for arguments in VALID_ALPHAS],
-                                     points=1, visibility="hidden")]),
+                                     points=1, visibility="hidden")],
+                edge_cases=_prelu_edge_cases()),
         Problem(MODULE, "prelu_backward", gradient,
-                [gradient_check("prelu_forward", upstream="dout", wrt={"x": 0, "alpha": 1}, points=1)]),
+                [gradient_check("prelu_forward", upstream="dout", wrt={"x": 0, "alpha": 1}, points=1)],
+                edge_cases=_prelu_edge_cases(gradient=True)),
     ]
     return problems
 

@@ -75,6 +75,21 @@ VALID = [
 ]
 
 
+def _edge_cases(names, gradient=False):
+    """A 3-D x normalized over its last two axes and over its last one, each graded under every salt (a layer
+    norm over the last axis only is right for the second alone)."""
+    rng = np.random.default_rng(2026)
+    scale = 1.0 if gradient else 3.0
+    x = rng.normal(size=(3, 2, 4)) * scale + 0.5
+    cases = []
+    for normalized_shape in ((2, 4), (4,)):
+        case = {"dout": rng.normal(size=x.shape), "x": x, "normalized_shape": normalized_shape,
+                "gamma": rng.normal(size=normalized_shape) * scale, "beta": rng.normal(size=normalized_shape),
+                "eps": 0.1 if gradient else 1e-5}
+        cases.append({name: case[name] for name in names})
+    return cases
+
+
 def _with_dout(arguments):
     return {"dout": np.ones(np.shape(arguments["x"])), **arguments}
 
@@ -111,17 +126,20 @@ def problems():
                 [equals_reference(points=2, tolerances=TOLERANCES),
                  equals_torch(torch_layer_norm, points=2, visibility="hidden", tolerances=TOLERANCES),
                  unchanged_arguments(points=1, requires=VALUES),
-                 validates_arguments(invalid=INVALID, valid=VALID, points=1, visibility="hidden")]),
+                 validates_arguments(invalid=INVALID, valid=VALID, points=1, visibility="hidden")],
+                edge_cases=_edge_cases(ARGUMENTS)),
         Problem(MODULE, "layernorm_backward", _inputs("layernorm_backward-parity", ("dout", *ARGUMENTS)),
                 [equals_reference(points=2, tolerances=TOLERANCES),
                  equals_torch(autograd_of_layer_norm, points=2, visibility="hidden", tolerances=TOLERANCES),
                  validates_arguments(invalid=[(_with_dout(arguments), reason) for arguments, reason in INVALID],
                                      valid=[_with_dout(arguments) for arguments in VALID], points=1,
-                                     visibility="hidden")]),
+                                     visibility="hidden")],
+                edge_cases=_edge_cases(("dout", *ARGUMENTS))),
         Problem(MODULE, "layernorm_backward", _inputs("layernorm_backward-gradient", ("dout", *ARGUMENTS),
                                                       gradient=True),
                 [gradient_check("layernorm_forward", upstream="dout", wrt={"x": 0, "gamma": 1, "beta": 2},
-                                points=2)]),
+                                points=2)],
+                edge_cases=_edge_cases(("dout", *ARGUMENTS), gradient=True)),
     ]
 
 

@@ -179,6 +179,19 @@ ONE_ROUND = {"layer_sizes": [4, 3], "x": np.arange(24.0).reshape(8, 3), "nonline
              "max_iter": 1, "rng_seed": 0}
 
 
+def _nonlinearity_cases(nonlinearities, layer_sizes, rows, features):
+    """One call per nonlinearity, each graded under every salt: a batch of ``rows`` N(0.5, 2^2) rows of
+    ``features`` features (neither centred nor unit-variance), seed 0."""
+    x = np.random.default_rng(2026).standard_normal((rows, features)) * 2.0 + 0.5
+    return tuple({"layer_sizes": list(layer_sizes), "x": x, "nonlinearity": nonlinearity, "tol": 0.1,
+                  "max_iter": 10, "rng_seed": 0} for nonlinearity in nonlinearities)
+
+
+#: Every nonlinearity of the contract on a small network (wide, then tall layers), and the deep network's two.
+NONLINEARITY_CASES = _nonlinearity_cases(NONLINEARITIES, (6, 3), 16, 4)
+DEEP_CASES = _nonlinearity_cases(("relu", "tanh"), [WIDTH] * DEPTH, BATCH, WIDTH)
+
+
 def seeded_property(predicate, description, inputs, **options):
     """A predicate ``(inputs, answer, expected)`` on one call with a drawn rng seed, in the long form.
 
@@ -202,11 +215,12 @@ def seeded_property(predicate, description, inputs, **options):
 def checks():
     return [
         seeded_property(unit_variance, "every layer's output has variance within tol of 1 on the batch",
-                        strategies.lsuv_inputs(), points=3, edge_cases=(ONE_ROUND,)),
+                        strategies.lsuv_inputs(), points=3, edge_cases=(ONE_ROUND, *NONLINEARITY_CASES)),
         seeded_property(scaled_orthonormal, "every weight is a multiple of an orthonormal matrix",
-                        strategies.lsuv_inputs(), points=2),
+                        strategies.lsuv_inputs(), points=2, edge_cases=NONLINEARITY_CASES),
         seeded_property(deep_network, f"through {DEPTH} layers of {WIDTH} units the output variance on a held-out "
-                                      f"batch stays near 1", deep_inputs(), points=3, max_examples=3),
+                                      f"batch stays near 1", deep_inputs(), points=3, max_examples=3,
+                        edge_cases=DEEP_CASES),
         validation_check(),
     ]
 

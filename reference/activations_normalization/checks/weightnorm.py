@@ -58,6 +58,19 @@ def _inputs(key, names, **options):
     return {name: drawn[name] for name in names}
 
 
+def _edge_cases(names, gradient=False):
+    """A 3-D v normalized as a whole (dim None), per index along its first axis and along its last, each
+    graded under every salt (dim=None's g is 0-d, every other dim's has v's rank)."""
+    rng = np.random.default_rng(2026)
+    limit = 3.0 if gradient else 10.0
+    v = rng.uniform(0.5, limit, size=(3, 2, 4)) * rng.choice([-1.0, 1.0], size=(3, 2, 4))
+    cases = []
+    for dim, g_shape in ((None, ()), (0, (3, 1, 1)), (2, (1, 1, 4))):
+        case = {"dw": rng.normal(size=v.shape), "v": v, "g": rng.uniform(-limit, limit, size=g_shape), "dim": dim}
+        cases.append({name: case[name] for name in names})
+    return cases
+
+
 INVALID = [
     ({"v": np.ones((3, 4)), "g": np.ones((3, 1)), "dim": 2}, "dim 2 of a 2-D v"),
     ({"v": np.ones((3, 4)), "g": np.ones((3, 1)), "dim": -1}, "a negative dim (PyTorch reads -1 as the whole v)"),
@@ -74,16 +87,19 @@ def problems():
         Problem(MODULE, "weightnorm_forward", _inputs("weightnorm_forward-parity", ("v", "g", "dim")),
                 [equals_reference(points=2), equals_torch(torch_weight_norm, points=2, visibility="hidden"),
                  custom(norm_is_magnitude, description="the norm of w along dim equals |g|", points=2),
-                 validates_arguments(invalid=INVALID, valid=VALID, points=1, visibility="hidden")]),
+                 validates_arguments(invalid=INVALID, valid=VALID, points=1, visibility="hidden")],
+                edge_cases=_edge_cases(("v", "g", "dim"))),
         Problem(MODULE, "weightnorm_backward", _inputs("weightnorm_backward-parity", ("dw", "v", "g", "dim")),
                 [equals_reference(points=2), equals_torch(autograd_of_weight_norm, points=2, visibility="hidden"),
                  validates_arguments(invalid=[({"dw": arguments["v"], **arguments}, reason)
                                               for arguments, reason in INVALID],
                                      valid=[{"dw": arguments["v"], **arguments} for arguments in VALID],
-                                     points=1, visibility="hidden")]),
+                                     points=1, visibility="hidden")],
+                edge_cases=_edge_cases(("dw", "v", "g", "dim"))),
         Problem(MODULE, "weightnorm_backward", _inputs("weightnorm_backward-gradient", ("dw", "v", "g", "dim"),
                                                        gradient=True),
-                [gradient_check("weightnorm_forward", upstream="dw", wrt={"v": 0, "g": 1}, points=2)]),
+                [gradient_check("weightnorm_forward", upstream="dw", wrt={"v": 0, "g": 1}, points=2)],
+                edge_cases=_edge_cases(("dw", "v", "g", "dim"), gradient=True)),
     ]
 
 

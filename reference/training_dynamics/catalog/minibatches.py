@@ -28,7 +28,7 @@ MUTANTS = [
            "    stop = n - n % batch_size if drop_last else n\n"
            "    batches = [order[start:start + batch_size] for start in range(0, stop, batch_size)]\n"
            "    return [batches[i] for i in rng.permutation(len(batches))]\n",
-           {"batch_sizes", "uniform", "determinism"}),
+           {"batch_sizes", "uniform"}),
     Mutant("batches-rotation", MODULE, FUNCTION, "starts the epoch at a random offset but keeps the cyclic order",
            "order = rng.permutation(n).astype(np.int64)",
            "order = np.roll(np.arange(n, dtype=np.int64), int(rng.integers(max(n, 1))))", {"uniform"}),

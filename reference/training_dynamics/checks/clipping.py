@@ -17,7 +17,7 @@ from autograder.authoring import CheckFailure, Family, call, expected_validation
 
 from . import torch_oracles
 from .common import checker, validation_cases
-from .strategies import cliff_gradient, cliff_start, gradient_lists, norm_types
+from .strategies import NORM_TYPES, cliff_gradient, cliff_start, gradient_lists, norm_types
 
 MODULE = "clipping"
 
@@ -41,6 +41,11 @@ check = checker(MODULE)
 #: Two gradients clipped together (total norm 5.83, max_norm 1): one factor for both, where clipping
 #: each by its own norm gives each its own. Random draws meet this case only now and then.
 TWO_CLIPPED = {"grads": [np.full(2, 3.0), np.full(3, 4.0)], "max_norm": 1.0, "norm_type": 2.0}
+#: Every norm type of NORM_TYPES on the same two gradients, each graded under every salt: max_norm 5 clips
+#: the 2-, 1- and 0.5-norms (5.1, 8.5, 29.6) and leaves the inf- and 3-norms (4.0, 4.5) unclipped, where a
+#: factor not clamped at 1 scales the gradients up.
+NORM_EDGES = tuple({"grads": [np.array([3.0, -4.0]), np.array([[0.5], [-1.0]])], "max_norm": 5.0,
+                    "norm_type": norm_type} for norm_type in NORM_TYPES)
 
 #: The cliff run: learning rate, steps, max_norm, and how far from 0 the clipped run may go.
 CLIFF = {"lr": 0.1, "steps": 30, "max_norm": 1.0}
@@ -83,9 +88,13 @@ def one_factor(inputs, answer, expected):
                            f"up to {worst:.3g}, so the direction changed")
 
 
+#: The norm types of the cliff runs.
+CLIFF_NORM_TYPES = (2.0, math.inf)
+
+
 @st.composite
 def _cliff(draw):
-    return {"seed": draw(seeds()), "n": draw(st.integers(1, 4)), "norm_type": draw(st.sampled_from([2.0, math.inf]))}
+    return {"seed": draw(seeds()), "n": draw(st.integers(1, 4)), "norm_type": draw(st.sampled_from(CLIFF_NORM_TYPES))}
 
 
 def _cliff_path(example):
@@ -103,6 +112,10 @@ def _cliff_path(example):
         norm = float(np.linalg.norm(gradient, ord=example["norm_type"]))
         w = w - CLIFF["lr"] * gradient * min(CLIFF["max_norm"] / (norm + 1e-6), 1.0)
     return path
+
+
+def _with_path(example):
+    return {**example, "path": _cliff_path(example)}
 
 
 def checks():
@@ -125,18 +138,21 @@ def checks():
     return [
         check("clip_grad_norm", "torch_parity", "clip_grad_norm returns what torch.nn.utils.clip_grad_norm_ leaves "
                                                 "in .grad, and the total norm it returns, for every norm_type",
-              _norm_example(), single("clip_grad_norm"), _torch_norm, "returns", edge_cases=[TWO_CLIPPED]),
+              _norm_example(), single("clip_grad_norm"), _torch_norm, "returns",
+              edge_cases=(TWO_CLIPPED, *NORM_EDGES)),
         check("clip_grad_norm", "one_factor", "clip_grad_norm scales every gradient by one factor in [0, 1]",
               _norm_example(), single("clip_grad_norm"),
               lambda e, oracle: {"inputs": e, "expected": None}, one_factor, uses_tolerances=False,
-              edge_cases=[TWO_CLIPPED]),
+              edge_cases=(TWO_CLIPPED, *NORM_EDGES)),
         check("clip_grad_norm", "cliff", "gradient descent on f(w) = sum(w^4) / 4 from a start where the plain run "
                                          "diverges, with steps clipped to norm 1, stays within ||w0|| of the minimum",
-              _cliff().map(lambda e: {**e, "path": _cliff_path(e)}), cliff_requests,
+              _cliff().map(_with_path), cliff_requests,
               lambda e, oracle: {"calls": [f"step {t}" for t in range(len(e["path"]))], "start": e["path"][0],
                                  "center": np.zeros(e["n"]), "lr": CLIFF["lr"],
                                  "radius": float(np.linalg.norm(e["path"][0])), "select": [0, 0]},
-              "bounded_path", uses_tolerances=False),
+              "bounded_path", uses_tolerances=False,
+              edge_cases=tuple(_with_path({"seed": 0, "n": 3, "norm_type": norm_type})
+                               for norm_type in CLIFF_NORM_TYPES)),
         check("clip_grad_norm", "purity", "clip_grad_norm modifies neither the list nor the gradients in place",
               _norm_example(), single("clip_grad_norm"),
               lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments", uses_tolerances=False),

@@ -87,10 +87,11 @@ def _run(draw):
 
 
 #: Curves every run meets: a tie with the best (no improvement); a bad epoch, a recovery, then patience;
-#: decreases smaller than min_delta (no improvement) before a large one.
+#: decreases smaller than min_delta (no improvement) before a large one; training stopped by such decreases.
 EDGE_RUNS = [_calls({"curve": [1.0, 0.5, 0.5, 0.4, 0.4, 0.4], "patience": 2, "min_delta": 0.0}),
              _calls({"curve": [1.0, 1.2, 0.5, 0.6, 0.3, 0.35, 0.36], "patience": 2, "min_delta": 0.05}),
-             _calls({"curve": [1.0, 0.98, 0.97, 0.5, 0.49], "patience": 3, "min_delta": 0.05})]
+             _calls({"curve": [1.0, 0.98, 0.97, 0.5, 0.49], "patience": 3, "min_delta": 0.05}),
+             _calls({"curve": [1.0, 0.99, 0.98], "patience": 2, "min_delta": 0.05})]
 
 
 def _requests(example):

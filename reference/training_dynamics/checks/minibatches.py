@@ -42,10 +42,25 @@ check = checker(MODULE)
 UNIFORM_N, UNIFORM_BATCH, UNIFORM_CALLS, UNIFORM_ALPHA = 4, 2, 960, 1e-6
 
 
+#: Seeds after an example's own that the determinism check tries: the epoch must differ for at least one. An
+#: epoch that depends on rng through few outcomes (a random rotation of n >= DETERMINISM_MIN_N indices) repeats
+#: for all of them with probability n^-3 at most, 1e-6; a uniform shuffle, never in practice.
+OTHER_SEEDS = 3
+DETERMINISM_MIN_N = 100
+
+
 @st.composite
-def _epoch(draw):
-    return {"n": draw(st.integers(0, 30)), "batch_size": draw(st.integers(1, 8)), "drop_last": draw(st.booleans()),
-            "rng_seed": draw(seeds())}
+def _epoch(draw, min_n=0, max_n=30):
+    return {"n": draw(st.integers(min_n, max_n)), "batch_size": draw(st.integers(1, 8)),
+            "drop_last": draw(st.booleans()), "rng_seed": draw(seeds())}
+
+
+#: Epochs every partition and batch-size check grades: 16 batches whose last is partial, kept under three seeds
+#: (an order of the batches that moves it shows under one of them but with probability 16^-3) and dropped, a
+#: dataset smaller than one batch with drop_last (no batch at all), and one that batches evenly.
+EDGE_EPOCHS = tuple({"n": n, "batch_size": batch_size, "drop_last": drop_last, "rng_seed": seed}
+                    for n, batch_size, drop_last, seed in ((31, 2, False, 0), (31, 2, False, 1), (31, 2, False, 2),
+                                                           (31, 2, True, 0), (2, 5, True, 0), (12, 4, False, 0)))
 
 
 def _call(example):
@@ -106,7 +121,8 @@ def checks():
 
     def determinism_requests(example):
         first = _call(example)
-        return [first, {**first, "repeat": 1}, {**first, "rng_seed": example["rng_seed"] + 1}]
+        return [first, {**first, "repeat": 1}, *({**first, "rng_seed": example["rng_seed"] + offset}
+                                                  for offset in range(1, OTHER_SEEDS + 1))]
 
     def uniform_requests(example):
         return [_call({"n": UNIFORM_N, "batch_size": UNIFORM_BATCH, "drop_last": False,
@@ -115,10 +131,12 @@ def checks():
     return [
         check("epoch_batches", "partition", "epoch_batches returns every index once per epoch (at most once with "
                                             "drop_last)",
-              _epoch(), lambda e: [_call(e)], _custom_expected, partition, uses_tolerances=False),
+              _epoch(), lambda e: [_call(e)], _custom_expected, partition, uses_tolerances=False,
+              edge_cases=EDGE_EPOCHS),
         check("epoch_batches", "batch_sizes", "epoch_batches returns batches of DataLoader's sizes, the last partial "
                                               "unless drop_last",
-              _epoch(), lambda e: [_call(e)], _custom_expected, batch_sizes, uses_tolerances=False),
+              _epoch(), lambda e: [_call(e)], _custom_expected, batch_sizes, uses_tolerances=False,
+              edge_cases=EDGE_EPOCHS),
         check("epoch_batches", "uniform", f"the {math.factorial(UNIFORM_N)} orders of {UNIFORM_N} indices are "
                                           f"equally likely over {UNIFORM_CALLS} epochs (chi-square test, "
                                           f"false-failure probability {UNIFORM_ALPHA:g})",
@@ -128,7 +146,7 @@ def checks():
               "uniform_outcomes", verdict_options={"false_failure_probability": UNIFORM_ALPHA},
               uses_tolerances=False),
         check("epoch_batches", "determinism", "epoch_batches draws its random numbers from its rng argument only",
-              _epoch().filter(lambda e: e["n"] >= 10), determinism_requests,
+              _epoch(min_n=DETERMINISM_MIN_N, max_n=3 * DETERMINISM_MIN_N), determinism_requests,
               lambda e, oracle: {"seed": e["rng_seed"]}, "same_result_for_same_seed", uses_tolerances=False),
         check("epoch_batches", "invalid_arguments", "epoch_batches raises ValueError for n < 0 and batch_size < 1",
               _epoch().map(lambda e: {"arguments": e, "accepted": "a valid drawn call"}),

@@ -112,6 +112,21 @@ def _lbfgs_run(draw):
             "torch_directions": [weights[k + 1] - weights[k] for k in range(1, taken)]}
 
 
+#: A curvature of distinct eigenvalues, so that every pair has its own ratio s^T y / y^T y.
+CURVATURE = np.array([[4.0, 1.0, 0.0], [1.0, 3.0, 0.5], [0.0, 0.5, 2.0]])
+_S = [np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]), np.array([1.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0])]
+_Y = [CURVATURE @ s for s in _S]
+_GRAD = np.array([1.0, -2.0, 0.5])
+#: Histories every curvature_pairs and purity check grades: a pair of negative curvature among the last
+#: history_size (skipped before the history is cut: pairs 2 and 4 are kept, with gamma from pair 4), a pair of
+#: curvature 1e-14 (below the threshold, however it is scaled), and no pair left (d = -g).
+EDGE_HISTORIES = (
+    {"grad": _GRAD, "s_history": _S, "y_history": [_Y[0], _Y[1], -_Y[2], _Y[3]], "history_size": 2},
+    {"grad": _GRAD, "s_history": _S[:2], "y_history": [_Y[0], _Y[1] * 1e-14], "history_size": 5},
+    {"grad": _GRAD, "s_history": _S[2:3], "y_history": [-_Y[2]], "history_size": 3},
+)
+
+
 def _lbfgs_arguments(example):
     return [{"grad": example["grads"][k], "s_history": example["s"][:k + 1], "y_history": example["y"][:k + 1],
              "history_size": example["history_size"]} for k in range(len(example["grads"]))]
@@ -166,9 +181,11 @@ def checks():
         check("lbfgs_direction", "curvature_pairs", "lbfgs_direction skips pairs of non-positive curvature and "
                                                     "uses the last history_size others, as the reference",
               lbfgs_histories(), lambda e: [call(MODULE, "lbfgs_direction", kwargs=e)],
-              lambda e, oracle: reference(oracle, MODULE, "lbfgs_direction")(**e), "returns"),
+              lambda e, oracle: reference(oracle, MODULE, "lbfgs_direction")(**e), "returns",
+              edge_cases=EDGE_HISTORIES),
         check("lbfgs_direction", "purity", "lbfgs_direction modifies neither grad nor the history lists",
               lbfgs_histories(), lambda e: [call(MODULE, "lbfgs_direction", kwargs=e)],
-              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments", uses_tolerances=False),
+              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments", uses_tolerances=False,
+              edge_cases=EDGE_HISTORIES),
         validation("lbfgs_direction", invalid_lbfgs, valid_lbfgs, lbfgs_histories()),
     ]
