@@ -54,7 +54,7 @@ class Garbage:
     """A function that gives up: the reference with the function's body replaced by ``return <returns>``."""
 
     name: str
-    """Short kebab-case name that says the garbage, e.g. ``sgd-returns-zeros``."""
+    """Short kebab-case name that says the garbage, e.g. ``step-returns-zeros``."""
     module: str
     function: str
     description: str
@@ -126,7 +126,7 @@ def garbage_entries(module, function, *, keeps=None, **returns):
     garbage really deserves. The entry ``<function>-returns-<kind>`` (underscores as
     hyphens) says what it returns in its description::
 
-        garbage_entries("optimizers", "sgd", zeros="np.zeros_like(w), {}", input="w, state")
+        garbage_entries("optimizer", "step", zeros="np.zeros_like(w), {}", input="w, state")
     """
     unknown = sorted(set(returns) - set(GARBAGE_KINDS)) + sorted(set(keeps or {}) - set(returns))
     if unknown:
