@@ -11,9 +11,9 @@ oracle (see :class:`autograder.oracle.Oracle`), and later submissions replay the
 sequence instead of generating it again, which is most of the cost; the calls of all
 its examples go to the worker in one batch, one round trip for the check
 (:meth:`autograder.sandbox.session.WorkerSession.stream`). The first replayed example
-that fails cancels the rest of the batch and hands over to Hypothesis, which meets the same example at the same
-place and shrinks it, so a result is the same whether the sequence was replayed or
-generated.
+that fails cancels the rest of the batch and hands over to Hypothesis, which meets the
+same example at the same place and shrinks it, so a result is the same whether the
+sequence was replayed or generated.
 
 Seeded is not yet deterministic: Hypothesis (since 6.131) also draws, now and
 then, literals it collects from the source of every "local" module loaded in the

@@ -65,4 +65,4 @@ def split(request):
     if "quadratic" not in request:
         return request, None
     sent = {key: value for key, value in request.items() if key != "quadratic"}
-    return sent, QuadraticGradient(request["quadratic"]["A"], request["quadratic"]["w_star"])
+    return sent, QuadraticGradient(**request["quadratic"])

@@ -89,8 +89,8 @@ def main():
                     times[name, kind].append(timed_grade(python, arguments.submission, bank, scratch / "out"))
             print(f"round {run + 1}: " + ", ".join(f"{name} {kind} {values[-1]:.2f} s"
                                                   for (name, kind), values in times.items()), flush=True)
-        floors = [reference_floor(scratch / f"bank-current-{run}")[0] for run in range(arguments.runs)]
-        calls = reference_floor(scratch / "bank-current-0")[1]
+        floors, counts = zip(*(reference_floor(scratch / f"bank-current-{run}") for run in range(arguments.runs)))
+        calls = counts[0]
     print(f"\nautograder grade {arguments.submission.name}, medians of {arguments.runs} rounds:")
     for (name, kind), values in times.items():
         print(f"  {name:8} {kind}: {summary(values)}")

@@ -73,6 +73,16 @@ def reduced_config(folder, keep, *, max_examples=None, family_max_examples=None,
     return path
 
 
+def toy_course(folder, *, reference, checks, max_examples):
+    """Write a course of one module, ``reference/toy.py``, graded by ``checks.py``; return ``(folder, config)``."""
+    (folder / "reference").mkdir()
+    (folder / "reference" / "toy.py").write_text(reference)
+    (folder / "checks.py").write_text(checks)
+    (folder / "grading_config.yml").write_text("schema_version: 2\nreference: reference\nchecks: checks.py\n"
+                                               f"hypothesis:\n  max_examples: {max_examples}\n")
+    return folder, load_config(folder / "grading_config.yml")
+
+
 @pytest.fixture(scope="session")
 def config():
     return load_config(ROOT / "grading_config.yml")

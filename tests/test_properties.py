@@ -11,6 +11,8 @@ from autograder.config import load_config
 from autograder.grade import grade_submission
 from autograder.sandbox import launcher
 
+from conftest import toy_course
+
 REFERENCE = '''
 import numpy as np
 
@@ -81,13 +83,7 @@ MISTAKES = {
 
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("toy-course")
-    (folder / "reference").mkdir()
-    (folder / "reference" / "toy.py").write_text(REFERENCE)
-    (folder / "checks.py").write_text(CHECKS)
-    (folder / "grading_config.yml").write_text("schema_version: 2\nreference: reference\nchecks: checks.py\n"
-                                               "hypothesis:\n  max_examples: 15\n")
-    return folder, load_config(folder / "grading_config.yml")
+    return toy_course(tmp_path_factory.mktemp("toy-course"), reference=REFERENCE, checks=CHECKS, max_examples=15)
 
 
 def grade(toy, source, name):
@@ -205,13 +201,7 @@ ASSIGNMENT = Assignment(problems=[
 
 @pytest.fixture(scope="module")
 def edge_toy(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("edge-toy")
-    (folder / "reference").mkdir()
-    (folder / "reference" / "toy.py").write_text(EDGE_REFERENCE)
-    (folder / "checks.py").write_text(EDGE_CHECKS)
-    (folder / "grading_config.yml").write_text("schema_version: 2\nreference: reference\nchecks: checks.py\n"
-                                               "hypothesis:\n  max_examples: 5\n")
-    return folder, load_config(folder / "grading_config.yml")
+    return toy_course(tmp_path_factory.mktemp("edge-toy"), reference=EDGE_REFERENCE, checks=EDGE_CHECKS, max_examples=5)
 
 
 def test_a_problems_edge_cases_run_first_in_each_of_its_checks_then_the_kinds_own(edge_toy):

@@ -6,9 +6,10 @@ its points and the mistake each exists for loses them on that family only."""
 import numpy as np
 import pytest
 
-from autograder.config import load_config
 from autograder.grade import grade_submission
 from autograder.verdicts import VERDICTS, CheckFailure, Verdict
+
+from conftest import toy_course
 
 
 def reply(result):
@@ -135,13 +136,7 @@ MISTAKES = {
 
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("bounds-course")
-    (folder / "reference").mkdir()
-    (folder / "reference" / "toy.py").write_text(REFERENCE)
-    (folder / "checks.py").write_text(CHECKS)
-    (folder / "grading_config.yml").write_text("schema_version: 2\nreference: reference\nchecks: checks.py\n"
-                                               "hypothesis:\n  max_examples: 15\n")
-    return folder, load_config(folder / "grading_config.yml")
+    return toy_course(tmp_path_factory.mktemp("bounds-course"), reference=REFERENCE, checks=CHECKS, max_examples=15)
 
 
 def grade(toy, source, name):

@@ -83,9 +83,7 @@ def trajectory(request, modules, ask=None):
     hyperparameters = request.get("hyperparameters", {})
     w = np.array(request["w0"], dtype=np.float64)
     gradients = request.get("gradients")
-    known = request.get("known_quadratic")
-    if known is not None:
-        known = QuadraticGradient(known["A"], known["w_star"])
+    known = QuadraticGradient(**request["known_quadratic"]) if "known_quadratic" in request else None
     steps = len(gradients) if gradients is not None else request["steps"]
     record_states = request.get("record_states", False)
     state = {}
