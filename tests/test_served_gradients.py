@@ -2,6 +2,7 @@
 the worker; the worker asks for the gradient at each iterate and the grader answers."""
 
 import dataclasses
+import os
 import textwrap
 
 import numpy as np
@@ -33,6 +34,9 @@ OPTIMIZERS = textwrap.dedent('''
         if found:
             raise RuntimeError(f"found {sorted(found)}")
         return w - lr * dw, {}
+
+    def counts_cpus(w, dw, state, *, lr):
+        return w - lr * dw, {"cpus": len(os.sched_getaffinity(0))}
 
     def grows(w, dw, state, *, lr):
         return np.zeros(np.size(w) + 1), {}
@@ -93,6 +97,21 @@ def test_the_iterates_follow_the_gradients_the_grader_serves(session):
         w = w - 0.1 * (A @ (w - W_STAR))
         expected.append(w)
     np.testing.assert_array_equal(np.array(reply["ok"]["weights"]), np.array(expected))
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: there is nothing to pin")
+def test_a_call_that_asks_shares_the_graders_cpu_and_only_while_it_runs(session):
+    """From its first question to its end a call runs on one CPU beside the grader; the grader and the
+    next call run wherever they may again."""
+    own = os.sched_getaffinity(0)
+    steps = descent("counts_cpus", steps=4)
+    steps["record_states"] = True
+    given = requests.trajectory("optimizers", "counts_cpus", np.zeros(2), gradients=[np.ones(2)] * 4,
+                                hyperparameters={"lr": 0.1}, record_states=True)
+    asked, then = session.stream([steps, given], timeout=10)
+    assert [state["cpus"] for state in asked["ok"]["states_returned"]] == [1] * 4  # each step after a question
+    assert [state["cpus"] for state in then["ok"]["states_returned"]] == [len(own)] * 4
+    assert os.sched_getaffinity(0) == own
 
 
 def test_the_quadratic_never_enters_the_worker(session):

@@ -2,7 +2,7 @@
 
 Students never receive the reference solutions or the hidden checks. The kit holds the
 stubs, :mod:`autograder.kit.selfcheck`, the worker-side code that calls their functions
-(:mod:`autograder.sandbox`'s ``wire``, ``drivers``, ``worker``, ``guard``), the generic
+(:mod:`autograder.sandbox`'s ``wire``, ``drivers``, ``worker``, ``guard``, ``affinity``), the generic
 comparisons of :mod:`autograder.verdicts`, and ``expectations.bin``: examples of each
 visible check, with the expected value precomputed from the reference (or PyTorch).
 
@@ -30,7 +30,7 @@ KIT_SALT = "kit"
 
 #: Modules copied into the kit, relative to the autograder package. None holds a solution.
 KIT_MODULES = ("__init__.py", "requests.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/drivers.py",
-               "sandbox/worker.py", "sandbox/guard.py", "verdicts/*.py", "reports/values.py")
+               "sandbox/worker.py", "sandbox/guard.py", "sandbox/affinity.py", "verdicts/*.py", "reports/values.py")
 
 
 def build_kit(*, config, out_dir, oracle=None):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import requests
-from autograder.sandbox import launcher, wire
+from autograder.sandbox import affinity, launcher, wire
 
 #: How much of the worker's stdout and stderr is quoted in a message.
 OUTPUT_TAIL_BYTES = 2000
@@ -121,11 +121,12 @@ class WorkerSession:
                     self._start(deadline)
                 max_bytes = self.settings.max_message_bytes
                 payloads = [wire.encode(request, max_bytes=max_bytes) for request, _ in sent[answered:]]
-                wire.write_frame(self._request_fd, wire.encode_batch(payloads), nonce)
+                cpu = affinity.current_cpu()
+                wire.write_frame(self._request_fd, wire.encode_batch(payloads, cpu), nonce)
             for _, answerer in sent[answered:]:
                 deadline = self._call_deadline(timeout)
                 with self._failures(deadline, timeout):
-                    reply = self._reply(nonce, answerer, deadline)
+                    reply = self._reply(nonce, answerer, deadline, cpu)
                     stray = 0 if reply is None else self._processes.strays()
                 if reply is None:  # a stray frame
                     self._stop()
@@ -179,17 +180,22 @@ class WorkerSession:
         finally:
             self._note_dropped_output()
 
-    def _reply(self, nonce, answerer, deadline):
-        """The next reply under ``nonce``, after answering its call's questions with ``answerer``; None
-        for a frame under another nonce."""
+    def _reply(self, nonce, answerer, deadline, cpu):
+        """The next reply under ``nonce``, after answering its call's questions with ``answerer`` (on ``cpu``,
+        beside the worker: :mod:`autograder.sandbox.affinity`); None for a frame under another nonce."""
         max_bytes = self.settings.max_message_bytes
         answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
-        while answered == nonce and reply[:1] == wire.QUESTION:
+        if answered == nonce and reply[:1] == wire.QUESTION:
             if answerer is None:
                 raise wire.WireError("a question from a call that has none to ask")
-            answer = answerer(wire.decode_vector(reply, answerer.size))
-            wire.write_frame(self._request_fd, wire.encode_vector(answer), nonce)
-            answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
+            own_cpus = affinity.pin(cpu)
+            try:
+                while answered == nonce and reply[:1] == wire.QUESTION:
+                    answer = answerer(wire.decode_vector(reply, answerer.size))
+                    wire.write_frame(self._request_fd, wire.encode_vector(answer), nonce)
+                    answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
+            finally:
+                affinity.release(own_cpus)
         if answered != nonce:
             return None
         reply = wire.decode(reply, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)

@@ -93,7 +93,7 @@ BATCH = b"B"
 #: The grader's frame that cancels the rest of a batch, and the worker's that says it stopped.
 CANCEL, END = b"C", b"E"
 
-#: One integer of a batch's table of contents: the count of calls, then each call's length.
+#: One integer of a batch's head: the grader's CPU, the count of calls, then each call's length.
 _LENGTH = struct.Struct(">Q")
 
 
@@ -327,30 +327,32 @@ def decode_vector(payload, size):
     return np.frombuffer(payload, dtype="<f8", offset=1).astype(np.float64)
 
 
-def encode_batch(payloads):
-    """The payload of a batch of calls: :data:`BATCH`, the count of calls and each call's length (8-byte
+def encode_batch(payloads, cpu):
+    """The payload of a batch of calls: :data:`BATCH`, the grader's CPU (where a call that asks questions
+    runs, see :mod:`autograder.sandbox.affinity`), the count of calls and each call's length (8-byte
     big-endian integers), then the calls' payloads (each one as :func:`encode` writes it)."""
     lengths = b"".join(_LENGTH.pack(len(payload)) for payload in payloads)
-    return BATCH + _LENGTH.pack(len(payloads)) + lengths + b"".join(payloads)
+    return BATCH + _LENGTH.pack(cpu) + _LENGTH.pack(len(payloads)) + lengths + b"".join(payloads)
 
 
 def decode_batch(frame):
-    """The calls' payloads of a batch frame; :class:`WireError` unless the lengths add up to the frame exactly."""
+    """``(cpu, payloads)`` of a batch frame; :class:`WireError` unless the lengths add up to the frame exactly."""
     view = memoryview(frame)
-    if view[:1] != BATCH or len(view) < 1 + _LENGTH.size:
+    head = 1 + 2 * _LENGTH.size
+    if view[:1] != BATCH or len(view) < head:
         raise WireError("a frame that is not a batch of calls")
-    (count,) = _LENGTH.unpack(view[1:1 + _LENGTH.size])
-    start = 1 + _LENGTH.size * (count + 1)
+    (cpu,), (count,) = _LENGTH.unpack(view[1:1 + _LENGTH.size]), _LENGTH.unpack(view[1 + _LENGTH.size:head])
+    start = head + _LENGTH.size * count
     if start > len(view):
         raise WireError(f"a batch of {count} calls whose table of contents is cut short")
-    lengths = [length for (length,) in _LENGTH.iter_unpack(view[1 + _LENGTH.size:start])]
+    lengths = [length for (length,) in _LENGTH.iter_unpack(view[head:start])]
     if start + sum(lengths) != len(view):
         raise WireError(f"a batch whose calls take {sum(lengths)} bytes, where the frame holds {len(view) - start}")
     payloads = []
     for length in lengths:
         payloads.append(bytes(view[start:start + length]))
         start += length
-    return payloads
+    return cpu, payloads
 
 
 def write_frame(fd, payload, nonce):

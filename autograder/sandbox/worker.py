@@ -31,7 +31,7 @@ import traceback
 
 import numpy
 
-from autograder.sandbox import drivers, guard, wire
+from autograder.sandbox import affinity, drivers, guard, wire
 
 
 class Namespaces:
@@ -146,8 +146,9 @@ def serve(request_fd, response_fd, max_bytes, modules):
         if frame == wire.CANCEL:  # the batch ended before the grader's cancel arrived
             wire.write_frame(response_fd, wire.END, nonce)
             continue
-        batch = Batch(request_fd, response_fd, nonce, max_bytes)
-        for payload in wire.decode_batch(frame):
+        cpu, payloads = wire.decode_batch(frame)
+        batch = Batch(request_fd, response_fd, nonce, max_bytes, cpu)
+        for payload in payloads:
             if batch.cancel_arrived():
                 break
             seed_global_generators(payload)
@@ -155,6 +156,7 @@ def serve(request_fd, response_fd, max_bytes, modules):
             reply = answer(request, modules, max_bytes, namespaces, batch.ask)
             if os.getpid() != worker_pid:
                 os._exit(0)
+            batch.call_ended()
             signals.restore()
             if batch.cancelled:
                 break
@@ -168,16 +170,23 @@ class Cancelled(BaseException):
 
 
 class Batch:
-    """The worker's side of one batch under ``nonce``: the calls' questions to the grader, and its cancel."""
+    """The worker's side of one batch under ``nonce``: the calls' questions to the grader, and its cancel.
 
-    def __init__(self, request_fd, response_fd, nonce, max_bytes):
+    A call that asks runs on the grader's ``cpu`` from its first question to its end
+    (:mod:`autograder.sandbox.affinity`).
+    """
+
+    def __init__(self, request_fd, response_fd, nonce, max_bytes, cpu):
         self.request_fd, self.response_fd, self.nonce, self.max_bytes = request_fd, response_fd, nonce, max_bytes
+        self.cpu, self.own_cpus, self.asking = cpu, None, False
         self.cancelled = False
 
     def ask(self, w):
         """Put the iterate ``w`` to the grader; return its answer, a vector of w's size."""
         if self.cancelled:
             raise Cancelled("the grader cancelled the rest of the batch")
+        if not self.asking:
+            self.own_cpus, self.asking = affinity.pin(self.cpu), True
         wire.write_frame(self.response_fd, wire.encode_vector(w), self.nonce)
         answered, frame = wire.read_frame(self.request_fd, max_bytes=self.max_bytes)
         if answered != self.nonce:
@@ -186,6 +195,12 @@ class Batch:
             self.cancelled = True
             raise Cancelled("the grader cancelled the rest of the batch")
         return wire.decode_vector(frame, w.size).reshape(w.shape)
+
+    def call_ended(self):
+        """Let the next call run wherever the scheduler puts it."""
+        if self.asking:
+            affinity.release(self.own_cpus)
+            self.own_cpus, self.asking = None, False
 
     def cancel_arrived(self):
         """Whether the grader has cancelled the rest of the batch (its only frame between calls)."""
