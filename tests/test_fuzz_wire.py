@@ -28,12 +28,13 @@ json_scalars = (st.none() | st.booleans() | st.integers() | st.floats() | odd_te
                 | st.integers(2**63, 2**70) | st.integers(-(2**70), -(2**63)))
 json_values = st.recursive(json_scalars, lambda children: st.lists(children, max_size=4)
                            | st.dictionaries(odd_text, children, max_size=4), max_leaves=20)
-tags = st.sampled_from(["int", "float", "list", "tuple", "dict", "ndarray", "scalar", "pickle", ""])
+tags = st.sampled_from(["int", "float", "list", "tuple", "dict", "ndarray", "scalar", "arrays", "pickle", ""])
 dtypes = st.sampled_from(["<f8", "|b1", "<i8", "<u8", "<c16", "<f2", "<f16", "|O", "<M8", "|V8", "<U1", "f8,i4",
                           "(2,)f8", "a", "<f3", ""]) | odd_text
 shapes = st.lists(st.integers(-2, 4) | st.integers(2**31, 2**70) | st.just(0), max_size=34) | json_values
 tagged = st.fixed_dictionaries({"t": tags | json_values}, optional={
-    "v": json_values | st.text("0123456789-", max_size=30), "dtype": dtypes, "shape": shapes})
+    "v": json_values | st.text("0123456789-", max_size=30), "dtype": dtypes, "shape": shapes,
+    "of": st.sampled_from(["list", "tuple", "dict"]) | json_values, "count": st.integers(-2, 5) | json_values})
 #: The arrays' bytes after a skeleton: none, a few, too many, or a NUL that a skeleton may hold itself.
 array_bytes = st.sampled_from([b"", bytes(8), bytes(16), bytes(17), b"\0\0"]) | st.binary(max_size=40)
 tagged_trees = st.recursive(tagged | json_scalars, lambda children: st.fixed_dictionaries(

@@ -10,7 +10,11 @@ and the raw bytes of the value's arrays, one after the other in the order the sk
 names them. The skeleton is small: an array is ``{"t": "ndarray", "dtype": "<f8",
 "shape": [2, 3]}``, the two fields numpy's own ``.npy`` header gives an array (always C
 order, little-endian), and its bytes are read back with ``numpy.frombuffer``, which
-makes numbers of them and nothing else. Why not ``.npy`` itself, or msgpack: numpy
+makes numbers of them and nothing else. A list or tuple of two or more arrays of one
+dtype and one shape (the iterates of a trajectory, thousands of them) is one *block*,
+``{"t": "arrays", "of": "list", "count": 3000, "dtype": "<f8", "shape": [6]}``, whose
+bytes are read as one array and cut into ``count`` arrays: one entry of the skeleton to
+parse instead of thousands. Why not ``.npy`` itself, or msgpack: numpy
 parses each ``.npy`` header with ``ast``, tens of microseconds an array where a reply
 may hold thousands of small ones; and msgpack cannot bound the count of values a frame
 builds before it builds them (a few megabytes of empty lists are millions of objects),
@@ -41,8 +45,9 @@ and nothing else, so there is nothing to parse and nothing a hostile writer can 
 
 Bytes are not the only cost of a message: a frame of a few megabytes can hold millions
 of empty lists, each a Python object once decoded. With ``max_values`` a message may
-hold at most that many values, counted before parsing (see :func:`value_count`), so
-the grader never builds what it would refuse.
+hold at most that many values, counted before parsing (see :func:`value_count`), and a
+block's arrays, which hold no brackets, are counted before they are made, so the grader
+never builds what it would refuse.
 """
 
 import json
@@ -142,7 +147,7 @@ def decode(payload, *, max_bytes, max_values=None):
         raise WireError("the message is nested too deeply to parse") from None
     except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError, and int literals past Python's digit limit
         raise WireError(f"the message is not valid JSON: {error}") from None
-    data = _ArrayBytes(arrays)
+    data = _ArrayBytes(arrays, None if max_values is None else max_values - value_count(skeleton))
     value = _from_tagged(tagged, 0, data)
     if data.left:
         raise WireError(f"{data.left} bytes of array data that no array of the message claims")
@@ -201,6 +206,8 @@ def _to_tagged(value, depth, budget):
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         return _array_to_tagged(value, budget)
     if kind is list or kind is tuple:
+        if _packable(value):
+            return _arrays_to_tagged(value, budget)
         items = [_to_tagged(item, depth + 1, budget) for item in value]
         return {"t": kind.__name__, "v": items}
     if kind is dict:
@@ -225,11 +232,41 @@ def _array_to_tagged(value, budget):
             "shape": list(array.shape)}
 
 
-class _ArrayBytes:
-    """The arrays' bytes of a payload, handed out in order."""
+def _packable(items):
+    """Whether a list or tuple travels as one block of arrays: two or more plain numeric ndarrays of one
+    dtype and one shape of at least one axis (the iterates of a trajectory, the draws of a sampler)."""
+    if len(items) < 2 or type(items[0]) is not np.ndarray:
+        return False
+    dtype, shape = items[0].dtype, items[0].shape
+    return (dtype.kind in NUMERIC_KINDS and len(shape) > 0
+            and all(type(item) is np.ndarray and item.dtype == dtype and item.shape == shape for item in items))
 
-    def __init__(self, data):
-        self.data, self.offset = data, 0
+
+def _arrays_to_tagged(items, budget):
+    for _ in items:
+        budget.spend_value()
+    size = sum(item.nbytes for item in items)
+    if size > budget.bytes:  # before the block is made: broadcast views can claim terabytes they do not hold
+        raise WireError(f"{len(items)} arrays of {size} bytes in all (shape {items[0].shape}) exceed the size limit")
+    tagged = _array_to_tagged(np.stack(items), budget)
+    return {"t": "arrays", "of": type(items).__name__, "count": len(items), "dtype": tagged["dtype"],
+            "shape": tagged["shape"][1:]}
+
+
+class _ArrayBytes:
+    """The arrays' bytes of a payload, handed out in order, and how many more values the arrays of
+    blocks may make (``values``, None for no limit)."""
+
+    def __init__(self, data, values):
+        self.data, self.offset, self.values = data, 0, values
+
+    def spend_values(self, count):
+        """Count the arrays of a block against the message's values, before they are made."""
+        if self.values is not None:
+            self.values -= count
+            if self.values < 0:
+                raise WireError("the message holds more values (lists, dicts, numbers and arrays) than it may; "
+                                "return fewer, larger arrays")
 
     @property
     def left(self):
@@ -279,6 +316,8 @@ def _from_tagged(tagged, depth, data):
         return {key: _from_tagged(item, depth + 1, data) for key, item in pairs}
     if tag in ("ndarray", "scalar"):
         return _array_from_tagged(tagged, data, as_scalar=tag == "scalar")
+    if tag == "arrays":
+        return _arrays_from_tagged(tagged, data)
     raise WireError(f"unknown tag {str(tag)[:40]!r}")
 
 
@@ -296,6 +335,25 @@ def _field(tagged, name, kind):
 
 
 def _array_from_tagged(tagged, data, *, as_scalar):
+    dtype, shape = _dtype_of(tagged), _shape_of(tagged)
+    if as_scalar and shape:
+        raise WireError(f"a scalar has shape (), not {tuple(shape)}")
+    array = data.take(dtype, shape)
+    return array[()] if as_scalar else array
+
+
+def _arrays_from_tagged(tagged, data):
+    """A list or tuple of ``count`` arrays of one dtype and shape, cut from one block of bytes."""
+    container, count = _field(tagged, "of", str), _field(tagged, "count", int)
+    dtype, shape = _dtype_of(tagged), _shape_of(tagged)
+    if container not in ("list", "tuple") or not shape or not 2 <= count < 2**63:
+        raise WireError(f"a malformed block of arrays ({container[:40]!r}, {count} of shape {tuple(shape)})")
+    data.spend_values(count)
+    items = list(data.take(dtype, [count, *shape]))
+    return items if container == "list" else tuple(items)
+
+
+def _dtype_of(tagged):
     text = _field(tagged, "dtype", str)
     try:
         if not _DTYPE.fullmatch(text):
@@ -305,13 +363,14 @@ def _array_from_tagged(tagged, data, *, as_scalar):
         raise WireError(f"invalid dtype {text[:40]!r}") from None
     if dtype.kind not in NUMERIC_KINDS or dtype.fields is not None or dtype.subdtype is not None:
         raise WireError(f"dtype {dtype} is not numeric")
+    return dtype
+
+
+def _shape_of(tagged):
     shape = _field(tagged, "shape", list)
     if len(shape) > 32 or not all(type(side) is int and 0 <= side < 2**63 for side in shape):
         raise WireError(f"invalid shape {shape[:33]!r}")
-    if as_scalar and shape:
-        raise WireError(f"a scalar has shape (), not {tuple(shape)}")
-    array = data.take(dtype, shape)
-    return array[()] if as_scalar else array
+    return shape
 
 
 def encode_vector(vector):
