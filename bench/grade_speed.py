@@ -64,7 +64,10 @@ def reference_floor(bank):
         calls.extend(requests.split(request) for case in cases or () for request in case.requests)
     started = time.perf_counter()
     for request, answerer in calls:
-        drivers.run(request, modules, answerer)
+        try:
+            drivers.run(request, modules, answerer)
+        except Exception:  # noqa: BLE001 - the invalid-argument checks' calls raise, as the reference must
+            pass
     return time.perf_counter() - started, len(calls)
 
 
