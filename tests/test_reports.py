@@ -260,6 +260,10 @@ def test_the_gradescope_bundle_holds_both_scripts_the_grader_its_reference_and_c
     assert setup.startswith("#!/usr/bin/env bash") and "set -euxo pipefail" in setup
     assert "apt-get install" in setup and "bubblewrap" in setup
     assert '"torch==2.13.0"' in setup and "pip install /autograder/source" in setup
+    # The image's example bank is filled once, by grading the reference, and every grade replays it.
+    assert setup.index("pip install /autograder/source") < setup.index("export AUTOGRADER_BANK=/autograder/bank")
+    assert "autograder grade reference --config grading_config.yml" in setup
+    assert run.index("export AUTOGRADER_BANK=/autograder/bank") < run.index("autograder grade /autograder/submission")
     assert "autograder grade /autograder/submission --config grading_config.yml --out /autograder/graded" in run
     assert "autograder gradescope-results /autograder/graded/result.json " \
            "--out /autograder/results/results.json" in run

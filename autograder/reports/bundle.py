@@ -1,7 +1,9 @@
 """Gradescope's ``autograder.zip``: the grader, the assignment (config, reference, checks), and two scripts.
 
 Gradescope unpacks the zip into ``/autograder/source``, runs ``setup.sh`` once to build
-its image, and runs ``run_autograder`` for every submission. The zip is reproducible:
+its image, and runs ``run_autograder`` for every submission. ``setup.sh`` also fills the
+example bank of the image (:data:`BANK`, see :mod:`autograder.bank`) by grading the
+reference, so that every submission replays the examples instead of drawing them. The zip is reproducible:
 entries are sorted and carry a fixed date, so the same sources give the same bytes.
 """
 
@@ -15,6 +17,9 @@ import yaml
 from autograder.reports.rendering import render
 
 CONFIG_NAME = "grading_config.yml"
+
+#: The example bank's folder in Gradescope's image.
+BANK = "/autograder/bank"
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 _SKIPPED = re.compile(r"(^|/)(__pycache__|\.[^/]*)(/|$)|\.py[co]$")
 
@@ -57,8 +62,10 @@ def bundle_contents(*, project_dir, config_path):
         if not (config_path.parent / path).exists():
             raise BundleError(f"{config_path}: the {key} {config_path.parent / path} does not exist")
 
-    contents = {"setup.sh": render("gradescope/setup.sh.j2", torch_version=pinned_torch(pyproject)).encode(),
-                "run_autograder": render("gradescope/run_autograder.j2", config_name=CONFIG_NAME).encode(),
+    setup = render("gradescope/setup.sh.j2", torch_version=pinned_torch(pyproject), bank=BANK,
+                   reference=content["reference"].as_posix(), config_name=CONFIG_NAME)
+    contents = {"setup.sh": setup.encode(),
+                "run_autograder": render("gradescope/run_autograder.j2", config_name=CONFIG_NAME, bank=BANK).encode(),
                 "pyproject.toml": pyproject.read_bytes(), CONFIG_NAME: config_path.read_bytes()}
     readme = project.get("readme")
     if isinstance(readme, str):
