@@ -99,7 +99,8 @@ def follows_law(expected, replies, *, false_failure_probability):
                            f"rejects it)", expected=std, got=estimated_std, location="std")
 
     cdf = stats.norm(scale=scale).cdf if law == "normal" else stats.uniform(loc=-scale, scale=2 * scale).cdf
-    test = stats.kstest(samples, cdf)
+    # Sorted first: the test sorts anyway, and on 262,144 draws scipy takes twice as long when given them unsorted.
+    test = stats.kstest(np.sort(samples), cdf)
     if test.pvalue < alpha:
         raise CheckFailure(f"{context}, but a Kolmogorov-Smirnov test rejects it: the largest gap between their "
                            f"CDF and the law's is {test.statistic:.4f} at w = {test.statistic_location:.4g} "
