@@ -116,6 +116,21 @@ def test_signature_has_pytorch_names_and_defaults(name):
     assert {p.name: p.default for p in parameters[3:]} == dict(OPTIMIZERS[name].defaults)
 
 
+#: Constructor parameters of torch.optim classes that choose an implementation (foreach, fused, ...)
+#: or a variant outside the spec (maximize, capturable, decoupled_weight_decay) rather than a
+#: hyperparameter of the update rule.
+NOT_HYPERPARAMETERS = frozenset(
+    {"self", "params", "foreach", "fused", "maximize", "capturable", "differentiable", "decoupled_weight_decay"}
+)
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_the_tables_defaults_are_the_oracles(name):
+    parameters = inspect.signature(OPTIMIZERS[name].oracle.__init__).parameters.values()
+    oracles = [(p.name, type(p.default), p.default) for p in parameters if p.name not in NOT_HYPERPARAMETERS]
+    assert oracles == [(key, type(value), value) for key, value in OPTIMIZERS[name].defaults.items()]
+
+
 def test_grid_covers_every_flag_of_the_spec():
     assert len(CONFIGURATIONS) == 36
     for name, spec in OPTIMIZERS.items():

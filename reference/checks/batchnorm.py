@@ -47,8 +47,6 @@ every digit) is in no family; the reference's own tests check it against PyTorch
 import math
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from autograder.authoring import Check, Family, Tolerances, channel_statistics, expected_validation
@@ -200,6 +198,9 @@ def backward_scales(arguments):
 
 def torch_forward(arguments):
     """out, new running mean and new running variance from ``torch.nn.functional.batch_norm``."""
+    import torch
+    import torch.nn.functional as F
+
     running_mean = torch.tensor(arguments["running_mean"])
     running_var = torch.tensor(arguments["running_var"])
     out = F.batch_norm(torch.tensor(arguments["x"]), running_mean, running_var,
@@ -210,6 +211,9 @@ def torch_forward(arguments):
 
 def torch_backward(arguments):
     """dx, dgamma, dbeta: autograd's gradients of the training output of ``F.batch_norm`` along dout."""
+    import torch
+    import torch.nn.functional as F
+
     x = torch.tensor(arguments["x"], requires_grad=True)
     gamma = torch.tensor(arguments["gamma"], requires_grad=True)
     beta = torch.zeros_like(gamma, requires_grad=True)

@@ -1,16 +1,16 @@
 """PyTorch as an independent oracle: the same computations through ``torch`` in float64."""
 
 import numpy as np
-import torch
 
 from .strategies.optimizers import OPTIMIZERS
-
-# The oracle's tensors are tiny; a thread pool would only compete with the workers.
-torch.set_num_threads(1)
 
 
 def optimizer_trajectory(name, w0, gradients, hyperparameters):
     """The iterates of ``torch.optim`` optimizer ``name`` from ``w0`` under the given gradients."""
+    import torch
+
+    # The oracle's tensors are tiny; a thread pool would only compete with the workers.
+    torch.set_num_threads(1)
     parameter = torch.nn.Parameter(torch.tensor(np.asarray(w0), dtype=torch.float64))
     optimizer = OPTIMIZERS[name].oracle([parameter], **hyperparameters)
     weights = []

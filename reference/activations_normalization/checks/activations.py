@@ -8,9 +8,9 @@ warnings, so a form that overflows to the right value (1 / (1 + exp(1000)) = 0) 
 RuntimeWarning is not caught; forms that overflow to inf / inf = NaN are.
 """
 
+import functools
+
 import numpy as np
-import torch
-import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from autograder.authoring import (Problem, Tolerances, equals_reference, equals_torch, finite_arrays, floats,
@@ -41,7 +41,6 @@ HINTS = {
 VALUES = ("equals_reference", "equals_torch")
 
 ELEMENTWISE = ("sigmoid", "tanh", "relu", "leaky_relu")
-TORCH_FORWARD = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": F.relu, "leaky_relu": F.leaky_relu}
 
 KINKY_VALUES = strategies.kinky_values()
 
@@ -56,29 +55,41 @@ SMOOTH_DOUT = np.array([1.0, -2.0, 0.5, 2.5])
 EDGE_SLOPES = (0.01, -0.5, 1.5)
 
 
-def torch_forward(name):
-    function = TORCH_FORWARD[name]
+@functools.cache
+def torch_activations():
+    """PyTorch's function of each name in ELEMENTWISE, which is also its own name (torch.sigmoid, F.relu, ...)."""
+    import torch
+    import torch.nn.functional as F
 
+    return {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": F.relu, "leaky_relu": F.leaky_relu}
+
+
+def torch_forward(name):
     def forward(x, **hyperparameters):
-        return function(x, **hyperparameters)
-    forward.__name__ = function.__name__
+        return torch_activations()[name](x, **hyperparameters)
+    forward.__name__ = name
     return forward
 
 
 def autograd_of(name):
-    function = TORCH_FORWARD[name]
-
     def backward(dout, x, **hyperparameters):
-        return torch.autograd.grad(function(x, **hyperparameters), x, dout)[0]
-    backward.__name__ = f"autograd of {function.__name__}"
+        import torch
+
+        return torch.autograd.grad(torch_activations()[name](x, **hyperparameters), x, dout)[0]
+    backward.__name__ = f"autograd of {name}"
     return backward
 
 
 def torch_prelu(x, alpha):
+    import torch.nn.functional as F
+
     return F.prelu(x, alpha)
 
 
 def autograd_of_prelu(dout, x, alpha):
+    import torch
+    import torch.nn.functional as F
+
     return torch.autograd.grad(F.prelu(x, alpha), (x, alpha), dout)
 
 

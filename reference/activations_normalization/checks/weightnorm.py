@@ -3,7 +3,6 @@ torch.nn.utils.parametrizations.weight_norm) and autograd, ||w|| along dim equal
 a gradient check, argument checks."""
 
 import numpy as np
-import torch
 
 from autograder.authoring import (CheckFailure, Problem, custom, equals_reference, equals_torch, gradient_check,
                                   validates_arguments)
@@ -28,10 +27,14 @@ HINTS = {
 
 
 def torch_weight_norm(v, g, dim):
+    import torch
+
     return torch._weight_norm(v, g, -1 if dim is None else dim)
 
 
 def autograd_of_weight_norm(dw, v, g, dim):
+    import torch
+
     return torch.autograd.grad(torch_weight_norm(v, g, dim), (v, g), dw)
 
 

@@ -1,15 +1,19 @@
-"""PyTorch 2.13 as an independent oracle: the same computations through ``torch`` in float64."""
+"""PyTorch 2.13 as an independent oracle: the same computations through ``torch`` in float64.
+
+Each function imports torch itself, so that the checks load without it. The oracle's tensors
+are tiny: the functions that make them set torch to one thread, since a thread pool would only
+compete with the workers.
+"""
 
 import warnings
 
 import numpy as np
-import torch
-
-# The oracle's tensors are tiny; a thread pool would only compete with the workers.
-torch.set_num_threads(1)
 
 
 def _optimizer(lr, parameter=None):
+    import torch
+
+    torch.set_num_threads(1)
     parameter = parameter if parameter is not None else torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
     return torch.optim.SGD([parameter], lr=lr)
 
@@ -27,12 +31,16 @@ def _rates(optimizer, scheduler, steps):
 
 def step_lr_rates(steps, lr, step_size, gamma):
     """StepLR's learning rate after 0, 1, ..., ``steps`` calls of ``scheduler.step()``."""
+    import torch
+
     optimizer = _optimizer(lr)
     return _rates(optimizer, torch.optim.lr_scheduler.StepLR(optimizer, step_size, gamma), steps)
 
 
 def warmup_cosine_rates(steps, lr, warmup_steps, total_steps, start_factor, eta_min):
     """SequentialLR(LinearLR, CosineAnnealingLR)'s learning rate after 0, 1, ..., ``steps`` steps."""
+    import torch
+
     optimizer = _optimizer(lr)
     schedulers = torch.optim.lr_scheduler
     with warnings.catch_warnings():
@@ -44,6 +52,9 @@ def warmup_cosine_rates(steps, lr, warmup_steps, total_steps, start_factor, eta_
 
 
 def _parameters(grads):
+    import torch
+
+    torch.set_num_threads(1)
     parameters = [torch.nn.Parameter(torch.zeros(np.shape(g), dtype=torch.float64)) for g in grads]
     for parameter, g in zip(parameters, grads):
         parameter.grad = torch.tensor(np.asarray(g), dtype=torch.float64)
@@ -52,6 +63,8 @@ def _parameters(grads):
 
 def clip_grad_norm(grads, max_norm, norm_type):
     """``(clipped gradients, total norm)`` of torch.nn.utils.clip_grad_norm_."""
+    import torch
+
     parameters = _parameters(grads)
     total = torch.nn.utils.clip_grad_norm_(parameters, max_norm, norm_type=norm_type)
     return [p.grad.numpy().copy() for p in parameters], float(total)
@@ -59,6 +72,8 @@ def clip_grad_norm(grads, max_norm, norm_type):
 
 def clip_grad_value(grads, clip_value):
     """The gradients clipped by torch.nn.utils.clip_grad_value_."""
+    import torch
+
     parameters = _parameters(grads)
     torch.nn.utils.clip_grad_value_(parameters, clip_value)
     return [p.grad.numpy().copy() for p in parameters]
@@ -71,6 +86,9 @@ def lbfgs_run(A, b, w0, iterations, history_size):
     torch computed at w_0 .. w_{iterations - 1}. The tolerances are disabled, so that
     every iteration runs.
     """
+    import torch
+
+    torch.set_num_threads(1)
     A_t, b_t = torch.tensor(A), torch.tensor(b)
     parameter = torch.nn.Parameter(torch.tensor(np.asarray(w0, dtype=np.float64)))
     optimizer = torch.optim.LBFGS([parameter], lr=1, max_iter=iterations, max_eval=10 * iterations,
@@ -94,7 +112,10 @@ def lbfgs_run(A, b, w0, iterations, history_size):
 def averages(kind, average0, iterates, decay=0.999):
     """The averaged parameter of AveragedModel (``kind`` "polyak": the default; "ema": get_ema_multi_avg_fn)
     after each update_parameters call, the model holding each iterate in turn."""
+    import torch
     from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+    torch.set_num_threads(1)
 
     class Model(torch.nn.Module):
         def __init__(self):
@@ -114,18 +135,26 @@ def averages(kind, average0, iterates, decay=0.999):
 
 
 def l2_penalty(w, weight_decay):
+    import torch
+
     return weight_decay / 2 * torch.sum(w ** 2)
 
 
 def l1_penalty(w, strength):
+    import torch
+
     return strength * torch.sum(torch.abs(w))
 
 
 def l2_penalty_backward(dout, w, weight_decay):
     """dL/dw of L = dout * penalty by torch.autograd."""
+    import torch
+
     return torch.autograd.grad(dout * l2_penalty(w, weight_decay), w)[0]
 
 
 def l1_penalty_backward(dout, w, strength):
     """A subgradient dL/dw of L = dout * penalty by torch.autograd (sign(0) = 0)."""
+    import torch
+
     return torch.autograd.grad(dout * l1_penalty(w, strength), w)[0]
