@@ -155,7 +155,8 @@ def checks():
                                for norm_type in CLIFF_NORM_TYPES)),
         check("clip_grad_norm", "purity", "clip_grad_norm modifies neither the list nor the gradients in place",
               _norm_example(), single("clip_grad_norm"),
-              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments", uses_tolerances=False),
+              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments", uses_tolerances=False,
+              edge_cases=(TWO_CLIPPED,)),  # clipped under every salt: an in-place scaling shows
         check("clip_grad_norm", "invalid_arguments", "clip_grad_norm raises ValueError for max_norm < 0 and "
                                                      "norm_type <= 0, and accepts max_norm = 0 and no gradients",
               _norm_example().map(lambda e: {"arguments": e, "accepted": "a valid drawn call"}),
