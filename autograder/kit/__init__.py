@@ -2,8 +2,9 @@
 
 Students never receive the reference solutions or the hidden checks. The kit holds the
 stubs, :mod:`autograder.kit.selfcheck`, the worker-side code that calls their functions
-(:mod:`autograder.sandbox`'s ``wire``, ``drivers``, ``worker``, ``guard``, ``affinity``), the generic
-comparisons of :mod:`autograder.verdicts`, and ``expectations.bin``: examples of each
+(:mod:`autograder.sandbox`'s ``wire``, ``drivers``, ``worker``, ``guard``,
+``affinity``), the generic comparisons of :mod:`autograder.verdicts`, and
+``expectations.bin``: examples of each
 visible check, with the expected value precomputed from the reference (or PyTorch).
 
 They are drawn as the grader draws its own, from the same strategies with the same

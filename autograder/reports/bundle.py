@@ -3,8 +3,9 @@
 Gradescope unpacks the zip into ``/autograder/source``, runs ``setup.sh`` once to build
 its image, and runs ``run_autograder`` for every submission. ``setup.sh`` also fills the
 example bank of the image (:data:`BANK`, see :mod:`autograder.bank`) by grading the
-reference, so that every submission replays the examples instead of drawing them. The zip is reproducible:
-entries are sorted and carry a fixed date, so the same sources give the same bytes.
+reference, so that every submission replays the examples instead of drawing them. The
+zip is reproducible: entries are sorted and carry a fixed date, so the same sources
+give the same bytes.
 """
 
 import re

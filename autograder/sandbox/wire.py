@@ -179,10 +179,13 @@ class _Budget:
         self.arrays = []
 
     def spend_value(self):
+        self.spend_values(1)
+
+    def spend_values(self, count):
         # Every value but the outermost adds a separator to the payload, so this refuses
         # no more than the payload's count would, before a million values are built.
         if self.values is not None:
-            self.values -= 1
+            self.values -= count
             if self.values < 0:
                 raise WireError("the value holds too many values (lists, dicts, numbers and arrays) to be returned; "
                                 "return fewer, larger arrays")
@@ -243,8 +246,7 @@ def _packable(items):
 
 
 def _arrays_to_tagged(items, budget):
-    for _ in items:
-        budget.spend_value()
+    budget.spend_values(len(items))
     size = sum(item.nbytes for item in items)
     if size > budget.bytes:  # before the block is made: broadcast views can claim terabytes they do not hold
         raise WireError(f"{len(items)} arrays of {size} bytes in all (shape {items[0].shape}) exceed the size limit")
