@@ -12,6 +12,8 @@ process:
   * warm: the same command again, on the bank the cold run filled.
 
 An install older than the bank has no bank: its cold and warm runs do the same work.
+In the same rounds it times the student kit's self-check (``python selfcheck.py`` in a
+kit each install built, with the submission's modules in it), as a student runs it.
 It then prints the floor any grader has: the seconds the reference itself spends in
 the calls of every check's examples (run in this process, without a sandbox), and
 the ratio of the current install's warm grade to it. Every figure is the median, with
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +45,29 @@ def timed_grade(python, submission, bank, out):
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(f"{python} failed to grade:\n{completed.stdout[-2000:]}\n{completed.stderr[-2000:]}")
+    return seconds
+
+
+def built_kit(python, submission, folder):
+    """``folder``, holding the student kit ``python``'s install builds, with ``submission``'s modules in it."""
+    subprocess.run([python, "-m", "autograder", "kit", "--out", str(folder),
+                    "--config", str(ROOT / "grading_config.yml")],
+                   cwd=folder.parent, check=True, capture_output=True)
+    with zipfile.ZipFile(submission) as archive:
+        for member in archive.infolist():
+            if member.filename.endswith(".py"):
+                (folder / Path(member.filename).name).write_bytes(archive.read(member))
+    return folder
+
+
+def timed_selfcheck(kit):
+    """Seconds of one ``python selfcheck.py`` in ``kit``, with the interpreter that runs this script (numpy and
+    scipy, as a student has them)."""
+    started = time.perf_counter()
+    completed = subprocess.run([sys.executable, "selfcheck.py"], cwd=kit, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if completed.returncode not in (0, 1):
+        raise SystemExit(f"the self-check in {kit} crashed:\n{completed.stdout[-2000:]}\n{completed.stderr[-2000:]}")
     return seconds
 
 
@@ -82,14 +108,17 @@ def main():
     parser.add_argument("--submission", type=Path, default=SUBMISSION)
     arguments = parser.parse_args()
     installs = {"baseline": arguments.baseline, "current": sys.executable}
-    times = {(name, kind): [] for name in installs for kind in ("cold", "warm")}
+    times = {(name, kind): [] for name in installs for kind in ("cold", "warm", "kit self-check")}
     with tempfile.TemporaryDirectory(prefix="grade-speed-") as scratch:
         scratch = Path(scratch)
+        kits = {name: built_kit(python, arguments.submission, scratch / f"kit-{name}")
+                for name, python in installs.items()}
         for run in range(arguments.runs):
             for name, python in installs.items():
                 bank = scratch / f"bank-{name}-{run}"
                 for kind in ("cold", "warm"):
                     times[name, kind].append(timed_grade(python, arguments.submission, bank, scratch / "out"))
+                times[name, "kit self-check"].append(timed_selfcheck(kits[name]))
             print(f"round {run + 1}: " + ", ".join(f"{name} {kind} {values[-1]:.2f} s"
                                                   for (name, kind), values in times.items()), flush=True)
         floors, counts = zip(*(reference_floor(scratch / f"bank-current-{run}") for run in range(arguments.runs)))
@@ -97,7 +126,7 @@ def main():
     print(f"\nautograder grade {arguments.submission.name}, medians of {arguments.runs} rounds:")
     for (name, kind), values in times.items():
         print(f"  {name:8} {kind}: {summary(values)}")
-    for kind in ("cold", "warm"):
+    for kind in ("cold", "warm", "kit self-check"):
         ratio = statistics.median(times["current", kind]) / statistics.median(times["baseline", kind])
         print(f"  current / baseline, {kind}: {ratio:.2f}")
     print(f"  the reference alone in the same {calls} calls: {summary(floors)}")

@@ -1,21 +1,25 @@
 """Throughput of batch grading, measured as ratios within one run.
 
-    python bench/grade_throughput.py --students 200
+    python bench/grade_throughput.py --students 200 --runs 5
 
 Builds STUDENTS submissions (copies of the reference and of the catalog's mutants, round
-robin), then, in this one run and on the same submissions:
-  * grades them all with one process and with every core: median seconds per
-    submission (from the results' own durations), throughput, and the parallel
-    efficiency T1 / (cores * Tcores);
+robin), then, in this one run and on the same submissions, with an example bank of its
+own (``AUTOGRADER_BANK`` in a scratch folder):
+  * grades them all with every core from the empty bank (the first batch after an
+    install), then ``--runs`` more times on the bank that filled: the throughput of
+    each round, its median, min and max, and every round's results compared with the
+    first one's apart from timings (drawn examples and banked ones must grade alike);
+  * grades them with one process: median seconds per submission (from the results'
+    own durations) and the parallel efficiency T1 / (cores * Tcores);
   * grades them again with ``autograder grade-all``, SIGKILLs it (its whole process
     group) once half the results are written, reruns it, and compares every result
     with the uninterrupted run's: exactly one result per student, each identical apart
     from timings;
-  * grades them on a Dask LocalCluster of ``cores`` workers and compares likewise;
+  * grades them on a Dask LocalCluster of ``cores`` workers and compares likewise (Dask's
+    workers record expectations in the results folder's own file, which starts empty);
   * times, for a few submissions graded in this process, the share of grading time
     spent waiting on student code (inside worker requests).
-Every run starts from the same warm expectation cache (the bundled example class graded
-first, untimed), as a course's batch is after its first student.
+``--throughput-only`` stops after the rounds of the first item.
 """
 
 import argparse
@@ -55,15 +59,8 @@ def build_class(folder, students):
             (student / f"{mutant.module}.py").write_text(mutant.source(ROOT / "reference"))
 
 
-def warm_output_folder(out, warm_cache):
-    out.mkdir(parents=True)
-    shutil.copy(warm_cache, out / CACHE_NAME)
-    return out
-
-
-def timed_batch(submissions, out, config, warm_cache, **how):
-    """Seconds to grade every submission into ``out``, starting from ``warm_cache``."""
-    warm_output_folder(out, warm_cache)
+def timed_batch(submissions, out, config, **how):
+    """Seconds to grade every submission into ``out``."""
     started = time.perf_counter()
     summary = grade_all(submissions, out_dir=out, config=config, **how)
     elapsed = time.perf_counter() - started
@@ -88,9 +85,9 @@ def grade_all_command(submissions, out, config_path):
             "--config", str(config_path)]
 
 
-def killed_and_resumed(submissions, out, config_path, warm_cache, students):
+def killed_and_resumed(submissions, out, config_path, students):
     """SIGKILL a grade-all run once half the results exist, rerun it; return (results when killed, leftovers)."""
-    warm_output_folder(out, warm_cache)
+    out.mkdir(parents=True)
     run = subprocess.Popen(grade_all_command(submissions, out, config_path), start_new_session=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while len(list(out.glob(f"*/{RESULT_NAME}"))) < students // 2:
@@ -107,7 +104,7 @@ def killed_and_resumed(submissions, out, config_path, warm_cache, students):
     return when_killed, leftovers
 
 
-def student_code_share(submissions, config, cache, count):
+def student_code_share(submissions, config, count):
     """Seconds inside worker requests / seconds grading, for ``count`` submissions in this process."""
     waiting = [0.0]
     original = WorkerSession.request
@@ -120,7 +117,7 @@ def student_code_share(submissions, config, cache, count):
             waiting[0] += time.perf_counter() - started
 
     WorkerSession.request = timed_request
-    oracle = Oracle(config.reference, cache_path=cache, checks=config.checks)
+    oracle = Oracle(config.reference, checks=config.checks, banked=True)
     started = time.perf_counter()
     for submission in sorted(submissions.iterdir())[:count]:
         grade_submission(submission, config=config, oracle=oracle)
@@ -129,41 +126,59 @@ def student_code_share(submissions, config, cache, count):
     return waiting[0] / total
 
 
+def spread(values):
+    return f"{statistics.median(values):.1f} (min {min(values):.1f}, max {max(values):.1f})"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=5, help="rounds on the filled bank [5]")
+    parser.add_argument("--throughput-only", action="store_true",
+                        help="only the rounds with every core (no one-process pass, kill, Dask or share)")
     parser.add_argument("--config", default=str(ROOT / "grading_config.yml"))
     arguments = parser.parse_args()
     config = load_config(arguments.config)
     cores = os.cpu_count()
+    students = arguments.students
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         scratch = Path(scratch)
+        os.environ["AUTOGRADER_BANK"] = str(scratch / "bank")
         submissions = scratch / "class"
-        build_class(submissions, arguments.students)
-        warm = scratch / "warm"
-        grade_all(ROOT / "examples" / "submissions", out_dir=warm, config=config, jobs=cores)
-        warm_cache = warm / CACHE_NAME
-        one = timed_batch(submissions, scratch / "one", config, warm_cache, jobs=1)
-        many = timed_batch(submissions, scratch / "many", config, warm_cache, jobs=cores)
-        when_killed, leftovers = killed_and_resumed(submissions, scratch / "killed", arguments.config, warm_cache,
-                                                    arguments.students)
-        dask = timed_batch(submissions, scratch / "dask", config, warm_cache, dask_local_workers=cores)
-        share = student_code_share(submissions, config, warm_cache, 4)
+        build_class(submissions, students)
+        cold = timed_batch(submissions, scratch / "cold", config, jobs=cores)
+        print(f"from an empty bank, {cores} processes: {cold:.0f} s, {students / cold * 60:.1f} a minute", flush=True)
+        rounds = []
+        for run in range(arguments.runs):
+            rounds.append(timed_batch(submissions, scratch / f"warm-{run}", config, jobs=cores))
+            print(f"round {run + 1} on the filled bank: {rounds[-1]:.0f} s, {students / rounds[-1] * 60:.1f} a minute, "
+                  f"differing from the empty bank's results: "
+                  f"{differences(scratch / f'warm-{run}', scratch / 'cold') or 'none'}", flush=True)
+        print(f"\n{students} students, {cores} processes, {arguments.runs} rounds on the filled bank: "
+              f"{spread([students / seconds * 60 for seconds in rounds])} a minute; "
+              f"{spread(rounds)} s a round; from the empty bank {students / cold * 60:.1f} a minute")
+        if arguments.throughput_only:
+            return
+        many = statistics.median(rounds)
+        one = timed_batch(submissions, scratch / "one", config, jobs=1)
+        when_killed, leftovers = killed_and_resumed(submissions, scratch / "killed", arguments.config, students)
+        dask = timed_batch(submissions, scratch / "dask", config, dask_local_workers=cores)
+        share = student_code_share(submissions, config, 4)
         # Durations of the 1-process run: each submission graded with the machine to itself.
         durations = {student: result.duration_seconds for student, result in results(scratch / "one").items()}
         references = [seconds for student, seconds in durations.items() if int(student[-3:]) % 4 == 0]
-        print(f"| students | cores | 1 process (s) | {cores} processes (s) | parallel efficiency | "
-              f"throughput ({cores} processes) | median s/submission (1 process) | of the reference copies | "
+        print(f"| students | cores | 1 process (s) | {cores} processes, median (s) | parallel efficiency | "
+              f"median s/submission (1 process) | of the reference copies | "
               f"Dask LocalCluster, {cores} workers (s) | time in student code |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        print(f"| {arguments.students} | {cores} | {one:.0f} | {many:.0f} | {one / (cores * many):.1%} | "
-              f"{arguments.students / many * 60:.1f} /min | {statistics.median(durations.values()):.2f} | "
-              f"{statistics.median(references):.2f} | {dask:.0f} | {share:.0%} |")
-        print(f"killed grade-all with {when_killed} of {arguments.students} results written; after the rerun: "
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print(f"| {students} | {cores} | {one:.0f} | {many:.0f} | {one / (cores * many):.1%} | "
+              f"{statistics.median(durations.values()):.2f} | {statistics.median(references):.2f} | {dask:.0f} | "
+              f"{share:.0%} |")
+        print(f"killed grade-all with {when_killed} of {students} results written; after the rerun: "
               f"{len(results(scratch / 'killed'))} results, differing from the uninterrupted run: "
-              f"{differences(scratch / 'killed', scratch / 'many') or 'none'}; other files left: {leftovers or 'none'}")
-        print(f"Dask results differing from the local run: {differences(scratch / 'dask', scratch / 'many') or 'none'}; "
-              f"1-process results differing: {differences(scratch / 'one', scratch / 'many') or 'none'}")
+              f"{differences(scratch / 'killed', scratch / 'cold') or 'none'}; other files left: {leftovers or 'none'}")
+        print(f"Dask results differing from the local run: {differences(scratch / 'dask', scratch / 'cold') or 'none'}; "
+              f"1-process results differing: {differences(scratch / 'one', scratch / 'cold') or 'none'}")
 
 
 if __name__ == "__main__":

@@ -4,15 +4,18 @@
 
 builds a temporary nbgrader course from the grading config (`autograder notebooks`, then
 `nbgrader generate_assignment`), hands in K students in turn the reference, the untouched
-stubs, and the reference with its first answer cell left as the stub, then times
-`nbgrader autograde` (one kernel per notebook, replaying the visible checks) and
-`autograder grade-all --nbgrader` (isolated workers, visible and hidden checks, a cold
-expectations cache) with each --jobs value, and prints a markdown table with the ratios.
+stubs, and the reference with its first answer cell left as the stub, then, in each of
+--runs rounds, times `nbgrader autograde --force` (one kernel per notebook, replaying the
+visible checks) and `autograder grade-all --nbgrader` (isolated workers, visible and
+hidden checks) with each --jobs value, once from an empty example bank (the first batch
+after an install) and once on the bank that run filled, and prints a markdown table of
+the medians (min, max) with their ratios to nbgrader's.
 """
 
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,10 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "bench"
 
 
-def run(*command, cwd):
-    """Run ``python -m COMMAND`` in ``cwd``; return its wall-clock seconds."""
+def run(*command, cwd, bank=None):
+    """Run ``python -m COMMAND`` in ``cwd`` (with ``bank`` as its example bank); return its wall-clock seconds."""
+    environment = {**os.environ, **({"AUTOGRADER_BANK": str(bank)} if bank else {})}
     started = time.perf_counter()
-    completed = subprocess.run([sys.executable, "-m", *command], cwd=cwd, capture_output=True, text=True)
+    completed = subprocess.run([sys.executable, "-m", *command], cwd=cwd, env=environment, capture_output=True,
+                               text=True)
     if completed.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
     return time.perf_counter() - started
@@ -50,38 +55,52 @@ def hand_in(course, student, kind):
         nbformat.write(notebook, path)
 
 
+def spread(values):
+    return f"{statistics.median(values):.1f} ({min(values):.1f}, {max(values):.1f})"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=6, help="K, the number of students (default: 6)")
+    parser.add_argument("--runs", type=int, default=5, help="rounds (default: 5)")
     parser.add_argument("--config", type=Path, default=ROOT / "grading_config.yml", help="the grading config")
     parser.add_argument("--jobs", type=int, nargs="+", default=sorted({1, os.cpu_count()}),
                         help="grade-all --jobs values to time (default: 1 and all cores)")
     arguments = parser.parse_args(argv)
+    config = str(arguments.config.resolve())
     with tempfile.TemporaryDirectory(prefix="bench-nbgrader-") as scratch:
-        course = Path(scratch) / "course"
+        scratch = Path(scratch)
+        course = scratch / "course"
         course.mkdir()
         (course / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "bench"\n')
-        setup = run("autograder", "notebooks", "--out", f"source/{ASSIGNMENT}", "--config",
-                    str(arguments.config.resolve()), cwd=course)
+        setup = run("autograder", "notebooks", "--out", f"source/{ASSIGNMENT}", "--config", config, cwd=course,
+                    bank=scratch / "setup-bank")
         setup += run("nbgrader", "generate_assignment", ASSIGNMENT, cwd=course)
         kinds = ("reference", "stubs", "partial")
         for number in range(arguments.students):
             hand_in(course, f"student{number:03d}", kinds[number % len(kinds)])
-        rows = [("nbgrader autograde (visible checks, one kernel per notebook)",
-                 run("nbgrader", "autograde", ASSIGNMENT, cwd=course))]
-        for jobs in arguments.jobs:
-            out = Path(scratch) / f"results-{jobs}"
-            rows.append((f"autograder grade-all --nbgrader --jobs {jobs} (visible and hidden checks)",
-                         run("autograder", "grade-all", "--nbgrader", str(course), "--assignment", ASSIGNMENT,
-                             "--out", str(out), "--config", str(arguments.config.resolve()), "--jobs", str(jobs),
-                             cwd=Path(scratch))))
-    baseline = rows[0][1]
-    print(f"{arguments.students} students, {os.cpu_count()} cores, config {arguments.config}; "
-          f"setup (notebooks and generate_assignment) {setup:.1f} s\n")
-    print("| command | wall clock (s) | per student (s) | ratio to nbgrader autograde |")
+        nbgrader = "nbgrader autograde (visible checks, one kernel per notebook)"
+        rows = {nbgrader: []}
+        for round_ in range(arguments.runs):
+            rows[nbgrader].append(run("nbgrader", "autograde", ASSIGNMENT, "--force", cwd=course))
+            for jobs in arguments.jobs:
+                bank = scratch / f"bank-{round_}-{jobs}"
+                for state in ("an empty bank", "the filled bank"):
+                    out = scratch / f"results-{round_}-{jobs}-{state.split()[1]}"
+                    name = f"autograder grade-all --nbgrader --jobs {jobs}, {state} (visible and hidden checks)"
+                    rows.setdefault(name, []).append(run(
+                        "autograder", "grade-all", "--nbgrader", str(course), "--assignment", ASSIGNMENT, "--out",
+                        str(out), "--config", config, "--jobs", str(jobs), cwd=scratch, bank=bank))
+            print(f"round {round_ + 1}: " + ", ".join(f"{seconds[-1]:.1f} s" for seconds in rows.values()),
+                  flush=True)
+    baseline = statistics.median(rows[nbgrader])
+    print(f"\n{arguments.students} students, {os.cpu_count()} cores, config {arguments.config}, medians (min, max) of "
+          f"{arguments.runs} rounds; setup (notebooks and generate_assignment) {setup:.1f} s\n")
+    print("| command | wall clock (s) | per student (s) | nbgrader autograde / this, per student |")
     print("|---|---:|---:|---:|")
-    for name, seconds in rows:
-        print(f"| {name} | {seconds:.1f} | {seconds / arguments.students:.1f} | {seconds / baseline:.2f} |")
+    for name, seconds in rows.items():
+        per_student = [value / arguments.students for value in seconds]
+        print(f"| {name} | {spread(seconds)} | {spread(per_student)} | {baseline / statistics.median(seconds):.2f} |")
 
 
 if __name__ == "__main__":
