@@ -13,6 +13,7 @@ versions; with ``banked`` that file is the example bank of the version
 (:mod:`autograder.bank`), shared by every command that grades it.
 """
 
+import fcntl
 import hashlib
 import importlib.util
 import sqlite3
@@ -117,12 +118,17 @@ class _DiskCache:
     def __init__(self, path, version):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._connection = sqlite3.connect(path, timeout=60, isolation_level=None)
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        # A cache: a write lost with the machine's power is computed again, so no fsync per write.
-        self._connection.execute("PRAGMA synchronous=NORMAL")
-        for table in ("expected", "sequences"):
-            self._connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (version TEXT, check_id TEXT, item TEXT, "
-                                     "value BLOB, PRIMARY KEY (version, check_id, item))")
+        # SQLite answers "database is locked" at once, without waiting out the busy timeout, to a
+        # connection that switches a fresh file to WAL or reads its schema while another does: the
+        # processes of a batch that open a new bank together take turns at it under a file lock.
+        with open(f"{path}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            # A cache: a write lost with the machine's power is computed again, so no fsync per write.
+            self._connection.execute("PRAGMA synchronous=NORMAL")
+            for table in ("expected", "sequences"):
+                self._connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (version TEXT, check_id TEXT, "
+                                         "item TEXT, value BLOB, PRIMARY KEY (version, check_id, item))")
         self._version = version
 
     def get(self, key, *, table="expected"):

@@ -1,7 +1,9 @@
 """The example bank: one file per version, filled by one grade and replayed by the next, in another process."""
 
+import multiprocessing
 import os
 import time
+import types
 
 from autograder import bank, engine
 from autograder.config import load_config
@@ -11,6 +13,8 @@ from autograder.oracle import Oracle
 from conftest import reduced_config
 
 KEEP = {"optimizers": ("one_step", "convergence", "purity"), "dropout": ("scaling", "keep_rate")}
+CHECK = types.SimpleNamespace(id="optimizers.one_step")
+PROCESSES, ROUNDS = 4, 100
 
 
 def test_a_grade_on_a_filled_bank_draws_nothing_and_gives_the_same_result(tmp_path, make_submission, monkeypatch):
@@ -48,3 +52,30 @@ def test_a_bank_unused_for_a_month_is_deleted_when_another_is_opened(tmp_path, m
     os.utime(old, (month_ago, month_ago))
     assert bank.path("current") == tmp_path / "current.sqlite"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["recent.sqlite"]
+
+
+def _open_together(barrier, path, failures):
+    barrier.wait()
+    try:
+        Oracle(path.parent, cache_path=path).record_cases(CHECK, 1, 0, [])
+    except Exception as error:  # noqa: BLE001 - the test reports whatever a process met
+        failures.put(repr(error))
+
+
+def test_processes_opening_a_new_bank_together_all_open_it(tmp_path):
+    """SQLite refuses at once, busy timeout or not, a connection that switches a new file to WAL
+    while another does; before the bank's setup took a file lock, a few rounds in a hundred lost one."""
+    context = multiprocessing.get_context("fork")
+    failures = context.Queue()
+    for round_ in range(ROUNDS):
+        path = tmp_path / f"round{round_}" / "bank.sqlite"
+        barrier = context.Barrier(PROCESSES)
+        processes = [context.Process(target=_open_together, args=(barrier, path, failures))
+                     for _ in range(PROCESSES)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+        assert [process.exitcode for process in processes] == [0] * PROCESSES
+        assert failures.empty(), failures.get()
+        assert Oracle(path.parent, cache_path=path).recorded_cases(CHECK, 1, 0) == []
