@@ -38,7 +38,7 @@ FAMILIES = {
 
 check = checker(MODULE)
 
-#: Two gradients clipped together (total norm 5.83, max_norm 1): one factor for both, where clipping
+#: Two gradients clipped together (total norm √66 ≈ 8.12, max_norm 1): one factor for both, where clipping
 #: each by its own norm gives each its own. Random draws meet this case only now and then.
 TWO_CLIPPED = {"grads": [np.full(2, 3.0), np.full(3, 4.0)], "max_norm": 1.0, "norm_type": 2.0}
 #: Every norm type of NORM_TYPES on the same two gradients, each graded under every salt: max_norm 5 clips
