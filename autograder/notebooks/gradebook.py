@@ -24,6 +24,7 @@ from autograder.notebooks import layout
 from autograder.notebooks.extract import notebook_digest
 from autograder.notebooks.generate import function_points
 from autograder.notebooks.layout import CellName, parse_cell_id
+from autograder.reports.escaping import code_block
 from autograder.results import SubmissionResult
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -140,7 +141,10 @@ class NbgraderCourse:
 
 
 def feedback_comment(module, function, checks):
-    """Markdown for the answer cell of ``module.function``: its score and how each check went."""
+    """Markdown for the answer cell of ``module.function``: its score and how each check went.
+
+    A failed check's message is quoted in a code block whose fence no line of it can close.
+    """
     score, max_score = sum(check.score for check in checks), sum(check.max_score for check in checks)
     lines = [f"**{module}.{function}: {_points(score)} / {_points(max_score)} points** "
              "(the autograder's visible and hidden checks)", ""]
@@ -152,7 +156,7 @@ def feedback_comment(module, function, checks):
         lines.append(f"- {check.status} `{check.id}` ({points}): {check.description}")
         if check.status != "passed":
             message = check.message[:MAX_MESSAGE_CHARS] + ("..." if len(check.message) > MAX_MESSAGE_CHARS else "")
-            lines += ["", "  ```text", *(f"  {line}" for line in message.splitlines()), "  ```"]
+            lines += ["", *(f"  {line}" for line in code_block(message, info="text"))]
             if check.hint:
                 lines += ["", f"  Hint: {check.hint}"]
     return "\n".join(lines)

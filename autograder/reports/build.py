@@ -1,8 +1,10 @@
 """Build every report from existing results, without regrading (``autograder report``).
 
 Per student, ``OUT/<student_id>/``: ``feedback.html`` and ``feedback.md`` (the student's
-view), ``ta.html`` (hidden checks in full) and ``results.json`` (Gradescope). For the
-class, ``OUT/gradebook.csv`` and ``OUT/class_summary.html``. Students are rendered in
+view), ``ta.html`` (hidden checks in full) and ``results.json`` (Gradescope); an id that is
+not a plain name, or names a class file, gets a folder of its own
+(:func:`~autograder.reports.names.output_name`). For the class, ``OUT/gradebook.csv`` and
+``OUT/class_summary.html``. Students are rendered in
 parallel processes: drawing the plots is most of the time.
 """
 
@@ -15,11 +17,11 @@ from pathlib import Path
 from autograder.reports.classreport import ClassReport
 from autograder.reports.gradescope import gradescope_json
 from autograder.reports.loading import load_results
+from autograder.reports.names import output_name
 from autograder.reports.plots import draw_diagnostics
 from autograder.reports.student import StudentReport
 
 STUDENT_FILES = ("feedback.html", "feedback.md", "ta.html", "results.json")
-CLASS_FILES = ("gradebook.csv", "class_summary.html")
 
 
 @dataclass
@@ -61,11 +63,12 @@ def build_reports(results_dir, *, out_dir, jobs=None, released=False):
     jobs = min(jobs or os.cpu_count() or 1, max(1, len(loaded.results)))
     if jobs == 1:
         for student_id, result in loaded.results.items():
-            write_student_reports(result, student_id=student_id, out_dir=out_dir / student_id, released=released)
+            write_student_reports(result, student_id=student_id, out_dir=out_dir / output_name(student_id),
+                                  released=released)
     else:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
             for written in [pool.submit(write_student_reports, result, student_id=student_id,
-                                        out_dir=out_dir / student_id, released=released)
+                                        out_dir=out_dir / output_name(student_id), released=released)
                             for student_id, result in loaded.results.items()]:
                 written.result()
     class_report = ClassReport(loaded.results, unreadable=loaded.unreadable)

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.reports.escaping import spreadsheet_cell
 from autograder.reports.loading import load_results
 
 #: The columns with which Canvas's gradebook export and import identify a student, in its order.
@@ -86,14 +87,14 @@ class CanvasImport:
         return [student_id for student_id in self.roster if student_id not in self.scores]
 
     def to_csv(self):
-        """The import file: header, Points Possible, one row per roster student."""
+        """The import file: header, Points Possible, one row per roster student (no cell a formula)."""
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([*STUDENT_COLUMNS, self.assignment])
         writer.writerow([POINTS_POSSIBLE, *[""] * (len(STUDENT_COLUMNS) - 1), _points(self.points_possible)])
         for student_id, entry in self.roster.items():
             score = self.scores.get(student_id)
-            writer.writerow([*entry.cells(), "" if score is None else _points(score)])
+            writer.writerow([*map(spreadsheet_cell, entry.cells()), "" if score is None else _points(score)])
         return buffer.getvalue()
 
 

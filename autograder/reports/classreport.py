@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from autograder.reports.escaping import spreadsheet_cell
 from autograder.reports.plots import draw_score_histogram
 from autograder.reports.rendering import percent, render
 from autograder.reports.student import WORKER_DEATH_PREFIX, CheckView
@@ -108,13 +109,13 @@ class ClassReport:
         return ", ".join(words) or "graded"
 
     def gradebook_rows(self):
-        """One dict per student: id, status, total, maximum, each part and each family (points)."""
+        """One dict per student: id (safe in a spreadsheet), status, total, maximum, each part and each family."""
         rows = []
         for student_id, result in self.results.items():
             families = Counter()
             for check in result.checks:
                 families[f"{check.module}.{check.family}"] += check.score
-            row = {"student_id": student_id, "status": self.submission_status(student_id),
+            row = {"student_id": spreadsheet_cell(student_id), "status": self.submission_status(student_id),
                    "total": _number(result.score), "max_score": _number(result.max_score)}
             parts = {part.name: part.score for part in result.parts}
             row.update({part: _number(parts[part]) if part in parts else "" for part in self.parts})
@@ -122,7 +123,7 @@ class ClassReport:
                         for family in self.families})
             rows.append(row)
         for student_id in self.unreadable:
-            rows.append({"student_id": student_id, "status": "result unreadable"})
+            rows.append({"student_id": spreadsheet_cell(student_id), "status": "result unreadable"})
         return sorted(rows, key=lambda row: row["student_id"])
 
     def to_csv(self):

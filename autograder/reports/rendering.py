@@ -1,11 +1,12 @@
 """The Jinja2 environment of the report templates, which ship as package data in ``templates/``."""
 
 import functools
-import re
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 import autograder
+from autograder.reports.escaping import fence, markdown_text
+from autograder.reports.names import output_name
 
 
 def points(value):
@@ -17,20 +18,14 @@ def percent(score, max_score):
     return 100.0 * score / max_score if max_score else 0.0
 
 
-def fence(text):
-    """A Markdown code fence longer than any run of backticks in ``text``."""
-    longest = max((len(run) for run in re.findall(r"`+", text or "")), default=0)
-    return "`" * max(3, longest + 1)
-
-
 @functools.cache
 def environment():
-    """HTML templates (``*.html.j2``) autoescape; Markdown and shell templates do not."""
+    """HTML templates (``*.html.j2``) autoescape; Markdown templates pass student text through ``md``."""
     templates = Environment(loader=PackageLoader("autograder.reports", "templates"),
                             autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
                             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                             keep_trailing_newline=True)
-    templates.filters.update(points=points, fence=fence)
+    templates.filters.update(points=points, fence=fence, md=markdown_text, output_name=output_name)
     templates.globals.update(percent=percent, generator_version=autograder.__version__)
     return templates
 
