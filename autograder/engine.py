@@ -40,7 +40,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, example, given, seed, sett
 from hypothesis.errors import Flaky
 from hypothesis.internal.conjecture import providers
 
-from autograder.results import plain
+from autograder.results import COUNTEREXAMPLE_VALUES, ValueBudget, plain
 from autograder.sandbox.session import WorkerFailure, WorkerTimeout
 from autograder.verdicts import CheckFailure
 
@@ -132,7 +132,8 @@ class _Runner:
         tail = self.session.output_tail()
         if tail and "last output" not in message:
             message += f"; last output: {tail[-500:]!r}"
-        return Outcome(abort.failure.status, message, {"inputs": plain(abort.example)}, examples_run)
+        return Outcome(abort.failure.status, message,
+                       {"inputs": plain(abort.example, budget=ValueBudget(COUNTEREXAMPLE_VALUES))}, examples_run)
 
 
 def example_seed(salt, check):
@@ -195,10 +196,11 @@ def _generate(runner, max_examples, check_seed):
 
 
 def counterexample(example, failure):
-    """The minimal failing example in plain JSON-ready form."""
-    found = {"inputs": plain(example), "location": failure.location}
+    """The minimal failing example in plain JSON-ready form, of at most :data:`COUNTEREXAMPLE_VALUES` values."""
+    budget = ValueBudget(COUNTEREXAMPLE_VALUES)
+    found = {"inputs": plain(example, budget=budget), "location": failure.location}
     if failure.expected is not None:
-        found["expected"] = plain(failure.expected)
+        found["expected"] = plain(failure.expected, budget=budget)
     if failure.got is not None:
-        found["got"] = plain(failure.got)
+        found["got"] = plain(failure.got, budget=budget)
     return found

@@ -35,6 +35,12 @@ MAX_DEPTH = 16
 MAX_ENTRIES = 10 * MAX_FILES
 #: Problems recorded in full; the rest are counted.
 MAX_PROBLEMS = 50
+#: Entries a zip's central directory may list (files and folders, as a folder's
+#: :data:`MAX_ENTRIES`) and bytes it may take. :mod:`zipfile` makes an object of every
+#: entry as it opens an archive: a 55 MB zip of a million entries cost 773 MiB and a
+#: minute before any limit applied. Both are read from the archive's end record first.
+MAX_ZIP_ENTRIES = MAX_ENTRIES
+MAX_CENTRAL_DIRECTORY_BYTES = MAX_ZIP_ENTRIES * 512
 
 #: What reading one zip member can raise besides OSError: a corrupt or truncated member,
 #: a compression method zipfile lacks, a password (RuntimeError).
@@ -134,9 +140,27 @@ def _walk(source, problems):
         pending.extend(reversed(subfolders))
 
 
+def _check_central_directory(source):
+    """Refuse a zip whose central directory lists more entries or bytes than the limits, unparsed.
+
+    The end record (zip64's where it has one) gives both; the private reader of
+    :mod:`zipfile` is the one its ``ZipFile`` trusts for them, so the two cannot disagree.
+    """
+    with open(source, "rb") as handle:
+        end = zipfile._EndRecData(handle)  # noqa: SLF001 - the end record zipfile itself reads
+    if end is None:
+        raise zipfile.BadZipFile("no end of central directory record")
+    entries, size = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]  # noqa: SLF001
+    if entries > MAX_ZIP_ENTRIES or size > MAX_CENTRAL_DIRECTORY_BYTES:
+        raise SubmissionError(f"{source.name}: the zip archive lists {entries} entries in {size} bytes, over the "
+                              f"limit of {MAX_ZIP_ENTRIES} entries or {MAX_CENTRAL_DIRECTORY_BYTES} bytes; "
+                              "zip only the folder with your modules")
+
+
 def _extract_zip(source, destination, problems):
     budget = _Budget(problems)
     try:
+        _check_central_directory(source)
         with zipfile.ZipFile(source) as archive:
             for member in archive.infolist():
                 name = PurePosixPath(member.filename)

@@ -116,6 +116,8 @@ ATTACKS = {
     "print_then_answer": attack({"passed"}, problem="the output past that was dropped"),
     "late_forged_reply": attack({"error", "failed"}, ""),
     "steal_minimizer": attack({"failed"}, "", attacked="adam", families=("convergence",)),
+    # Round 3 (issue #28): memory out of proportion to the input.
+    "returns_empty_giant": attack({"error"}, "spans 100000000 cells"),
 }
 
 #: The attacks whose grades tests/data/recorded_grades.json holds (graded on sgd and adagrad).

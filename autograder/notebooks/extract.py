@@ -22,6 +22,13 @@ from autograder.notebooks.layout import parse_cell_id
 #: A submitted notebook larger than this is refused unread.
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 
+#: JSON values (objects, arrays and their items, counted by their brackets and commas
+#: before parsing) a notebook may hold. Parsed and validated, a value costs nbformat a few
+#: hundred bytes: 3 million empty objects in 8 MB took a worker to 1.6 GB. Half a million
+#: keep a notebook under about 150 MB however it is written; a notebook of this course
+#: holds a few thousand, and outputs, which can hold many more, are not graded.
+MAX_NOTEBOOK_VALUES = 500_000
+
 #: The nbgrader metadata that must match the source notebook's.
 FLAGS = ("grade", "solution", "locked", "points")
 
@@ -96,8 +103,13 @@ def _read_notebook(path):
     size = path.stat().st_size
     if size > MAX_NOTEBOOK_BYTES:
         raise NotebookError(f"it is {size} bytes, over the limit of {MAX_NOTEBOOK_BYTES}; clear its outputs")
+    data = path.read_bytes()
+    values = sum(data.count(mark) for mark in b"{[,")  # counted in place, as the wire counts a reply
+    if values > MAX_NOTEBOOK_VALUES:
+        raise NotebookError(f"it holds more than {MAX_NOTEBOOK_VALUES} JSON values ({values}); clear its outputs. "
+                            f"{FRESH_COPY}")
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise NotebookError(f"it is not UTF-8 text (byte {error.start}). {FRESH_COPY}") from None
     captured = {}

@@ -275,8 +275,20 @@ class _ArrayBytes:
         return len(self.data) - self.offset
 
     def take(self, dtype, shape):
-        """The next array, of ``dtype`` and ``shape``, as a new array of the machine's byte order."""
+        """The next array, of ``dtype`` and ``shape``, as a new array of the machine's byte order.
+
+        An empty array takes no bytes, yet its nested lists (``.tolist()``, as a
+        counterexample in ``result.json``) cost an object per cell of its other sides:
+        ``(10**8, 0)`` was 10**8 lists from a 220-byte reply. So it counts as many values
+        as those cells, at most :data:`MESSAGE_VALUES`, before it is made.
+        """
         needed = math.prod(shape) * dtype.itemsize
+        if not needed:
+            cells = math.prod(max(side, 1) for side in shape)
+            if cells > MESSAGE_VALUES:
+                raise WireError(f"an empty array of shape {tuple(shape)} spans {cells} cells, more than the "
+                                f"{MESSAGE_VALUES} a message may hold")
+            self.spend_values(cells)
         if needed > self.left:
             raise WireError(f"array data has {self.left} bytes left, shape {tuple(shape)} of {dtype} needs {needed}")
         try:
