@@ -38,6 +38,10 @@ class Limits(_Strict):
 class Isolation(_Strict):
     bubblewrap: bool = Field(True, description="Run workers under bubblewrap when it is installed.")
     require_bubblewrap: bool = Field(False, description="Refuse to grade when bubblewrap is unavailable.")
+    allow_grader_uid: bool = Field(False, description=(
+        "Without bubblewrap, and as root, run student code as root where no unprivileged uid can run the "
+        "interpreter (one under a 0700 home). Off, grading is refused with how to fix it; on, every result says "
+        "the code ran as the grader's user, which can read and change anything the grader can."))
     forbidden_modules: tuple[str, ...] = Field(
         ("torch", "reference", "tensorflow", "jax"),
         description="Top-level modules a submission may not use: importing one is harmless (an unused "

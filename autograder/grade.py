@@ -34,7 +34,7 @@ def sandbox_settings(config):
             file_size_bytes=limits.output_mb * MEGABYTE, open_files=limits.open_files, processes=limits.processes),
         max_message_bytes=limits.message_mb * MEGABYTE,
         forbidden_modules=tuple(config.isolation.forbidden_modules),
-        use_bubblewrap=config.isolation.bubblewrap)
+        use_bubblewrap=config.isolation.bubblewrap, allow_grader_uid=config.isolation.allow_grader_uid)
 
 
 def configured_checks(config, *, include_hidden=True, functions=None, families=None):
@@ -64,6 +64,11 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
     oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True)
     if config.isolation.require_bubblewrap and not launcher.bubblewrap_available():
         raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
+    try:
+        launcher.choose_isolation(use_bubblewrap=config.isolation.bubblewrap,
+                                  allow_grader_uid=config.isolation.allow_grader_uid)
+    except launcher.IsolationRefused as refused:
+        raise GradingError(str(refused)) from None
     assignment = config.assignment
     salt = config.graded_salt if salt is None else salt
     checks = configured_checks(config, include_hidden=include_hidden, functions=functions, families=families)

@@ -1,5 +1,6 @@
 """Shared fixtures: the project's config, oracle and a factory of submissions on disk."""
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -11,6 +12,8 @@ import yaml
 
 from autograder.config import load_config
 from autograder.oracle import Oracle
+from autograder.sandbox import launcher
+from autograder.sandbox.session import WorkerSession
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +28,23 @@ os.environ["AUTOGRADER_BANK"] = str(BANK)
 
 def pytest_unconfigure(config):
     shutil.rmtree(BANK, ignore_errors=True)
+
+
+def worker_session_at(level, folder, settings, **options):
+    """A :class:`WorkerSession` at ``level`` (``bubblewrap`` or below it).
+
+    Where a level below bubblewrap could only run student code as root (this Python is
+    under a 0700 home), it must refuse: that is asserted, and the test is skipped.
+    """
+    settings = dataclasses.replace(settings, use_bubblewrap=level == "bubblewrap")
+    if level != "bubblewrap":
+        try:
+            launcher.choose_isolation(use_bubblewrap=False)
+        except launcher.IsolationRefused as refused:
+            with pytest.raises(launcher.IsolationRefused, match="refusing to run student code as root"):
+                WorkerSession(folder, settings, **options)
+            pytest.skip(f"the {level} level refuses here, as it must: {refused}")
+    return WorkerSession(folder, settings, **options)
 
 
 #: A checks file that grades part of the flagship: the families named in KEEP (of the

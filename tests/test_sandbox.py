@@ -1,6 +1,5 @@
 """The worker: student code that hangs, dies, floods or lies costs one request, nothing more."""
 
-import dataclasses
 import os
 import textwrap
 import time
@@ -10,7 +9,9 @@ import pytest
 
 from autograder.grade import sandbox_settings
 from autograder.sandbox import launcher
-from autograder.sandbox.session import WorkerCrashed, WorkerGarbage, WorkerSession, WorkerTimeout
+from autograder.sandbox.session import WorkerCrashed, WorkerGarbage, WorkerTimeout
+
+from conftest import worker_session_at
 
 MISBEHAVING = textwrap.dedent('''
     import os, sys, time
@@ -101,8 +102,7 @@ def session(request, tmp_path, config):
     folder = tmp_path / "submission"
     folder.mkdir()
     (folder / "misbehaving.py").write_text(MISBEHAVING)
-    settings = dataclasses.replace(sandbox_settings(config), use_bubblewrap=request.param == "bubblewrap")
-    with WorkerSession(folder, settings) as worker_session:
+    with worker_session_at(request.param, folder, sandbox_settings(config)) as worker_session:
         assert worker_session.isolation.level == request.param
         yield worker_session
 

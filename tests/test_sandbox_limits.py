@@ -1,7 +1,6 @@
 """Limits enforced from outside the worker: student code that replaces the worker's own
 functions, leaves alarms behind, writes files or forges replies still costs one call."""
 
-import dataclasses
 import os
 import subprocess
 import sys
@@ -12,7 +11,9 @@ import pytest
 
 from autograder.grade import sandbox_settings
 from autograder.sandbox import launcher, wire
-from autograder.sandbox.session import SUBMISSION_TIMEOUT, WorkerGarbage, WorkerSession, WorkerTimeout, remove_tree
+from autograder.sandbox.session import SUBMISSION_TIMEOUT, WorkerGarbage, WorkerTimeout, remove_tree
+
+from conftest import worker_session_at
 
 SUBVERSIVE = textwrap.dedent('''
     import os, signal, struct, sys, threading, time
@@ -110,8 +111,7 @@ ISOLATION_LEVELS = ["bubblewrap", "namespaces"] if launcher.bubblewrap_available
 
 def make_session(folder, config, level, **options):
     (folder / "subversive.py").write_text(SUBVERSIVE)
-    settings = dataclasses.replace(sandbox_settings(config), use_bubblewrap=level == "bubblewrap")
-    return WorkerSession(folder, settings, **options)
+    return worker_session_at(level, folder, sandbox_settings(config), **options)
 
 
 @pytest.fixture(params=ISOLATION_LEVELS)

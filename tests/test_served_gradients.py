@@ -1,7 +1,6 @@
 """Gradients the grader serves: a trajectory on a quadratic never brings the quadratic into
 the worker; the worker asks for the gradient at each iterate and the grader answers."""
 
-import dataclasses
 import os
 import textwrap
 
@@ -11,7 +10,9 @@ import pytest
 from autograder import requests
 from autograder.grade import sandbox_settings
 from autograder.sandbox import wire
-from autograder.sandbox.session import WorkerGarbage, WorkerSession
+from autograder.sandbox.session import WorkerGarbage
+
+from conftest import worker_session_at
 
 A = np.array([[3.0, 1.0], [1.0, 2.0]])
 W_STAR = np.array([0.7, -1.3])
@@ -59,8 +60,7 @@ OPTIMIZERS = textwrap.dedent('''
 @pytest.fixture(params=["rlimits", "bubblewrap"])
 def session(request, tmp_path, config):
     (tmp_path / "optimizers.py").write_text(OPTIMIZERS)
-    settings = dataclasses.replace(sandbox_settings(config), use_bubblewrap=request.param == "bubblewrap")
-    with WorkerSession(tmp_path, settings) as worker_session:
+    with worker_session_at(request.param, tmp_path, sandbox_settings(config)) as worker_session:
         if request.param == "bubblewrap" and worker_session.isolation.level != "bubblewrap":
             pytest.skip("bubblewrap is not installed")
         yield worker_session

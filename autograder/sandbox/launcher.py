@@ -12,11 +12,17 @@ Three isolation levels, the best one available chosen, recorded in every result:
 ``namespaces``
     Without bubblewrap: util-linux ``unshare`` gives the worker its own pid, network,
     IPC and UTS namespaces (so no network, and nothing it starts outlives it), with
-    the resource limits and, where the interpreter is readable by other users, an
-    unprivileged uid of its own. The file system is the host's.
+    the resource limits and an unprivileged uid of its own. The file system is the
+    host's.
 ``rlimits``
-    Neither: resource limits, a session of its own and, where possible, an
-    unprivileged uid. Student code can reach the network.
+    Neither: resource limits, a session of its own and an unprivileged uid. Student
+    code can reach the network.
+
+Student code never runs with the grader's uid when that is root. Below bubblewrap a
+sandbox uid needs an interpreter that other users can read; where it is not (a Python
+under a 0700 home), :func:`choose_isolation` refuses with :class:`IsolationRefused`,
+which says how to fix it, unless the instructor set ``isolation.allow_grader_uid``: then
+every result says the code ran as the grader's user.
 
 In every level, every process of a sandbox uid is killed when its worker stops, and
 the import hook of :mod:`autograder.sandbox.guard` refuses forbidden modules.
@@ -112,12 +118,30 @@ def namespaces_available():
     return probe.returncode == 0
 
 
-def choose_isolation(*, use_bubblewrap):
-    """The best isolation this machine offers (bubblewrap only if ``use_bubblewrap``)."""
+class IsolationRefused(Exception):
+    """Student code would run as root: the message says why and how to fix it."""
+
+
+def choose_isolation(*, use_bubblewrap, allow_grader_uid=False):
+    """The best isolation this machine offers (bubblewrap only if ``use_bubblewrap``).
+
+    Raises :class:`IsolationRefused` where the worker would keep the grader's root uid,
+    unless ``allow_grader_uid``.
+    """
     root = os.geteuid() == 0
     if use_bubblewrap and bubblewrap_available():
         return Isolation(level="bubblewrap", network=False, unprivileged_user=True)
-    drop_user = root and shutil.which("setpriv") is not None and all(map(readable_by_others, python_roots()))
+    unreadable = [path for path in python_roots() if not readable_by_others(path)]
+    drop_user = root and shutil.which("setpriv") is not None and not unreadable
+    if root and not drop_user and not allow_grader_uid:
+        why = (f"{unreadable[0]} is not readable by other users" if unreadable
+               else "setpriv (util-linux) is not installed")
+        raise IsolationRefused(
+            "refusing to run student code as root: bubblewrap is " + ("disabled by the config (isolation.bubblewrap)"
+                                                                     if not use_bubblewrap else "not available")
+            + f", and no unprivileged uid can run this Python because {why}. Install bubblewrap (apt install "
+            "bubblewrap), or grade with a Python that other users can read (a virtual environment under /opt, "
+            "say), or accept the risk with isolation.allow_grader_uid: true in the grading config")
     namespaces = namespaces_available()
     return Isolation(level="namespaces" if namespaces else "rlimits", network=not namespaces,
                      unprivileged_user=drop_user or not root)
