@@ -2,9 +2,10 @@
 
 Each student's result goes to ``OUT/<student_id>/result.json`` the moment it is ready,
 written atomically (a temporary file, then ``os.replace``), so a run killed at any
-point leaves only whole results. A rerun skips every student whose result was made
-from the same submission bytes, config and grader version, and regrades the others,
-including any result file that no longer parses.
+point leaves only whole results, and sealed (:mod:`autograder.integrity`, the key in
+``OUT/.integrity.key``). A rerun skips every student whose result was made from the
+same submission bytes, config and grader version, and regrades the others, including
+any result file that no longer parses or whose seal does not verify.
 """
 
 import json
@@ -20,10 +21,13 @@ import autograder
 from autograder.config import config_digest
 from autograder.extras import import_extra
 from autograder.grade import grade_submission
+from autograder.integrity import Seal
 from autograder.oracle import Oracle
 from autograder.submission import SubmissionError, file_digest, prepare_submission
 
 RESULT_NAME = "result.json"
+#: The seal of a student's ``result.json`` (:mod:`autograder.integrity`), next to it.
+SEAL_NAME = ".result.json.seal"
 CACHE_NAME = ".expectations.sqlite"
 
 
@@ -46,7 +50,7 @@ class BatchSummary:
     failed: dict[str, str] = field(default_factory=dict)
     """Students the grader could not grade, with the reason."""
     regraded_corrupt: list[str] = field(default_factory=list)
-    """Students whose previous result file was unreadable and was replaced."""
+    """Students whose previous result file was unreadable, or not sealed by this grader, and was replaced."""
 
 
 def discover_submissions(root, *, assignment=None):
@@ -79,24 +83,34 @@ def submission_digest(path, modules):
             return file_digest(path)
 
 
-def result_is_current(result_path, *, sha256, config_sha256):
-    """``True`` if the file holds a result of these exact inputs; ``None`` if it is unreadable."""
+def result_is_current(result_path, *, sha256, config_sha256, seal):
+    """``True`` if the file holds a result of these exact inputs, sealed by ``seal``'s key; ``None`` if it is
+    unreadable or its seal does not verify (it was changed, or written, by anyone but the grader)."""
     try:
-        data = json.loads(result_path.read_text(encoding="utf-8"))
+        text = result_path.read_bytes()
+        if not seal.verify((result_path.parent / SEAL_NAME).read_bytes(), text):
+            return None
+        data = json.loads(text.decode("utf-8"))
         return (data["submission"]["sha256"] == sha256 and data["config_sha256"] == config_sha256
                 and data["grader_version"] == autograder.__version__)
     except FileNotFoundError:
-        return False
+        return None if result_path.exists() else False
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def write_sealed_result(path, text, seal):
+    """Write a student's ``result.json`` and then its seal, each atomically."""
+    write_atomically(path, text)
+    write_atomically(path.parent / SEAL_NAME, seal.sign(text.encode("utf-8")))
 
 
 def write_atomically(path, text):
     """Replace ``path`` with ``text`` so that readers see the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
@@ -150,6 +164,7 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
     digest = config_digest(config)
+    seal = Seal(out_dir)
     course = notebook_source = None
     if nbgrader is not None:
         from autograder.notebooks.gradebook import NbgraderCourse  # the nbgrader extra, which check_extras found
@@ -161,7 +176,7 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
     for submission in discover_submissions(submissions_dir, assignment=assignment):
         result_path = out_dir / submission.student_id / RESULT_NAME
         sha256 = course.digest(submission.path) if course else submission_digest(submission.path, config.assignment.modules)
-        current = result_is_current(result_path, sha256=sha256, config_sha256=digest)
+        current = result_is_current(result_path, sha256=sha256, config_sha256=digest, seal=seal)
         if current and not force:
             summary.skipped.append(submission.student_id)
         else:
@@ -178,7 +193,7 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
         completed = _run_locally(pending, config, cache_path, jobs or os.cpu_count(), notebook_source)
     for submission, text, error in completed:
         if error is None:
-            write_atomically(out_dir / submission.student_id / RESULT_NAME, text)
+            write_sealed_result(out_dir / submission.student_id / RESULT_NAME, text, seal)
             summary.graded.append(submission.student_id)
         else:
             summary.failed[submission.student_id] = error

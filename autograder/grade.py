@@ -101,6 +101,9 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
                 isolation = session.isolation.to_dict()
                 prepared.problems.extend(session.notes)
     withhold_unearned_points(results, checks, assignment)
+    if tampered := oracle.take_tampered():
+        prepared.problems.append(f"the grader's example bank had {tampered} entries whose seal did not verify "
+                                 "(changed outside the grader); they were computed again from the reference")
     return SubmissionResult(
         submission={"name": Path(submission).name, "sha256": prepared.sha256},
         config_sha256=config_digest(config), isolation=isolation,

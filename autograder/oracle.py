@@ -25,6 +25,7 @@ import autograder
 from autograder import bank
 from autograder.assignment import sources_digest
 from autograder.engine import Case
+from autograder.integrity import SEAL_BYTES, Seal
 from autograder.sandbox import wire
 
 PRIVATE_PACKAGE = "_autograder_reference"
@@ -58,6 +59,13 @@ class Oracle:
         libraries = "".join(f"{name}=={metadata.version(name)}\n" for name in EXAMPLE_LIBRARIES)
         return hashlib.sha256(autograder.__version__.encode() + libraries.encode()
                               + sources_digest(*folders).encode()).hexdigest()
+
+    def take_tampered(self):
+        """How many rows of the disk cache failed their seal (and were computed again) since the last call."""
+        if self._disk is None:
+            return 0
+        count, self._disk.tampered = self._disk.tampered, 0
+        return count
 
     def reference(self, module_name):
         """The reference module ``module_name``, ``<module_name>.py`` in the reference folder."""
@@ -113,10 +121,19 @@ def example_digest(example):
 
 
 class _DiskCache:
-    """Expected values in SQLite, encoded with the wire format (never pickled)."""
+    """Expected values in SQLite, encoded with the wire format (never pickled), each sealed.
+
+    A row's value is its seal (:class:`~autograder.integrity.Seal`, under the key of the
+    file's folder) and then its encoding; the seal covers the table, version, check and
+    item too, so a row can neither be changed nor moved. A row that does not verify is
+    read as absent, computed again and replaced, and counted in :attr:`tampered`.
+    """
 
     def __init__(self, path, version):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._seal = Seal(Path(path).parent)
+        self.tampered = 0
+        """Rows found whose seal did not verify."""
         self._connection = sqlite3.connect(path, timeout=60, isolation_level=None)
         # SQLite answers "database is locked" at once, without waiting out the busy timeout, to a
         # connection that switches a fresh file to WAL or reads its schema while another does: the
@@ -134,8 +151,19 @@ class _DiskCache:
     def get(self, key, *, table="expected"):
         row = self._connection.execute(f"SELECT value FROM {table} WHERE version=? AND check_id=? AND item=?",
                                        (self._version, *key)).fetchone()
-        return None if row is None else wire.decode(row[0], max_bytes=MAX_CACHED_BYTES)
+        if row is None:
+            return None
+        seal, encoded = bytes(row[0][:SEAL_BYTES]), bytes(row[0][SEAL_BYTES:])
+        if not self._seal.verify(seal, *self._sealed_parts(table, key, encoded)):
+            self.tampered += 1
+            return None
+        return wire.decode(encoded, max_bytes=MAX_CACHED_BYTES)
 
     def put(self, key, value, *, table="expected"):
+        encoded = wire.encode(value, max_bytes=MAX_CACHED_BYTES)
+        seal = self._seal.sign(*self._sealed_parts(table, key, encoded))
         self._connection.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)",
-                                 (self._version, *key, wire.encode(value, max_bytes=MAX_CACHED_BYTES)))
+                                 (self._version, *key, seal + encoded))
+
+    def _sealed_parts(self, table, key, encoded):
+        return table.encode(), self._version.encode(), *(part.encode() for part in key), encoded

@@ -24,8 +24,9 @@ under a 0700 home), :func:`choose_isolation` refuses with :class:`IsolationRefus
 which says how to fix it, unless the instructor set ``isolation.allow_grader_uid``: then
 every result says the code ran as the grader's user.
 
-In every level, every process of a sandbox uid is killed when its worker stops, and
-the import hook of :mod:`autograder.sandbox.guard` refuses forbidden modules.
+In every level, every process of a sandbox uid is killed when its worker stops, the
+files it left in /tmp, /var/tmp, /dev/shm and /dev/mqueue are deleted, and the import
+hook of :mod:`autograder.sandbox.guard` refuses forbidden modules.
 
 Under bubblewrap nothing at all is writable, so the quota on what a submission writes
 is zero: it cannot fill a disk (RLIMIT_FSIZE bounds one file, not their number) or
@@ -177,14 +178,51 @@ class SandboxUid:
         return pids
 
     def kill_all(self, *, timeout=5.0):
-        """Kill every process of this uid, wait until the kernel has reaped them, release the uid."""
+        """Kill every process of this uid, wait until the kernel has reaped them, delete what it left in the
+        shared folders (:func:`remove_files_of`), release the uid."""
         deadline = time.monotonic() + timeout
         while self.processes() and time.monotonic() < deadline:
             # kill(-1) from inside the uid reaches every process of it, wherever it hid.
             subprocess.run(["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
                             "kill", "-KILL", "-1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
             time.sleep(0.02)
+        remove_files_of(self.uid)
         os.close(self._lock)
+
+
+#: The folders every user may write to: what a sandbox uid leaves there outlives its processes
+#: (a file in /dev/shm is memory, one in /tmp waits for the next student's code to read it).
+SHARED_WRITABLE = (Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), Path("/dev/mqueue"))
+
+
+def remove_files_of(uid, folders=SHARED_WRITABLE):
+    """Delete every entry of ``folders`` that ``uid`` owns, with all it holds.
+
+    The folders are sticky: an entry there belongs to its maker, and a sandbox uid is the
+    worker's alone while it holds it, so everything it owns there is the submission's.
+    """
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid == uid:
+                    remove_tree(entry.path)
+            except FileNotFoundError:
+                pass
+
+
+def remove_tree(path):
+    """Delete a folder tree of any depth, ignoring errors.
+
+    ``shutil.rmtree`` recurses once per level and raises RecursionError on a chain of a
+    few thousand folders (which a worker running as the grader's own user could make in
+    its folder); GNU rm walks any depth.
+    """
+    subprocess.run(["rm", "-rf", "--one-file-system", "--", str(path)], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
 
 
 class SandboxProcesses:

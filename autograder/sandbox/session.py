@@ -26,6 +26,7 @@ from pathlib import Path
 
 from autograder import requests
 from autograder.sandbox import affinity, launcher, wire
+from autograder.sandbox.launcher import remove_tree
 
 #: How much of the worker's stdout and stderr is quoted in a message.
 OUTPUT_TAIL_BYTES = 2000
@@ -344,14 +345,3 @@ def _read_only_copy(source, target):
     shutil.copytree(source, target, symlinks=False)
     for path in [target, *target.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
-
-
-def remove_tree(path):
-    """Delete a folder tree of any depth, ignoring errors.
-
-    ``shutil.rmtree`` recurses once per level and raises RecursionError on a chain of a
-    few thousand folders (which a worker running as the grader's own user could make in
-    its folder); GNU rm walks any depth.
-    """
-    subprocess.run(["rm", "-rf", "--one-file-system", "--", str(path)], stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=False)
