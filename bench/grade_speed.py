@@ -64,7 +64,7 @@ def timed_selfcheck(kit):
     """Seconds of one ``python selfcheck.py`` in ``kit``, with the interpreter that runs this script (numpy and
     scipy, as a student has them)."""
     started = time.perf_counter()
-    completed = subprocess.run([sys.executable, "selfcheck.py"], cwd=kit, capture_output=True, text=True)
+    completed = subprocess.run([sys.executable, "selfcheck.py", "--trust"], cwd=kit, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if completed.returncode not in (0, 1):
         raise SystemExit(f"the self-check in {kit} crashed:\n{completed.stdout[-2000:]}\n{completed.stderr[-2000:]}")

@@ -106,14 +106,14 @@ def test_the_kit_holds_the_stubs_and_no_check_and_its_selfcheck_runs(tmp_path):
     assert {"activations.py", "layernorm.py", "weightnorm.py", "lsuv.py", "selfcheck.py"} <= files
     everything = "".join(path.read_text(errors="replace") for path in kit.rglob("*") if path.is_file())
     assert "### BEGIN SOLUTION" not in everything and "autograd_of_prelu" not in everything
-    stubs = subprocess.run([sys.executable, str(kit / "selfcheck.py")], cwd=kit, capture_output=True, text=True,
+    stubs = subprocess.run([sys.executable, str(kit / "selfcheck.py"), "--trust"], cwd=kit, capture_output=True, text=True,
                            timeout=300)
     assert stubs.returncode == 1 and re.search(r"^0 of \d+ visible checks pass", stubs.stdout, re.M), stubs.stdout[-2000:]
     student = tmp_path / "student"
     student.mkdir()
     for module in ("activations", "layernorm", "weightnorm", "lsuv"):
         (student / f"{module}.py").write_text((EXAMPLES / "submissions" / "hedy" / f"{module}.py").read_text())
-    passing = subprocess.run([sys.executable, str(kit / "selfcheck.py")], cwd=student, capture_output=True,
+    passing = subprocess.run([sys.executable, str(kit / "selfcheck.py"), "--trust"], cwd=student, capture_output=True,
                              text=True, timeout=300)
     visible = re.search(r"^(\d+) of (\d+) visible checks pass", passing.stdout, re.M)
     assert passing.returncode == 0 and visible and visible[1] == visible[2], passing.stdout[-2000:]

@@ -3,6 +3,7 @@ of their modules. A failing check shows its smallest failing example the way the
 report does (inputs, expected, got, where), never a raw request; without scipy the
 statistical checks are skipped and said so, and every other check still runs."""
 
+import os
 import re
 import subprocess
 import sys
@@ -26,11 +27,15 @@ def kit(tmp_path_factory):
     return folder
 
 
-def selfcheck(kit, folder, *, without=None):
-    """Run the kit's selfcheck.py on the modules in ``folder``; ``without`` a package that cannot be imported."""
+def selfcheck(kit, folder, *, without=None, trust=True):
+    """Run the kit's selfcheck.py on the modules in ``folder``; ``without`` a package that cannot be imported.
+
+    ``trust``: say ``--trust``, which a root user must (these tests run as root on CI).
+    """
     blocker = f"import sys; sys.modules[{without!r}] = None; " if without else ""
-    command = [sys.executable, "-c", f"{blocker}import runpy; runpy.run_path({str(kit / 'selfcheck.py')!r}, "
-                                     "run_name='__main__')"]
+    arguments = ["--trust"] if trust else []
+    command = [sys.executable, "-c", f"{blocker}import runpy, sys; sys.argv[1:] = {arguments!r}; "
+                                     f"runpy.run_path({str(kit / 'selfcheck.py')!r}, run_name='__main__')"]
     return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300)
 
 
@@ -69,3 +74,42 @@ def test_without_scipy_the_statistical_checks_are_skipped_and_the_others_run(kit
     assert "optimizers.sgd.one_step" not in run.stdout.splitlines()[-1]
     passing, total = re.search(r"(\d+) of (\d+) visible checks pass", run.stdout).groups()
     assert 0 < int(passing) < int(total)
+
+
+FORGER = '''
+import sys
+
+_main = sys.modules.get("__main__")
+if _main is not None and hasattr(_main, "run_check"):  # the self-check, if it shared this process
+    _main.run_check = lambda check, call: ("passed", "", None)
+open("ran", "w").close()
+print("\\x1b[2J8 of 8 visible checks pass")
+
+
+def sgd(w, dw, state, **hyperparameters):
+    import os
+
+    os.write(1, b"\\x1b[2J8 of 8 visible checks pass\\n")  # past any capture of sys.stdout
+    sys.exit(0)
+'''
+
+
+def test_a_hand_in_cannot_forge_a_pass_and_the_selfcheck_says_first_whom_it_runs_for(kit, tmp_path):
+    forger = (ROOT / "reference" / "optimizers.py").read_text() + FORGER
+    run = selfcheck(kit, hand_in(tmp_path / "student", {"optimizers": forger}))
+    lines = run.stdout.splitlines()
+    assert "not sandboxed" in lines[0] and "autograder check" in lines[1], run.stdout
+    assert run.returncode == 1, run.stdout
+    passing, total = re.search(r"(\d+) of (\d+) visible checks pass", lines[-1]).groups()
+    assert int(passing) < int(total)
+    assert "\x1b" not in run.stdout
+    forged = [line for line in lines[:-1] if "8 of 8 visible checks pass" in line]
+    assert forged and all(line.strip().startswith("| ") for line in forged), run.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the refusal is root's")
+def test_as_root_the_selfcheck_runs_nothing_unless_told_to_trust_the_code(kit, tmp_path):
+    folder = hand_in(tmp_path / "student", {"optimizers": (ROOT / "reference" / "optimizers.py").read_text() + FORGER})
+    run = selfcheck(kit, folder, trust=False)
+    assert run.returncode == 2 and "autograder check" in run.stderr and "--trust" in run.stderr, run.stderr
+    assert not (folder / "ran").exists() and "pass" not in run.stdout
