@@ -5,10 +5,11 @@ unless its entry says otherwise) replaced by an attack, or the reference handed 
 hostile shape. For each: the attacked function earns nothing and its checks carry a
 specific message (or, for an attack the grader must simply survive, it keeps its
 points); a bystander graded in the same worker session earns full marks; the grading
-finishes within its time budget and writes a result that prints inertly; no sandbox
-process survives and no worker folder is left; and no file outside the worker's
-temporary folder changes (the reference, another student's submission, a results
-folder and a gradebook are watched). The same holds when the whole suite is graded by
+finishes within its time budget and writes a result that prints inertly and renders no
+student markup in Markdown (feedback.md, Gradescope); no sandbox process survives and
+no worker folder is left; and no file outside the worker's temporary folder changes
+(the reference, another student's submission, a results folder and a gradebook are
+watched). The same holds when the whole suite is graded by
 ``grade-all`` with two processes.
 """
 
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markdown_it import MarkdownIt
 from rich.console import Console
 
 from autograder.batch import RESULT_NAME, grade_all
@@ -30,6 +32,8 @@ from autograder.cli import main
 from autograder.config import load_config
 from autograder.grade import grade_submission
 from autograder.results import SubmissionResult
+from autograder.reports.gradescope import gradescope_results
+from autograder.reports.student import StudentReport
 from autograder.sandbox import launcher
 from autograder.sandbox.session import WorkerSession
 from autograder.terminal import print_result
@@ -118,6 +122,7 @@ ATTACKS = {
     "steal_minimizer": attack({"failed"}, "", attacked="adam", families=("convergence",)),
     # Round 3 (issue #28): memory out of proportion to the input.
     "returns_empty_giant": attack({"error"}, "spans 100000000 cells"),
+    "markdown_message": attack({"error"}, "raised RuntimeError"),
 }
 
 #: The attacks whose grades tests/data/recorded_grades.json holds (graded on sgd and adagrad).
@@ -195,6 +200,13 @@ def assert_costs_the_attacked_function_only(name, result, config):
     console = Console(file=io.StringIO(), width=200, force_terminal=True, color_system=None)
     print_result(result, console=console)
     assert not any(control in console.file.getvalue() for control in "\x1b\x9b\r\x07"), "printed raw"
+    exports = [StudentReport(result, student_id=name, audience=audience, plots=[]).to_markdown()
+               for audience in ("student", "ta")]
+    gradescope = gradescope_results(result)
+    exports += [gradescope["output"], *(test["output"] for test in gradescope["tests"])]
+    for export in exports:
+        rendered = MarkdownIt("commonmark", {"html": True}).render(export)
+        assert "<img" not in rendered and "<a " not in rendered and "<strong>Score" not in rendered, rendered
 
 
 @pytest.fixture
