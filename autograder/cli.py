@@ -26,6 +26,9 @@ console = Console(stderr=False)
 
 
 def _load(config_path):
+    if not config_path.exists():
+        raise click.ClickException(f"no grading config at {config_path.resolve()}: run this command in the folder "
+                                   "of an assignment's grading_config.yml, or name one with --config PATH")
     try:
         config = load_config(config_path)
         config.assignment  # a malformed assignment is an error before any grading starts
