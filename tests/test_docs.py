@@ -6,6 +6,7 @@ a change of grades that is recorded there and not in a page fails in the default
 """
 
 import csv
+import importlib.util
 import io
 import re
 
@@ -24,3 +25,13 @@ def test_the_canvas_page_shows_the_example_class_recorded_totals():
     shown = {row[0]: row[-1] for row in rows[2:] if row[0] in ROSTER}
     assert shown == {name: _points(sum(score for _, score in recorded("examples", student).values()))
                      for name, student in ROSTER.items()}
+
+
+def test_the_reference_page_documents_every_public_name_and_is_current():
+    """docs/reference.md is what docs/build_reference.py writes; a public name without a docstring fails it."""
+    spec = importlib.util.spec_from_file_location("build_reference", ROOT / "docs" / "build_reference.py")
+    build_reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_reference)
+    assert build_reference.main(["--check"]) == 0, "run python docs/build_reference.py"
+    for section, documented in build_reference.entries():
+        assert documented, section
