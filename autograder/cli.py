@@ -143,7 +143,8 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
     console.print(f"graded {len(summary.graded)}, unchanged and skipped {len(summary.skipped)}, "
                   f"failed to grade {len(summary.failed)}")
     for student in summary.regraded_corrupt:
-        console.print(f"[yellow]{escape(student)}: the previous result was unreadable and has been replaced[/]")
+        console.print(f"[yellow]{escape(student)}: the previous result was unreadable or not sealed by this "
+                      "grader, and has been regraded[/]")
     for student, reason in sorted(summary.failed.items()):
         console.print(f"[red]{escape(student)}: could not be graded: {escape(reason)}[/]", highlight=False)
     if summary.failed:
