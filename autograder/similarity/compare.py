@@ -30,14 +30,16 @@ class FunctionMatch:
     """Share of the smaller body's fingerprints found in the other (0 to 1)."""
     share_of_pairs: float
     """Share of the class's pairs of students that score this high or higher on this function."""
-    left: list = field(default_factory=list)
-    """The left body as ``(text, matched)`` pieces."""
-    right: list = field(default_factory=list)
-    """The right body as ``(text, matched)`` pieces."""
-    left_module: str = ""
-    """The module the left body was found in."""
-    right_module: str = ""
-    """The module the right body was found in."""
+    left: tuple
+    """The left hand-in's ``(FunctionText, Fingerprint)``."""
+    right: tuple
+    """The right hand-in's ``(FunctionText, Fingerprint)``."""
+
+    def highlighted(self):
+        """The two bodies as lists of ``(text, matched)`` pieces, the matching regions marked."""
+        left_regions, right_regions = detection.matching_regions(self.left, self.right)
+        return (detection.segments(self.left[0].text, left_regions),
+                detection.segments(self.right[0].text, right_regions))
 
 
 @dataclass
@@ -128,12 +130,9 @@ def _score(report, hand_ins, stubs, class_size):
     for (left, right), matches in flagged.items():
         pair = PairReport(hand_ins[left].student_id, hand_ins[right].student_id,
                           float(totals[left, right] / compared[left, right]), int(compared[left, right]))
-        for module, function, score, share, left_found, right_found in sorted(matches, key=lambda m: -m[2]):
-            left_regions, right_regions = detection.matching_regions(left_found, right_found)
-            pair.matches.append(FunctionMatch(module, function, score, share,
-                                              detection.segments(left_found[0].text, left_regions),
-                                              detection.segments(right_found[0].text, right_regions),
-                                              left_found[0].found_in, right_found[0].found_in))
+        pair.matches = [FunctionMatch(module, function, score, share, left_found, right_found)
+                        for module, function, score, share, left_found, right_found
+                        in sorted(matches, key=lambda match: -match[2])]
         (report.known_pairs if right >= class_size else report.pairs).append(pair)
     for pairs in (report.pairs, report.known_pairs):
         pairs.sort(key=lambda pair: (-len(pair.matches), -pair.score, pair.left, pair.right))

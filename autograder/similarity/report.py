@@ -41,7 +41,7 @@ def to_csv(report):
             for match in pair.matches:
                 writer.writerow([csv_cell(value) for value in (
                     source, pair.left, pair.right, pair.score, pair.compared, f"{match.module}.{match.function}",
-                    match.score, match.share_of_pairs, match.left_module, match.right_module)])
+                    match.score, match.share_of_pairs, match.left[0].found_in, match.right[0].found_in)])
     return buffer.getvalue()
 
 
@@ -59,7 +59,7 @@ def _shown(pieces):
 
 def to_html(report):
     """The HTML page of ``report``."""
-    tables = [(title, [(pair, [(match, _shown(match.left), _shown(match.right)) for match in pair.matches])
+    tables = [(title, [(pair, [(match, *map(_shown, match.highlighted())) for match in pair.matches])
                        for pair in pairs[:MAX_PAIRS_SHOWN]], len(pairs))
               for title, pairs in (("Pairs of students", report.pairs),
                                    ("Students and known solutions", report.known_pairs))]
