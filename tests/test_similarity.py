@@ -1,6 +1,7 @@
 """`autograder similarity` end to end: copies found, the stub ignored, hostile names escaped, nothing lost."""
 
 import csv
+import importlib.util
 import io
 import json
 import shutil
@@ -171,3 +172,15 @@ def test_two_processes_read_the_class_as_one_does(tmp_path):
                                             "--jobs", jobs])
         assert outcome.exit_code == 0, outcome.output
     assert (tmp_path / "1" / "similarity.csv").read_bytes() == (tmp_path / "2" / "similarity.csv").read_bytes()
+
+
+def test_the_measured_classes_are_what_their_builder_writes(tmp_path):
+    spec = importlib.util.spec_from_file_location("similarity_build", ROOT / "examples" / "similarity" / "build.py")
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    builder.build(tmp_path)
+    built = sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*") if path.is_file())
+    assert built == sorted(path.relative_to(CLASS.parent) for path in CLASS.parent.rglob("*")
+                           if path.is_file() and path.name != "build.py" and "__pycache__" not in path.parts)
+    assert all((tmp_path / path).read_bytes() == (CLASS.parent / path).read_bytes() for path in built), \
+        "rebuild examples/similarity/ with its build.py"
