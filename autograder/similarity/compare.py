@@ -66,15 +66,17 @@ class SimilarityReport:
     functions: list[tuple[str, str]]
     """The graded functions, as ``(module, function)``."""
     pairs: list[PairReport] = field(default_factory=list)
-    """Pairs of students, ranked."""
+    """Pairs of students alike on a function at least, the most alike functions first, then the
+    highest pair score."""
     known_pairs: list[PairReport] = field(default_factory=list)
-    """Pairs of a student and a known solution, ranked."""
+    """Pairs of a student and a known solution, ranked the same way."""
     problems: dict[str, list[str]] = field(default_factory=dict)
     """Student or source -> what could not be read."""
 
 
-def _stubs(config, graded):
-    """``(module, function)`` -> the stub's normalised text of that function (the boilerplate)."""
+def stub_boilerplate(config, graded):
+    """``(module, function)`` -> the normalised text of that function in the stub that
+    ``autograder release`` writes from ``config``'s reference: what every student received."""
     modules = sorted({module for module, _ in graded})
     return stub_functions({module: stub_source((config.reference / f"{module}.py").read_text(encoding="utf-8"), module)
                            for module in modules}, graded)
@@ -95,7 +97,7 @@ def compare_class(submissions_dir, *, config, threshold=DEFAULT_THRESHOLD, assig
     report = SimilarityReport([entry.student_id for entry in students], [entry.student_id for entry in known],
                               threshold, graded)
     report.problems = {hand_in.student_id: hand_in.problems for hand_in in hand_ins if hand_in.problems}
-    _score(report, hand_ins, _stubs(config, graded), len(students))
+    _score(report, hand_ins, stub_boilerplate(config, graded), len(students))
     return report
 
 

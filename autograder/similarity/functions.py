@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-#: Longest source of one module read, in characters (submission.py already bounds files).
-MAX_SOURCE_CHARS = 2 * 1024 * 1024
-#: A notebook larger than this is not read.
-MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024
+from autograder.submission import MAX_ENTRIES, MAX_FILE_BYTES
+
+#: A notebook larger than this is not read (grade-all --nbgrader's limit).
+MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 _BUILTINS = frozenset(dir(builtins))
 
 
@@ -55,42 +55,45 @@ class HandIn:
 
 
 def read_modules(directory, problems):
-    """Module name -> source of every ``.py`` file under ``directory``, and of every notebook
-    (its code cells that parse, in order) whose module has no ``.py`` file."""
-    directory = Path(directory)
-    sources = {}
-    for path in sorted(directory.rglob("*.py"), key=_shallow_first):
-        if path.is_file() and not path.is_symlink():
-            text = _read_text(path, directory, problems)
-            if text is not None:
-                sources.setdefault(path.stem, text)
-    for path in sorted(directory.rglob("*.ipynb"), key=_shallow_first):
-        if path.is_file() and not path.is_symlink() and path.stem not in sources:
-            text = _notebook_code(path, directory, problems)
+    """Module name -> source of every ``.py`` file at the top of ``directory`` (where grading
+    imports them from), and of every notebook there (its code cells that parse, in order)
+    whose module has no ``.py`` file. Files over the limits are problems, not read."""
+    sources, notebooks = {}, []
+    try:
+        entries = sorted(Path(directory).iterdir())[:MAX_ENTRIES]
+    except OSError as error:
+        problems.append(f"the hand-in cannot be read ({error.strerror}); not compared")
+        return sources
+    for path in entries:
+        if path.is_symlink() or not path.is_file():
+            continue
+        if path.suffix == ".py":
+            text = _read_text(path, problems)
             if text is not None:
                 sources[path.stem] = text
+        elif path.suffix == ".ipynb":
+            notebooks.append(path)
+    for path in notebooks:
+        if path.stem not in sources and (text := _notebook_code(path, problems)) is not None:
+            sources[path.stem] = text
     return sources
 
 
-def _shallow_first(path):
-    """Of two files of one module name, the one nearer the top of the hand-in is read."""
-    return len(path.parts), path
-
-
-def _read_text(path, directory, problems):
-    name = path.relative_to(directory)
+def _read_text(path, problems):
     try:
-        data = path.read_bytes()[:MAX_SOURCE_CHARS * 4]
-        return data.decode("utf-8")[:MAX_SOURCE_CHARS]
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(f"{path.name}: larger than {MAX_FILE_BYTES} bytes; not compared")
+            return None
+        return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
-        problems.append(f"{name}: not UTF-8 text (byte {error.start}); not compared")
+        problems.append(f"{path.name}: not UTF-8 text (byte {error.start}); not compared")
     except OSError as error:
-        problems.append(f"{name}: cannot be read ({error.strerror}); not compared")
+        problems.append(f"{path.name}: cannot be read ({error.strerror}); not compared")
     return None
 
 
-def _notebook_code(path, directory, problems):
-    name = path.relative_to(directory)
+def _notebook_code(path, problems):
+    name = path.name
     try:
         if path.stat().st_size > MAX_NOTEBOOK_BYTES:
             problems.append(f"{name}: larger than {MAX_NOTEBOOK_BYTES} bytes; not compared")
@@ -105,19 +108,19 @@ def _notebook_code(path, directory, problems):
     for number, text in enumerate(code, start=1):
         if not isinstance(text, str):
             continue
-        if parse_module(text) is None:
+        if not _parses(text):
             problems.append(f"{name}: code cell {number} does not parse; not compared")
         else:
             kept.append(text)
     return "\n\n".join(kept)
 
 
-def parse_module(source):
-    """The module ``source`` parsed, or None if it does not parse."""
+def _parses(source):
     try:
-        return ast.parse(source)
+        ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+        return False
+    return True
 
 
 def stub_functions(stubs, graded):
@@ -132,9 +135,15 @@ def graded_functions(student_id, sources, graded):
     hand_in = HandIn(student_id)
     definitions = {}
     for module, source in sources.items():
-        tree = parse_module(source)
-        if tree is None:
-            hand_in.problems.append(f"{module}.py does not parse; its functions are not compared")
+        try:
+            tree = ast.parse(source)
+        except SyntaxError as error:
+            hand_in.problems.append(f"{module}.py line {error.lineno}: {type(error).__name__}: {error.msg}; "
+                                    "its functions are not compared")
+            continue
+        except (ValueError, RecursionError, MemoryError) as error:
+            hand_in.problems.append(f"{module}.py cannot be parsed ({type(error).__name__}); "
+                                    "its functions are not compared")
             continue
         definitions[module] = {node.name: node for node in tree.body
                                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
