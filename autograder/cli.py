@@ -17,6 +17,7 @@ from autograder.extras import MissingExtra, import_extra
 from autograder.kit import build_kit
 from autograder.notebooks.cli import notebooks_command
 from autograder.sandbox import launcher
+from autograder.similarity import DEFAULT_THRESHOLD
 from autograder.submission import SubmissionError
 from autograder.config import ConfigError, load_config
 from autograder.grade import GradingError, grade_submission
@@ -219,8 +220,8 @@ def validate_command(assignment, jobs):
 @click.option("--known", "known_dir", default=None, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of known solutions (previous years, public repositories), one folder or zip each, "
                    "compared with every student and reported separately.")
-@click.option("--threshold", type=click.FloatRange(min=0, max=1, min_open=True), default=None,
-              help="Report a function whose score is at least this [default: 0.5, see docs/benchmarks.md].")
+@click.option("--threshold", type=click.FloatRange(min=0, max=1, min_open=True), default=DEFAULT_THRESHOLD,
+              show_default=True, help="Report a function whose score is at least this (docs/benchmarks.md: why).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes reading the hand-ins [default: all cores].")
 def similarity_command(submissions, out_dir, config_path, assignment, known_dir, threshold, jobs):
     """Rank the pairs of hand-ins in SUBMISSIONS that are alike, per graded function, into OUT."""
@@ -228,14 +229,14 @@ def similarity_command(submissions, out_dir, config_path, assignment, known_dir,
         import_extra("copydetect", extra="similarity", feature="the similarity report")
     except MissingExtra as error:
         raise click.ClickException(str(error)) from None
-    from autograder.similarity.compare import DEFAULT_THRESHOLD, compare_class
+    from autograder.similarity.compare import compare_class  # copydetect is an optional extra
     from autograder.similarity.report import write_report
 
     config = _load(config_path)
     try:
         with console.status("comparing the hand-ins"):
             report = compare_class(submissions, config=config, assignment=assignment, known_dir=known_dir,
-                                   threshold=threshold or DEFAULT_THRESHOLD, jobs=jobs)
+                                   threshold=threshold, jobs=jobs)
     except SubmissionError as error:
         raise click.ClickException(str(error)) from None
     for student, problems in sorted(report.problems.items()):

@@ -12,13 +12,9 @@ import numpy as np
 
 from autograder.batch import discover_submissions
 from autograder.release import stub_source
-from autograder.similarity import detection
+from autograder.similarity import DEFAULT_THRESHOLD, detection
 from autograder.similarity.functions import stub_functions
 from autograder.similarity.reading import read_hand_ins
-
-#: A function pair at or above this score is reported (see docs/benchmarks.md for why).
-DEFAULT_THRESHOLD = 0.5
-
 
 @dataclass
 class FunctionMatch:
