@@ -41,7 +41,7 @@ from autograder.config import load_config  # noqa: E402
 from autograder.similarity import compare  # noqa: E402
 from autograder.similarity.reading import read_hand_ins  # noqa: E402
 
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def labelled_pairs(name, config_path):

@@ -129,6 +129,7 @@ def _writes(statement):
 
 def reorder(tree, graded_names, rng):
     """Swap adjacent assignments that neither read nor write what the other writes."""
+    del rng  # the swaps are all made, in order
     for function in _graded(tree, graded_names):
         for block in [node.body for node in ast.walk(function) if hasattr(node, "body")
                       and isinstance(node.body, list)]:
@@ -184,6 +185,10 @@ def comments(text, rng):
     return "\n".join(out) + "\n"
 
 
+#: The disguises that rewrite a module's syntax tree, by name.
+AST_DISGUISES = {"rename": rename, "reorder": reorder, "temporaries": temporaries}
+
+
 def disguise(files, graded, kind, rng):
     """``files`` (module file -> text) disguised by ``kind``."""
     by_module = {}
@@ -195,8 +200,8 @@ def disguise(files, graded, kind, rng):
         tree = ast.parse(text)
         names = by_module.get(name[:-3], set())
         for step in kinds:
-            if step in ("rename", "reorder", "temporaries"):
-                globals()[step](tree, names, rng)
+            if step in AST_DISGUISES:
+                AST_DISGUISES[step](tree, names, rng)
         out[name] = ast.unparse(tree) + "\n"
         if "comments" in kinds:
             out[name] = comments(out[name], rng)
