@@ -12,10 +12,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from autograder import release as release_module
 from autograder.assignment import AssignmentError
 from autograder.batch import check_extras, grade_all
-from autograder.extras import MissingExtra
+from autograder.extras import MissingExtra, import_extra
 from autograder.kit import build_kit
 from autograder.notebooks.cli import notebooks_command
 from autograder.sandbox import launcher
+from autograder.similarity import DEFAULT_THRESHOLD
 from autograder.submission import SubmissionError
 from autograder.config import ConfigError, load_config
 from autograder.grade import GradingError, grade_submission
@@ -207,6 +208,44 @@ def validate_command(assignment, jobs):
     console.print(f"{len(validation.rows) - misses} of {len(validation.rows)} submissions graded as declared"
                   + (f"; [bold red]{misses} did not[/]" if misses else ""))
     sys.exit(1 if misses else 0)
+
+
+@main.command("similarity")
+@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for similarity.html and similarity.csv.")
+@config_option
+@click.option("--assignment", default=None,
+              help="Read nbgrader's submitted/<student>/<ASSIGNMENT>/ tree instead of one folder or zip per student.")
+@click.option("--known", "known_dir", default=None, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of known solutions (previous years, public repositories), one folder or zip each, "
+                   "compared with every student and reported separately.")
+@click.option("--threshold", type=click.FloatRange(min=0, max=1, min_open=True), default=DEFAULT_THRESHOLD,
+              show_default=True, help="Report a function whose score is at least this (docs/benchmarks.md: why).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes reading the hand-ins [default: all cores].")
+def similarity_command(submissions, out_dir, config_path, assignment, known_dir, threshold, jobs):
+    """Rank the pairs of hand-ins in SUBMISSIONS that are alike, per graded function, into OUT."""
+    try:
+        import_extra("copydetect", extra="similarity", feature="the similarity report")
+    except MissingExtra as error:
+        raise click.ClickException(str(error)) from None
+    from autograder.similarity.compare import compare_class  # copydetect is an optional extra
+    from autograder.similarity.report import write_report
+
+    config = _load(config_path)
+    try:
+        with console.status("comparing the hand-ins"):
+            report = compare_class(submissions, config=config, assignment=assignment, known_dir=known_dir,
+                                   threshold=threshold, jobs=jobs)
+    except SubmissionError as error:
+        raise click.ClickException(str(error)) from None
+    for student, problems in sorted(report.problems.items()):
+        for problem in problems:
+            console.print(f"[yellow]{escape(student)}: {escape(problem)}[/]", highlight=False)
+    html, csv = write_report(report, out_dir)
+    console.print(f"{len(report.students)} hand-ins compared: {len(report.pairs)} pairs alike on at least one "
+                  f"function, {len(report.known_pairs)} alike with a known solution")
+    console.print(f"wrote {escape(html)} and {escape(csv)}")
 
 
 main.add_command(notebooks_command)

@@ -2,7 +2,8 @@
 
 The core (``pip install dl-autograder``) runs ``grade``, local ``grade-all``, ``report``,
 ``kit`` and the Gradescope commands. ``nbgrader`` adds the notebooks and nbgrader's
-gradebook, ``dask`` grading on a Dask cluster, ``all`` both.
+gradebook, ``dask`` grading on a Dask cluster, ``similarity`` the similarity report of a
+class (copydetect), ``all`` the three.
 """
 
 import importlib
@@ -15,7 +16,7 @@ from urllib.request import url2pathname
 DISTRIBUTION = "dl-autograder"
 
 #: Extra -> the top-level modules that only it installs.
-EXTRAS = {"nbgrader": ("nbgrader", "nbformat"), "dask": ("dask", "distributed")}
+EXTRAS = {"nbgrader": ("nbgrader", "nbformat"), "dask": ("dask", "distributed"), "similarity": ("copydetect",)}
 
 
 class MissingExtra(ImportError):

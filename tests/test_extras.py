@@ -76,20 +76,25 @@ def test_the_core_requires_no_extra_and_keeps_the_pinned_torch():
     optional = PYPROJECT["optional-dependencies"]
     core = requirement_names(PYPROJECT["dependencies"])
     assert "torch==2.13.0" in PYPROJECT["dependencies"]
-    assert core.isdisjoint(requirement_names(optional["nbgrader"] + optional["dask"]))
+    assert core.isdisjoint(requirement_names(optional["nbgrader"] + optional["dask"] + optional["similarity"]))
     assert requirement_names(optional["nbgrader"]) == {"nbgrader", "nbformat"}
     assert requirement_names(optional["dask"]) == {"dask"}
-    assert optional["all"] == ["dl-autograder[nbgrader,dask]"]
+    assert requirement_names(optional["similarity"]) == {"copydetect"}
+    assert optional["all"] == ["dl-autograder[nbgrader,dask,similarity]"]
     assert "dl-autograder[all]" in optional["test"], "the tests drive every integration"
     assert set(EXTRAS) == set(optional) - {"all", "test"}
 
 
-def test_every_module_outside_the_nbgrader_integration_imports_without_the_extras():
+#: Package -> the extra its modules may need.
+INTEGRATIONS = {"autograder.notebooks.": "nbgrader", "autograder.similarity.": "similarity"}
+
+
+def test_every_module_outside_the_integrations_imports_without_the_extras():
     outcome = without(EXTRAS, IMPORT_EVERY_MODULE)
     assert outcome.returncode == 0, outcome.stderr
     failures = json.loads(outcome.stdout)
     assert failures, "the nbgrader integration's modules import nbgrader or nbformat"
-    assert all(module.startswith("autograder.notebooks.") and missing in EXTRAS["nbgrader"]
+    assert all(any(module.startswith(package) and missing in EXTRAS[extra] for package, extra in INTEGRATIONS.items())
                for module, missing in failures.items()), failures
 
 
@@ -98,7 +103,8 @@ def test_every_module_outside_the_nbgrader_integration_imports_without_the_extra
     ("dask", ["grade-all", "examples/submissions", "--out", "{tmp}/results", "--dask", "tcp://127.0.0.1:1"]),
     ("nbgrader", ["grade-all", "--nbgrader", "{tmp}", "--assignment", "ps1", "--out", "{tmp}/results"]),
     ("nbgrader", ["notebooks", "--out", "{tmp}/source/ps1"]),
-], ids=["grade-all-dask-local", "grade-all-dask", "grade-all-nbgrader", "notebooks"])
+    ("similarity", ["similarity", "examples/submissions", "--out", "{tmp}/results"]),
+], ids=["grade-all-dask-local", "grade-all-dask", "grade-all-nbgrader", "notebooks", "similarity"])
 def test_a_command_that_needs_a_missing_extra_says_which_pip_install_adds_it(tmp_path, extra, arguments):
     outcome = without([extra], RUN_CLI, *(argument.format(tmp=tmp_path) for argument in arguments))
     assert outcome.returncode == 1
