@@ -1,8 +1,10 @@
 """The inputs of this assignment's checks and of its parity tests: one vocabulary for both.
 
-Arguments that must agree (x and dout, x and PReLU's alpha, x, normalized_shape and
-gamma) draw from one layout per example: ``st.shared`` under a key gives every argument
-of one example the same drawn layout.
+Arguments that must agree draw one shape or one layout per example: an elementwise
+function's x and dout are ``arrays`` of one named shape; where the layout is more than a
+shape (PReLU's x and alpha, layer norm's x, normalized_shape and gamma, weight norm's v,
+dim and g), ``st.shared`` under a key gives every argument of one example the same drawn
+layout.
 """
 
 import numpy as np
@@ -35,12 +37,6 @@ def stability_values():
     """Values up to 1e3 in magnitude, the overflow edges of exp included."""
     edges = st.sampled_from([-1e3, -745.2, -709.8, -100.0, -36.8, 0.0, 36.8, 100.0, 709.8, 745.2, 1e3])
     return st.one_of(edges, floats(-STABILITY_MAGNITUDE, STABILITY_MAGNITUDE))
-
-
-def shared_arrays(key, elements, **shape_options):
-    """Arrays of a shape shared under ``key`` by every argument of one example."""
-    return st.shared(shapes(**shape_options), key=key).flatmap(
-        lambda shape: hnp.arrays(np.float64, shape, elements=elements))
 
 
 # ------------------------------------------------------------------------ PReLU
