@@ -30,7 +30,8 @@ X_SHAPE = shared_shape("x", min_dims=2, max_dims=3)
 
 
 @FEW
-@given(st.fixed_dictionaries({"x": arrays(X_SHAPE), "dout": arrays("x"), "gamma": arrays(X_SHAPE.map(lambda s: (s[1],))),
+@given(st.fixed_dictionaries({"x": arrays(X_SHAPE), "dout": arrays("x"),
+                              "gamma": arrays(X_SHAPE.map(lambda shape: (shape[1],))),
                               "other": arrays("other", elements=st.just(1.0), min_side=6, max_side=6)}))
 def test_a_named_shape_is_shared_within_one_example_and_related_shapes_follow_it(example):
     assert 2 <= example["x"].ndim <= 3 and example["dout"].shape == example["x"].shape
