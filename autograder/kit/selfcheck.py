@@ -133,15 +133,15 @@ def main(argv):
     folder = Path.cwd()
     guard.forbid_imports(data["forbidden_modules"])
     sys.path.insert(0, str(folder))
-    modules = drivers.StudentModules(str(folder))
+    modules = drivers.StudentModules(str(folder), data["files"])
     namespaces = worker.Namespaces()
     signal.signal(signal.SIGALRM, _alarm)
     results = []
     for check in data["checks"]:
         if patterns and not any(pattern in check["function"] for pattern in patterns):
             continue
-        if not (folder / f"{check['module']}.py").is_file():
-            status, message, inputs = "missing", f"{check['module']}.py not found in {folder}", None
+        if not (folder / modules.file_of(check["module"])).is_file():
+            status, message, inputs = "missing", f"{modules.file_of(check['module'])} not found in {folder}", None
         else:
             status, message, inputs = run_check(check, modules, data["call_seconds"], namespaces)
         results.append({"id": check["id"], "status": status, "message": message})

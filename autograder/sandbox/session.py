@@ -21,7 +21,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import requests
@@ -60,6 +60,8 @@ class SandboxSettings:
     max_message_bytes: int
     forbidden_modules: tuple
     use_bubblewrap: bool
+    files: dict = field(default_factory=dict)
+    """The modules whose file is not ``<module>.py`` (the config's ``files``)."""
 
 
 class WorkerSession:
@@ -238,7 +240,7 @@ class WorkerSession:
         command = launcher.worker_command(
             level=self.isolation.level, workdir=workdir / "submission", uid=uid,
             fds=(request_read, response_write), max_bytes=self.settings.max_message_bytes,
-            forbidden=self.settings.forbidden_modules)
+            forbidden=self.settings.forbidden_modules, files=self.settings.files)
         preexec = launcher.limit_resources(self.settings.limits)
         try:
             self._process = subprocess.Popen(
