@@ -90,8 +90,6 @@ class Assignment:
     problems: list = field(default_factory=list)
 
     def __post_init__(self):
-        from autograder.properties import parts_of
-
         object.__setattr__(self, "parts", [*self.parts, *parts_of(self.problems)])
 
     @property
@@ -121,6 +119,20 @@ class Assignment:
     @property
     def diagnostics(self):
         return [diagnostic for part in self.parts for diagnostic in part.diagnostics]
+
+
+def parts_of(problems):
+    """The :class:`Part` objects of ``problems``, one per module in the order the modules first appear.
+
+    Each property kind is a family of its module; its points come from the checks.
+    """
+    parts = {}
+    for problem in problems:
+        families, checks = parts.setdefault(problem.module, ({}, []))
+        for check in problem.checks():
+            families.setdefault(check.family, Family(points=0))
+            checks.append(check)
+    return [Part(module, families, checks) for module, (families, checks) in parts.items()]
 
 
 def check_declaration(assignment, where):

@@ -7,8 +7,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from autograder import release as release_module
 from autograder.assignment import AssignmentError
@@ -20,13 +19,16 @@ from autograder.sandbox import launcher
 from autograder.submission import SubmissionError
 from autograder.config import ConfigError, load_config
 from autograder.grade import GradingError, grade_submission
-from autograder.terminal import escape, print_result
+from autograder.terminal import WholeRunRate, WholeRunRemaining, escape, print_result
 from autograder.validate import validate
 
 console = Console(stderr=False)
 
 
 def _load(config_path):
+    if not config_path.exists():
+        raise click.ClickException(f"no grading config at {config_path.resolve()}: run this command in the folder "
+                                   "of an assignment's grading_config.yml, or name one with --config PATH")
     try:
         config = load_config(config_path)
         config.assignment  # a malformed assignment is an error before any grading starts
@@ -128,19 +130,16 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
     if config.isolation.bubblewrap and not launcher.bubblewrap_available():
         console.print("[bold yellow]warning:[/] bubblewrap is not available: student code runs with namespaces and "
                       "resource limits only, and can see this machine's files. Install bubblewrap for full isolation.")
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), WholeRunRate(),
+               TimeElapsedColumn(), WholeRunRemaining())
     with Progress(*columns, console=console) as bar:
-        task = bar.add_task("grading", total=None, rate="")
+        task = bar.add_task("grading", total=None)
 
         def progress(advance, description, total=None):
             if total is not None:
                 bar.update(task, total=total, description=description)
                 return
-            bar.advance(task, advance)
-            speed = bar.tasks[task].speed
-            bar.update(task, description=f"graded {escape(description)}",
-                       rate=f"{speed * 60:.1f}/min" if speed else "")
+            bar.update(task, advance=advance, description=f"graded {escape(description)}")
 
         try:
             summary = grade_all(submissions, out_dir=out_dir, config=config, jobs=jobs, force=force,

@@ -6,6 +6,7 @@ naming the key. What is graded, for how many points, lives with the checks
 (:mod:`autograder.assignment`), which the config names.
 """
 
+import difflib
 import hashlib
 import json
 from pathlib import Path
@@ -141,11 +142,26 @@ def load_config(path):
         config = GradingConfig.model_validate(raw)
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, item['loc'])) or '(top level)'}: {item['msg']}"
-                             for item in error.errors())
+                             f"{_suggestion(item)}" for item in error.errors())
         raise ConfigError(f"{path}: {problems}") from None
     paths = {key: getattr(config, key) for key in ("reference", "checks", "catalog") if getattr(config, key)}
     return config.model_copy(update={key: (value if value.is_absolute() else path.parent / value).resolve()
                                      for key, value in paths.items()})
+
+
+def _suggestion(error):
+    """`` (did you mean `limits.memory_mb`?)`` for an unknown key close to a declared one, else ``""``."""
+    if error["type"] != "extra_forbidden":
+        return ""
+    *parents, key = error["loc"]
+    model = GradingConfig
+    for parent in parents:
+        annotation = model.model_fields[parent].annotation if isinstance(parent, str) else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return ""
+        model = annotation
+    close = difflib.get_close_matches(str(key), list(model.model_fields), n=1)
+    return f" (did you mean `{'.'.join(map(str, [*parents, close[0]]))}`?)" if close else ""
 
 
 def private_sources_digest(config):

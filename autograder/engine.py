@@ -20,7 +20,7 @@ then, literals it collects from the source of every "local" module loaded in the
 process, so the examples of a check would depend on what else the process imported
 (another assignment's reference, the tests, the report code): the same submission
 could meet other examples under ``grade`` than under ``grade-all``. The engine turns
-that pool off (:func:`_no_local_constants`); Hypothesis's own built-in constants stay.
+that pool off while it draws (:func:`without_local_constants`); Hypothesis's own built-in constants stay.
 
 A check's edge cases (:attr:`autograder.checks.Check.edge_cases`) run first, as
 Hypothesis's explicit examples, under every seed; they are minimal by construction and
@@ -34,8 +34,10 @@ ends the check at once: shrinking would rerun the slow or fatal call many times.
 
 import contextlib
 import hashlib
+import threading
 from dataclasses import dataclass
 
+import hypothesis
 from hypothesis import HealthCheck, Phase, Verbosity, example, given, seed, settings
 from hypothesis.errors import Flaky
 from hypothesis.internal.conjecture import providers
@@ -48,17 +50,45 @@ from autograder.verdicts import CheckFailure
 #: How many examples Hypothesis may try after the first failure while it shrinks.
 SHRINK_BUDGET = 150
 
-#: The pool of source-code literals Hypothesis draws from, kept empty (see the module's docstring).
+#: The Hypothesis release whose private hook ``providers._get_local_constants``
+#: :func:`without_local_constants` replaces (pyproject.toml pins it): another may have moved or changed it.
+HYPOTHESIS_WITH_LOCAL_CONSTANTS_HOOK = "6.170.17"
+
+#: The pool of source-code literals Hypothesis draws from while a check draws, kept empty (see the module's docstring).
 NO_LOCAL_CONSTANTS = providers.Constants()
 
-
-def _no_local_constants():
-    """Hypothesis's hook for the literals of loaded modules (``providers._get_local_constants``),
-    answering that there are none, whatever the process has imported."""
-    return NO_LOCAL_CONSTANTS
+_hook_lock = threading.Lock()
+_hook_users = 0
+_original_hook = None
 
 
-providers._get_local_constants = _no_local_constants
+@contextlib.contextmanager
+def without_local_constants():
+    """While a check draws, Hypothesis's hook for the literals of loaded modules
+    (``providers._get_local_constants``) answers that there are none, whatever the process has imported.
+
+    The hook is private, so it is replaced only here, only while the engine draws, and only on the
+    release it was read from: on another, this raises instead of drawing examples that could
+    differ between ``grade`` and ``grade-all``. Threads that draw at once (a Dask worker) share one
+    replacement, restored when the last of them is done.
+    """
+    global _hook_users, _original_hook
+    if hypothesis.__version__ != HYPOTHESIS_WITH_LOCAL_CONSTANTS_HOOK:
+        raise RuntimeError(f"hypothesis {hypothesis.__version__} is installed, but the engine keeps the examples "
+                           f"deterministic through a private hook of {HYPOTHESIS_WITH_LOCAL_CONSTANTS_HOOK}: install "
+                           "the version pyproject.toml pins")
+    with _hook_lock:
+        if _hook_users == 0:
+            _original_hook = providers._get_local_constants
+            providers._get_local_constants = lambda: NO_LOCAL_CONSTANTS
+        _hook_users += 1
+    try:
+        yield
+    finally:
+        with _hook_lock:
+            _hook_users -= 1
+            if _hook_users == 0:
+                providers._get_local_constants = _original_hook
 
 
 class AbortCheck(BaseException):
@@ -179,7 +209,8 @@ def _generate(runner, max_examples, check_seed):
     for edge_case in reversed(check.edge_cases):  # Hypothesis runs the outermost @example first
         property_holds = example(edge_case)(property_holds)
     try:
-        property_holds()
+        with without_local_constants():
+            property_holds()
     except (CheckFailure, _ShrinkBudgetSpent):
         failure = failures[-1][1]
         return Outcome(failure.status, failure.message, counterexample(failure.example, failure), len(cases))

@@ -31,7 +31,7 @@ from typing import Callable
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.assignment import Family, Part, Tolerances
+from autograder.assignment import Tolerances
 from autograder.check import Check, expected_validation
 from autograder.requests import call
 from autograder.strategies import seeds
@@ -257,20 +257,6 @@ class Problem:
                                 max_examples=item.max_examples, tolerances=item.tolerances, edge_cases=edge_cases,
                                 requires=item.requires, **fields))
         return checks
-
-
-def parts_of(problems):
-    """The :class:`Part` objects of ``problems``, one per module in the order the modules first appear.
-
-    Each property kind is a family of its module; its points come from the checks.
-    """
-    parts = {}
-    for problem in problems:
-        families, checks = parts.setdefault(problem.module, ({}, []))
-        for check in problem.checks():
-            families.setdefault(check.family, Family(points=0))
-            checks.append(check)
-    return [Part(module, families, checks) for module, (families, checks) in parts.items()]
 
 
 @st.composite

@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from click.testing import CliRunner
 
 from autograder.assignment import AssignmentError
+from autograder.cli import main
 from autograder.config import ConfigError, config_digest, load_config
 from autograder.kit import KIT_SALT
 
@@ -32,7 +34,10 @@ def test_the_project_config_is_valid_and_resolves_its_paths():
 @pytest.mark.parametrize("edit, message", [
     (("call_seconds: 10", "call_seconds: -1"), "limits.call_seconds: Input should be greater than 0"),
     (("max_examples: 30", "max_examples: many"), "hypothesis.max_examples: Input should be a valid integer"),
-    (("  memory_mb: 2048", "  memory_mb: 2048\n  memroy_mb: 1"), "limits.memroy_mb: Extra inputs are not permitted"),
+    (("  memory_mb: 2048", "  memory_mb: 2048\n  memroy_mb: 1"), "limits.memroy_mb: Extra inputs are not permitted (did you mean `limits.memory_mb`?)"),
+    (("schema_version: 2", "schema_version: 2\nhypotheses: {}"), "hypotheses: Extra inputs are not permitted "
+                                                                 "(did you mean `hypothesis`?)"),
+    (("schema_version: 2", "schema_version: 2\nwhatever: 1"), "whatever: Extra inputs are not permitted"),
     (("max_examples: 30", "max_examples: 30\n  seed: ''"), "hypothesis.seed: String should have at least 1"),
     (("schema_version: 2", "schema_version: 3"), "schema_version: Input should be less than or equal to 2"),
     (("schema_version: 2", "schema_version: 2\nparts: {optimizers: {}}"), "parts: since schema_version 2, points"),
@@ -40,7 +45,7 @@ def test_the_project_config_is_valid_and_resolves_its_paths():
 def test_a_bad_value_is_an_error_naming_the_key(tmp_path, edit, message):
     old, new = edit
     assert old in VALID
-    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ConfigError, match=re.escape(message)):
         load(tmp_path, VALID.replace(old, new, 1))
 
 
@@ -76,3 +81,17 @@ def test_the_graded_salt_is_the_courses_seed_or_else_the_private_sources_and_nev
     checks.write_text("from autograder.authoring import Assignment\nASSIGNMENT = Assignment()\n")
     edited = VALID.replace(f"checks: {ROOT / 'reference' / 'checks'}", f"checks: {checks}")
     assert load(tmp_path, edited).graded_salt != unset.graded_salt  # the checks' sources are private
+
+
+def test_an_unknown_key_far_from_every_declared_one_gets_no_suggestion(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load(tmp_path, VALID.replace("schema_version: 2", "schema_version: 2\nwhatever: 1"))
+    assert "did you mean" not in str(error.value)
+
+
+def test_a_command_run_where_there_is_no_config_says_where_it_looked_and_how_to_name_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    outcome = CliRunner().invoke(main, ["grade", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert outcome.exit_code == 1
+    assert f"no grading config at {tmp_path / 'grading_config.yml'}" in outcome.output
+    assert "--config PATH" in outcome.output

@@ -1,8 +1,8 @@
 """The examples of a check do not depend on what else the grading process imported.
 
 Hypothesis draws, now and then, literals it finds in the source of the "local" modules
-loaded in the process; the engine turns that off, so ``grade``, ``grade-all``, the tests
-and ``validate`` meet the same examples. Each run below is a fresh interpreter that
+loaded in the process; the engine turns that off while it draws, so ``grade``, ``grade-all``,
+the tests and ``validate`` meet the same examples. Each run below is a fresh interpreter that
 draws 300 derandomized floats, imports a module full of float literals, and draws again.
 """
 
@@ -12,10 +12,13 @@ import sys
 import pytest
 
 DRAWS = '''
+import contextlib
 import sys
-if sys.argv[1] == "engine":
-    import autograder.engine
 from hypothesis import given, settings, strategies as st
+if sys.argv[1] == "engine":
+    from autograder.engine import without_local_constants as drawing
+else:
+    drawing = contextlib.nullcontext
 
 def draws():
     seen = []
@@ -25,7 +28,8 @@ def draws():
     def record(x):
         seen.append(x)
 
-    record()
+    with drawing():
+        record()
     return seen
 
 before = draws()
@@ -43,3 +47,27 @@ def test_a_newly_imported_module_changes_no_example(imports, same, tmp_path):
     run = subprocess.run([sys.executable, "draws.py", imports], cwd=tmp_path, capture_output=True, text=True,
                          timeout=120)
     assert run.stdout.strip() == same, run.stderr
+
+
+def test_hypothesiss_private_hook_is_replaced_only_while_a_check_draws():
+    from hypothesis.internal.conjecture import providers
+
+    from autograder.engine import NO_LOCAL_CONSTANTS, without_local_constants
+
+    original = providers._get_local_constants
+    with without_local_constants():
+        with without_local_constants():
+            assert providers._get_local_constants() is NO_LOCAL_CONSTANTS
+        assert providers._get_local_constants() is NO_LOCAL_CONSTANTS
+    assert providers._get_local_constants is original
+
+
+def test_another_hypothesis_release_is_refused_rather_than_drawn_from(monkeypatch):
+    import hypothesis
+
+    from autograder.engine import without_local_constants
+
+    monkeypatch.setattr(hypothesis, "__version__", "9.9.9")
+    with pytest.raises(RuntimeError, match="hypothesis 9.9.9 is installed"):
+        with without_local_constants():
+            pass

@@ -163,6 +163,26 @@ def test_hidden_checks_show_students_only_their_name_and_points(alice_views):
     assert 'id="grading-details"' not in alice_views["feedback.html"]
 
 
+def test_the_ta_view_opens_with_every_check_that_did_not_pass_each_linking_to_its_details(alice, alice_views):
+    page = alice_views["ta.html"]
+    opening = page[page.index('id="needs-a-look"'):page.index('id="grading-details"')]
+    not_passed = [check for check in alice.checks if check.status != "passed" or check.withheld_by]
+    assert not_passed and opening.count("<li>") == len(not_passed)
+    for check in not_passed:
+        assert f'href="#failure-{check.id}"' in opening and f'id="failure-{check.id}"' in page
+    assert page.index('id="needs-a-look"') < page.index('id="part-')
+    assert 'id="needs-a-look"' not in alice_views["feedback.html"]
+
+
+def test_the_ta_view_folds_the_plots_of_a_function_that_passed_and_shows_the_others(alice_views):
+    def task(page, task_id):
+        return page[page.index(f'id="task-{task_id}"'):].split('<section class="card task"')[0]
+    ta = alice_views["ta.html"]
+    assert 'class="passing-plots"' in task(ta, "initializers.xavier_uniform")  # passed: its histogram folded
+    assert "<figure" in task(ta, "optimizers.sgd") and 'class="passing-plots"' not in task(ta, "optimizers.sgd")
+    assert 'class="passing-plots"' not in alice_views["feedback.html"]
+
+
 def test_pages_are_self_contained(alice_views):
     for name in ("feedback.html", "ta.html"):
         page = alice_views[name]

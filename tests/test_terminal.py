@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
+from rich.progress import Progress
 
 from autograder.results import CheckResult, PartResult, SubmissionResult
-from autograder.terminal import escape, print_result
+from autograder.terminal import WholeRunRate, WholeRunRemaining, escape, print_result
 
 #: Clear the screen, home the cursor, draw a fake score table, then conceal what follows;
 #: a hyperlink (OSC 8), a carriage return that overwrites the line, a right-to-left override.
@@ -52,3 +53,17 @@ def test_any_student_text_prints_without_escapes_or_markup_errors(text):
                                          ("\u202e", "\\u202e"), ("[red]", "\\[red]")])
 def test_escape(text, shown):
     assert escape(text) == shown
+
+
+def test_the_progress_rate_and_eta_are_the_whole_runs():
+    """Two students in 9 s is 13.3/min, whatever the gap between them; the ETA follows from that rate."""
+    now = [0.0]
+    progress = Progress(WholeRunRate(), WholeRunRemaining(), get_time=lambda: now[0])
+    task = progress.add_task("grading", total=10)
+    assert str(WholeRunRate().render(progress.tasks[task])) == ""
+    now[0] = 8.9
+    progress.advance(task)
+    now[0] = 9.0
+    progress.advance(task)
+    assert str(WholeRunRate().render(progress.tasks[task])) == "13.3/min"
+    assert str(WholeRunRemaining().render(progress.tasks[task])) == "ETA 0:00:36"

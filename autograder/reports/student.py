@@ -27,6 +27,10 @@ STATUS_MEANINGS = {
 }
 
 
+#: The longest message line the TA view's list of what needs a look quotes.
+FIRST_LINE_CHARS = 160
+
+
 def shown_to_students(check, *, released):
     """Whether students see the whole of ``check``: visible ones always, ``after_due_date`` ones once released."""
     return not check.hidden or (released and check.visibility == "after_due_date")
@@ -68,6 +72,12 @@ class CheckView:
         if self.result.status == "timeout" or self.result.message.startswith(WORKER_DEATH_PREFIX):
             return "Failing input"
         return "Smallest failing input"
+
+    @property
+    def first_line(self):
+        """The message's first line, cut to :data:`FIRST_LINE_CHARS`: what a one-line summary quotes."""
+        line = self.result.message.splitlines()[0] if self.result.message else ""
+        return line if len(line) <= FIRST_LINE_CHARS else line[:FIRST_LINE_CHARS - 1] + "…"
 
     @cached_property
     def counterexample(self):
@@ -159,6 +169,11 @@ class StudentReport:
     @property
     def checks(self):
         return [check for part in self.parts for task in part.tasks for check in task.checks]
+
+    @property
+    def needs_a_look(self):
+        """Every check that did not pass (withheld ones included), in report order: the TA view opens with them."""
+        return [check for check in self.checks if not check.passed]
 
     @property
     def title(self):
