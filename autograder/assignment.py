@@ -66,7 +66,8 @@ class Part:
     """One reference module of an assignment and everything that grades it."""
 
     module: str
-    """The module's name: ``<module>.py`` in the reference, the stubs and a submission."""
+    """The module's name, a Python identifier: ``<module>.py`` in the reference, the stubs and a submission,
+    unless the config's ``files`` names its file."""
     families: dict
     """Family name -> :class:`Family`, in report order."""
     checks: list
@@ -144,7 +145,8 @@ def check_declaration(assignment, where):
     seen_modules, seen_ids = set(), set()
     for part in assignment.parts:
         if not part.module.isidentifier():
-            raise AssignmentError(f"{where}: part {part.module!r}: a part is a module name (a Python identifier)")
+            raise AssignmentError(f"{where}: part {part.module!r}: a part is a module name (a Python identifier); "
+                                  "a file named otherwise is mapped to it by the config's `files:`")
         if part.module in seen_modules:
             raise AssignmentError(f"{where}: part {part.module!r} is declared twice")
         seen_modules.add(part.module)

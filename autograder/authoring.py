@@ -18,7 +18,9 @@ The vocabulary, each item documented where it is defined:
 - checks, the long form: :class:`Check`, its requests as data (:func:`call`,
   :func:`trajectory`), :func:`expected_validation`, and the verdicts of
   :mod:`autograder.verdicts` it names;
-- inputs: the Hypothesis strategies of :mod:`autograder.strategies`;
+- inputs: the Hypothesis strategies of :mod:`autograder.strategies` (:func:`arrays` with its
+  bounds, of a fixed, drawn or named shape; :func:`shared_shape` and its ``.map`` for
+  arguments whose shapes agree);
 - diagnostics for the reports' plots: :mod:`autograder.diagnostics`;
 - the catalog that ``autograder validate`` grades: :class:`Mutant`, :class:`Garbage` (and
   :func:`garbage_entries`, the four kinds of a function at once), :class:`Variant`.
@@ -32,7 +34,8 @@ from autograder.diagnostics import (Diagnostic, channel_statistics, histogram, k
 from autograder.properties import (Problem, custom, equals_reference, equals_torch, gradient_check,
                                    same_seed_same_result, unchanged_arguments, validates_arguments, within_bounds)
 from autograder.requests import call, trajectory
-from autograder.strategies import DEFAULT_MAGNITUDE, arrays, finite_arrays, finite_floats, floats, seeds, shapes
+from autograder.strategies import (DEFAULT_MAGNITUDE, arrays, finite_arrays, finite_floats, floats, seeds, shapes,
+                                   shared_shape)
 from autograder.verdicts import CheckFailure
 from autograder.verdicts.random_tensors import log_variance_profiles
 
@@ -44,6 +47,6 @@ __all__ = [
     "Problem", "custom", "equals_reference", "equals_torch", "gradient_check", "same_seed_same_result",
     "unchanged_arguments", "validates_arguments", "within_bounds",
     "call", "trajectory",
-    "DEFAULT_MAGNITUDE", "arrays", "finite_arrays", "finite_floats", "floats", "seeds", "shapes",
+    "DEFAULT_MAGNITUDE", "arrays", "finite_arrays", "finite_floats", "floats", "seeds", "shapes", "shared_shape",
     "log_variance_profiles",
 ]

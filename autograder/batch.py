@@ -74,11 +74,11 @@ def discover_submissions(root, *, assignment=None):
     return found
 
 
-def submission_digest(path, modules):
+def submission_digest(path, files):
     """The digest grading would record for ``path`` (of a broken archive, of its bytes)."""
     with tempfile.TemporaryDirectory() as scratch:
         try:
-            return prepare_submission(path, Path(scratch) / "copy", modules=modules).sha256
+            return prepare_submission(path, Path(scratch) / "copy", files=files).sha256
         except SubmissionError:
             return file_digest(path)
 
@@ -129,7 +129,7 @@ def grade_to_json(path, config, cache_path, notebook_source=None):
     global _process_oracle
     if _process_oracle is None:
         _process_oracle = Oracle(config.reference, cache_path=cache_path, checks=config.checks,
-                                 banked=cache_path is None)
+                                 banked=cache_path is None, files=config.files)
     if notebook_source is not None:
         from autograder.notebooks.grading import grade_notebooks  # nbgrader is an optional dependency
 
@@ -175,7 +175,7 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
     pending = []
     for submission in discover_submissions(submissions_dir, assignment=assignment):
         result_path = out_dir / submission.student_id / RESULT_NAME
-        sha256 = course.digest(submission.path) if course else submission_digest(submission.path, config.assignment.modules)
+        sha256 = course.digest(submission.path) if course else submission_digest(submission.path, config.module_files)
         current = result_is_current(result_path, sha256=sha256, config_sha256=digest, seal=seal)
         if current and not force:
             summary.skipped.append(submission.student_id)

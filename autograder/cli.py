@@ -54,17 +54,24 @@ def main():
 @click.option("--out", "assignments_dir", default="assignments", show_default=True,
               type=click.Path(file_okay=False, path_type=Path))
 @click.option("--check", "only_check", is_flag=True, help="Only report stubs that are out of date (exit 1 if any).")
-def release(reference_dir, assignments_dir, only_check):
+@click.option("--config", "config_path", default="grading_config.yml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The grading configuration, whose `files:` name the modules' files (if it exists).")
+def release(reference_dir, assignments_dir, only_check, config_path):
     """Write the student stubs from the reference solutions."""
     try:
+        files = load_config(config_path).files if config_path.is_file() else {}
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    try:
         if only_check:
-            stale = release_module.stale_stubs(reference_dir, assignments_dir)
+            stale = release_module.stale_stubs(reference_dir, assignments_dir, files=files)
             if stale:
                 raise click.ClickException(f"out of date in {assignments_dir}: {', '.join(stale)}; "
                                            "run `autograder release`")
             console.print(f"{assignments_dir} is up to date")
             return
-        for path in release_module.release(reference_dir, assignments_dir):
+        for path in release_module.release(reference_dir, assignments_dir, files=files):
             console.print(f"wrote {path}")
     except release_module.ReleaseError as error:
         raise click.ClickException(str(error)) from None

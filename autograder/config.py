@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from autograder.assignment import Tolerances, load_assignment, sources_digest
 
@@ -73,6 +73,25 @@ class GradingConfig(_Strict):
     isolation: Isolation = Field(default_factory=Isolation, description="How student code is sandboxed.")
     hypothesis: HypothesisSettings = Field(default_factory=HypothesisSettings, description="Property-based testing.")
     tolerances: Tolerances = Field(default_factory=Tolerances, description="Default numeric tolerances.")
+    files: dict[str, str] = Field(default_factory=dict, description=(
+        "The file of each graded module that is not `<module>.py`, for a course whose file names are not Python "
+        "identifiers: `{momentum: 5-momentum.py}`. The reference, the stubs, the kit, the notebooks and every "
+        "submission hold the module (the part) `momentum` as `5-momentum.py`, which the worker imports as "
+        "`momentum`; checks and feedback name the module, messages about files the file."))
+
+    @field_validator("files")
+    @classmethod
+    def _plain_python_files(cls, files):
+        for module, name in files.items():
+            if not module.isidentifier():
+                raise ValueError(f"{module!r}: a key is a module of the assignment (a Python identifier)")
+            if not name.endswith(".py") or "/" in name or "\\" in name or name.startswith((".", "_")):
+                raise ValueError(f"{module}: {name!r} is not the name of a .py file in the assignment's folder "
+                                 "(no folder, no leading '.' or '_')")
+        names = list(files.values())
+        if len(set(names)) != len(names):
+            raise ValueError("two modules name the same file")
+        return files
 
     @property
     def graded_salt(self):
@@ -84,6 +103,20 @@ class GradingConfig(_Strict):
     def assignment(self):
         """The :class:`autograder.assignment.Assignment` that ``checks`` declares (loaded once per process)."""
         return load_assignment(self.checks)
+
+    def file_of(self, module):
+        """The name of ``module``'s file in the reference, the stubs and a submission: ``files`` says, or ``<module>.py``."""
+        return self.files.get(module, f"{module}.py")
+
+    @property
+    def module_files(self):
+        """Every module of the assignment -> the name of its file (:meth:`file_of`)."""
+        modules = self.assignment.modules
+        unknown = sorted(set(self.files) - set(modules))
+        if unknown:
+            raise ConfigError(f"files: {', '.join(unknown)} is no module of the assignment "
+                              f"(its modules: {', '.join(modules)})")
+        return {module: self.file_of(module) for module in modules}
 
     def tolerances_for(self, family):
         """The tolerances of :class:`autograder.assignment.Family` ``family``."""
@@ -143,6 +176,8 @@ def private_sources_digest(config):
 def config_digest(config):
     """SHA-256 of what decides a grade: the validated config (independent of the file's formatting
     and location), the checks' sources and the reference's."""
-    data = config.model_dump(mode="json", exclude={"reference", "checks", "catalog"})
+    # An empty ``files`` is left out, as before the key existed: results of courses that set none stay current.
+    unset = () if config.files else ("files",)
+    data = config.model_dump(mode="json", exclude={"reference", "checks", "catalog", *unset})
     data["sources"] = private_sources_digest(config)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

@@ -34,7 +34,8 @@ def sandbox_settings(config):
             file_size_bytes=limits.output_mb * MEGABYTE, open_files=limits.open_files, processes=limits.processes),
         max_message_bytes=limits.message_mb * MEGABYTE,
         forbidden_modules=tuple(config.isolation.forbidden_modules),
-        use_bubblewrap=config.isolation.bubblewrap, allow_grader_uid=config.isolation.allow_grader_uid)
+        use_bubblewrap=config.isolation.bubblewrap, allow_grader_uid=config.isolation.allow_grader_uid,
+        files=dict(config.files))
 
 
 def configured_checks(config, *, include_hidden=True, functions=None, families=None):
@@ -61,7 +62,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
     student kit records its expectations under its own.
     """
     started = time.monotonic()
-    oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True)
+    oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True, files=config.files)
     if config.isolation.require_bubblewrap and not launcher.bubblewrap_available():
         raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
     try:
@@ -76,7 +77,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
 
     with tempfile.TemporaryDirectory(prefix="autograder-submission-") as scratch:
         try:
-            prepared = prepare_submission(submission, Path(scratch) / "submission", modules=assignment.modules)
+            prepared = prepare_submission(submission, Path(scratch) / "submission", files=config.module_files)
         except SubmissionError as error:
             unreadable = _Availability("error", str(error))
             results = [_grade_check(check, points_of(check), assignment.family_of(check), unreadable)
@@ -164,19 +165,20 @@ _UNAVAILABLE = _Availability("missing")
 def _module_availability(module, prepared, session, config):
     if module in prepared.module_errors:
         return _Availability("error", prepared.module_errors[module])
-    if not (prepared.directory / f"{module}.py").is_file():
-        return _Availability("missing", f"{module}.py was not submitted")
+    file = config.file_of(module)
+    if not (prepared.directory / file).is_file():
+        return _Availability("missing", f"{file} was not submitted")
     try:
         reply = session.request({"driver": "probe", "module": module}, timeout=config.limits.call_seconds)
     except WorkerFailure as failure:
-        return _Availability(failure.status, f"importing {module}.py failed: {failure}")
+        return _Availability(failure.status, f"importing {file} failed: {failure}")
     if "error" in reply:
         error = reply["error"]
-        return _Availability("error", f"importing {module}.py raised {error['type']}: {error['message']}\n"
+        return _Availability("error", f"importing {file} raised {error['type']}: {error['message']}\n"
                                       f"{error['traceback']}".rstrip())
     names = reply["ok"]
     if type(names) is not list or not all(type(name) is str for name in names):  # a frame forged at import
-        return _Availability("error", f"importing {module}.py gave an unreadable list of its functions")
+        return _Availability("error", f"importing {file} gave an unreadable list of its functions")
     return _Availability(functions=names)
 
 
@@ -189,7 +191,8 @@ def _grade_check(check, points, family, availability, *, session=None, oracle=No
     if availability.status != "passed":
         result.status, result.message = availability.status, availability.message
     elif check.function not in availability.functions:
-        result.status, result.message = "missing", f"{check.module}.py defines no function {check.function}"
+        result.status = "missing"
+        result.message = f"{config.file_of(check.module)} defines no function {check.function}"
     elif time.monotonic() >= deadline:
         result.status, result.message = "timeout", "the submission's total time limit was reached"
     else:

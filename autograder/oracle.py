@@ -38,10 +38,12 @@ EXAMPLE_LIBRARIES = ("hypothesis", "numpy", "scipy", "torch")
 class Oracle:
     """Computes and caches what each check expects."""
 
-    def __init__(self, reference_dir, *, cache_path=None, checks=None, banked=False):
+    def __init__(self, reference_dir, *, cache_path=None, checks=None, banked=False, files=None):
         """``cache_path``: an SQLite file of its own for the disk cache; ``banked``: the example bank of this
-        version instead (:mod:`autograder.bank`); neither: memory only."""
+        version instead (:mod:`autograder.bank`); neither: memory only. ``files``: the modules whose file is
+        not ``<module>.py`` (the config's ``files``)."""
         self.reference_dir = Path(reference_dir)
+        self.files = dict(files or {})
         self._modules = {}
         self._cache = {}
         self._sequences = {}
@@ -68,9 +70,10 @@ class Oracle:
         return count
 
     def reference(self, module_name):
-        """The reference module ``module_name``, ``<module_name>.py`` in the reference folder."""
+        """The reference module ``module_name``, its file (``<module_name>.py`` unless ``files`` says) in the
+        reference folder."""
         if module_name not in self._modules:
-            path = self.reference_dir / f"{module_name}.py"
+            path = self.reference_dir / self.files.get(module_name, f"{module_name}.py")
             qualified = f"{PRIVATE_PACKAGE}.{module_name}"
             spec = importlib.util.spec_from_file_location(qualified, path)
             if spec is None or not path.is_file():

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from autograder.assignment import Tolerances
 from autograder.check import Check, expected_validation
 from autograder.requests import call
-from autograder.strategies import SharedShapeArrays, seeds, shapes
+from autograder.strategies import seeds
 
 #: Tolerances of a gradient check: central differences err by O(h^2) plus rounding of O(eps / h).
 GRADIENT_CHECK_TOLERANCES = Tolerances(rtol=1e-4, atol=1e-6)
@@ -211,7 +211,8 @@ class Problem:
     module: str
     function: str
     inputs: dict
-    """Argument name -> Hypothesis strategy (or :func:`autograder.strategies.arrays` of a shared shape)."""
+    """Argument name -> Hypothesis strategy; arguments that must agree in shape draw a shared one
+    (:func:`autograder.strategies.arrays` of a name, :func:`autograder.strategies.shared_shape`)."""
     properties: list
     rng: bool = False
     """Pass ``rng=numpy.random.default_rng(seed)`` with a drawn seed to every call."""
@@ -260,15 +261,7 @@ class Problem:
 
 @st.composite
 def _examples(draw, inputs, *, rng):
-    sides = {}
-    example = {}
-    for name, strategy in inputs.items():
-        if isinstance(strategy, SharedShapeArrays):
-            if strategy.shape_name not in sides:
-                sides[strategy.shape_name] = draw(shapes(**strategy.shape_options))
-            example[name] = draw(strategy.of_shape(sides[strategy.shape_name]))
-        else:
-            example[name] = draw(strategy)
+    example = {name: draw(strategy) for name, strategy in inputs.items()}
     if rng:
         example["rng_seed"] = draw(seeds())
     return example

@@ -5,6 +5,10 @@ A stub is its reference module with every solution region, the lines from
 ``raise NotImplementedError(...)`` that names the task (``<module>.<function>``), at the
 region's indentation. Every other byte is kept, so the signature, the docstring with
 the lecture's math and the imports students receive are exactly the reference's.
+
+A stub has its reference's file name; the task names the module, which is the file's
+stem unless the config's ``files`` maps a module to the file (``5-momentum.py`` holds
+``momentum``, and its tasks are ``momentum.<function>``).
 """
 
 import ast
@@ -62,29 +66,33 @@ def _enclosing_functions(source):
     return owners
 
 
-def release(reference_dir, assignments_dir):
+def _reference_modules(reference_dir, files):
+    """(path, module) of every reference module; ``files`` maps a module to its file name where that is not
+    ``<module>.py`` (the config's ``files``)."""
+    module_of = {name: module for module, name in (files or {}).items()}
+    return [(path, module_of.get(path.name, path.stem)) for path in sorted(Path(reference_dir).glob("*.py"))
+            if not path.name.startswith("_")]
+
+
+def release(reference_dir, assignments_dir, *, files=None):
     """Write a stub for every reference module; return the paths written."""
-    reference_dir, assignments_dir = Path(reference_dir), Path(assignments_dir)
+    assignments_dir = Path(assignments_dir)
     assignments_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in sorted(reference_dir.glob("*.py")):
-        if path.name.startswith("_"):
-            continue
+    for path, module in _reference_modules(reference_dir, files):
         target = assignments_dir / path.name
-        target.write_bytes(stub_source(path.read_text(encoding="utf-8"), path.stem).encode("utf-8"))
+        target.write_bytes(stub_source(path.read_text(encoding="utf-8"), module).encode("utf-8"))
         written.append(target)
     return written
 
 
-def stale_stubs(reference_dir, assignments_dir):
+def stale_stubs(reference_dir, assignments_dir, *, files=None):
     """Names of the stubs in ``assignments_dir`` that differ from what :func:`release` would write."""
-    reference_dir, assignments_dir = Path(reference_dir), Path(assignments_dir)
+    assignments_dir = Path(assignments_dir)
     stale = []
-    for path in sorted(reference_dir.glob("*.py")):
-        if path.name.startswith("_"):
-            continue
+    for path, module in _reference_modules(reference_dir, files):
         target = assignments_dir / path.name
-        expected = stub_source(path.read_text(encoding="utf-8"), path.stem)
+        expected = stub_source(path.read_text(encoding="utf-8"), module)
         if not target.is_file() or target.read_text(encoding="utf-8") != expected:
             stale.append(path.name)
     return stale

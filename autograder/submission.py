@@ -63,11 +63,12 @@ class PreparedSubmission:
     problems: list[str] = field(default_factory=list)
     """What was skipped or refused, one sentence each."""
     module_errors: dict[str, str] = field(default_factory=dict)
-    """Module name -> why its source cannot be imported (encoding, syntax, size)."""
+    """Module name -> why its file's source cannot be imported (encoding, syntax, size)."""
 
 
-def prepare_submission(source, destination, *, modules):
-    """Copy ``source`` (folder or .zip) into ``destination`` and check the ``modules`` sources."""
+def prepare_submission(source, destination, *, files):
+    """Copy ``source`` (folder or .zip) into ``destination`` and check the sources of ``files``, the
+    graded modules' files (module -> file name, :attr:`autograder.config.GradingConfig.module_files`)."""
     source, destination = Path(source), Path(destination)
     destination.mkdir(parents=True, exist_ok=True)
     problems = []
@@ -82,10 +83,11 @@ def prepare_submission(source, destination, *, modules):
             raise SubmissionError(f"{source.name}: is neither a folder nor a .zip archive")
         else:
             raise SubmissionError(f"{source}: does not exist")
-        _descend_single_folder(destination, modules)
+        _descend_single_folder(destination, files.values())
     except OSError as error:  # the hand-in itself is unreadable (permissions, a file system error)
         raise SubmissionError(f"{source.name}: cannot be read ({error})") from None
-    module_errors = {name: error for name in modules if (error := _source_error(destination, name))}
+    module_errors = {module: error for module, name in files.items()
+                     if (error := _source_error(destination, name))}
     if len(problems) > MAX_PROBLEMS:
         problems[MAX_PROBLEMS:] = [f"... and {len(problems) - MAX_PROBLEMS} more problems"]
     return PreparedSubmission(destination, _digest(destination), problems, module_errors)
@@ -221,13 +223,13 @@ class _Budget:
         return True
 
 
-def _descend_single_folder(destination, modules):
-    """A hand-in holding one folder, or a chain of them (``hw3/hw3/``), with the modules in
+def _descend_single_folder(destination, names):
+    """A hand-in holding one folder, or a chain of them (``hw3/hw3/``), with the files ``names`` in
     the innermost is graded from that folder."""
     inner = destination
     for _ in range(MAX_DEPTH):
         entries = list(inner.iterdir())
-        if len(entries) != 1 or not entries[0].is_dir() or any((inner / f"{m}.py").exists() for m in modules):
+        if len(entries) != 1 or not entries[0].is_dir() or any((inner / name).exists() for name in names):
             break
         inner = entries[0]
     if inner == destination:
@@ -240,24 +242,24 @@ def _descend_single_folder(destination, modules):
     holder.rmdir()
 
 
-def _source_error(directory, module):
-    path = directory / f"{module}.py"
+def _source_error(directory, name):
+    path = directory / name
     if not path.is_file():
         return None
     data = path.read_bytes()
     try:
         source = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return f"{module}.py is not UTF-8 text (byte {error.start}); save it as UTF-8"
+        return f"{name} is not UTF-8 text (byte {error.start}); save it as UTF-8"
     if not source.strip():
-        return f"{module}.py is empty"
+        return f"{name} is empty"
     try:
-        compile(source, f"{module}.py", "exec", dont_inherit=True)
+        compile(source, name, "exec", dont_inherit=True)
     except SyntaxError as error:
         where = f" line {error.lineno}" if error.lineno else ""
-        return f"{module}.py{where}: {type(error).__name__}: {error.msg}"
+        return f"{name}{where}: {type(error).__name__}: {error.msg}"
     except (ValueError, RecursionError, MemoryError) as error:
-        return f"{module}.py cannot be compiled: {type(error).__name__}: {error}"
+        return f"{name} cannot be compiled: {type(error).__name__}: {error}"
     return None
 
 

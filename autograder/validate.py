@@ -150,6 +150,6 @@ def _grade(config, folder, function):
     """Grade one submission in a pool process (its oracle shared by the process's later gradings)."""
     global _process_oracle
     if _process_oracle is None:
-        _process_oracle = Oracle(config.reference, checks=config.checks, banked=True)
+        _process_oracle = Oracle(config.reference, checks=config.checks, banked=True, files=config.files)
     return grade_submission(folder, config=config, oracle=_process_oracle,
                             functions=None if function is None else {function})

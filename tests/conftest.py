@@ -93,13 +93,18 @@ def reduced_config(folder, keep, *, max_examples=None, family_max_examples=None,
     return path
 
 
-def toy_course(folder, *, reference, checks, max_examples):
-    """Write a course of one module, ``reference/toy.py``, graded by ``checks.py``; return ``(folder, config)``."""
+def toy_course(folder, *, reference, checks, max_examples, files=None):
+    """Write a course of one module, ``reference/toy.py``, graded by ``checks.py``; return ``(folder, config)``.
+
+    ``files`` is the config's ``files:`` (``{"momentum": "5-momentum.py"}``): the module's name and its file.
+    """
+    module, file = next(iter((files or {"toy": "toy.py"}).items()))
     (folder / "reference").mkdir()
-    (folder / "reference" / "toy.py").write_text(reference)
+    (folder / "reference" / file).write_text(reference)
     (folder / "checks.py").write_text(checks)
     (folder / "grading_config.yml").write_text("schema_version: 2\nreference: reference\nchecks: checks.py\n"
-                                               f"hypothesis:\n  max_examples: {max_examples}\n")
+                                               f"hypothesis:\n  max_examples: {max_examples}\n"
+                                               + (f"files:\n  {module}: {file}\n" if files else ""))
     return folder, load_config(folder / "grading_config.yml")
 
 

@@ -20,7 +20,7 @@ from autograder.submission import MAX_DEPTH, MAX_FILES, SubmissionError, prepare
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=150,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-MODULES = ["optimizers", "dropout"]
+FILES = {"optimizers": "optimizers.py", "dropout": "dropout.py"}
 
 names = (st.sampled_from(["optimizers.py", "dropout.py", "hw3", "__MACOSX", "__pycache__", ".git", "...", " ",
                           "a" * 255, "\x1b[2J", "caf\u00e9.py", "new\nline.py"])
@@ -58,7 +58,7 @@ def deep_chain(folder, depth, leaf="optimizers.py"):
 
 def assert_prepared_or_refused(source, destination):
     try:
-        prepared = prepare_submission(source, destination, modules=MODULES)
+        prepared = prepare_submission(source, destination, files=FILES)
     except SubmissionError:
         return None
     files = [path for path in destination.rglob("*") if not path.is_dir()]
@@ -152,7 +152,7 @@ def test_a_folder_chain_of_any_depth_is_cut_at_the_limit(tmp_path, depth):
 def test_a_zip_of_folders_in_folders_is_graded_from_the_innermost(tmp_path):
     archive = tmp_path / "hw3.zip"
     archive.write_bytes(zip_of({"hw3": {"hw3": {"optimizers.py": b"x = 1\n", "hw3": {"helper.py": b"y = 2\n"}}}}))
-    prepared = prepare_submission(archive, tmp_path / "prepared", modules=MODULES)
+    prepared = prepare_submission(archive, tmp_path / "prepared", files=FILES)
     assert sorted(path.relative_to(prepared.directory).as_posix() for path in prepared.directory.rglob("*")) == [
         "hw3", "hw3/helper.py", "optimizers.py"]
 
@@ -160,5 +160,5 @@ def test_a_zip_of_folders_in_folders_is_graded_from_the_innermost(tmp_path):
 def test_an_encrypted_zip_is_named_as_such(tmp_path):
     archive = tmp_path / "secret.zip"
     archive.write_bytes(flag_encrypted(zip_of({"optimizers.py": b"x = 1\n"})))
-    prepared = prepare_submission(archive, tmp_path / "prepared", modules=MODULES)
+    prepared = prepare_submission(archive, tmp_path / "prepared", files=FILES)
     assert prepared.problems == ["optimizers.py: encrypted with a password (hand in a zip without one); skipped"]

@@ -29,7 +29,7 @@ def make_zip(path, members):
 def test_zip_slip_and_absolute_paths_are_skipped(tmp_path):
     archive = make_zip(tmp_path / "s.zip", {"../../escaped.py": b"x = 1", "/etc/evil.py": b"x = 1",
                                             "optimizers.py": REFERENCE_SGD.encode()})
-    prepared = prepare_submission(archive, tmp_path / "out", modules=["optimizers"])
+    prepared = prepare_submission(archive, tmp_path / "out", files={"optimizers": "optimizers.py"})
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["optimizers.py"]
     assert not (tmp_path / "escaped.py").exists()
     assert any("../../escaped.py: a path outside the submission folder" in p for p in prepared.problems)
@@ -39,7 +39,8 @@ def test_zip_slip_and_absolute_paths_are_skipped(tmp_path):
 def test_a_zip_bomb_is_refused_without_inflating_it(tmp_path):
     archive = make_zip(tmp_path / "bomb.zip", {"optimizers.py": b"\0" * (MAX_FILE_BYTES - 1),
                                                "dropout.py": REFERENCE_SGD.encode()})
-    prepared = prepare_submission(archive, tmp_path / "out", modules=["optimizers", "dropout"])
+    prepared = prepare_submission(archive, tmp_path / "out",
+                                  files={"optimizers": "optimizers.py", "dropout": "dropout.py"})
     assert any(f"compressed more than {MAX_COMPRESSION_RATIO}:1" in p for p in prepared.problems)
     assert (tmp_path / "out" / "dropout.py").exists() and not (tmp_path / "out" / "optimizers.py").exists()
 
@@ -48,7 +49,7 @@ def test_a_huge_file_is_skipped_with_its_size(tmp_path):
     folder = tmp_path / "student"
     folder.mkdir()
     (folder / "optimizers.py").write_bytes(os.urandom(MAX_FILE_BYTES + 1))
-    prepared = prepare_submission(folder, tmp_path / "out", modules=["optimizers"])
+    prepared = prepare_submission(folder, tmp_path / "out", files={"optimizers": "optimizers.py"})
     assert any(f"optimizers.py: {MAX_FILE_BYTES + 1} bytes, over the limit" in p for p in prepared.problems)
 
 
@@ -57,8 +58,8 @@ def test_symlinks_are_not_followed(tmp_path):
     folder.mkdir()
     (folder / "optimizers.py").symlink_to(ROOT / "reference" / "optimizers.py")
     archive = make_zip(tmp_path / "link.zip", {"dropout.py": (b"/etc/passwd", 0o120777 << 16)})
-    from_folder = prepare_submission(folder, tmp_path / "a", modules=["optimizers"])
-    from_zip = prepare_submission(archive, tmp_path / "b", modules=["dropout"])
+    from_folder = prepare_submission(folder, tmp_path / "a", files={"optimizers": "optimizers.py"})
+    from_zip = prepare_submission(archive, tmp_path / "b", files={"dropout": "dropout.py"})
     assert not list((tmp_path / "a").iterdir()) and not list((tmp_path / "b").iterdir())
     assert "optimizers.py: symbolic links are not graded; skipped" in from_folder.problems
     assert "dropout.py: symbolic links are not graded; skipped" in from_zip.problems

@@ -182,7 +182,7 @@ def course_notebooks(tmp_path):
 
 
 def extract(folder, source_dir):
-    return extract_notebooks(folder, source_dir=source_dir, modules=["toy", "other"],
+    return extract_notebooks(folder, source_dir=source_dir, files={"toy": "toy.py", "other": "other.py"},
                              destination=folder.parent.parent / "extracted" / folder.name)
 
 

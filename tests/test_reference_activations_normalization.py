@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.authoring import finite_arrays, seeds, shapes
+from autograder.authoring import arrays, finite_arrays, seeds, shapes
 from reference.activations_normalization import activations, layernorm, lsuv, weightnorm
 from reference.activations_normalization.checks import strategies
 
@@ -36,7 +36,7 @@ def assert_close(actual, desired, *, rtol=RTOL, atol=ATOL):
 
 
 def pair(key, magnitude=strategies.PARITY_MAGNITUDE):
-    array = strategies.shared_arrays(key, strategies.floats(-magnitude, magnitude))
+    array = arrays(key, elements=strategies.floats(-magnitude, magnitude))
     return st.tuples(array, array)
 
 
@@ -87,7 +87,7 @@ def test_gradients_at_the_kink_are_torchs():
 
 
 @HYPOTHESIS
-@given(strategies.shared_arrays("sigmoid-bound", strategies.floats(-40.0, 40.0)))
+@given(arrays("sigmoid-bound", elements=strategies.floats(-40.0, 40.0)))
 def test_sigmoid_derivative_is_at_most_a_quarter(x):
     assert np.all(activations.sigmoid_backward(np.ones_like(x), x) <= 0.25)
 

@@ -38,10 +38,9 @@ def build_kit(*, config, out_dir, oracle=None):
     """Write the student kit into ``out_dir``; return the number of recorded examples."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    assignment = config.assignment
-    for module in assignment.modules:
-        source = (config.reference / f"{module}.py").read_text(encoding="utf-8")
-        (out_dir / f"{module}.py").write_text(release.stub_source(source, module), encoding="utf-8")
+    for module, file in config.module_files.items():
+        source = (config.reference / file).read_text(encoding="utf-8")
+        (out_dir / file).write_text(release.stub_source(source, module), encoding="utf-8")
     package = Path(autograder.__file__).parent
     for pattern in KIT_MODULES:
         for source in package.glob(pattern):
@@ -49,7 +48,7 @@ def build_kit(*, config, out_dir, oracle=None):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
     shutil.copyfile(package / "kit" / "selfcheck.py", out_dir / "selfcheck.py")
-    data = _record_expectations(config, oracle or Oracle(config.reference))
+    data = _record_expectations(config, oracle or Oracle(config.reference, files=config.files))
     (out_dir / "_selfcheck" / "expectations.bin").write_bytes(wire.encode(data, max_bytes=1 << 32))
     return sum(len(check["cases"]) for check in data["checks"])
 
@@ -62,8 +61,8 @@ def _record_expectations(config, oracle):
     with tempfile.TemporaryDirectory() as scratch:
         reference_copy = Path(scratch) / "reference"
         reference_copy.mkdir()
-        for module in assignment.modules:  # the solutions only: the checks never enter a worker
-            shutil.copyfile(config.reference / f"{module}.py", reference_copy / f"{module}.py")
+        for file in config.module_files.values():  # the solutions only: the checks never enter a worker
+            shutil.copyfile(config.reference / file, reference_copy / file)
         result = grade_submission(reference_copy, config=config, oracle=oracle, include_hidden=False,
                                   salt=KIT_SALT)
     failing = [check.id for check in result.checks if check.status != "passed"]
@@ -82,5 +81,6 @@ def _record_expectations(config, oracle):
             "description": check.description, "max_score": entry.max_score, "hint": family.hint,
             "verdict": verdict, "cases": [{"requests": case.requests, "expected": case.expected} for case in cases]})
     return {"grader_version": autograder.__version__, "call_seconds": config.limits.call_seconds,
-            "forbidden_modules": list(config.isolation.forbidden_modules), "checks": recorded,
+            "forbidden_modules": list(config.isolation.forbidden_modules), "files": config.module_files,
+            "checks": recorded,
             "grader_only": grader_only}

@@ -158,11 +158,10 @@ def _escaped(match):
 
 def serve(request_fd, reply_fd):
     """The child: import the modules of the current folder and answer calls until the channel closes."""
-    forbidden = wire.decode((HERE / "_selfcheck" / "expectations.bin").read_bytes(),
-                            max_bytes=MAX_BYTES)["forbidden_modules"]
-    guard.forbid_imports(forbidden)
+    data = wire.decode((HERE / "_selfcheck" / "expectations.bin").read_bytes(), max_bytes=MAX_BYTES)
+    guard.forbid_imports(data["forbidden_modules"])
     sys.path.insert(0, os.getcwd())
-    modules, namespaces = drivers.StudentModules(os.getcwd()), worker.Namespaces()
+    modules, namespaces = drivers.StudentModules(os.getcwd(), data["files"]), worker.Namespaces()
     while True:
         try:
             nonce, payload = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
@@ -261,13 +260,15 @@ def main(argv):
           "run it on code you wrote. To check a student's hand-in, run `autograder check`, which sandboxes it.",
           file=sys.stderr if as_json else sys.stdout, flush=True)
     student = StudentProcess(folder, data["call_seconds"])
+    submitted = drivers.StudentModules(str(folder), data["files"])  # names the files; the child imports them
     results = []
     try:
         for check in data["checks"]:
             if patterns and not any(pattern in check["function"] for pattern in patterns):
                 continue
-            if not (folder / f"{check['module']}.py").is_file():
-                status, message, inputs = "missing", f"{check['module']}.py not found in {folder}", None
+            file = submitted.file_of(check["module"])
+            if not (folder / file).is_file():
+                status, message, inputs = "missing", f"{file} not found in {folder}", None
             else:
                 status, message, inputs = run_check(check, student)
             results.append({"id": check["id"], "status": status, "message": message})

@@ -41,7 +41,7 @@ class ExtractedSubmission:
     """The modules taken from one student's notebooks, and what could not be taken."""
 
     directory: Path
-    """The folder of ``<module>.py`` files to grade."""
+    """The folder of the modules' files to grade."""
     problems: list[str] = field(default_factory=list)
     """One sentence per notebook or cell that could not be graded."""
     module_errors: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -54,22 +54,25 @@ class NotebookError(Exception):
     """A submitted notebook that cannot be graded; the message is for the student."""
 
 
-def extract_notebooks(submitted_dir, *, source_dir, modules, destination):
-    """Write ``destination/<module>.py`` for each of ``modules`` from ``submitted_dir/<module>.ipynb``."""
+def extract_notebooks(submitted_dir, *, source_dir, files, destination):
+    """Write each module's file into ``destination`` from its notebook in ``submitted_dir`` (``files``:
+    module -> file name, :attr:`autograder.config.GradingConfig.module_files`; the notebook of
+    ``5-momentum.py`` is ``5-momentum.ipynb``)."""
     submitted_dir, source_dir, destination = Path(submitted_dir), Path(source_dir), Path(destination)
     destination.mkdir(parents=True, exist_ok=True)
     extracted = ExtractedSubmission(destination)
-    for module in modules:
-        source = nbformat.read(source_dir / f"{module}.ipynb", as_version=4)
-        path = submitted_dir / f"{module}.ipynb"
+    for module, file in files.items():
+        notebook = layout.notebook_of(file)
+        source = nbformat.read(source_dir / notebook, as_version=4)
+        path = submitted_dir / notebook
         if not path.is_file():
-            extracted.module_errors[module] = ("missing", f"{module}.ipynb was not submitted")
+            extracted.module_errors[module] = ("missing", f"{notebook} was not submitted")
             continue
         try:
             submitted = _read_notebook(path)
             cells = _answer_cells(submitted, source, module)
         except NotebookError as error:
-            message = f"{module}.ipynb cannot be graded: {error}"
+            message = f"{notebook} cannot be graded: {error}"
             extracted.module_errors[module] = ("error", message)
             extracted.problems.append(message)
             continue
@@ -83,10 +86,10 @@ def extract_notebooks(submitted_dir, *, source_dir, modules, destination):
             if error is None:
                 parts.append(text)
             else:
-                message = f"{module}.ipynb, the answer cell of {module}.{name.function}: {error}"
+                message = f"{notebook}, the answer cell of {module}.{name.function}: {error}"
                 extracted.function_errors[module, name.function] = message
                 extracted.problems.append(message)
-        (destination / f"{module}.py").write_text("\n\n\n".join(parts) + "\n", encoding="utf-8")
+        (destination / file).write_text("\n\n\n".join(parts) + "\n", encoding="utf-8")
     return extracted
 
 

@@ -56,11 +56,11 @@ def write_notebooks(*, config, out_dir, oracle=None):
     out_dir.mkdir(parents=True, exist_ok=True)
     points = function_points(config)
     written = []
-    for module in config.assignment.modules:
-        source = (config.reference / f"{module}.py").read_text(encoding="utf-8")
+    for module, file in config.module_files.items():
+        source = (config.reference / file).read_text(encoding="utf-8")
         notebook = module_notebook(module, source, points=points,
                                    forbidden=config.isolation.forbidden_modules)
-        path = out_dir / f"{module}.ipynb"
+        path = out_dir / layout.notebook_of(file)
         nbformat.write(notebook, path)
         written.append(path)
     _write_support_folder(config, out_dir / layout.SUPPORT_FOLDER, oracle)

@@ -74,8 +74,8 @@ class NbgraderCourse:
 
     def check(self, config):
         """Refuse to grade unless the notebooks and the gradebook match the grading config."""
-        missing = [f"{module}.ipynb" for module in config.assignment.modules
-                   if not (self.source_directory / f"{module}.ipynb").is_file()]
+        notebooks = {layout.notebook_of(file): module for module, file in config.module_files.items()}
+        missing = [notebook for notebook in notebooks if not (self.source_directory / notebook).is_file()]
         if missing:
             raise GradingError(f"{self.source_directory}: no {', '.join(missing)}; write the notebooks with "
                                "`autograder notebooks`")
@@ -87,9 +87,10 @@ class NbgraderCourse:
             except MissingEntry as error:
                 raise GradingError(f"{self.directories.db_url}: {error}; run `nbgrader generate_assignment "
                                    f"{self.assignment}` first") from None
-            found = {cell.name: cell.max_score for notebook in assignment.notebooks if notebook.name in config.assignment.modules
+            found = {cell.name: cell.max_score for notebook in assignment.notebooks
+                     if (module := notebooks.get(f"{notebook.name}.ipynb")) is not None
                      for cell in notebook.grade_cells
-                     if getattr(parse_cell_id(notebook.name, cell.name), "role", None) == layout.CHECKS}
+                     if getattr(parse_cell_id(module, cell.name), "role", None) == layout.CHECKS}
         differ = sorted(name for name in expected.keys() | found.keys()
                         if name not in expected or name not in found or abs(expected[name] - found[name]) > 1e-6)
         if differ:

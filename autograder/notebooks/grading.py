@@ -19,7 +19,7 @@ def grade_notebooks(submitted_dir, *, source_dir, config, oracle=None):
     """
     submitted_dir = Path(submitted_dir)
     with tempfile.TemporaryDirectory(prefix="autograder-notebooks-") as scratch:
-        extracted = extract_notebooks(submitted_dir, source_dir=source_dir, modules=config.assignment.modules,
+        extracted = extract_notebooks(submitted_dir, source_dir=source_dir, files=config.module_files,
                                       destination=Path(scratch) / submitted_dir.name)
         result = grade_submission(extracted.directory, config=config, oracle=oracle)
     for check in result.checks:

@@ -1,6 +1,7 @@
 """The cells of an assignment notebook, and the nbgrader ids that name them.
 
-``<module>.ipynb`` holds, in order (cell ids are nbgrader's ``grade_id``):
+``<module>.ipynb`` (named as the module's file, :func:`notebook_of`) holds, in order (cell
+ids are nbgrader's ``grade_id``):
 
 - ``<module>-introduction``, read-only: the module's docstring and how grading works;
 - ``<module>-given-<n>``, read-only: code given to students (imports, constants);
@@ -24,6 +25,11 @@ CHECKS = "checks"
 
 #: The folder, next to the notebooks, holding what the graded cells need.
 SUPPORT_FOLDER = "_autograder"
+
+
+def notebook_of(file):
+    """The notebook of the module whose file is ``file`` (``5-momentum.py`` -> ``5-momentum.ipynb``)."""
+    return file.removesuffix(".py") + ".ipynb"
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,23 @@ import numpy as np
 
 
 class StudentModules:
-    """The submission's modules, imported from ``directory`` on first use."""
+    """The submission's modules, imported from ``directory`` on first use.
 
-    def __init__(self, directory):
+    ``files`` maps a module to its file when that is not ``<module>.py`` (a course's
+    ``5-momentum.py``); the module is imported under its own name (``momentum``) either way.
+    """
+
+    def __init__(self, directory, files=None):
         self.directory = directory
+        self.files = dict(files or {})
         self._loaded = {}
+
+    def file_of(self, module_name):
+        return self.files.get(module_name, f"{module_name}.py")
 
     def get(self, module_name):
         if module_name not in self._loaded:
-            path = f"{self.directory}/{module_name}.py"
+            path = f"{self.directory}/{self.file_of(module_name)}"
             spec = importlib.util.spec_from_file_location(module_name, path)
             module = importlib.util.module_from_spec(spec)
             sys.modules[module_name] = module
@@ -40,7 +48,7 @@ class StudentModules:
     def function(self, module_name, function_name):
         function = getattr(self.get(module_name), function_name, None)
         if not callable(function):
-            raise AttributeError(f"{module_name}.py defines no function {function_name!r}")
+            raise AttributeError(f"{self.file_of(module_name)} defines no function {function_name!r}")
         return function
 
 

@@ -37,6 +37,7 @@ the copy of the submission belongs to the grader, but the host's /tmp is open.
 import fcntl
 import functools
 import importlib.util
+import json
 import os
 import resource
 import secrets
@@ -321,12 +322,14 @@ def forbidden_package_dirs(forbidden):
     return dirs
 
 
-def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden):
-    """The argv that starts a worker at the given isolation level."""
+def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden, files=None):
+    """The argv that starts a worker at the given isolation level (``files``: the modules whose file is not
+    ``<module>.py``, as :class:`autograder.sandbox.drivers.StudentModules` takes them)."""
     python = [sys.executable, "-I", "-m", "autograder.sandbox.worker", *map(str, fds), str(max_bytes)]
+    files = json.dumps(files or {})
     if level != "bubblewrap":
         namespaces = _unshare_prefix() if level == "namespaces" else []
-        return [*namespaces, *_drop_privileges(uid), *python, str(workdir), ",".join(forbidden)]
+        return [*namespaces, *_drop_privileges(uid), *python, str(workdir), ",".join(forbidden), files]
     arguments = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
                  "--unshare-cgroup-try", "--die-with-parent", "--new-session",
                  # The private /tmp first: a virtual environment under /tmp is bound on top of it.
@@ -348,7 +351,7 @@ def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden):
     if uid is None:
         # In a user namespace of its own the worker owns bwrap's tmpfs folders: make them read-only.
         arguments += ["--unshare-user", "--remount-ro", "/tmp", "--remount-ro", "/dev", "--remount-ro", "/"]
-    return [*arguments, *_drop_privileges(uid), *python, "/submission", ",".join(forbidden)]
+    return [*arguments, *_drop_privileges(uid), *python, "/submission", ",".join(forbidden), files]
 
 
 def _drop_privileges(uid):

@@ -21,7 +21,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import requests
@@ -63,6 +63,8 @@ class SandboxSettings:
     use_bubblewrap: bool
     allow_grader_uid: bool = False
     """Below bubblewrap, run student code as the grader's root uid where no other uid can run it."""
+    files: dict = field(default_factory=dict)
+    """The modules whose file is not ``<module>.py`` (the config's ``files``)."""
 
 
 class WorkerSession:
@@ -245,7 +247,7 @@ class WorkerSession:
         command = launcher.worker_command(
             level=self.isolation.level, workdir=workdir / "submission", uid=uid,
             fds=(request_read, response_write), max_bytes=self.settings.max_message_bytes,
-            forbidden=self.settings.forbidden_modules)
+            forbidden=self.settings.forbidden_modules, files=self.settings.files)
         preexec = launcher.limit_resources(self.settings.limits)
         try:
             self._process = subprocess.Popen(

@@ -1,8 +1,9 @@
 """The worker process: reads requests from one pipe, answers on another.
 
 Started by :mod:`autograder.sandbox.launcher` as
-``python -I -m autograder.sandbox.worker REQUEST_FD RESPONSE_FD MAX_BYTES SUBMISSION_DIR``
-with stdout and stderr pointing at a log file, so that nothing a student prints can
+``python -I -m autograder.sandbox.worker REQUEST_FD RESPONSE_FD MAX_BYTES SUBMISSION_DIR FORBIDDEN FILES``
+(FORBIDDEN: modules, comma-separated; FILES: JSON of the modules whose file is not
+``<module>.py``, for :class:`drivers.StudentModules`) with stdout and stderr pointing at a log file, so that nothing a student prints can
 reach the response pipe by accident. Its first frame is :data:`wire.READY`, sent before
 any student code runs; each response after it is ``{"ok": value}`` or
 ``{"error": {"type", "bases", "message", "traceback"}}``, one for each call of a batch
@@ -23,6 +24,7 @@ import builtins
 import errno
 import hashlib
 import io
+import json
 import os
 import random
 import select
@@ -251,10 +253,11 @@ def _safe_str(error):
 def main(argv):
     request_fd, response_fd, max_bytes = (int(value) for value in argv[:3])
     submission_dir, forbidden = argv[3], [name for name in argv[4].split(",") if name]
+    files = json.loads(argv[5])
     capped_standard_streams()
     guard.forbid_imports(forbidden)
     sys.path.insert(0, submission_dir)  # lets a submission import its own helper modules
-    serve(request_fd, response_fd, max_bytes, drivers.StudentModules(submission_dir))
+    serve(request_fd, response_fd, max_bytes, drivers.StudentModules(submission_dir, files))
 
 
 if __name__ == "__main__":

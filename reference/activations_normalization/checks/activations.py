@@ -13,7 +13,7 @@ import functools
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.authoring import (Problem, Tolerances, equals_reference, equals_torch, finite_arrays, floats,
+from autograder.authoring import (Problem, Tolerances, arrays, equals_reference, equals_torch, finite_arrays, floats,
                                   gradient_check, unchanged_arguments, validates_arguments, within_bounds)
 
 from . import strategies
@@ -106,24 +106,24 @@ def _slope(default_too=True):
     return {"negative_slope": st.one_of(st.just(0.01), slopes) if default_too else slopes}
 
 
-def _edge_cases(name, arrays):
-    """The edge cases of a (leaky) ReLU check: ``arrays``, with each of EDGE_SLOPES for leaky ReLU."""
+def _edge_cases(name, inputs):
+    """The edge cases of a (leaky) ReLU check: ``inputs``, with each of EDGE_SLOPES for leaky ReLU."""
     if name == "leaky_relu":
-        return tuple({**arrays, "negative_slope": slope} for slope in EDGE_SLOPES)
-    return (arrays,) if name == "relu" else ()
+        return tuple({**inputs, "negative_slope": slope} for slope in EDGE_SLOPES)
+    return (inputs,) if name == "relu" else ()
 
 
 def _forward_problems(name):
     function = f"{name}_forward"
     extra = _slope() if name == "leaky_relu" else {}
-    inputs = {"x": strategies.shared_arrays(f"{function}-parity", _values(name)), **extra}
+    inputs = {"x": arrays(f"{function}-parity", elements=_values(name)), **extra}
     properties = [equals_reference(points=1), equals_torch(torch_forward(name), points=1, visibility="hidden")]
     if name in ("relu", "leaky_relu"):
         properties.append(unchanged_arguments(points=1, requires=VALUES))
     problems = [Problem(MODULE, function, inputs, properties, edge_cases=_edge_cases(name, {"x": KINK_X}))]
     if name in ("sigmoid", "tanh"):
-        problems.append(Problem(MODULE, function, {"x": strategies.shared_arrays(f"{function}-stable",
-                                                                              strategies.stability_values())},
+        problems.append(Problem(MODULE, function,
+                                {"x": arrays(f"{function}-stable", elements=strategies.stability_values())},
                                 [equals_reference(points=1, family="numerically_stable")]))
     return problems
 
@@ -132,8 +132,8 @@ def _backward_problems(name):
     function = f"{name}_backward"
     extra = _slope() if name == "leaky_relu" else {}
     key = f"{function}-parity"
-    inputs = {"dout": strategies.shared_arrays(key, floats(-10.0, 10.0)),
-              "x": strategies.shared_arrays(key, _values(name)), **extra}
+    inputs = {"dout": arrays(key, elements=floats(-10.0, 10.0)),
+              "x": arrays(key, elements=_values(name)), **extra}
     properties = [equals_reference(points=1), equals_torch(autograd_of(name), points=1, visibility="hidden")]
     if name in ("relu", "leaky_relu"):
         properties.append(unchanged_arguments(points=1, requires=VALUES))
@@ -141,9 +141,9 @@ def _backward_problems(name):
                         edge_cases=_edge_cases(name, {"dout": KINK_DOUT, "x": KINK_X}))]
     gradient_key = f"{function}-gradient"
     extra = _slope(default_too=False) if name == "leaky_relu" else {}
-    gradient_inputs = {"dout": strategies.shared_arrays(gradient_key, floats(-strategies.GRADIENT_MAGNITUDE,
-                                                                            strategies.GRADIENT_MAGNITUDE)),
-                       "x": strategies.shared_arrays(gradient_key, strategies.signed(strategies.KINK_DISTANCE, 10.0)),
+    gradient_inputs = {"dout": arrays(gradient_key, elements=floats(-strategies.GRADIENT_MAGNITUDE,
+                                                                    strategies.GRADIENT_MAGNITUDE)),
+                       "x": arrays(gradient_key, elements=strategies.signed(strategies.KINK_DISTANCE, 10.0)),
                        **extra}
     problems.append(Problem(MODULE, function, gradient_inputs,
                             [gradient_check(f"{name}_forward", upstream="dout", wrt={"x": None}, points=1)],
@@ -151,21 +151,21 @@ def _backward_problems(name):
     if name in ("sigmoid", "tanh"):
         stable_key = f"{function}-stable"
         problems.append(Problem(MODULE, function, {
-            "dout": strategies.shared_arrays(stable_key, floats(-10.0, 10.0)),
-            "x": strategies.shared_arrays(stable_key, strategies.stability_values())},
+            "dout": arrays(stable_key, elements=floats(-10.0, 10.0)),
+            "x": arrays(stable_key, elements=strategies.stability_values())},
             [equals_reference(points=1, family="numerically_stable")]))
     if name == "sigmoid":
         bound_key = "sigmoid_backward-bound"
         problems.append(Problem(MODULE, function, {
-            "dout": strategies.shared_arrays(bound_key, floats(-10.0, 10.0)),
-            "x": strategies.shared_arrays(bound_key, floats(-40.0, 40.0))},
+            "dout": arrays(bound_key, elements=floats(-10.0, 10.0)),
+            "x": arrays(bound_key, elements=floats(-40.0, 40.0))},
             [within_bounds(quarter_of_dout, description="|dx| <= |dout| / 4: the sigmoid's slope is at most 1/4",
                            points=1, family="derivative_bound", requires=VALUES)]))
     if name == "relu":
         off_key = "relu_backward-off"
         problems.append(Problem(MODULE, function, {
-            "dout": strategies.shared_arrays(off_key, strategies.signed(0.1, 10.0)),
-            "x": strategies.shared_arrays(off_key, KINKY_VALUES)},
+            "dout": arrays(off_key, elements=strategies.signed(0.1, 10.0)),
+            "x": arrays(off_key, elements=KINKY_VALUES)},
             [within_bounds(zero_where_off, description="dx is exactly 0 wherever x <= 0 (the unit is off)",
                            points=1, family="zero_where_off", requires=VALUES)]))
     return problems

@@ -1,15 +1,16 @@
 """The inputs of this assignment's checks and of its parity tests: one vocabulary for both.
 
-Arguments that must agree (x and dout, x and PReLU's alpha, x, normalized_shape and
-gamma) draw from one layout per example: ``st.shared`` under a key gives every argument
-of one example the same drawn layout.
+Arguments that must agree draw one shape or one layout per example: an elementwise
+function's x and dout are ``arrays`` of one named shape; where the layout is more than a
+shape (PReLU's x and alpha, layer norm's x, normalized_shape and gamma, weight norm's v,
+dim and g), ``st.shared`` under a key gives every argument of one example the same drawn
+layout.
 """
 
 import numpy as np
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
-from autograder.authoring import finite_arrays, floats, seeds, shapes
+from autograder.authoring import arrays, floats, seeds, shapes
 
 #: Largest |x| of the parity checks: sigmoid and tanh are not yet saturated to 1 in float64 up to about 18.
 PARITY_MAGNITUDE = 30.0
@@ -27,20 +28,10 @@ def signed(low, high):
     return st.one_of(floats(low, high), floats(-high, -low))
 
 
-def away_from_zero(shape, low=KINK_DISTANCE, high=10.0):
-    return hnp.arrays(np.float64, shape, elements=signed(low, high))
-
-
 def stability_values():
     """Values up to 1e3 in magnitude, the overflow edges of exp included."""
     edges = st.sampled_from([-1e3, -745.2, -709.8, -100.0, -36.8, 0.0, 36.8, 100.0, 709.8, 745.2, 1e3])
     return st.one_of(edges, floats(-STABILITY_MAGNITUDE, STABILITY_MAGNITUDE))
-
-
-def shared_arrays(key, elements, **shape_options):
-    """Arrays of a shape shared under ``key`` by every argument of one example."""
-    return st.shared(shapes(**shape_options), key=key).flatmap(
-        lambda shape: hnp.arrays(np.float64, shape, elements=elements))
 
 
 # ------------------------------------------------------------------------ PReLU
@@ -63,12 +54,11 @@ def _prelu_layout(draw):
 def prelu_inputs(key, *, magnitude=PARITY_MAGNITUDE, gradient=False):
     """``x``, ``alpha`` and (for a backward) ``dout`` of one PReLU example."""
     layout = st.shared(_prelu_layout(), key=key)
-    x = layout.flatmap(lambda l: away_from_zero(l[0], high=magnitude) if gradient
-                       else hnp.arrays(np.float64, l[0], elements=kinky_values(magnitude)))
+    x_shape, alpha_shape = layout.map(lambda l: l[0]), layout.map(lambda l: l[1])
     limit = GRADIENT_MAGNITUDE if gradient else magnitude
-    alpha = layout.flatmap(lambda l: finite_arrays(l[1], magnitude=1.0))
-    dout = layout.flatmap(lambda l: finite_arrays(l[0], magnitude=limit))
-    return {"x": x, "alpha": alpha, "dout": dout}
+    return {"x": arrays(x_shape, elements=signed(KINK_DISTANCE, magnitude) if gradient else kinky_values(magnitude)),
+            "alpha": arrays(alpha_shape, magnitude=1.0),
+            "dout": arrays(x_shape, magnitude=limit)}
 
 
 # ------------------------------------------------------------------- layer norm
@@ -86,14 +76,15 @@ def _layernorm_layout(draw, min_samples):
 def layernorm_inputs(key, *, magnitude=10.0, gradient=False, min_samples=1):
     """``x``, ``normalized_shape``, ``gamma``, ``beta``, ``eps`` (and ``dout``) of one layer-norm example, 2-D to 4-D."""
     layout = st.shared(_layernorm_layout(min_samples), key=key)
+    x_shape, normalized_shape = layout.map(lambda l: l[0]), layout.map(lambda l: tuple(l[1]))
     parameters = GRADIENT_MAGNITUDE if gradient else magnitude
     return {
-        "x": layout.flatmap(lambda l: finite_arrays(l[0], magnitude=3.0 if gradient else magnitude)),
-        "normalized_shape": layout.map(lambda l: tuple(l[1])),
-        "gamma": layout.flatmap(lambda l: finite_arrays(l[1], magnitude=parameters)),
-        "beta": layout.flatmap(lambda l: finite_arrays(l[1], magnitude=parameters)),
+        "x": arrays(x_shape, magnitude=3.0 if gradient else magnitude),
+        "normalized_shape": normalized_shape,
+        "gamma": arrays(normalized_shape, magnitude=parameters),
+        "beta": arrays(normalized_shape, magnitude=parameters),
         "eps": floats(1e-2, 1.0) if gradient else st.one_of(st.just(1e-5), floats(1e-5, 1.0)),
-        "dout": layout.flatmap(lambda l: finite_arrays(l[0], magnitude=parameters)),
+        "dout": arrays(x_shape, magnitude=parameters),
     }
 
 
@@ -111,12 +102,13 @@ def _weightnorm_layout(draw):
 def weightnorm_inputs(key, *, gradient=False):
     """``v`` (no slice near zero), ``g``, ``dim`` (and ``dw``) of one weight-norm example, 1-D to 4-D."""
     layout = st.shared(_weightnorm_layout(), key=key)
+    v_shape = layout.map(lambda l: l[0])
     limit = GRADIENT_MAGNITUDE if gradient else 10.0
     return {
-        "v": layout.flatmap(lambda l: away_from_zero(l[0], low=0.1, high=limit)),
-        "g": layout.flatmap(lambda l: finite_arrays(l[2], magnitude=limit)),
+        "v": arrays(v_shape, elements=signed(0.1, limit)),
+        "g": arrays(layout.map(lambda l: l[2]), magnitude=limit),
         "dim": layout.map(lambda l: l[1]),
-        "dw": layout.flatmap(lambda l: finite_arrays(l[0], magnitude=limit)),
+        "dw": arrays(v_shape, magnitude=limit),
     }
 
 
