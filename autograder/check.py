@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 from hypothesis.strategies import SearchStrategy
 
-from autograder.verdicts import CustomVerdict, Verdict
+from autograder.assignment import AssignmentError, check_metadata, declaration_site
+from autograder.verdicts import VERDICTS, CustomVerdict, Verdict
 
 @dataclass(frozen=True)
 class Check:
@@ -57,6 +58,22 @@ class Check:
     """Overrides the family's tolerances (an :class:`autograder.assignment.Tolerances`)."""
     requires: tuple | None = None
     """Overrides the family's ``requires``: the value families of this function on which its points depend."""
+    declared_at: str = field(default="", compare=False)
+    """Where the check was declared (``file:line``), for errors about it; the caller's line if not given."""
+
+    def __post_init__(self):
+        """Validate the verdict and the metadata where the check is declared, not when it is graded."""
+        if not self.declared_at:
+            object.__setattr__(self, "declared_at", declaration_site())
+        if isinstance(self.verdict, str) and self.verdict not in VERDICTS:
+            raise AssignmentError(f"{self.declared_at}: check {self.id}: verdict: no verdict is named "
+                                  f"{self.verdict!r} (the verdicts: {', '.join(sorted(VERDICTS))})")
+        if not isinstance(self.verdict, str) and not callable(self.verdict):
+            raise AssignmentError(f"{self.declared_at}: check {self.id}: verdict: a verdict's name or a predicate, "
+                                  f"not {type(self.verdict).__name__}")
+        check_metadata(f"check {self.id}", self.declared_at, points=self.points, visibility=self.visibility,
+                       hint=self.hint, max_examples=self.max_examples, tolerances=self.tolerances,
+                       requires=self.requires)
 
     @property
     def id(self):

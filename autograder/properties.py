@@ -31,7 +31,7 @@ from typing import Callable
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.assignment import Family, Part, Tolerances
+from autograder.assignment import Family, Part, Tolerances, check_metadata, declaration_site
 from autograder.check import Check, expected_validation
 from autograder.requests import call
 from autograder.strategies import SharedShapeArrays, seeds, shapes
@@ -58,12 +58,18 @@ class Property:
     requires: tuple | None = None
     """The value families of the same function this property pays after (:attr:`Family.requires`): a form
     property, or one that wrong values hold vacuously, pays only where the function's values are right."""
+    declared_at: str = ""
+    """Where the property was declared (``file:line`` of the kind's call), for errors about it."""
 
 
 def _property(kind, build, *, points, visibility="visible", hint="", max_examples=None, tolerances=None,
               family=None, requires=None):
-    return Property(family or kind, build, points, visibility, hint, max_examples, tolerances,
-                    None if requires is None else tuple(requires))
+    """The :class:`Property`, its metadata validated where the kind is called (a bad value fails there)."""
+    site = declaration_site()
+    requires = tuple(requires) if isinstance(requires, list) else requires
+    check_metadata(kind, site, points=points, visibility=visibility, hint=hint, max_examples=max_examples,
+                   tolerances=tolerances, requires=requires)
+    return Property(family or kind, build, points, visibility, hint, max_examples, tolerances, requires, site)
 
 
 def equals_reference(*, points, **metadata):
@@ -256,7 +262,7 @@ class Problem:
                                 fields.pop("requests"), fields.pop("expected"), fields.pop("verdict"),
                                 points=item.points, visibility=item.visibility, hint=item.hint or None,
                                 max_examples=item.max_examples, tolerances=item.tolerances, edge_cases=edge_cases,
-                                requires=item.requires, **fields))
+                                requires=item.requires, declared_at=item.declared_at, **fields))
         return checks
 
 
