@@ -13,7 +13,7 @@ from typing import Any, Callable
 from hypothesis.strategies import SearchStrategy
 
 from autograder.assignment import AssignmentError, check_metadata, declaration_site
-from autograder.verdicts import VERDICTS, CustomVerdict, Verdict
+from autograder.verdicts import VERDICTS, CustomVerdict, Verdict, takes_tolerances
 
 @dataclass(frozen=True)
 class Check:
@@ -37,9 +37,7 @@ class Check:
     """Name of the verdict in :mod:`autograder.verdicts`, or the instructor's own predicate
     ``(inputs, answer, expected)`` (see :func:`autograder.properties.custom`)."""
     verdict_options: dict = field(default_factory=dict)
-    """Fixed parameters of the verdict."""
-    uses_tolerances: bool = True
-    """Whether the verdict takes the family's ``rtol`` and ``atol``."""
+    """Fixed parameters of the verdict; a named verdict that takes ``rtol`` and ``atol`` gets the family's too."""
     variant: str = ""
     """Which cell of a grid the check covers (``momentum-nesterov``), when a family
     checks one function over a table of configurations."""
@@ -81,12 +79,12 @@ class Check:
         return f"{base}[{self.variant}]" if self.variant else base
 
     def verdict_for(self, tolerances):
-        """The verdict with this family's tolerances bound."""
-        options = dict(self.verdict_options)
-        if self.uses_tolerances:
-            options.update(rtol=tolerances.rtol, atol=tolerances.atol)
+        """The verdict, with this family's tolerances bound where its signature takes them (``rtol``, ``atol``)."""
         if callable(self.verdict):
             return CustomVerdict(self.verdict)
+        options = dict(self.verdict_options)
+        if takes_tolerances(self.verdict):
+            options.update(rtol=tolerances.rtol, atol=tolerances.atol)
         return Verdict(self.verdict, **options)
 
 

@@ -131,7 +131,7 @@ def unchanged_arguments(*, points, **metadata):
         return {"description": f"{problem.function} modifies none of its arguments in place",
                 "requests": problem.call,
                 "expected": lambda example, oracle: [{"args": [], "kwargs": _without_rng(example)}],
-                "verdict": "unchanged_arguments", "uses_tolerances": False}
+                "verdict": "unchanged_arguments"}
     return _property("unchanged_arguments", build, points=points, **metadata)
 
 
@@ -149,7 +149,7 @@ def same_seed_same_result(*, points, **metadata):
             return [first, {**first, "repeat": 1}, {**first, "rng_seed": example["rng_seed"] + 1}]
         return {"description": f"{problem.function} draws its random numbers from its rng argument only",
                 "requests": requests, "expected": lambda example, oracle: {"seed": example["rng_seed"]},
-                "verdict": "same_result_for_same_seed", "uses_tolerances": False}
+                "verdict": "same_result_for_same_seed"}
     return _property("same_seed_same_result", build, points=points, **metadata)
 
 
@@ -170,7 +170,7 @@ def validates_arguments(*, invalid, valid=(), points, **metadata):
                 "expected": lambda example, oracle: expected_validation(
                     example if "reason" in example or "accepted" in example
                     else {**example, "accepted": "a valid drawn call"}, oracle),
-                "verdict": "validates_arguments", "uses_tolerances": False, "edge_cases": cases}
+                "verdict": "validates_arguments", "edge_cases": cases}
     return _property("validates_arguments", build, points=points, **metadata)
 
 
@@ -191,7 +191,7 @@ def within_bounds(bounds, *, description, points, select=None, **metadata):
             return {"lower": np.asarray(lower, dtype=np.float64), "upper": np.asarray(upper, dtype=np.float64),
                     "description": description}
         return {"description": f"{problem.function}: {description}", "requests": problem.call,
-                "expected": expected, "verdict": "within_bounds", "uses_tolerances": False,
+                "expected": expected, "verdict": "within_bounds",
                 "verdict_options": {} if select is None else {"select": select}}
     return _property("within_bounds", build, points=points, **metadata)
 
@@ -208,7 +208,7 @@ def custom(predicate, *, description, points, **metadata):
         return {"description": description, "requests": problem.call,
                 "expected": lambda example, oracle: {"inputs": _without_rng(example),
                                                      "expected": problem.reference(oracle)(**example)},
-                "verdict": predicate, "uses_tolerances": False}
+                "verdict": predicate}
     return _property(getattr(predicate, "__name__", "custom"), build, points=points, **metadata)
 
 
