@@ -13,6 +13,7 @@ import functools
 import hashlib
 import importlib.util
 import sys
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -237,7 +238,7 @@ def import_privately(path, prefix, required):
         raise
     except ValidationError as error:
         del sys.modules[name]
-        raise AssignmentError(f"{entry}: a declaration is malformed: {error}") from None
+        raise AssignmentError(f"{_raised_at(error, path)}: a declaration is malformed: {error}") from None
     except Exception as error:
         del sys.modules[name]
         raise AssignmentError(f"{entry}: importing it raised {type(error).__name__}: {error}") from error
@@ -245,6 +246,14 @@ def import_privately(path, prefix, required):
     if missing:
         raise AssignmentError(f"{entry}: defines no {' and no '.join(missing)}")
     return module
+
+
+def _raised_at(error, path):
+    """``file:line`` of the innermost frame of ``error``'s traceback in the file or package ``path``: the
+    declaration that raised it (a ``Family(points=-1)``)."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if Path(frame.filename).resolve() == path or Path(frame.filename).resolve().is_relative_to(path)]
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else str(checks_entry(path))
 
 
 @functools.lru_cache(maxsize=None)

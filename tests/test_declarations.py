@@ -84,3 +84,10 @@ def test_a_familys_required_family_must_be_one_of_its_parts(tmp_path):
         '{"values": Family(points=1)}', '{"values": Family(points=1, requires=("valeus",))}'))
     assert message == (f"{path}: family toy.values: requires: 'valeus' is not a family of part toy "
                        "(its families: values)")
+
+
+def test_a_familys_bad_field_fails_at_its_line(tmp_path):
+    path, message = load(tmp_path, LONG_FORM.format(verdict='"returns"', metadata="").replace(
+        '{"values": Family(points=1)}', '{"values": Family(points=1, visibility="hiden")}'))
+    assert message.startswith(f"{path}:{HEADER.count(chr(10)) + 5}: a declaration is malformed: "), message
+    assert "visibility" in message
