@@ -13,6 +13,7 @@ import functools
 import hashlib
 import importlib.util
 import sys
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -59,6 +60,34 @@ class Family(BaseModel):
     def hidden(self):
         """Whether students see less than the whole check before the due date."""
         return self.visibility != "visible"
+
+
+def declaration_site():
+    """``file:line`` of the innermost call from outside this package: where the author's code declared
+    what is being built (a check, a property), for errors about it."""
+    package = Path(__file__).resolve().parent
+    frame = sys._getframe(1)
+    while frame is not None and (frame.f_code.co_filename.startswith("<")
+                                 or Path(frame.f_code.co_filename).resolve().is_relative_to(package)):
+        frame = frame.f_back
+    return "an unknown place" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def check_metadata(what, site, **metadata):
+    """Raise :class:`AssignmentError` unless ``metadata`` (fields of :class:`Family` that a check or a
+    property sets; None leaves the family's) is valid as a Family's: the message names the field, ``what``
+    declared it and where (``site``, ``file:line``). Nothing is converted: ``requires`` is a tuple, not a
+    string, and ``tolerances`` a :class:`Tolerances`, not a dict."""
+    given = {key: value for key, value in metadata.items() if value is not None}
+    if "tolerances" in given and not isinstance(given["tolerances"], Tolerances):
+        raise AssignmentError(f"{site}: {what}: tolerances: a Tolerances(rtol=..., atol=...), "
+                              f"not {type(given['tolerances']).__name__} (got {given['tolerances']!r})")
+    try:
+        Family.model_validate({"points": 0, **given}, strict=True)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field_name = ".".join(str(item) for item in first["loc"])
+        raise AssignmentError(f"{site}: {what}: {field_name}: {first['msg']} (got {first['input']!r})") from None
 
 
 @dataclass(frozen=True)
@@ -136,7 +165,8 @@ def parts_of(problems):
 
 
 def check_declaration(assignment, where):
-    """Raise :class:`AssignmentError` unless every check and diagnostic belongs to a declared part and family."""
+    """Raise :class:`AssignmentError` unless every check and diagnostic belongs to a declared part and family
+    and every family required exists (a check's own metadata and verdict are validated where it is built)."""
     if not isinstance(assignment, Assignment):
         raise AssignmentError(f"{where}: ASSIGNMENT must be an autograder.authoring.Assignment, "
                               f"not {type(assignment).__name__}")
@@ -169,9 +199,29 @@ def check_declaration(assignment, where):
         empty = [name for name in part.families if name not in graded]
         if empty:
             raise AssignmentError(f"{where}: family {part.module}.{empty[0]} has no checks")
+        _check_requires(part, where)
         for diagnostic in part.diagnostics:
             if diagnostic.module != part.module:
                 raise AssignmentError(f"{where}: diagnostic {diagnostic.key} is declared in part {part.module!r}")
+
+
+def _check_requires(part, where):
+    """Raise :class:`AssignmentError` unless every family that ``part``'s families require is one of the
+    part's, and every family a check itself requires grades that check's function."""
+    for name, family in part.families.items():
+        unknown = [required for required in family.requires if required not in part.families]
+        if unknown:
+            raise AssignmentError(f"{where}: family {part.module}.{name}: requires: {unknown[0]!r} is not a family "
+                                  f"of part {part.module} (its families: {', '.join(part.families)})")
+    graded = {}
+    for check in part.checks:
+        graded.setdefault(check.function, []).append(check.family)
+    for check in part.checks:
+        unknown = [required for required in check.requires or () if required not in graded[check.function]]
+        if unknown:
+            raise AssignmentError(f"{check.declared_at}: check {check.id}: requires: {unknown[0]!r} is no family of "
+                                  f"{check.function}'s checks (its families: "
+                                  f"{', '.join(dict.fromkeys(graded[check.function]))})")
 
 
 def checks_entry(path):
@@ -197,9 +247,12 @@ def import_privately(path, prefix, required):
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
+    except AssignmentError:
+        del sys.modules[name]
+        raise
     except ValidationError as error:
         del sys.modules[name]
-        raise AssignmentError(f"{entry}: a declaration is malformed: {error}") from None
+        raise AssignmentError(f"{_raised_at(error, path)}: a declaration is malformed: {error}") from None
     except Exception as error:
         del sys.modules[name]
         raise AssignmentError(f"{entry}: importing it raised {type(error).__name__}: {error}") from error
@@ -207,6 +260,14 @@ def import_privately(path, prefix, required):
     if missing:
         raise AssignmentError(f"{entry}: defines no {' and no '.join(missing)}")
     return module
+
+
+def _raised_at(error, path):
+    """``file:line`` of the innermost frame of ``error``'s traceback in the file or package ``path``: the
+    declaration that raised it (a ``Family(points=-1)``)."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if Path(frame.filename).resolve() == path or Path(frame.filename).resolve().is_relative_to(path)]
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else str(checks_entry(path))
 
 
 @functools.lru_cache(maxsize=None)

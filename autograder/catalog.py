@@ -1,9 +1,9 @@
 """An assignment's catalog: known-buggy implementations ("mutants") and correct ones written otherwise ("variants").
 
 A mutant is a realistic student mistake, written as an edit of the reference: the
-exact text ``find`` (which must occur once in the reference module) becomes
-``replace``. It names the families of its function's checks that must lose points, and
-no other family may. A garbage entry is the mistake of a student who gave up: the
+exact text ``find`` (which must occur once in the function's code, its docstring left
+out) becomes ``replace``. It names the families of its function's checks that must lose
+points, and no other family may. A garbage entry is the mistake of a student who gave up: the
 function returns a value of the right type that is not the answer (zeros, its input,
 NaN, a constant); it must earn nothing but the points of the families it ``keeps``. A
 variant is a correct implementation written differently: its source is appended to the
@@ -40,13 +40,22 @@ class Mutant:
         object.__setattr__(self, "fails", frozenset(self.fails))
 
     def source(self, reference_dir):
-        """The reference module with the mistake made."""
+        """The reference module with the mistake made: ``find`` becomes ``replace`` in ``function``'s code.
+
+        ``find`` is looked for only in the function's code, located by its syntax tree: its
+        signature, and its body after the docstring (to the last line indented under it, so the
+        solution's end marker too). The docstring may repeat the formula, and another function
+        the same line; in the function's code, ``find`` must occur exactly once.
+        """
         reference = (Path(reference_dir) / f"{self.module}.py").read_text(encoding="utf-8")
-        count = reference.count(self.find)
-        if count != 1:
-            raise AssignmentError(f"mutant {self.name}: the text to replace occurs {count} times in "
-                                  f"{self.module}.py, not once")
-        return reference.replace(self.find, self.replace)
+        spans = _code_spans(reference, _definition(reference, self))
+        counts = [reference[start:end].count(self.find) for start, end in spans]
+        if sum(counts) != 1:
+            raise AssignmentError(f"mutant {self.name}: the text to replace occurs {sum(counts)} times in the code of "
+                                  f"{self.module}.{self.function} (its signature and its body after the docstring), "
+                                  f"not once: {self.find!r}"[:600])
+        start, end = spans[counts.index(1)]
+        return reference[:start] + reference[start:end].replace(self.find, self.replace) + reference[end:]
 
 
 @dataclass(frozen=True)
@@ -82,11 +91,7 @@ class Garbage:
         nested definitions) does not matter; the rest of the module is left as it is.
         """
         reference = (Path(reference_dir) / f"{self.module}.py").read_text(encoding="utf-8")
-        definitions = [node for node in ast.parse(reference).body
-                       if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == self.function]
-        if not definitions:
-            raise AssignmentError(f"garbage {self.name}: {self.module}.py defines no function {self.function}")
-        function = definitions[-1]
+        function = _definition(reference, self)
         lines = reference.splitlines(keepends=True)
         statement = f"return {self.returns}"
         docstring = _docstring_of(function)
@@ -98,6 +103,32 @@ class Garbage:
             start = _offset(lines, first.lineno, first.col_offset)
             end = _offset(lines, function.end_lineno, function.end_col_offset)
         return reference[:start] + statement + reference[end:]
+
+
+def _definition(reference, entry):
+    """The syntax tree of the last module-level definition of ``entry.function`` in ``reference``."""
+    definitions = [node for node in ast.parse(reference).body
+                   if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == entry.function]
+    if not definitions:
+        raise AssignmentError(f"{entry.kind} {entry.name}: {entry.module}.py defines no function {entry.function}")
+    return definitions[-1]
+
+
+def _code_spans(reference, function):
+    """The ``(start, end)`` character spans of ``function``'s code in ``reference``, its docstring left out:
+    from its ``def`` line to its docstring, and from there to its last line, with the lines after it that
+    are blank or indented (comments under the body, such as the solution's end marker)."""
+    lines = reference.splitlines(keepends=True)
+    last = function.end_lineno
+    while last < len(lines) and (not lines[last].strip() or lines[last][0] in " \t"):
+        last += 1
+    start = _offset(lines, function.lineno, 0)
+    end = _offset(lines, last + 1, 0) if last < len(lines) else len(reference)
+    docstring = _docstring_of(function)
+    if docstring is None:
+        return [(start, end)]
+    return [(start, _offset(lines, docstring.lineno, docstring.col_offset)),
+            (_offset(lines, docstring.end_lineno, docstring.end_col_offset), end)]
 
 
 def _docstring_of(function):

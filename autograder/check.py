@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 from hypothesis.strategies import SearchStrategy
 
-from autograder.verdicts import CustomVerdict, Verdict
+from autograder.assignment import AssignmentError, check_metadata, declaration_site
+from autograder.verdicts import VERDICTS, CustomVerdict, Verdict, takes_tolerances
 
 @dataclass(frozen=True)
 class Check:
@@ -36,9 +37,7 @@ class Check:
     """Name of the verdict in :mod:`autograder.verdicts`, or the instructor's own predicate
     ``(inputs, answer, expected)`` (see :func:`autograder.properties.custom`)."""
     verdict_options: dict = field(default_factory=dict)
-    """Fixed parameters of the verdict."""
-    uses_tolerances: bool = True
-    """Whether the verdict takes the family's ``rtol`` and ``atol``."""
+    """Fixed parameters of the verdict; a named verdict that takes ``rtol`` and ``atol`` gets the family's too."""
     variant: str = ""
     """Which cell of a grid the check covers (``momentum-nesterov``), when a family
     checks one function over a table of configurations."""
@@ -57,6 +56,22 @@ class Check:
     """Overrides the family's tolerances (an :class:`autograder.assignment.Tolerances`)."""
     requires: tuple | None = None
     """Overrides the family's ``requires``: the value families of this function on which its points depend."""
+    declared_at: str = field(default="", compare=False)
+    """Where the check was declared (``file:line``), for errors about it; the caller's line if not given."""
+
+    def __post_init__(self):
+        """Validate the verdict and the metadata where the check is declared, not when it is graded."""
+        if not self.declared_at:
+            object.__setattr__(self, "declared_at", declaration_site())
+        if isinstance(self.verdict, str) and self.verdict not in VERDICTS:
+            raise AssignmentError(f"{self.declared_at}: check {self.id}: verdict: no verdict is named "
+                                  f"{self.verdict!r} (the verdicts: {', '.join(sorted(VERDICTS))})")
+        if not isinstance(self.verdict, str) and not callable(self.verdict):
+            raise AssignmentError(f"{self.declared_at}: check {self.id}: verdict: a verdict's name or a predicate, "
+                                  f"not {type(self.verdict).__name__}")
+        check_metadata(f"check {self.id}", self.declared_at, points=self.points, visibility=self.visibility,
+                       hint=self.hint, max_examples=self.max_examples, tolerances=self.tolerances,
+                       requires=self.requires)
 
     @property
     def id(self):
@@ -64,12 +79,12 @@ class Check:
         return f"{base}[{self.variant}]" if self.variant else base
 
     def verdict_for(self, tolerances):
-        """The verdict with this family's tolerances bound."""
-        options = dict(self.verdict_options)
-        if self.uses_tolerances:
-            options.update(rtol=tolerances.rtol, atol=tolerances.atol)
+        """The verdict, with this family's tolerances bound where its signature takes them (``rtol``, ``atol``)."""
         if callable(self.verdict):
             return CustomVerdict(self.verdict)
+        options = dict(self.verdict_options)
+        if takes_tolerances(self.verdict):
+            options.update(rtol=tolerances.rtol, atol=tolerances.atol)
         return Verdict(self.verdict, **options)
 
 

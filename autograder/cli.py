@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -21,7 +22,7 @@ from autograder.submission import SubmissionError
 from autograder.config import ConfigError, load_config
 from autograder.grade import GradingError, grade_submission
 from autograder.terminal import WholeRunRate, WholeRunRemaining, escape, print_result
-from autograder.validate import validate
+from autograder.validate import explanation, validate
 
 console = Console(stderr=False)
 
@@ -189,7 +190,8 @@ def kit(out_dir, config_path):
 def validate_command(assignment, jobs):
     """Prove that ASSIGNMENT grades right: the reference earns full marks, the stubs zero, every catalog
     mutant loses points on exactly its families, every garbage entry earns only what it keeps, every
-    variant full marks.
+    variant full marks. Each miss is explained under the table: every check behind it, with its
+    message and smallest example.
 
     ASSIGNMENT is its grading config, or the folder that holds its grading_config.yml.
     """
@@ -211,6 +213,10 @@ def validate_command(assignment, jobs):
         except (AssignmentError, GradingError) as error:
             raise click.ClickException(str(error)) from None
     console.print(table)
+    for row in validation.misses:
+        for line in explanation(row):
+            text = line.lstrip(" ")
+            console.print(Padding(escape(text), (0, 0, 0, len(line) - len(text))), highlight=False)
     misses = len(validation.misses)
     console.print(f"{len(validation.rows) - misses} of {len(validation.rows)} submissions graded as declared"
                   + (f"; [bold red]{misses} did not[/]" if misses else ""))

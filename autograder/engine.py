@@ -26,6 +26,11 @@ A check's edge cases (:attr:`autograder.checks.Check.edge_cases`) run first, as
 Hypothesis's explicit examples, under every seed; they are minimal by construction and
 not shrunk.
 
+An exception raised by the check's own code, its requests or its expected value (the
+instructor's, run in the grader), ends the check at once with the status
+``declaration_error``, which names the example: an error of the declaration, never billed
+to the submission as a wrong answer.
+
 A wrong answer or an exception in the student's code is shrunk towards the smallest
 failing example, for at most :data:`SHRINK_BUDGET` further examples (a count, not a
 time, so that a regrade finds the same example). A timeout, a crash or a garbled reply
@@ -42,7 +47,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, example, given, seed, sett
 from hypothesis.errors import Flaky
 from hypothesis.internal.conjecture import providers
 
-from autograder.results import COUNTEREXAMPLE_VALUES, ValueBudget, plain
+from autograder.results import COUNTEREXAMPLE_VALUES, DECLARATION_ERROR, ValueBudget, plain
 from autograder.sandbox.session import WorkerFailure, WorkerTimeout
 from autograder.verdicts import CheckFailure
 
@@ -97,6 +102,14 @@ class AbortCheck(BaseException):
     def __init__(self, failure, example):
         super().__init__(str(failure))
         self.failure, self.example = failure, example
+
+
+class DeclarationFault(BaseException):
+    """The check's own code raised on an example; stops Hypothesis without shrinking."""
+
+    def __init__(self, part, error, example):
+        super().__init__(f"the check's {part} raised {type(error).__name__}: {error}")
+        self.example = example
 
 
 @dataclass
@@ -199,7 +212,8 @@ def _generate(runner, max_examples, check_seed):
     def property_holds(example):
         if failures and len(cases) - failures[0][0] >= SHRINK_BUDGET:
             raise _ShrinkBudgetSpent()
-        case = Case(example, check.requests(example), runner.oracle.expected(check, example))
+        case = Case(example, _declared(check.requests, "requests", example),
+                    _declared(lambda example: runner.oracle.expected(check, example), "expected value", example))
         cases.append(case)
         try:
             runner.judge(case)
@@ -222,8 +236,21 @@ def _generate(runner, max_examples, check_seed):
                        counterexample(failure.example, failure), len(cases))
     except AbortCheck as abort:
         return runner.aborted(abort, len(cases))
+    except DeclarationFault as fault:
+        return Outcome(DECLARATION_ERROR, f"{fault} on the example below: an error of the declaration of "
+                                          f"{check.id}, not of the submission", {"inputs": plain(fault.example)},
+                       len(cases))
     runner.oracle.record_cases(check, max_examples, check_seed, cases)
     return Outcome("passed", examples=len(cases))
+
+
+def _declared(part, name, example):
+    """``part(example)``, the check's ``name`` (its requests or its expected value), whose exception is the
+    declaration's: a :class:`DeclarationFault`."""
+    try:
+        return part(example)
+    except Exception as error:
+        raise DeclarationFault(name, error, example) from error
 
 
 def counterexample(example, failure):

@@ -13,7 +13,7 @@ from autograder.config import config_digest
 from autograder.diagnostics import run_diagnostics
 from autograder.engine import Outcome, run_check
 from autograder.oracle import Oracle
-from autograder.results import CheckResult, SubmissionResult, score_checks
+from autograder.results import DECLARATION_ERROR, CheckResult, SubmissionResult, score_checks
 from autograder.sandbox import launcher
 from autograder.sandbox.session import SandboxSettings, WorkerFailure, WorkerSession
 from autograder.submission import PreparedSubmission, SubmissionError, file_digest, prepare_submission
@@ -137,10 +137,11 @@ def withhold_unearned_points(results, checks, assignment):
     """A check of a family that ``requires`` value families pays only when the same function passed
     every check of those families: a form property (purity, types, determinism) of wrong values, or a
     property that wrong values hold vacuously, earns nothing. Families not graded in this run
-    (``functions`` or ``families`` filters) withhold nothing."""
+    (``functions`` or ``families`` filters) withhold nothing, nor does a check whose own code raised
+    (``declaration_error``: the instructor's error, not a wrong value)."""
     failed_by_family = {}
     for result in results:
-        if result.status != "passed":
+        if result.status not in ("passed", DECLARATION_ERROR):
             failed_by_family.setdefault((result.module, result.function, result.family), []).append(result.id)
     for check, result in zip(checks, results):
         required = assignment.family_of(check).requires
@@ -208,7 +209,7 @@ def _grade_check(check, points, family, availability, *, session=None, oracle=No
         result.counterexample, result.examples = outcome.counterexample, outcome.examples
     if result.status == "passed":
         result.score = result.max_score
-    else:
+    elif result.status != DECLARATION_ERROR:
         result.hint = family.hint
     result.duration_seconds = round(time.monotonic() - started, 3)
     return result

@@ -31,7 +31,7 @@ from typing import Callable
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.assignment import Tolerances
+from autograder.assignment import Tolerances, check_metadata, declaration_site
 from autograder.check import Check, expected_validation
 from autograder.requests import call
 from autograder.strategies import seeds
@@ -58,12 +58,18 @@ class Property:
     requires: tuple | None = None
     """The value families of the same function this property pays after (:attr:`Family.requires`): a form
     property, or one that wrong values hold vacuously, pays only where the function's values are right."""
+    declared_at: str = ""
+    """Where the property was declared (``file:line`` of the kind's call), for errors about it."""
 
 
 def _property(kind, build, *, points, visibility="visible", hint="", max_examples=None, tolerances=None,
               family=None, requires=None):
-    return Property(family or kind, build, points, visibility, hint, max_examples, tolerances,
-                    None if requires is None else tuple(requires))
+    """The :class:`Property`, its metadata validated where the kind is called (a bad value fails there)."""
+    site = declaration_site()
+    requires = tuple(requires) if isinstance(requires, list) else requires
+    check_metadata(kind, site, points=points, visibility=visibility, hint=hint, max_examples=max_examples,
+                   tolerances=tolerances, requires=requires)
+    return Property(family or kind, build, points, visibility, hint, max_examples, tolerances, requires, site)
 
 
 def equals_reference(*, points, **metadata):
@@ -101,7 +107,9 @@ def gradient_check(forward, *, upstream, wrt, points, tolerances=GRADIENT_CHECK_
     the backward but ``upstream``) to the position of its gradient in the backward's
     result (``{"x": None}`` when the backward returns one array). The expected gradient
     of L = sum(forward(**inputs) * upstream) is computed entry by entry with steps
-    h = 1e-6 * max(1, |x_i|), so draw inputs away from any kink of ``forward``.
+    h = 1e-6 * max(1, |x_i|), so draw inputs away from any kink of ``forward``; the
+    outputs are differenced before they are weighted and summed, so an entry's gradient
+    does not depend on the magnitude of outputs it does not move (:func:`_central_differences`).
     """
     def build(problem):
         def expected(example, oracle):
@@ -123,7 +131,7 @@ def unchanged_arguments(*, points, **metadata):
         return {"description": f"{problem.function} modifies none of its arguments in place",
                 "requests": problem.call,
                 "expected": lambda example, oracle: [{"args": [], "kwargs": _without_rng(example)}],
-                "verdict": "unchanged_arguments", "uses_tolerances": False}
+                "verdict": "unchanged_arguments"}
     return _property("unchanged_arguments", build, points=points, **metadata)
 
 
@@ -141,7 +149,7 @@ def same_seed_same_result(*, points, **metadata):
             return [first, {**first, "repeat": 1}, {**first, "rng_seed": example["rng_seed"] + 1}]
         return {"description": f"{problem.function} draws its random numbers from its rng argument only",
                 "requests": requests, "expected": lambda example, oracle: {"seed": example["rng_seed"]},
-                "verdict": "same_result_for_same_seed", "uses_tolerances": False}
+                "verdict": "same_result_for_same_seed"}
     return _property("same_seed_same_result", build, points=points, **metadata)
 
 
@@ -162,7 +170,7 @@ def validates_arguments(*, invalid, valid=(), points, **metadata):
                 "expected": lambda example, oracle: expected_validation(
                     example if "reason" in example or "accepted" in example
                     else {**example, "accepted": "a valid drawn call"}, oracle),
-                "verdict": "validates_arguments", "uses_tolerances": False, "edge_cases": cases}
+                "verdict": "validates_arguments", "edge_cases": cases}
     return _property("validates_arguments", build, points=points, **metadata)
 
 
@@ -183,7 +191,7 @@ def within_bounds(bounds, *, description, points, select=None, **metadata):
             return {"lower": np.asarray(lower, dtype=np.float64), "upper": np.asarray(upper, dtype=np.float64),
                     "description": description}
         return {"description": f"{problem.function}: {description}", "requests": problem.call,
-                "expected": expected, "verdict": "within_bounds", "uses_tolerances": False,
+                "expected": expected, "verdict": "within_bounds",
                 "verdict_options": {} if select is None else {"select": select}}
     return _property("within_bounds", build, points=points, **metadata)
 
@@ -200,7 +208,7 @@ def custom(predicate, *, description, points, **metadata):
         return {"description": description, "requests": problem.call,
                 "expected": lambda example, oracle: {"inputs": _without_rng(example),
                                                      "expected": problem.reference(oracle)(**example)},
-                "verdict": predicate, "uses_tolerances": False}
+                "verdict": predicate}
     return _property(getattr(predicate, "__name__", "custom"), build, points=points, **metadata)
 
 
@@ -255,7 +263,7 @@ class Problem:
                                 fields.pop("requests"), fields.pop("expected"), fields.pop("verdict"),
                                 points=item.points, visibility=item.visibility, hint=item.hint or None,
                                 max_examples=item.max_examples, tolerances=item.tolerances, edge_cases=edge_cases,
-                                requires=item.requires, **fields))
+                                requires=item.requires, declared_at=item.declared_at, **fields))
         return checks
 
 
@@ -276,19 +284,34 @@ def _arguments_of(example):
 
 
 def _central_differences(forward, example, upstream, name):
-    """dL/d(example[name]) for L = sum(forward(**inputs) * upstream), by central differences."""
+    """dL/d(example[name]) for L = sum(forward(**inputs) * upstream), by central differences.
+
+    With x = example[name], u the upstream gradient and e_i the unit array of entry i:
+
+        dL/dx_i ~ sum((forward(x + h e_i) - forward(x - h e_i)) * u) / (2 h),  h = RELATIVE_STEP * max(1, |x_i|)
+
+    The two outputs are subtracted before they are weighted and summed, so an output that x_i does not
+    move is computed alike on both sides and cancels exactly: an elementwise forward's other entries add
+    nothing, whatever their magnitude. (Summing first, sum(forward(x + h e_i) * u), rounds the whole sum
+    and loses the difference in it: softplus' 2.5 at 0 came out 2.49967 beside entries of 3e5.) What is
+    left is entry i's own error, the truncation h^2 / 6 * |sum_j u_j f_j'''(x)| plus the rounding of the
+    outputs x_i moves, about eps * sum_j |u_j f_j(x)| / h with eps = 2.2e-16. For an elementwise forward
+    that grows at most linearly (|f_i(x)| <= c * max(1, |x_i|)) that is, relative to |u_i|, at most
+    1e-12 * max(1, x_i^2) * |f_i'''| + 2e-10 * c, far within :data:`GRADIENT_CHECK_TOLERANCES`
+    (rtol 1e-4, atol 1e-6). A forward that sums its outputs itself (a penalty) still rounds its own sum.
+    """
     inputs = {key: value for key, value in _without_rng(example).items() if key != upstream}
     weights = np.asarray(example[upstream], dtype=np.float64)
     point = np.array(inputs[name], dtype=np.float64)
     gradient = np.zeros_like(point)
     for index in np.ndindex(point.shape):
         step = RELATIVE_STEP * max(1.0, abs(point[index]))
-        losses = []
+        outputs = []
         for sign in (1.0, -1.0):
             moved = point.copy()
             moved[index] += sign * step
-            losses.append(float(np.sum(np.asarray(forward(**{**inputs, name: moved})) * weights)))
-        gradient[index] = (losses[0] - losses[1]) / (2 * step)
+            outputs.append(np.asarray(forward(**{**inputs, name: moved}), dtype=np.float64))
+        gradient[index] = float(np.sum((outputs[0] - outputs[1]) * weights)) / (2 * step)
     return gradient
 
 

@@ -13,8 +13,10 @@ import numpy as np
 
 SCHEMA_VERSION = 1
 
+#: The status of a check whose own code (its requests or its expected value) raised: the instructor's error.
+DECLARATION_ERROR = "declaration_error"
 #: The statuses a check can end in.
-STATUSES = ("passed", "failed", "error", "timeout", "missing")
+STATUSES = ("passed", "failed", "error", "timeout", "missing", DECLARATION_ERROR)
 
 
 @dataclass
@@ -33,7 +35,9 @@ class CheckResult:
     """What the check verifies, in one sentence."""
     status: str
     """``passed``; ``failed`` (wrong answer); ``error`` (raised, crashed, or returned
-    something that cannot be graded); ``timeout``; ``missing`` (no such module or function)."""
+    something that cannot be graded); ``timeout``; ``missing`` (no such module or function);
+    ``declaration_error`` (the check's own requests or expected value raised: the instructor's error,
+    which earns nothing until the check is mended, and withholds no other check's points)."""
     score: float
     """Points earned."""
     max_score: float

@@ -17,7 +17,8 @@ from rich.progress import ProgressColumn
 from rich.table import Table
 from rich.text import Text
 
-STATUS_STYLES = {"passed": "green", "failed": "red", "error": "red", "timeout": "yellow", "missing": "dim"}
+STATUS_STYLES = {"passed": "green", "failed": "red", "error": "red", "timeout": "yellow", "missing": "dim",
+                 "declaration_error": "magenta"}
 
 #: What a terminal acts on instead of showing: C0 controls but tab and newline, DEL, C1
 #: controls (ESC and CSI start escape sequences), lone surrogates (which no encoder

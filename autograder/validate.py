@@ -17,6 +17,7 @@ share the example bank of the assignment's version (:mod:`autograder.bank`), so 
 checks passing for the reference replay, and ``grade`` finds the bank filled.
 """
 
+import json
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +29,7 @@ from autograder import release
 from autograder.catalog import load_catalog
 from autograder.grade import grade_submission
 from autograder.oracle import Oracle
+from autograder.results import DECLARATION_ERROR
 
 
 @dataclass
@@ -45,6 +47,9 @@ class Row:
     ok: bool
     score: float = 0.0
     max_score: float = 0.0
+    evidence: list = field(default_factory=list)
+    """The :class:`~autograder.results.CheckResult` objects behind a miss: the checks that failed where
+    they must pass, passed or paid where they must not, or whose own code raised (see :func:`explanation`)."""
 
 
 @dataclass
@@ -92,7 +97,22 @@ def validate(*, config, jobs=None, progress=None):
 
 
 def judge(kind, name, result, entry=None):
-    """The :class:`Row` of one graded submission of kind ``kind`` (``entry``: its catalog entry)."""
+    """The :class:`Row` of one graded submission of kind ``kind`` (``entry``: its catalog entry).
+
+    A check whose own code raised (``declaration_error``) makes any row a miss, whatever the
+    points: it judged nothing.
+    """
+    row = _judge(kind, name, result, entry)
+    broken = [check for check in result.checks if check.status == DECLARATION_ERROR]
+    if broken:
+        row.ok = False
+        row.found = f"the expected value of {', '.join(check.id for check in broken[:3])} raised; {row.found}"
+    if not row.ok:
+        row.evidence = broken + [check for check in _evidence(kind, result, entry) if check not in broken]
+    return row
+
+
+def _judge(kind, name, result, entry):
     failing = sorted({check.family for check in result.checks if check.status != "passed"})
     scored = [check.id for check in result.checks if check.score > 0]
     common = {"score": result.score, "max_score": result.max_score}
@@ -111,6 +131,35 @@ def judge(kind, name, result, entry=None):
     failures = [f"{check.id} ({check.status})" for check in result.checks if check.status != "passed"]
     return Row(kind, name, "full marks", "full marks" if not failures else f"fails {', '.join(failures[:3])}",
                not failures, **common)
+
+
+def _evidence(kind, result, entry):
+    """The checks of ``result`` that came out otherwise than a submission of ``kind`` must make them."""
+    checks = result.checks
+    if kind == "stubs":
+        return [check for check in checks if check.score > 0]
+    if kind == "mutant":
+        failing = {check.family for check in checks if check.status != "passed"}
+        return [check for check in checks if (check.status != "passed" and check.family not in entry.fails)
+                or (check.family in entry.fails - failing)]
+    if kind == "garbage":
+        return [check for check in checks if (check.score > 0 and check.family not in entry.keeps)
+                or (check.family in entry.keeps and check.score < check.max_score)]
+    return [check for check in checks if check.status != "passed"]
+
+
+def explanation(row):
+    """The lines that say why ``row`` is a miss: for each check behind it, its status and score, its
+    message, and the smallest example it was judged on (its inputs, as JSON)."""
+    lines = [f"MISS {row.kind} {row.name}: must {row.expected}; {row.found}"]
+    for check in row.evidence:
+        lines.append(f"  {check.id}: {check.status} ({check.score:g} / {check.max_score:g})")
+        if check.status == "passed" and not check.message:
+            lines.append(f"    it passed every one of its {check.examples} examples")
+        lines.extend(f"    {line}" for line in check.message.splitlines())
+        if check.counterexample:
+            lines.append(f"    smallest example: {json.dumps(check.counterexample.get('inputs'))}")
+    return lines
 
 
 def _judge_garbage(name, result, entry, common):

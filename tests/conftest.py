@@ -48,7 +48,8 @@ def worker_session_at(level, folder, settings, **options):
 
 
 #: A checks file that grades part of the flagship: the families named in KEEP (of the
-#: functions in FUNCTIONS, or of all), with an optional example count for each of them.
+#: functions in FUNCTIONS, or of all), with an optional example count for each of them; a
+#: kept family requires only kept families (one not graded would withhold nothing anyway).
 REDUCED_CHECKS = """
 from autograder.assignment import load_assignment
 from autograder.authoring import Assignment, Part
@@ -58,7 +59,8 @@ FLAGSHIP = load_assignment({checks!r})
 KEEP, MAX_EXAMPLES, FUNCTIONS = {keep!r}, {max_examples!r}, {functions!r}
 ASSIGNMENT = Assignment(parts=[
     Part(part.module,
-         {{name: family.model_copy(update={{"max_examples": MAX_EXAMPLES or family.max_examples}})
+         {{name: family.model_copy(update={{"max_examples": MAX_EXAMPLES or family.max_examples, "requires": tuple(
+              required for required in family.requires if required in KEEP[part.module])}})
           for name, family in part.families.items() if name in KEEP[part.module]}},
          [check for check in part.checks
           if check.family in KEEP[part.module] and (FUNCTIONS is None or check.function in FUNCTIONS)],

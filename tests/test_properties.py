@@ -2,11 +2,13 @@
 a function with the mistake the kind exists for loses them, on that kind only."""
 
 import textwrap
+import types
 
 import numpy as np
 import pytest
 
 from autograder.assignment import AssignmentError, load_assignment
+from autograder.authoring import Problem, arrays, gradient_check
 from autograder.config import load_config
 from autograder.grade import grade_submission
 from autograder.sandbox import launcher
@@ -241,3 +243,28 @@ def test_an_edge_case_that_does_not_give_every_input_is_refused(edge_case, messa
     with pytest.raises(ValueError, match=message):
         Problem("toy", "power", {"x": arrays(), "exponent": st.integers(1, 2)}, [equals_reference(points=1)],
                 edge_cases=[edge_case])
+
+
+def _expected_gradient(forward, dout, x):
+    """What ``gradient_check`` of ``forward`` expects of a backward on ``dout`` and ``x``."""
+    toy_module = types.SimpleNamespace(forward=forward)
+    problem = Problem("toy", "backward", {"dout": arrays("x"), "x": arrays("x")},
+                      [gradient_check("forward", upstream="dout", wrt={"x": None}, points=1)])
+    oracle = types.SimpleNamespace(reference=lambda module: toy_module)
+    return problem.checks()[0].expected({"dout": dout, "x": x}, oracle)
+
+
+def test_a_gradient_check_entry_does_not_depend_on_the_other_entries_magnitudes():
+    x = np.array([[0.0, 290665.0], [290665.0, 290665.0]])
+    gradient = _expected_gradient(lambda x: np.logaddexp(0.0, x), np.full((2, 2), 5.0), x)
+    np.testing.assert_allclose(gradient, 5.0 / (1.0 + np.exp(-x)), rtol=1e-9)
+
+
+def test_a_gradient_check_of_a_forward_that_mixes_entries_is_exact_beside_large_rows():
+    def scaled_by_row_mean(x):  # out[r, k] = x[r, k] * mean(x[r])
+        return x * np.mean(x, axis=-1, keepdims=True)
+
+    x, dout = np.array([[0.5, -1.0], [290665.0, -290665.0 * 2]]), np.array([[5.0, -3.0], [2.0, 1.0]])
+    mean = np.mean(x, axis=-1, keepdims=True)
+    exact = dout * mean + np.sum(dout * x, axis=-1, keepdims=True) / x.shape[-1]
+    np.testing.assert_allclose(_expected_gradient(scaled_by_row_mean, dout, x), exact, rtol=1e-8)

@@ -24,6 +24,7 @@ STATUS_MEANINGS = {
     "error": "raised an error or returned something that cannot be graded",
     "timeout": "ran out of time",
     "missing": "module or function not found",
+    "declaration_error": "not judged: the check itself raised an error, which your instructors must mend",
 }
 
 

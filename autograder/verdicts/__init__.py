@@ -27,6 +27,12 @@ VERDICTS = {name: function
             for name, function in inspect.getmembers(module, inspect.isfunction) if _is_verdict(module, name, function)}
 
 
+def takes_tolerances(name):
+    """Whether the verdict ``name`` compares within tolerances: its signature has ``rtol`` and ``atol``."""
+    parameters = inspect.signature(VERDICTS[name]).parameters
+    return "rtol" in parameters and "atol" in parameters
+
+
 class Verdict:
     """A named verdict and its parameters: callable, and recordable as plain data for the kit."""
 
@@ -75,4 +81,4 @@ class CustomVerdict:
         return None
 
 
-__all__ = ["CheckFailure", "CustomVerdict", "VERDICTS", "Verdict"]
+__all__ = ["CheckFailure", "CustomVerdict", "VERDICTS", "Verdict", "takes_tolerances"]

@@ -16,18 +16,11 @@ FANS_RETURN = "    return shape[1] * receptive_field, shape[0] * receptive_field
 XAVIER_UNIFORM_SCALE = '''    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
     bound = math.sqrt(3.0) * std
     return rng.uniform(-bound, bound, size=shape)
-    ### END SOLUTION
-
-
-def xavier_normal('''
+'''
 XAVIER_NORMAL_SCALE = '''    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
     return rng.normal(0.0, std, size=shape)
 '''
-XAVIER_NORMAL_FANS = '''        RuntimeError, respectively ZeroDivisionError when fan_in + fan_out == 0).
-    """
-    ### BEGIN SOLUTION
-    fan_in, fan_out = calculate_fan_in_and_fan_out(shape)
-'''
+XAVIER_NORMAL_FANS = "    fan_in, fan_out = calculate_fan_in_and_fan_out(shape)\n"
 KAIMING_UNIFORM_BODY = '''    fan = fan_in if mode == "fan_in" else fan_out
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
     bound = math.sqrt(3.0) * std

@@ -123,15 +123,7 @@ MUTANTS = [
            'if not 0.0 < lr:\n        raise ValueError(f"Invalid learning rate: {lr}")\n    if not 0.0 <= lr_decay:',
            {"invalid_arguments"}),
     Mutant("adam-accepts-beta-one", MODEL, "adam", "checks 0 <= beta <= 1, accepting beta1 = 1, which PyTorch rejects",
-           "        m and v. For decoupled weight decay use ``adamw``.\n    \"\"\"\n    ### BEGIN SOLUTION\n"
-           "    if not 0.0 <= lr:\n        raise ValueError(f\"Invalid learning rate: {lr}\")\n"
-           "    if not 0.0 <= eps:\n        raise ValueError(f\"Invalid epsilon value: {eps}\")\n"
-           "    if not 0.0 <= betas[0] < 1.0:",
-           "        m and v. For decoupled weight decay use ``adamw``.\n    \"\"\"\n    ### BEGIN SOLUTION\n"
-           "    if not 0.0 <= lr:\n        raise ValueError(f\"Invalid learning rate: {lr}\")\n"
-           "    if not 0.0 <= eps:\n        raise ValueError(f\"Invalid epsilon value: {eps}\")\n"
-           "    if not 0.0 <= betas[0] <= 1.0:",
-           {"invalid_arguments"}),
+           "if not 0.0 <= betas[0] < 1.0:", "if not 0.0 <= betas[0] <= 1.0:", {"invalid_arguments"}),
     Mutant("rmsprop-relies-on-broadcasting", MODEL, "rmsprop",
            "does not check that w and dw have the same shape: numpy broadcasts dw of shape (1,) over w of shape (3,)",
            'raise ValueError(f"Invalid alpha value: {alpha}")\n    w, dw = np.asarray(w, dtype=np.float64), '

@@ -396,11 +396,10 @@ def checks():
     for function in (FORWARD, BACKWARD):
         shared += [
             check(function, "purity", f"{function} modifies none of its arguments (running statistics included)",
-                  _purity_examples(function), _expected_unchanged(_one_call(function)), "unchanged_arguments",
-                  uses_tolerances=False),
+                  _purity_examples(function), _expected_unchanged(_one_call(function)), "unchanged_arguments"),
             check(function, "invalid_arguments", f"{function} raises ValueError for invalid arguments, as torch does, "
                                                  "and accepts eps = 0 in evaluation",
-                  _invalid_examples(function), expected_validation, "validates_arguments", uses_tolerances=False,
+                  _invalid_examples(function), expected_validation, "validates_arguments",
                   edge_cases=_validation_edge_cases(function)),
         ]
     return [

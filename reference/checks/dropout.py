@@ -228,7 +228,7 @@ def _forward_checks():
               _keep_rate(),
               lambda e: [_forward(np.ones(KEEP_RATE_SAMPLE_SIZE), e["p"], True, e["seed"])],
               lambda e, oracle: {"p": e["p"], "keep_probability": 1 - e["p"], "shape": [KEEP_RATE_SAMPLE_SIZE]},
-              "keep_rate", verdict_options=statistical, uses_tolerances=False),
+              "keep_rate", verdict_options=statistical),
         check("scaling", "in training, every element of out is 0 (dropped) or x / (1 - p) (kept)",
               _random_mask(),
               lambda e: [_forward(e["x"], e["p"], True, e["seed"])],
@@ -238,12 +238,12 @@ def _forward_checks():
               _random_mask(),
               lambda e: [_forward(e["x"], e["p"], True, e["seed"])],
               lambda e, oracle: {"shape": list(np.shape(e["x"]))},
-              "mask_consistency", uses_tolerances=False),
+              "mask_consistency"),
         check("independence", "elements are dropped independently: no mask shared along rows, columns or channels",
               _independence(),
               lambda e: [_forward(np.ones(e["shape"]), e["p"], True, e["seed"])],
               lambda e, oracle: {"shape": list(e["shape"])},
-              "independence", verdict_options=statistical, uses_tolerances=False),
+              "independence", verdict_options=statistical),
         check("determinism", "the same seed gives the same out and mask; another seed, another mask",
               _determinism(),
               # ``repeat`` gives each call its own global-generator seed (autograder/sandbox/worker.py), so that
@@ -251,12 +251,12 @@ def _forward_checks():
               lambda e: [{**_forward(e["x"], e["p"], True, seed), "repeat": repeat}
                          for repeat, seed in enumerate(e["seeds"])],
               lambda e, oracle: {"seeds": e["seeds"], "shape": list(np.shape(e["x"]))},
-              "determinism", uses_tolerances=False),
+              "determinism"),
         check("invalid_arguments", "p outside [0, 1] (NaN included) raises ValueError, in training and evaluation",
               _invalid_forward(),
               lambda e: [_forward(e["x"], e["p"], e["training"], e["seed"])],
               expected_validation,
-              "validates_arguments", uses_tolerances=False, edge_cases=INVALID_FORWARD_EDGE_CASES),
+              "validates_arguments", edge_cases=INVALID_FORWARD_EDGE_CASES),
     ]
 
 
@@ -280,7 +280,7 @@ def _backward_checks():
               _invalid_backward(),
               lambda e: [_backward(e["dout"], e["mask"], e["p"])],
               expected_validation,
-              "validates_arguments", uses_tolerances=False, edge_cases=INVALID_BACKWARD_EDGE_CASES),
+              "validates_arguments", edge_cases=INVALID_BACKWARD_EDGE_CASES),
     ]
 
 

@@ -187,25 +187,25 @@ def checks_of(name):
               lambda e: [trajectory(MODULE, name, e["w0"], quadratic=(e["A"], e["w_star"]), steps=e["steps"],
                                     hyperparameters=e["hyperparameters"], record_states=False)],
               _expected_convergence(name),
-              "converges", verdict_options={"relative_tolerance": CONVERGENCE_TOLERANCE}, uses_tolerances=False),
+              "converges", verdict_options={"relative_tolerance": CONVERGENCE_TOLERANCE}),
         check("purity", f"{name} modifies neither w, dw, nor a state dict it has returned",
               _purity(name),
               lambda e: [_call(name, e["w0"], e["gradients"][0], e["hyperparameters"]),
                          _trajectory_request(name, e, record_states=True)],
               lambda e, oracle: [{"args": [e["w0"], e["gradients"][0], {}]}, {}],
-              "unchanged_arguments", uses_tolerances=False),
+              "unchanged_arguments"),
         check("shapes", f"{name} returns (new_w, new_state): new_w float64 of w's shape (0-d to 4-D), new_state a dict",
               _shapes(name),
               lambda e: [_call(name, e["w"], e["dw"], e["hyperparameters"])],
               lambda e, oracle: {"shape": list(np.shape(e["w"]))},
-              "value_and_state", uses_tolerances=False),
+              "value_and_state"),
         check("invalid_arguments", f"{name} raises ValueError for invalid hyperparameters and for w and dw of "
                                    "different shapes, as torch.optim does, and accepts valid values at the edges "
                                    "of their ranges (lr = 0, a beta of 0)",
               _invalid(name),
               lambda e: [_call(name, e["w"], e["dw"], e["hyperparameters"])],
               expected_validation,
-              "validates_arguments", uses_tolerances=False, edge_cases=_validation_edge_cases(name)),
+              "validates_arguments", edge_cases=_validation_edge_cases(name)),
     ]
 
 

@@ -169,7 +169,7 @@ def validation_check():
     return Check(MODULE, "lsuv", "validates_arguments",
                  "lsuv raises ValueError for invalid arguments and accepts valid edges", drawn,
                  lambda example: [call(MODULE, "lsuv", kwargs=example["kwargs"], rng_seed=0)], expected_validation,
-                 "validates_arguments", uses_tolerances=False, edge_cases=edges, points=1, visibility="hidden")
+                 "validates_arguments", edge_cases=edges, points=1, visibility="hidden")
 
 
 #: The edge of max_iter's range, where one round short is no rescaling at all: linear layers
@@ -209,7 +209,7 @@ def seeded_property(predicate, description, inputs, **options):
         del oracle
         return {"inputs": {key: value for key, value in example.items() if key != "rng_seed"}, "expected": None}
     return Check(MODULE, "lsuv", predicate.__name__, description, examples, requests, expected, predicate,
-                 uses_tolerances=False, **options)
+                 **options)
 
 
 def checks():

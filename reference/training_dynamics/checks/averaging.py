@@ -95,20 +95,20 @@ def checks_of(function):
         check(function, "noisy_sgd", f"{function} of 2,000 SGD iterates on a noisy quadratic ends within "
                                      f"{NOISY_FRACTION:g} times their typical distance of the minimum",
               _noisy(function), lambda e: [_trajectory(function, _noisy_run(e), record_states=False)],
-              _noisy_expected, "within_distance", uses_tolerances=False),
+              _noisy_expected, "within_distance"),
         check(function, "purity", f"{function} modifies neither its arrays nor a state it has returned",
               _run(function, max_steps=4).map(lambda e: {**e, "iterates": e["iterates"] + e["iterates"][:1]}),
               lambda e: [call(MODULE, function, args=[e["average0"], e["iterates"][0], {"n_averaged": 1}],
                               kwargs=e["hyperparameters"]), _trajectory(function, e, record_states=True)],
               lambda e, oracle: [{"args": [e["average0"], e["iterates"][0], {"n_averaged": 1}]}, {}],
-              "unchanged_arguments", uses_tolerances=False),
+              "unchanged_arguments"),
         check(function, "invalid_arguments", f"{function} raises ValueError for invalid arguments and accepts the "
                                              "edges of the valid ranges",
               _run(function, max_steps=1).map(lambda e: {"arguments": {"average": e["average0"], "w": e["iterates"][0],
                                                                        "state": {}, **e["hyperparameters"]},
                                                          "accepted": "a valid drawn call"}),
               lambda e: [call(MODULE, function, kwargs=e["arguments"])], expected_validation, "validates_arguments",
-              uses_tolerances=False, edge_cases=validation_cases(invalid, valid)),
+              edge_cases=validation_cases(invalid, valid)),
     ]
 
 

@@ -142,7 +142,7 @@ def checks():
               edge_cases=(TWO_CLIPPED, *NORM_EDGES)),
         check("clip_grad_norm", "one_factor", "clip_grad_norm scales every gradient by one factor in [0, 1]",
               _norm_example(), single("clip_grad_norm"),
-              lambda e, oracle: {"inputs": e, "expected": None}, one_factor, uses_tolerances=False,
+              lambda e, oracle: {"inputs": e, "expected": None}, one_factor,
               edge_cases=(TWO_CLIPPED, *NORM_EDGES)),
         check("clip_grad_norm", "cliff", "gradient descent on f(w) = sum(w^4) / 4 from a start where the plain run "
                                          "diverges, with steps clipped to norm 1, stays within ||w0|| of the minimum",
@@ -150,18 +150,18 @@ def checks():
               lambda e, oracle: {"calls": [f"step {t}" for t in range(len(e["path"]))], "start": e["path"][0],
                                  "center": np.zeros(e["n"]), "lr": CLIFF["lr"],
                                  "radius": float(np.linalg.norm(e["path"][0])), "select": [0, 0]},
-              "bounded_path", uses_tolerances=False,
+              "bounded_path",
               edge_cases=tuple(_with_path({"seed": 0, "n": 3, "norm_type": norm_type})
                                for norm_type in CLIFF_NORM_TYPES)),
         check("clip_grad_norm", "purity", "clip_grad_norm modifies neither the list nor the gradients in place",
               _norm_example(), single("clip_grad_norm"),
-              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments", uses_tolerances=False,
+              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments",
               edge_cases=(TWO_CLIPPED,)),  # clipped under every salt: an in-place scaling shows
         check("clip_grad_norm", "invalid_arguments", "clip_grad_norm raises ValueError for max_norm < 0 and "
                                                      "norm_type <= 0, and accepts max_norm = 0 and no gradients",
               _norm_example().map(lambda e: {"arguments": e, "accepted": "a valid drawn call"}),
               lambda e: [call(MODULE, "clip_grad_norm", kwargs=e["arguments"])],
-              expected_validation, "validates_arguments", uses_tolerances=False,
+              expected_validation, "validates_arguments",
               edge_cases=validation_cases(invalid_norm, valid_norm)),
         check("clip_grad_value", "torch_parity", "clip_grad_value returns what torch.nn.utils.clip_grad_value_ "
                                                  "leaves in .grad",
@@ -169,11 +169,11 @@ def checks():
               lambda e, oracle: torch_oracles.clip_grad_value(**e), "returns"),
         check("clip_grad_value", "purity", "clip_grad_value modifies neither the list nor the gradients in place",
               _value_example(), single("clip_grad_value"),
-              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments", uses_tolerances=False),
+              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments"),
         check("clip_grad_value", "invalid_arguments", "clip_grad_value raises ValueError for clip_value < 0 and "
                                                       "accepts clip_value = 0",
               _value_example().map(lambda e: {"arguments": e, "accepted": "a valid drawn call"}),
               lambda e: [call(MODULE, "clip_grad_value", kwargs=e["arguments"])],
-              expected_validation, "validates_arguments", uses_tolerances=False,
+              expected_validation, "validates_arguments",
               edge_cases=validation_cases(invalid_value, valid_value)),
     ]

@@ -121,10 +121,10 @@ def checks():
               _run(), _requests, _expected(1), "each_equals", edge_cases=EDGE_RUNS),
         check("early_stopping", "purity", "early_stopping does not modify the state it is given",
               _run(), _requests, lambda e, oracle: [{"args": [], "kwargs": kwargs} for kwargs in e["calls"]],
-              "unchanged_arguments", uses_tolerances=False),
+              "unchanged_arguments"),
         check("early_stopping", "invalid_arguments", "early_stopping raises ValueError for invalid arguments and "
                                                      "accepts patience = 0",
               _run().map(lambda e: {"arguments": e["calls"][0], "accepted": "a valid drawn call"}),
               lambda e: [call(MODULE, "early_stopping", kwargs=e["arguments"])], expected_validation,
-              "validates_arguments", uses_tolerances=False, edge_cases=validation_cases(invalid, valid)),
+              "validates_arguments", edge_cases=validation_cases(invalid, valid)),
     ]

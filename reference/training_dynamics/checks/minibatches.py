@@ -131,11 +131,11 @@ def checks():
     return [
         check("epoch_batches", "partition", "epoch_batches returns every index once per epoch (at most once with "
                                             "drop_last)",
-              _epoch(), lambda e: [_call(e)], _custom_expected, partition, uses_tolerances=False,
+              _epoch(), lambda e: [_call(e)], _custom_expected, partition,
               edge_cases=EDGE_EPOCHS),
         check("epoch_batches", "batch_sizes", "epoch_batches returns batches of DataLoader's sizes, the last partial "
                                               "unless drop_last",
-              _epoch(), lambda e: [_call(e)], _custom_expected, batch_sizes, uses_tolerances=False,
+              _epoch(), lambda e: [_call(e)], _custom_expected, batch_sizes,
               edge_cases=EDGE_EPOCHS),
         check("epoch_batches", "uniform", f"the {math.factorial(UNIFORM_N)} orders of {UNIFORM_N} indices are "
                                           f"equally likely over {UNIFORM_CALLS} epochs (chi-square test, "
@@ -143,13 +143,12 @@ def checks():
               st.fixed_dictionaries({"first_seed": st.integers(0, 2**31)}), uniform_requests,
               lambda e, oracle: {"outcomes": math.factorial(UNIFORM_N),
                                  "what": f"orders of {UNIFORM_N} indices in batches of {UNIFORM_BATCH}"},
-              "uniform_outcomes", verdict_options={"false_failure_probability": UNIFORM_ALPHA},
-              uses_tolerances=False),
+              "uniform_outcomes", verdict_options={"false_failure_probability": UNIFORM_ALPHA}),
         check("epoch_batches", "determinism", "epoch_batches draws its random numbers from its rng argument only",
               _epoch(min_n=DETERMINISM_MIN_N, max_n=3 * DETERMINISM_MIN_N), determinism_requests,
-              lambda e, oracle: {"seed": e["rng_seed"]}, "same_result_for_same_seed", uses_tolerances=False),
+              lambda e, oracle: {"seed": e["rng_seed"]}, "same_result_for_same_seed"),
         check("epoch_batches", "invalid_arguments", "epoch_batches raises ValueError for n < 0 and batch_size < 1",
               _epoch().map(lambda e: {"arguments": e, "accepted": "a valid drawn call"}),
-              lambda e: [_call(e["arguments"])], expected_validation, "validates_arguments", uses_tolerances=False,
+              lambda e: [_call(e["arguments"])], expected_validation, "validates_arguments",
               edge_cases=validation_cases(invalid, valid)),
     ]

@@ -116,12 +116,12 @@ def checks_of(function, settings):
               lambda e: calls(MODULE, function, [{"step": step, **e} for step in _monotone_steps(function, e)]),
               lambda e, oracle: {"calls": [f"step {step}" for step in _monotone_steps(function, e)],
                                  "direction": "nonincreasing", "slack": 1e-12 * e["lr"]},
-              "monotone", uses_tolerances=False),
+              "monotone"),
         check(function, "invalid_arguments", f"{function} raises ValueError for invalid arguments and accepts the "
                                              "edges of the valid ranges",
               settings.map(lambda setting: {"arguments": {"step": 0, **setting}, "accepted": "a valid drawn call"}),
               lambda e: [call(MODULE, function, kwargs=e["arguments"])],
-              expected_validation, "validates_arguments", uses_tolerances=False,
+              expected_validation, "validates_arguments",
               edge_cases=validation_cases(*INVALID[function])),
     ]
 

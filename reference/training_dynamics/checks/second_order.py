@@ -152,7 +152,7 @@ def checks():
                                                     "accepts the edges of the valid ranges",
                      examples.map(lambda e: {"arguments": e, "accepted": "a valid drawn call"}),
                      lambda e: [call(MODULE, function, kwargs=e["arguments"])],
-                     expected_validation, "validates_arguments", uses_tolerances=False,
+                     expected_validation, "validates_arguments",
                      edge_cases=validation_cases(invalid, valid))
 
     quadratics = quadratic_problems(condition_number=st.floats(1.0, 1e6))
@@ -161,16 +161,16 @@ def checks():
         check("newton_step", "quadratic_minimum", "one Newton step reaches the minimizer of a strongly convex "
                                                   "quadratic, condition numbers 1 to 1e6",
               quadratics, lambda e: [call(MODULE, "newton_step", kwargs=_newton_kwargs(e))], _quadratic_minimum,
-              "within_distance", uses_tolerances=False),
+              "within_distance"),
         check("newton_step", "quadratic_convergence", "Newton's steps near the minimizer of L2-regularized "
                                                       "logistic regression square the error (quadratic convergence)",
-              _near_minimum(), _convergence_calls, _convergence_expected, "within_distance", uses_tolerances=False),
+              _near_minimum(), _convergence_calls, _convergence_expected, "within_distance"),
         check("newton_step", "damping", "damped Newton steps w - (H + damping I)^-1 g equal the reference",
               damped, lambda e: [call(MODULE, "newton_step", kwargs=e)],
               lambda e, oracle: reference(oracle, MODULE, "newton_step")(**e), "returns"),
         check("newton_step", "purity", "newton_step modifies none of its arguments",
               damped, lambda e: [call(MODULE, "newton_step", kwargs=e)],
-              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments", uses_tolerances=False),
+              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments"),
         validation("newton_step", invalid_newton, valid_newton, damped),
         check("lbfgs_direction", "torch_parity", "L-BFGS directions along a run of torch.optim.LBFGS (lr = 1, no "
                                                  "line search) on a random quadratic give torch's next iterates",
@@ -185,7 +185,7 @@ def checks():
               edge_cases=EDGE_HISTORIES),
         check("lbfgs_direction", "purity", "lbfgs_direction modifies neither grad nor the history lists",
               lbfgs_histories(), lambda e: [call(MODULE, "lbfgs_direction", kwargs=e)],
-              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments", uses_tolerances=False,
+              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments",
               edge_cases=EDGE_HISTORIES),
         validation("lbfgs_direction", invalid_lbfgs, valid_lbfgs, lbfgs_histories()),
     ]

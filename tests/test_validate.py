@@ -1,0 +1,99 @@
+"""What ``autograder validate`` tells the instructor: why each miss is one, and whose error a check's own
+exception is."""
+
+import re
+
+from click.testing import CliRunner
+
+from autograder.catalog import Mutant
+from autograder.cli import main
+from autograder.grade import grade_submission
+from autograder.results import CheckResult, SubmissionResult
+from autograder.validate import explanation, judge
+
+from conftest import toy_course
+
+MESSAGE = ("returned the wrong values: the largest error is at index (1,), where the reference gives 2.0 and the "
+           "submission 3.0, far beyond rtol 1e-07 and atol 1e-10, on an example that Hypothesis shrank")
+
+
+def check(family, status, score, max_score, message="", inputs=None):
+    return CheckResult(id=f"toy.double.{family}", module="toy", function="double", family=family, description="",
+                       status=status, score=score, max_score=max_score, hidden=False, message=message,
+                       counterexample=None if inputs is None else {"inputs": inputs}, examples=30)
+
+
+def result_of(*checks):
+    return SubmissionResult(submission={}, config_sha256="", isolation={}, score=sum(c.score for c in checks),
+                            max_score=sum(c.max_score for c in checks), parts=[], checks=list(checks))
+
+
+def test_a_miss_of_the_reference_shows_each_failing_checks_message_and_smallest_example():
+    row = judge("reference", "reference", result_of(check("values", "failed", 0, 2, MESSAGE, {"x": [1.0, 1.5]}),
+                                                    check("purity", "passed", 1, 1)))
+    assert not row.ok and [item.family for item in row.evidence] == ["values"]
+    assert explanation(row) == ["MISS reference reference: must full marks; fails toy.double.values (failed)",
+                                "  toy.double.values: failed (0 / 2)", f"    {MESSAGE}",
+                                '    smallest example: {"x": [1.0, 1.5]}']
+
+
+def test_a_mutant_miss_shows_the_family_it_passed_and_the_one_it_should_not_have_failed():
+    mutant = Mutant("triples", "toy", "double", "triples", "2 *", "3 *", {"values"})
+    row = judge("mutant", mutant.name, result_of(check("values", "passed", 2, 2), check("types", "passed", 1, 1),
+                                                 check("purity", "failed", 0, 1, "modified x", {"x": [0.0]})), mutant)
+    assert not row.ok and [item.family for item in row.evidence] == ["values", "purity"]
+    lines = explanation(row)
+    assert lines[1:3] == ["  toy.double.values: passed (2 / 2)", "    it passed every one of its 30 examples"]
+    assert lines[3:] == ["  toy.double.purity: failed (0 / 1)", "    modified x", '    smallest example: {"x": [0.0]}']
+
+
+def test_a_row_that_came_out_as_declared_has_no_evidence():
+    row = judge("reference", "reference", result_of(check("values", "passed", 2, 2)))
+    assert row.ok and row.evidence == []
+
+
+REFERENCE = '''
+import numpy as np
+
+
+def double(x):
+    ### BEGIN SOLUTION
+    return 2.0 * np.asarray(x, dtype=np.float64)
+    ### END SOLUTION
+'''
+
+CHECKS = '''
+from autograder.authoring import Assignment, Problem, arrays, equals_reference, unchanged_arguments, within_bounds
+
+
+def bounds_of_a_typo(x):
+    raise ZeroDivisionError("the instructor divided by zero")
+
+
+ASSIGNMENT = Assignment(problems=[Problem("toy", "double", {"x": arrays(magnitude=10.0)}, [
+    equals_reference(points=2), within_bounds(bounds_of_a_typo, description="a bound", points=1, hint="look"),
+    unchanged_arguments(points=1, requires=("within_bounds",))])])
+'''
+
+RAISED = "the check's expected value raised ZeroDivisionError: the instructor divided by zero on the example below"
+
+
+def test_an_expected_value_that_raises_is_an_error_of_the_declaration_not_of_the_submission(tmp_path):
+    folder, config = toy_course(tmp_path, reference=REFERENCE, checks=CHECKS, max_examples=5)
+    submission = folder / "submission"
+    submission.mkdir()
+    (submission / "toy.py").write_text(REFERENCE)
+    values, bound, purity = grade_submission(submission, config=config).checks
+    assert (values.status, values.score) == ("passed", 2)
+    assert (bound.status, bound.score, bound.hint, bound.examples) == ("declaration_error", 0, "", 0)
+    assert bound.message == f"{RAISED}: an error of the declaration of toy.double.within_bounds, not of the submission"
+    assert set(bound.counterexample["inputs"]) == {"x"}
+    assert (purity.status, purity.score, purity.withheld_by) == ("passed", 1, [])
+
+    outcome = CliRunner().invoke(main, ["validate", str(folder / "grading_config.yml"), "--jobs", "1"])
+    assert outcome.exit_code == 1, outcome.output
+    flat = re.sub(r"\s+", "", outcome.output)
+    assert re.sub(r"\s+", "", f"MISS reference reference: must full marks; the expected value of "
+                               f"toy.double.within_bounds raised;") in flat
+    assert re.sub(r"\s+", "", f"toy.double.within_bounds: declaration_error (0 / 1) {RAISED}") in flat
+    assert "smallestexample:{\"x\":" in flat
