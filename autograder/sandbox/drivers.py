@@ -2,8 +2,10 @@
 
 Each driver receives a request dict and the loaded student modules and returns a plain
 value for :mod:`wire` to encode. Drivers compute nothing that is graded: they call the
-student's code, thread an optimizer's state through the student's own dicts, and hand
-back what they observed. Every comparison happens in the grader.
+student's code (:func:`call`), hand one call's result on to the next inside the worker
+(:func:`chain`), thread an optimizer's state through the student's own values
+(:func:`loop`), and hand back what they observed. Every comparison happens in the grader,
+which runs the reference through the same drivers.
 
 This module runs inside the sandbox and in the student kit, so it imports only the
 standard library and numpy.
