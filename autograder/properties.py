@@ -388,7 +388,8 @@ def _path(select):
 
 
 class _ReferenceFunctions:
-    """The reference's modules as the drivers see a submission's (:class:`autograder.sandbox.drivers.StudentModules`)."""
+    """The reference's modules, as the drivers see a submission's
+    (:class:`autograder.sandbox.drivers.StudentModules`)."""
 
     def __init__(self, oracle):
         self.oracle = oracle

@@ -156,7 +156,8 @@ def grade(course, source, name):
 def test_the_reference_earns_every_point(course):
     result = grade(course, REFERENCE, "reference")
     assert {check.id: (check.status, check.score) for check in result.checks} == {
-        "toy.batchnorm_forward.equals_reference": ("passed", 3), "toy.batchnorm_forward.running_averages": ("passed", 2),
+        "toy.batchnorm_forward.equals_reference": ("passed", 3),
+        "toy.batchnorm_forward.running_averages": ("passed", 2),
         "toy.batchnorm_backward.equals_reference": ("passed", 4), "toy.adam.equals_reference": ("passed", 3),
         "toy.adam.moments": ("passed", 1), "toy.update_variables_Adam.equals_reference": ("passed", 4)}, [
         (check.id, check.message[:300]) for check in result.checks if check.status != "passed"]
@@ -216,7 +217,8 @@ def running_mean_moves_towards_the_batch_mean(inputs, answer, expected, after):
 BN_PARAM = st.fixed_dictionaries({"mode": st.just("train"), "momentum": st.just(0.5), "running_mean": arrays((2,)),
                                   "running_var": arrays((2,))})
 ASSIGNMENT = Assignment(problems=[Problem(
-    "toy", "batchnorm_forward", {"x": arrays((3, 2)), "gamma": arrays((2,)), "beta": arrays((2,)), "bn_param": BN_PARAM},
+    "toy", "batchnorm_forward",
+    {"x": arrays((3, 2)), "gamma": arrays((2,)), "beta": arrays((2,)), "bn_param": BN_PARAM},
     [custom(running_mean_moves_towards_the_batch_mean, description="the running mean moves towards the batch's",
             select=0, points=1)])])
 '''

@@ -205,7 +205,10 @@ def loop(request, modules, ask=None):
         values = _unpacked(update(*args, **kwargs), count)
         for position, out in threads:
             _set(args, kwargs, position, values if out is None else values[out])
-        weights.append(copy.deepcopy(pick(values, record, f"the result of step {step + 1}")))
+        try:
+            weights.append(copy.deepcopy(pick(values, record)))
+        except LookupError as missing:
+            raise LookupError(f"step {step + 1}: {missing}") from None
         if record_states:
             if step > 0:
                 states_after_next_call.append(copy.deepcopy(previous_state))
@@ -217,7 +220,8 @@ def _unpacked(result, count):
     """``result`` as ``count`` values, unpacked as an assignment ``a, b = result`` unpacks it (None: as it is)."""
     if count is None:
         return result
-    values = list(itertools.islice(iter(result), count + 1))
+    # A plain tuple or list is unpacked at once; anything else (a generator) is read no further than needed.
+    values = list(result) if type(result) in (tuple, list) else list(itertools.islice(result, count + 1))
     if len(values) != count:
         raise ValueError(f"{'too many' if len(values) > count else 'not enough'} values to unpack (expected {count}"
                          f"{'' if len(values) > count else f', got {len(values)}'})")

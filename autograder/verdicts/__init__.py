@@ -52,10 +52,10 @@ class CustomVerdict:
     ``expected`` holds the example's ``inputs`` (the arguments before the call), the
     reference's ``expected`` answer and, for a call whose arguments are positional, their
     ``names``; ``answer`` is the student's result (or the item the check selects) and
-    ``after`` the arguments as the call left them, by name (empty for a loop). The predicate raises CheckFailure, or AssertionError
-    whose message becomes the failure's; any other exception is a failure to read the
-    answer. It runs only in the grader: it is code, not data, so the student kit cannot
-    record it (``to_data`` is None).
+    ``after`` the arguments as the call left them, by name (empty for a loop). The
+    predicate raises CheckFailure, or AssertionError whose message becomes the failure's;
+    any other exception is a failure to read the answer. It runs only in the grader: it is
+    code, not data, so the student kit cannot record it (``to_data`` is None).
     """
 
     def __init__(self, predicate):
