@@ -14,10 +14,15 @@ The vocabulary, each item documented where it is defined:
 - the declaration: :class:`Assignment`, :class:`Part`, :class:`Family` (points,
   visibility, hint, example count, tolerances), :class:`Tolerances`;
 - problems, the short form: :class:`Problem` and the property kinds that build its
-  checks (:mod:`autograder.properties`);
+  checks (:mod:`autograder.properties`), each taking ``select=``, ``argument=`` and
+  ``keys=``; how a problem calls its function, in the course's own convention
+  (:mod:`autograder.calls`): :func:`invoke`, a list of invocations whose arguments may be
+  :func:`result_of` an earlier call (a forward's cache fed to its backward), and
+  :func:`repeat`, a stateful loop;
 - checks, the long form: :class:`Check`, its requests as data (:func:`call`,
-  :func:`trajectory`), :func:`expected_validation`, and the verdicts of
-  :mod:`autograder.verdicts` it names;
+  :func:`chain` and :func:`result_of`, :func:`loop` and its case :func:`trajectory`),
+  :func:`expected_validation`, and the verdicts of :mod:`autograder.verdicts` it names,
+  with :func:`compare`, the comparison they share;
 - inputs: the Hypothesis strategies of :mod:`autograder.strategies` (:func:`arrays` with its
   bounds, of a fixed, drawn or named shape; :func:`shared_shape` and its ``.map`` for
   arguments whose shapes agree);
@@ -27,26 +32,28 @@ The vocabulary, each item documented where it is defined:
 """
 
 from autograder.assignment import VISIBILITIES, Assignment, Family, Part, Tolerances
+from autograder.calls import invoke, repeat
 from autograder.catalog import Garbage, Mutant, Variant, garbage_entries
 from autograder.check import Check, expected_validation
 from autograder.diagnostics import (Diagnostic, channel_statistics, histogram, keep_rate, layer_variance,
                                     path_on_quadratic)
 from autograder.properties import (Problem, custom, equals_reference, equals_torch, gradient_check,
                                    same_seed_same_result, unchanged_arguments, validates_arguments, within_bounds)
-from autograder.requests import call, trajectory
+from autograder.requests import call, chain, loop, result_of, trajectory
 from autograder.strategies import (DEFAULT_MAGNITUDE, arrays, finite_arrays, finite_floats, floats, seeds, shapes,
                                    shared_shape)
-from autograder.verdicts import CheckFailure
+from autograder.verdicts import CheckFailure, compare
 from autograder.verdicts.random_tensors import log_variance_profiles
 
 __all__ = [
     "VISIBILITIES", "Assignment", "Family", "Part", "Tolerances",
     "Mutant", "Garbage", "garbage_entries", "Variant",
-    "Check", "expected_validation", "CheckFailure",
+    "Check", "expected_validation", "CheckFailure", "compare",
     "Diagnostic", "channel_statistics", "histogram", "keep_rate", "layer_variance", "path_on_quadratic",
     "Problem", "custom", "equals_reference", "equals_torch", "gradient_check", "same_seed_same_result",
     "unchanged_arguments", "validates_arguments", "within_bounds",
-    "call", "trajectory",
+    "invoke", "repeat",
+    "call", "chain", "loop", "result_of", "trajectory",
     "DEFAULT_MAGNITUDE", "arrays", "finite_arrays", "finite_floats", "floats", "seeds", "shapes", "shared_shape",
     "log_variance_profiles",
 ]

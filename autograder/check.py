@@ -35,7 +35,7 @@ class Check:
     """What a correct answer looks like for one example, from ``(example, oracle)``."""
     verdict: str | Callable
     """Name of the verdict in :mod:`autograder.verdicts`, or the instructor's own predicate
-    ``(inputs, answer, expected)`` (see :func:`autograder.properties.custom`)."""
+    ``(inputs, answer, expected, after)`` (see :func:`autograder.properties.custom`)."""
     verdict_options: dict = field(default_factory=dict)
     """Fixed parameters of the verdict; a named verdict that takes ``rtol`` and ``atol`` gets the family's too."""
     variant: str = ""

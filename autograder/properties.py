@@ -14,14 +14,17 @@ branch that a few random draws can miss (here a slope above 1, where ``max(x, sl
 stops being a leaky ReLU) is graded for every submission, not left to the draws.
 
 Every call is data (:func:`autograder.requests.call` with the example as keyword
-arguments), so the engine batches, caches and replays it, and the student kit replays
-the visible ones. Expected values are computed in the grader, never in the worker.
+arguments, unless the problem's ``calls`` give the course's own convention: positional
+arguments, a chain that feeds a forward's cache to its backward, a stateful loop; see
+:mod:`autograder.calls`), so the engine batches, caches and replays it, and the student
+kit replays the visible ones. Expected values are computed in the grader, never in the
+worker, by calling the reference the same way.
 
 The kinds: :func:`equals_reference`, :func:`equals_torch`, :func:`gradient_check`,
 :func:`unchanged_arguments`, :func:`same_seed_same_result`, :func:`validates_arguments`,
-:func:`within_bounds` and :func:`custom`. Property kinds that need more than one call shape (an optimizer's
-trajectory, convergence on quadratics, the law of random weights, variance through a deep
-network) are declared in the long form, as :class:`autograder.check.Check` objects with
+:func:`within_bounds` and :func:`custom`. Property kinds that need several differently shaped calls or a
+verdict of their own (convergence on quadratics, the law of random weights, variance
+through a deep network) are declared in the long form, as :class:`autograder.check.Check` objects with
 their verdicts (``reference/checks/`` does so for the flagship).
 """
 
@@ -32,8 +35,10 @@ import numpy as np
 from hypothesis import strategies as st
 
 from autograder.assignment import Tolerances, check_metadata, declaration_site
+from autograder.calls import Repeat, requests_of
 from autograder.check import Check, expected_validation
 from autograder.requests import call
+from autograder.sandbox import drivers
 from autograder.strategies import seeds
 
 #: Tolerances of a gradient check: central differences err by O(h^2) plus rounding of O(eps / h).
@@ -72,31 +77,59 @@ def _property(kind, build, *, points, visibility="visible", hint="", max_example
     return Property(family or kind, build, points, visibility, hint, max_examples, tolerances, requires, site)
 
 
-def equals_reference(*, points, **metadata):
-    """The function's result equals the reference's on the same arguments, within the family's tolerances."""
+def equals_reference(*, points, select=None, argument=None, keys="all", **metadata):
+    """The function's result equals the reference's on the same arguments, within the family's tolerances.
+
+    ``select`` (a key, an index, or a tuple of them: a path) judges only that item of the
+    result (``select=0``: ``out`` of ``(out, cache)``); ``argument`` judges that argument,
+    by input name, as the call left it instead (``argument="bn_param", select="running_mean"``:
+    a running average updated in place). Only the observed value crosses the wire, and the
+    reference is called, chained or looped exactly as the student's code (the problem's
+    ``calls``). Dicts are compared on ``keys``: ``"all"`` (the same key set), ``"expected"``
+    (the reference's keys; the student's dict may hold more) or a list of names (see
+    :func:`autograder.verdicts.compare`). For a :func:`autograder.calls.repeat` loop, the
+    observed value is recorded at every step: the iterate, or the item ``select`` picks.
+    """
     def build(problem):
-        return {"description": f"{problem.function} returns what the reference returns",
-                "requests": problem.call,
-                "expected": lambda example, oracle: problem.reference(oracle)(**example),
-                "verdict": "returns"}
+        observe = _observation(problem, select, argument)
+        return {"description": f"{problem.function} {_observed_phrase(select, argument)} the reference returns",
+                "requests": lambda example: problem.requests(example, **observe),
+                "expected": lambda example, oracle: problem.expected(oracle, example, **observe),
+                **problem.judged_by(select, keys)}
     return _property("equals_reference", build, points=points, **metadata)
 
 
-def equals_torch(torch_function, *, points, **metadata):
-    """The function's result equals ``torch_function``'s on the same arguments.
+def equals_torch(torch_function, *, points, select=None, argument=None, keys="all", **metadata):
+    """The function's result (or what ``select`` and ``argument`` observe, as in :func:`equals_reference`)
+    equals ``torch_function``'s on the same arguments.
 
-    ``torch_function`` receives the arguments with every float array as a float64 tensor
-    that requires grad (so it may call ``torch.autograd.grad``) and returns a tensor or
-    a tuple of tensors.
+    ``torch_function`` receives the example's inputs by name, every float array as a
+    float64 tensor that requires grad (so it may call ``torch.autograd.grad``), and
+    returns a tensor or a tuple of tensors: the observed value (for a loop, one per step).
     """
     name = getattr(torch_function, "__name__", "the PyTorch function")
 
     def build(problem):
-        return {"description": f"{problem.function} returns what PyTorch's {name} returns",
-                "requests": problem.call,
+        observe = _observation(problem, select, argument)
+        return {"description": f"{problem.function} {_observed_phrase(select, argument)} PyTorch's {name} returns",
+                "requests": lambda example: problem.requests(example, **observe),
                 "expected": lambda example, oracle: _from_torch(torch_function(**_to_torch(example))),
-                "verdict": "returns"}
+                **problem.judged_by(select, keys)}
     return _property("equals_torch", build, points=points, **metadata)
+
+
+def _observation(problem, select, argument):
+    """The request options that observe ``select`` of the result, or of the argument ``argument``."""
+    if argument is not None and argument not in problem.inputs:
+        raise ValueError(f"{problem.function}: argument={argument!r} is not one of its inputs {sorted(problem.inputs)}")
+    return {"select": None if select is None else _path(select), "argument": argument}
+
+
+def _observed_phrase(select, argument):
+    if select is None and argument is None:
+        return "returns what"
+    path = "".join(f"[{key!r}]" for key in ([] if select is None else _path(select)))
+    return f"leaves {argument}{path} as" if argument is not None else f"returns in result{path} what"
 
 
 def gradient_check(forward, *, upstream, wrt, points, tolerances=GRADIENT_CHECK_TOLERANCES, **metadata):
@@ -120,7 +153,7 @@ def gradient_check(forward, *, upstream, wrt, points, tolerances=GRADIENT_CHECK_
             return [gradients[name] for name in sorted(wrt, key=wrt.get)]
         select = None if list(wrt.values()) == [None] else sorted(wrt.values())
         return {"description": f"{problem.function} equals the central differences of the reference's {forward}",
-                "requests": problem.call, "expected": expected, "verdict": "returns",
+                "requests": problem.requests, "expected": expected, "verdict": "returns",
                 "verdict_options": {} if select is None else {"select": select}}
     return _property("gradient_check", build, points=points, tolerances=tolerances, **metadata)
 
@@ -128,22 +161,26 @@ def gradient_check(forward, *, upstream, wrt, points, tolerances=GRADIENT_CHECK_
 def unchanged_arguments(*, points, **metadata):
     """The function modifies none of its arguments in place."""
     def build(problem):
+        if isinstance(problem.calls, Repeat):
+            raise ValueError(f"{problem.function}: unchanged_arguments judges one call, not a repeat(...) loop")
         return {"description": f"{problem.function} modifies none of its arguments in place",
-                "requests": problem.call,
-                "expected": lambda example, oracle: [{"args": [], "kwargs": _without_rng(example)}],
+                "requests": problem.requests,
+                "expected": lambda example, oracle: [problem.arguments_sent(example)],
                 "verdict": "unchanged_arguments"}
     return _property("unchanged_arguments", build, points=points, **metadata)
 
 
-def same_seed_same_result(*, points, **metadata):
+def same_seed_same_result(*, points, select=None, **metadata):
     """Two calls with generators seeded alike return the same result, and a third seed another one:
-    the function draws its randomness from its ``rng`` argument only (a problem with ``rng=True``)."""
+    the function draws its randomness from its ``rng`` argument only (a problem with ``rng=True``).
+    With ``select``, only that item of the result is compared (as in :func:`equals_reference`)."""
     def build(problem):
         if not problem.rng:
             raise ValueError(f"{problem.function}: same_seed_same_result needs Problem(..., rng=True)")
 
         def requests(example):
-            first = call(problem.module, problem.function, kwargs=_without_rng(example), rng_seed=example["rng_seed"])
+            first = call(problem.module, problem.function, kwargs=_without_rng(example), rng_seed=example["rng_seed"],
+                         select=_observation(problem, select, None)["select"])
             # ``repeat`` gives the second call its own global-generator seed (the worker seeds np.random per
             # request), so that code drawing from np.random differs between two calls with one seed.
             return [first, {**first, "repeat": 1}, {**first, "rng_seed": example["rng_seed"] + 1}]
@@ -190,25 +227,31 @@ def within_bounds(bounds, *, description, points, select=None, **metadata):
             lower, upper = bounds(**_without_rng(example))
             return {"lower": np.asarray(lower, dtype=np.float64), "upper": np.asarray(upper, dtype=np.float64),
                     "description": description}
-        return {"description": f"{problem.function}: {description}", "requests": problem.call,
+        return {"description": f"{problem.function}: {description}", "requests": problem.requests,
                 "expected": expected, "verdict": "within_bounds",
                 "verdict_options": {} if select is None else {"select": select}}
     return _property("within_bounds", build, points=points, **metadata)
 
 
-def custom(predicate, *, description, points, **metadata):
-    """The instructor's own property: ``predicate(inputs, answer, expected)`` raises
+def custom(predicate, *, description, points, select=None, argument=None, **metadata):
+    """The instructor's own property: ``predicate(inputs, answer, expected, after)`` raises
     :class:`autograder.verdicts.CheckFailure` (or AssertionError) with a message when it does not hold.
 
-    ``answer`` is the function's result, ``expected`` the reference's on the same inputs.
-    The predicate runs in the grader; the self-check cannot run it, so the kit lists it as
-    graded by the grader only.
+    ``inputs`` are the arguments before the call, ``answer`` the function's result (or what
+    ``select`` and ``argument`` observe, as in :func:`equals_reference`; for a loop, the
+    values recorded at each step), ``expected`` the reference's on the same inputs, and
+    ``after`` the graded call's arguments as it left them, by name (a chain's placeholders
+    left out; empty for a loop). The predicate runs in the grader; the self-check
+    cannot run it, so the kit lists it as graded by the grader only.
     """
     def build(problem):
-        return {"description": description, "requests": problem.call,
-                "expected": lambda example, oracle: {"inputs": _without_rng(example),
-                                                     "expected": problem.reference(oracle)(**example)},
-                "verdict": predicate}
+        observe = _observation(problem, select, argument)
+
+        def expected(example, oracle):
+            return {"inputs": _without_rng(example), "expected": problem.expected(oracle, example, **observe),
+                    "names": problem.positional_names()}
+        return {"description": description, "requests": lambda example: problem.requests(example, **observe),
+                "expected": expected, "verdict": predicate}
     return _property(getattr(predicate, "__name__", "custom"), build, points=points, **metadata)
 
 
@@ -229,6 +272,10 @@ class Problem:
     dicts that give every input (and ``rng_seed`` when ``rng``), for what a few random draws can miss: each
     value of a small discrete argument, a branch such as a slope above 1, an exact kink. A kind's own
     cases (``validates_arguments``' invalid and valid calls) run after them."""
+    calls: object = None
+    """How the function is called (:mod:`autograder.calls`): None, with the example as keyword arguments;
+    an :func:`autograder.calls.invoke`; a list of them, a chain whose last call is the graded one; or a
+    :func:`autograder.calls.repeat` loop. The reference is called the same way."""
 
     def __post_init__(self):
         names = set(self.inputs) | ({"rng_seed"} if self.rng else set())
@@ -238,21 +285,68 @@ class Problem:
                 raise ValueError(f"{self.module}.{self.function}: an edge case gives every input "
                                  f"{sorted(names)}, not {given}")
         object.__setattr__(self, "edge_cases", tuple(self.edge_cases))
+        if self.calls is not None:
+            graded = self._graded_invocation()
+            used = self.calls.names() if isinstance(self.calls, Repeat) else [
+                name for invocation in self._invocations() for name in invocation.names()]
+            unknown = sorted(set(used) - set(self.inputs))
+            if graded.function != self.function or unknown:
+                raise ValueError(f"{self.module}.{self.function}: its calls must end with a call of "
+                                 f"{self.function} and pass only its inputs {sorted(self.inputs)}"
+                                 + (f", not {unknown}" if unknown else f", not end with {graded.function}"))
 
     @property
     def examples(self):
         return _examples(self.inputs, rng=self.rng)
 
-    def reference(self, oracle):
-        """The reference's function, called like the student's: with the example's arguments (and rng)."""
-        function = getattr(oracle.reference(self.module), self.function)
-        if not self.rng:
-            return function
-        return lambda **example: function(**_without_rng(example), rng=np.random.default_rng(example["rng_seed"]))
+    def requests(self, example, *, select=None, argument=None):
+        """The one request that makes the problem's calls on ``example``, observing the graded call's
+        result, or its item at path ``select``, or its argument ``argument`` after the call."""
+        rng_seed = example.get("rng_seed") if self.rng else None
+        if self.calls is None:
+            return [call(self.module, self.function, kwargs=_without_rng(example), rng_seed=rng_seed, select=select,
+                         argument=argument)]
+        return [requests_of(self.calls, self.module, _without_rng(example), rng_seed=rng_seed, select=select,
+                            argument=argument)]
 
-    def call(self, example):
-        return [call(self.module, self.function, kwargs=_without_rng(example),
-                     rng_seed=example.get("rng_seed") if self.rng else None)]
+    def expected(self, oracle, example, *, select=None, argument=None):
+        """What the reference observes when the same calls are made on it, in the grader, by the same drivers."""
+        (request,) = self.requests(example, select=select, argument=argument)
+        reply = drivers.run(request, _ReferenceFunctions(oracle))
+        if "not_found" in reply:
+            raise ValueError(f"{self.module}.{self.function}: the reference's {reply['not_found']}")
+        return reply["weights"] if isinstance(self.calls, Repeat) else reply["result"]
+
+    def judged_by(self, select, keys):
+        """The verdict that compares what the requests observe with :meth:`expected`, and its options."""
+        options = {} if keys == "all" else {"keys": keys}
+        if isinstance(self.calls, Repeat):
+            if select is not None:
+                options["recorded"] = "result" + "".join(f"[{key!r}]" for key in _path(select))
+            return {"verdict": "trajectory", "verdict_options": options}
+        return {"verdict": "returns", "verdict_options": options}
+
+    def arguments_sent(self, example):
+        """The graded call's arguments as sent, positional and keyword (placeholders of a chain as None)."""
+        if self.calls is None:
+            return {"args": [], "kwargs": _without_rng(example)}
+        graded = self._graded_invocation()
+        return {"args": [example[name] if isinstance(name, str) else None for name in graded.args],
+                "kwargs": {keyword: example[name] for keyword, name in graded.kwargs.items() if isinstance(name, str)}}
+
+    def positional_names(self):
+        """The names of the graded call's positional arguments (None for a placeholder)."""
+        if self.calls is None:
+            return []
+        return [name if isinstance(name, str) else None for name in self._graded_invocation().args]
+
+    def _invocations(self):
+        if isinstance(self.calls, Repeat):
+            return [self.calls.invocation]
+        return list(self.calls) if isinstance(self.calls, list) else [self.calls]
+
+    def _graded_invocation(self):
+        return self._invocations()[-1]
 
     def checks(self):
         checks = []
@@ -273,6 +367,22 @@ def _examples(draw, inputs, *, rng):
     if rng:
         example["rng_seed"] = draw(seeds())
     return example
+
+
+def _path(select):
+    """``select`` as a path: a key or an index alone, or a tuple of them."""
+    return list(select) if isinstance(select, (tuple, list)) else [select]
+
+
+class _ReferenceFunctions:
+    """The reference's modules, as the drivers see a submission's
+    (:class:`autograder.sandbox.drivers.StudentModules`)."""
+
+    def __init__(self, oracle):
+        self.oracle = oracle
+
+    def function(self, module, function):
+        return getattr(self.oracle.reference(module), function)
 
 
 def _without_rng(example):

@@ -3,62 +3,120 @@
 A request names a driver of :mod:`autograder.sandbox.drivers` and its arguments; the
 worker runs it on the student's code and sends back what it observed. Because requests
 are data, the engine can cache, replay and record them (the student kit replays the
-visible checks' requests without the grader).
+visible checks' requests without the grader). A request is one :func:`call`, a
+:func:`chain` of calls that pass results on inside the worker, or a :func:`loop` that
+threads an optimizer's state through repeated calls, whatever the signature keeps it in
+(:func:`trajectory` is the loop of ``w, state = f(w, dw, state, **hyperparameters)``).
 
 What the answer follows from never enters the worker, where student code could read
-it: a trajectory on a quadratic keeps the quadratic in the request's ``quadratic``
+it: a loop on a quadratic keeps the quadratic in the request's ``quadratic``
 field, which :func:`split` takes out before the request is sent, and the worker asks
 for the gradient at each iterate instead.
 """
 
-from autograder.sandbox.drivers import QuadraticGradient
+import numpy as np
+
+from autograder.sandbox.drivers import RESULT_OF, QuadraticGradient
 
 
-def call(module, function, args=(), kwargs=None, *, rng_seed=None):
+def call(module, function, args=(), kwargs=None, *, rng_seed=None, select=None, argument=None):
     """Call ``module.function(*args, **kwargs)``; with ``rng_seed``, pass ``rng=numpy.random.default_rng(rng_seed)``.
 
     The reply holds ``result`` and the arguments as they are after the call
-    (``args_after``, ``kwargs_after``), so that a verdict can tell in-place edits.
+    (``args_after``, ``kwargs_after``), so that a verdict can tell in-place edits. With
+    ``argument`` (a position in ``args`` or a name in ``kwargs``) its ``result`` is instead
+    that argument as it is after the call (a dict the function updates in place); with
+    ``select``, a path of keys and indices (``[1]``, ``["running_mean"]``), only the item
+    there (of the result, or of ``argument``), or ``not_found`` saying where the path is
+    missing: the rest of the result (a cache) stays in the worker. An argument may be
+    :func:`result_of` an earlier call of a :func:`chain`.
     """
     request = {"driver": "call", "module": module, "function": function, "args": list(args),
                "kwargs": dict(kwargs or {})}
     if rng_seed is not None:
         request["rng_seed"] = rng_seed
+    if select is not None:
+        request["select"] = list(select)
+    if argument is not None:
+        request["argument"] = argument
     return request
 
 
-def trajectory(module, function, w0, *, gradients=None, quadratic=None, known_quadratic=None, steps=None,
-               hyperparameters=None, record_states=None):
-    """Thread a state through repeated calls ``w, state = function(w, g, state, **hyperparameters)``.
+def result_of(call_index, select=()):
+    """An argument of a chained call: the item at path ``select`` of the result of call ``call_index``
+    (from 0) of the same :func:`chain` (``result_of(0, [1])``: a forward's cache, in ``(out, cache)``)."""
+    return {RESULT_OF: call_index, "select": list(select)}
 
-    The gradients are the list ``gradients``, or those of the quadratic
-    f(w) = 1/2 (w - w_star)^T A (w - w_star) along the student's own iterates for
-    ``steps`` steps, with ``quadratic = (A, w_star)``: the grader keeps the quadratic and
-    answers the worker's question for each gradient (see :func:`split`), so the
-    minimizer is never where student code could find it. A quadratic that is no secret
-    (the report's showcase, whose path earns nothing) is ``known_quadratic`` instead:
-    the worker computes its gradients itself, without a round trip per step. The reply holds every iterate
-    (``weights``) and, with ``record_states``, each returned state next to the same dict
-    after the following call (``states_returned``, ``states_after_next_call``).
+
+def chain(*calls):
+    """Make ``calls`` (requests of :func:`call`) in order in one worker request; reply what the last
+    one replies. Earlier results stay in the worker: a later call receives them through
+    :func:`result_of` arguments, so a cache that is the student's own object never crosses the wire."""
+    return {"driver": "chain", "calls": list(calls)}
+
+
+def loop(module, function, args=(), kwargs=None, *, threads, returns=None, per_step=None, counters=None,
+         gradient=None, quadratic=None, known_quadratic=None, steps=None, record=None, record_states=None):
+    """Call ``module.function`` once per step, threading values from each result into the next call.
+
+    The first call gets ``args`` and ``kwargs``. Positions name arguments: an index of
+    ``args`` or a name of ``kwargs``. Each result is unpacked into ``returns`` values (as
+    ``a, b = result``; without ``returns``, the result is one value); ``threads`` maps
+    argument positions to the index of the value that argument takes after each step
+    (None: the whole result), the iterate first, then the state: ``{0: 0, 2: 1}`` for
+    ``w, state = f(w, dw, state)``, ``{"var": 0, "v": 1, "s": 2}`` for
+    ``var, v, s = f(..., var=var, grad=grad, v=v, s=s, t=t)``.
+
+    Before each step t (from 0), ``per_step`` sets argument ``position`` to
+    ``values[t]`` (the gradients), ``counters`` sets it to ``start + t`` (the step
+    number a caller passes), and the argument at ``gradient`` receives the gradient of
+    f(w) = 1/2 (w - w_star)^T A (w - w_star) at the current iterate for ``steps`` steps,
+    with ``quadratic = (A, w_star)``: the grader keeps the quadratic and answers the
+    worker's question for each gradient (see :func:`split`), so the minimizer is never
+    where student code could find it. A quadratic that is no secret (the report's
+    showcase, whose path earns nothing) is ``known_quadratic`` instead: the worker
+    computes its gradients itself, without a round trip per step.
+
+    The reply holds, for each step, the item at path ``record`` of its values (default:
+    the iterate) as ``weights``, and with ``record_states`` each value the state thread
+    returned next to the same value after the following call (``states_returned``,
+    ``states_after_next_call``).
     """
-    request = {"driver": "trajectory", "module": module, "function": function, "w0": w0}
-    if gradients is not None:
-        request["gradients"] = gradients
+    request = {"driver": "loop", "module": module, "function": function, "args": list(args),
+               "kwargs": dict(kwargs or {}), "threads": [[position, out] for position, out in threads.items()]}
+    optional = {"returns": returns, "per_step": None if per_step is None else [list(item) for item in per_step.items()],
+                "counters": None if counters is None else [list(item) for item in counters.items()],
+                "gradient": gradient, "record": None if record is None else list(record),
+                "record_states": record_states}
+    request.update({field: value for field, value in optional.items() if value is not None})
     for field, given in (("quadratic", quadratic), ("known_quadratic", known_quadratic)):
         if given is not None:
             A, w_star = given
             request[field] = {"A": A, "w_star": w_star}
             request["steps"] = steps
-    request["hyperparameters"] = dict(hyperparameters or {})
-    if record_states is not None:
-        request["record_states"] = record_states
     return request
+
+
+def trajectory(module, function, w0, *, gradients=None, quadratic=None, known_quadratic=None, steps=None,
+               hyperparameters=None, record_states=None):
+    """The :func:`loop` ``w, state = function(w, g, state, **hyperparameters)`` from w0 and the state ``{}``.
+
+    The gradients are the list ``gradients``, or those of ``quadratic`` or
+    ``known_quadratic`` at the student's own iterates for ``steps`` steps (see :func:`loop`).
+    The reply holds every iterate (``weights``) and, with ``record_states``, each returned
+    state next to the same dict after the following call.
+    """
+    w0 = np.array(w0, dtype=np.float64)
+    per_step = None if gradients is None else {1: [np.array(g, dtype=np.float64) for g in gradients]}
+    return loop(module, function, [w0, None, {}], hyperparameters, threads={0: 0, 2: 1}, returns=2,
+                per_step=per_step, gradient=None if gradients is not None else 1, quadratic=quadratic,
+                known_quadratic=known_quadratic, steps=steps, record_states=record_states)
 
 
 def split(request):
     """``(the request as the worker is sent it, the answerer of its questions or None)``.
 
-    The ``quadratic`` of a trajectory stays with the caller (the grader, or the student
+    The ``quadratic`` of a loop stays with the caller (the grader, or the student
     kit, which runs on the student's machine): from ``A`` and ``w_star``, or ``A`` and one
     gradient, the minimizer follows, and student code shares the worker's memory.
     """

@@ -51,7 +51,7 @@ from autograder.authoring import (Assignment, CheckFailure, Problem, arrays, cus
                                   same_seed_same_result, unchanged_arguments, validates_arguments)
 
 
-def never_negative(inputs, answer, expected):
+def never_negative(inputs, answer, expected, after):
     if np.any(np.asarray(answer) < 0):
         raise CheckFailure("softplus is never negative")
 

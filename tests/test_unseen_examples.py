@@ -72,11 +72,11 @@ def cheating_source(expectations):
                 w, dw, _ = request["args"]
                 answers[lookup_key(w, dw, hyperparameters=request["kwargs"])] = _answer(case["expected"][0])
             elif "quadratic" in request:  # convergence: jump to the kit's minimizer, then stay there
-                minimizers[lookup_key(request["w0"])] = _answer(request["quadratic"]["w_star"])
-            else:  # a trajectory: each iterate answers the call made at the one before
-                w = request["w0"]
-                for gradient, iterate in zip(request["gradients"], case["expected"]):
-                    answers[lookup_key(w, gradient, hyperparameters=request["hyperparameters"])] = _answer(iterate)
+                minimizers[lookup_key(request["args"][0])] = _answer(request["quadratic"]["w_star"])
+            else:  # a trajectory (a loop from w0 = args[0]): each iterate answers the call made at the one before
+                w, [(_, gradients)] = request["args"][0], request["per_step"]
+                for gradient, iterate in zip(gradients, case["expected"]):
+                    answers[lookup_key(w, gradient, hyperparameters=request["kwargs"])] = _answer(iterate)
                     w = iterate
     attack = CHEATING_ADAM.format(answers=answers, minimizers=minimizers, lookup_key=LOOKUP_KEY)
     return (ROOT / "reference" / "optimizers.py").read_text() + "\n" + attack

@@ -217,7 +217,7 @@ class Batch:
 def answer(request, modules, max_bytes, namespaces, ask=None):
     """Run one request and encode its outcome; a student's exception becomes an error reply.
 
-    ``ask`` answers the request's questions (see :func:`autograder.sandbox.drivers.trajectory`).
+    ``ask`` answers the request's questions (see :func:`autograder.sandbox.drivers.loop`).
     """
     limits = {"max_bytes": max_bytes, "max_values": wire.MESSAGE_VALUES}
     try:

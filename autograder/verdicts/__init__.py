@@ -13,7 +13,7 @@ import inspect
 
 from autograder.verdicts import (bounds, generic, invariance, iterates, random_masks, random_tensors, scaled_outputs,
                                  sequences)
-from autograder.verdicts.core import CheckFailure, describe, single_value
+from autograder.verdicts.core import CheckFailure, compare, describe, observed, single_value
 
 def _is_verdict(module, name, function):
     parameters = list(inspect.signature(function).parameters)
@@ -53,12 +53,15 @@ class Verdict:
 
 
 class CustomVerdict:
-    """An instructor's predicate ``(inputs, answer, expected)`` as a verdict of one call.
+    """An instructor's predicate ``(inputs, answer, expected, after)`` as a verdict of one call.
 
-    ``expected`` holds the example's ``inputs`` and the reference's ``expected`` answer.
-    The predicate raises CheckFailure, or AssertionError whose message becomes the
-    failure's; any other exception is a failure to read the answer. It runs only in the
-    grader: it is code, not data, so the student kit cannot record it (``to_data`` is None).
+    ``expected`` holds the example's ``inputs`` (the arguments before the call), the
+    reference's ``expected`` answer and, for a call whose arguments are positional, their
+    ``names``; ``answer`` is the student's result (or the item the check selects) and
+    ``after`` the arguments as the call left them, by name (empty for a loop). The
+    predicate raises CheckFailure, or AssertionError whose message becomes the failure's;
+    any other exception is a failure to read the answer. It runs only in the grader: it is
+    code, not data, so the student kit cannot record it (``to_data`` is None).
     """
 
     def __init__(self, predicate):
@@ -66,9 +69,12 @@ class CustomVerdict:
         self.name = getattr(predicate, "__name__", "custom")
 
     def __call__(self, expected, replies):
-        answer = single_value(replies)["result"]
+        value = single_value(replies)
+        answer = value["weights"] if "weights" in value else observed(value)
+        after = dict(zip(expected.get("names", ()), value.get("args_after", ())))
+        after.update(value.get("kwargs_after", {}))
         try:
-            self.predicate(expected["inputs"], answer, expected["expected"])
+            self.predicate(expected["inputs"], answer, expected["expected"], after)
         except CheckFailure:
             raise
         except AssertionError as error:
@@ -81,4 +87,4 @@ class CustomVerdict:
         return None
 
 
-__all__ = ["CheckFailure", "CustomVerdict", "VERDICTS", "Verdict", "takes_tolerances"]
+__all__ = ["CheckFailure", "CustomVerdict", "VERDICTS", "Verdict", "compare", "takes_tolerances"]

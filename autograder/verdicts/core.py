@@ -34,11 +34,17 @@ def value_of(reply):
     return reply["ok"]
 
 
-def compare(expected, got, *, rtol, atol, location="result"):
+def compare(expected, got, *, rtol, atol, location="result", keys="all"):
     """Compare nested values: arrays within tolerance, structure and other values exactly.
 
-    The first disagreement raises a CheckFailure naming where it is (``result[0][2, 1]``)
-    and, for arrays, the largest error.
+    Arrays (and floats) agree where ``|got - expected| <= atol + rtol * |expected|``
+    entry by entry, NaN where NaN is expected, with ``expected``'s shape and, for float64,
+    its dtype; sequences agree item by item, other values by type and ``==``. Dicts agree
+    on the keys ``keys`` says: ``"all"``, the same key set at every depth; ``"expected"``,
+    the expected dict's keys at every depth (``got`` may hold more, a config's own
+    bookkeeping); or a list of names, those keys of the outermost dicts (nested ones on all
+    keys). The first disagreement raises a CheckFailure naming where it is
+    (``result[0][2, 1]``) and, for arrays, the largest error.
     """
     if isinstance(expected, np.ndarray):
         _compare_arrays(expected, got, rtol=rtol, atol=atol, location=location)
@@ -47,19 +53,31 @@ def compare(expected, got, *, rtol, atol, location="result"):
             raise CheckFailure(f"{location}: expected a sequence of {len(expected)} values, got {describe(got)}",
                                expected=expected, got=got, location=location)
         for index, (expected_item, got_item) in enumerate(zip(expected, got)):
-            compare(expected_item, got_item, rtol=rtol, atol=atol, location=f"{location}[{index}]")
+            compare(expected_item, got_item, rtol=rtol, atol=atol, location=f"{location}[{index}]", keys=keys)
     elif isinstance(expected, dict):
-        if not isinstance(got, dict) or set(got) != set(expected):
-            raise CheckFailure(f"{location}: expected a dict with keys {sorted(expected)}, got {describe(got)}",
-                               expected=expected, got=got, location=location)
-        for key in expected:
-            compare(expected[key], got[key], rtol=rtol, atol=atol, location=f"{location}[{key!r}]")
+        inner = "expected" if keys == "expected" else "all"
+        for key in _compared_keys(expected, got, keys, location):
+            compare(expected[key], got[key], rtol=rtol, atol=atol, location=f"{location}[{key!r}]", keys=inner)
     elif isinstance(expected, float) and not isinstance(got, bool) and isinstance(got, (int, float, np.number)):
         _compare_arrays(np.asarray(expected), _as_float64(got, location), rtol=rtol, atol=atol,
                         location=location, require_float64=False)
     elif type(expected) is not type(got) or expected != got:
         raise CheckFailure(f"{location}: expected {expected!r}, got {describe(got)}",
                            expected=expected, got=got, location=location)
+
+
+def _compared_keys(expected, got, keys, location):
+    """The keys on which two dicts are compared (see :func:`compare`), or a CheckFailure where ``got`` lacks one."""
+    if keys == "all":
+        if not isinstance(got, dict) or set(got) != set(expected):
+            raise CheckFailure(f"{location}: expected a dict with keys {sorted(expected)}, got {describe(got)}",
+                               expected=expected, got=got, location=location)
+        return list(expected)
+    names = list(expected) if keys == "expected" else list(keys)
+    if not isinstance(got, dict) or any(name not in got for name in names):
+        raise CheckFailure(f"{location}: expected a dict with the keys {sorted(names)} (at least), got {describe(got)}",
+                           expected=expected, got=got, location=location)
+    return names
 
 
 def _as_float64(number, location):
@@ -150,3 +168,11 @@ def describe(value):
 def single_value(replies):
     (reply,) = replies
     return value_of(reply)
+
+
+def observed(value):
+    """The result a call reply holds (:func:`autograder.requests.call`): its ``result``, or a CheckFailure
+    where the item it was asked to select is missing."""
+    if "not_found" in value:
+        raise CheckFailure(value["not_found"], location="result")
+    return value["result"]

@@ -1,17 +1,18 @@
 """Verdicts that any part uses: return values, untouched arguments, ValueError, seeded randomness."""
 
-from autograder.verdicts.core import CheckFailure, compare, describe, single_value, value_of
+from autograder.verdicts.core import CheckFailure, compare, describe, observed, single_value, value_of
 
 
-def returns(expected, replies, *, rtol, atol, select=None):
-    """One call; its result (or the items ``select`` picks from it) equals ``expected``."""
-    result = single_value(replies)["result"]
+def returns(expected, replies, *, rtol, atol, select=None, keys="all"):
+    """One call; its result (or the items ``select`` picks from it) equals ``expected``, dicts compared on
+    ``keys`` (see :func:`autograder.verdicts.core.compare`)."""
+    result = observed(single_value(replies))
     if select is not None:
         if not isinstance(result, (tuple, list)) or len(result) <= max(select):
             raise CheckFailure(f"result: expected a tuple of at least {max(select) + 1} values, got {describe(result)}",
                                got=result, location="result")
         result, expected = [result[i] for i in select], list(expected)
-    compare(expected, result, rtol=rtol, atol=atol)
+    compare(expected, result, rtol=rtol, atol=atol, keys=keys)
 
 
 def unchanged_arguments(expected, replies):
@@ -64,7 +65,7 @@ def same_result_for_same_seed(expected, replies):
     with seeds seed + 1, seed + 2, ..., at least one returns a different result. Several other seeds keep a
     function with few outcomes (a rotation by one of n offsets) from being taken, by one coincidence, for one
     that ignores its rng."""
-    first, again, *others = (value_of(reply)["result"] for reply in replies)
+    first, again, *others = (observed(value_of(reply)) for reply in replies)
     seed = expected["seed"]
     try:
         compare(first, again, rtol=0.0, atol=0.0, location="result")

@@ -5,14 +5,16 @@ import numpy as np
 from autograder.verdicts.core import CheckFailure, as_zero_d, compare, describe, single_value
 
 
-def trajectory(expected, replies, *, rtol, atol):
-    """An optimizer trajectory: the iterate after every step equals the expected one."""
+def trajectory(expected, replies, *, rtol, atol, recorded="w", keys="all"):
+    """A loop (an optimizer's trajectory): what each step recorded (the iterate, ``w``, unless ``recorded``
+    names another value) equals the expected one, dicts compared on ``keys`` (see
+    :func:`autograder.verdicts.core.compare`)."""
     weights = single_value(replies)["weights"]
     if not isinstance(weights, (list, tuple)) or len(weights) != len(expected):
         raise CheckFailure(f"expected {len(expected)} iterates, one per step, got {describe(weights)}",
                            got=weights, location="weights")
     for step, (expected_w, got_w) in enumerate(zip(expected, weights), start=1):
-        compare(expected_w, got_w, rtol=rtol, atol=atol, location=f"w after step {step}")
+        compare(expected_w, got_w, rtol=rtol, atol=atol, location=f"{recorded} after step {step}", keys=keys)
 
 
 def converges(expected, replies, *, relative_tolerance):

@@ -86,9 +86,9 @@ def rescalable_layers(weights, x, nonlinearity):
     return layers
 
 
-def unit_variance(inputs, answer, expected):
+def unit_variance(inputs, answer, expected, after):
     """Var(z_l) on the batch is within tol of 1 at every rescalable layer (1e-12 of slack for rounding)."""
-    del expected
+    del expected, after
     layers = rescalable_layers(_weights(answer, inputs), inputs["x"], inputs["nonlinearity"])
     for layer, (w, h) in enumerate(layers, start=1):
         variance = float(np.var(h @ w.T))
@@ -98,10 +98,10 @@ def unit_variance(inputs, answer, expected):
                                expected=1.0, got=variance, location=f"Var(z_{layer})")
 
 
-def scaled_orthonormal(inputs, answer, expected):
+def scaled_orthonormal(inputs, answer, expected, after):
     """Each W_l of a rescalable layer is c_l times a matrix with orthonormal rows (wide) or columns (tall),
     for some c_l > 0."""
-    del expected
+    del expected, after
     layers = rescalable_layers(_weights(answer, inputs), inputs["x"], inputs["nonlinearity"])
     for layer, (w, _) in enumerate(layers, start=1):
         gram = w @ w.T if w.shape[0] <= w.shape[1] else w.T @ w
@@ -122,9 +122,9 @@ def held_out_batch(x):
     return x.mean(axis=0) + x.std(axis=0) * noise
 
 
-def deep_network(inputs, answer, expected):
+def deep_network(inputs, answer, expected, after):
     """Through the 10 layers, the last output's variance on a held-out batch stays within HELD_OUT_BAND of 1."""
-    del expected
+    del expected, after
     weights = _weights(answer, inputs)
     variances = pre_activation_variances(weights, held_out_batch(inputs["x"]), inputs["nonlinearity"])
     last = variances[-1]
@@ -193,7 +193,7 @@ DEEP_CASES = _nonlinearity_cases(("relu", "tanh"), [WIDTH] * DEPTH, BATCH, WIDTH
 
 
 def seeded_property(predicate, description, inputs, **options):
-    """A predicate ``(inputs, answer, expected)`` on one call with a drawn rng seed, in the long form.
+    """A predicate ``(inputs, answer, expected, after)`` on one call with a drawn rng seed, in the long form.
 
     The short form's ``custom`` calls the reference without the seed on a
     ``Problem(..., rng=True)`` (a KeyError), so these checks are declared as Check objects;

@@ -38,9 +38,9 @@ def autograd_of_weight_norm(dw, v, g, dim):
     return torch.autograd.grad(torch_weight_norm(v, g, dim), (v, g), dw)
 
 
-def norm_is_magnitude(inputs, answer, expected):
+def norm_is_magnitude(inputs, answer, expected, after):
     """||w|| over every axis but dim (all axes for None) equals |g|, to 1e-9 relative."""
-    del expected
+    del expected, after
     v, g, dim = inputs["v"], inputs["g"], inputs["dim"]
     w = np.asarray(answer, dtype=np.float64)
     if w.shape != v.shape:

@@ -69,8 +69,9 @@ def _torch_norm(example, oracle):
     return [clipped, total]
 
 
-def one_factor(inputs, answer, expected):
+def one_factor(inputs, answer, expected, after):
     """The clipped gradients are c * grads for one c in [0, 1] (custom predicate)."""
+    del after
     clipped, _ = answer
     grads = inputs["grads"]
     if not isinstance(clipped, (list, tuple)) or len(clipped) != len(grads):

@@ -81,9 +81,9 @@ def _batches(answer):
     return batches
 
 
-def partition(inputs, answer, expected):
+def partition(inputs, answer, expected, after):
     """Every index of 0 .. n-1 appears exactly once (at most once with drop_last)."""
-    del expected
+    del expected, after
     seen = [int(i) for batch in _batches(answer) for i in batch]
     n = inputs["n"]
     outside = [i for i in seen if not 0 <= i < n]
@@ -98,8 +98,9 @@ def partition(inputs, answer, expected):
         raise CheckFailure(f"{len(missing)} of the {n} indices never appear (index {missing[0]} first)")
 
 
-def batch_sizes(inputs, answer, expected):
+def batch_sizes(inputs, answer, expected, after):
     """The sizes of the batches are DataLoader's."""
+    del after
     sizes = [len(batch) for batch in _batches(answer)]
     want = [len(batch) for batch in expected]
     if sizes != want:

@@ -1,0 +1,132 @@
+"""How a problem calls its function, as data: the course's own calling convention, whatever it is.
+
+A :class:`autograder.properties.Problem` calls its function with the drawn example as
+keyword arguments unless its ``calls`` say otherwise, with one of these values:
+
+- :func:`invoke` ``(function, *args, **kwargs)``, one call whose arguments are the
+  example's inputs by name, positional or keyword: ``invoke("adam", "w", "dw", "config")``
+  calls ``adam(example["w"], example["dw"], example["config"])``;
+- a list of invocations, a chain made in one worker request: each argument may be
+  :func:`autograder.requests.result_of` an earlier call (``result_of(0, [1])``, the cache in
+  a forward's ``(out, cache)``), which the worker hands on without sending it back; the
+  last call is the graded one, the problem's function;
+- :func:`repeat` ``(invocation, threads=..., per_step=..., counters=...)``, a stateful
+  loop: each step's result feeds the next step's arguments (an optimizer's iterate and
+  state, positional, keyword or in a config dict), per-step inputs (the gradients) are
+  lists with one value per step, and a counter passes the step number (Adam's ``t``).
+
+The reference is called the same way, in the grader, by the same drivers
+(:mod:`autograder.sandbox.drivers`), so a chain's expected value is the reference's
+forward fed to the reference's backward, and a loop's is the reference's own loop.
+"""
+
+from dataclasses import dataclass, field
+
+from autograder.requests import call, chain, loop
+from autograder.sandbox.drivers import RESULT_OF
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One call of ``function``: its positional ``args`` and keyword ``kwargs`` (keyword -> input name),
+    each an input's name or a :func:`autograder.requests.result_of` placeholder."""
+
+    function: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def names(self):
+        """The input names this call passes (placeholders left out)."""
+        return [name for name in (*self.args, *self.kwargs.values()) if isinstance(name, str)]
+
+    def position(self, name):
+        """Where the input ``name`` goes: its index among the positional arguments, or its keyword."""
+        if name in self.args:
+            return self.args.index(name)
+        for keyword, given in self.kwargs.items():
+            if given == name:
+                return keyword
+        raise ValueError(f"{self.function} is not passed {name!r}")
+
+    def request(self, module, example, **options):
+        """The call request of this invocation on ``example`` (unknown names stay None: a loop sets them)."""
+        def value(given):
+            return given if isinstance(given, dict) else example.get(given)
+        return call(module, self.function, [value(given) for given in self.args],
+                    {keyword: value(given) for keyword, given in self.kwargs.items()}, **options)
+
+
+def invoke(function, *args, **kwargs):
+    """Call ``function`` with the example's inputs by name: ``args`` positional, ``kwargs`` keyword -> input
+    name; an argument may be :func:`autograder.requests.result_of` an earlier call of the same chain."""
+    for given in (*args, *kwargs.values()):
+        if not isinstance(given, str) and not (isinstance(given, dict) and RESULT_OF in given):
+            raise ValueError(f"invoke({function!r}, ...): an argument is an input's name or result_of(...), "
+                             f"not {given!r}")
+    return Invocation(function, tuple(args), dict(kwargs))
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A stateful loop of one invocation; see :func:`repeat`."""
+
+    invocation: Invocation
+    threads: dict
+    per_step: tuple = ()
+    counters: dict = field(default_factory=dict)
+    returns: int | None = None
+
+    def names(self):
+        """The input names the loop draws: the invocation's, but counters."""
+        return [name for name in self.invocation.names() if name not in self.counters]
+
+    def request(self, module, example, select=None):
+        """The loop request on ``example``, recording the item at ``select`` of each step's values (default:
+        the first thread's)."""
+        first = self.invocation.request(module, {name: value for name, value in example.items()
+                                                 if name not in self.per_step})
+        where = self.invocation.position
+        return loop(module, self.invocation.function, first["args"], first["kwargs"],
+                    threads={where(name): out for name, out in self.threads.items()}, returns=self.returns,
+                    per_step={where(name): list(example[name]) for name in self.per_step} or None,
+                    counters={where(name): start for name, start in self.counters.items()} or None,
+                    record=select)
+
+
+def repeat(invocation, *, threads, per_step=(), counters=None, returns=None):
+    """Call ``invocation`` once per step, threading each step's result into the next step's arguments.
+
+    ``threads`` maps an argument's input name to the index of the value it takes from
+    each step's result, unpacked as ``a, b = result`` into ``returns`` values (by default,
+    one more than the largest index; an index of None takes the whole result, for a
+    function that returns only its iterate): the first thread is the iterate, the graded
+    value of each step unless a property selects another. CS231n's
+    ``next_w, config = adam(w, dw, config)`` is ``threads={"w": 0, "config": 1}``, its
+    hyperparameters and its moments in the threaded config; ``var, v, s =
+    update_variables_Adam(alpha, beta1, beta2, epsilon, var, grad, v, s, t)`` is
+    ``threads={"var": 0, "v": 1, "s": 2}``. ``per_step`` names inputs drawn as lists, one
+    value per step (the gradients; the loop has as many steps as they have values), and
+    ``counters`` maps an argument to its value at the first step, increased by 1 at each
+    step (``{"t": 1}``: the caller passes t = 1, 2, ...); a counter is not an input.
+    """
+    named = set(invocation.names())
+    for name in (*threads, *per_step, *(counters or {})):
+        if name not in named:
+            raise ValueError(f"repeat({invocation.function}): {name!r} is not an argument of the invocation")
+    if not per_step:
+        raise ValueError(f"repeat({invocation.function}): per_step names the inputs with one value per step")
+    indices = [out for out in threads.values() if out is not None]
+    if returns is None and indices:
+        returns = max(indices) + 1
+    return Repeat(invocation, dict(threads), tuple(per_step), dict(counters or {}), returns)
+
+
+def requests_of(calls, module, example, *, rng_seed=None, select=None, argument=None):
+    """The one request that makes ``calls`` (an invocation, a list of them, or a :class:`Repeat`) on
+    ``example``, observing the graded call's result, or its item ``select``, or its argument ``argument``."""
+    if isinstance(calls, Repeat):
+        return calls.request(module, example, select)
+    *first, last = calls if isinstance(calls, list) else [calls]
+    graded = last.request(module, example, rng_seed=rng_seed, select=select,
+                          argument=None if argument is None else last.position(argument))
+    return chain(*(invocation.request(module, example) for invocation in first), graded) if first else graded
