@@ -28,6 +28,7 @@ through a deep network) are declared in the long form, as :class:`autograder.che
 their verdicts (``reference/checks/`` does so for the flagship).
 """
 
+import copy
 from dataclasses import dataclass
 from typing import Callable
 
@@ -132,7 +133,7 @@ def _observed_phrase(select, argument):
     return f"leaves {argument}{path} as" if argument is not None else f"returns in result{path} what"
 
 
-def gradient_check(forward, *, upstream, wrt, points, tolerances=GRADIENT_CHECK_TOLERANCES, **metadata):
+def gradient_check(forward, *, upstream, wrt, points, output=None, tolerances=GRADIENT_CHECK_TOLERANCES, **metadata):
     """A backward function equals the central differences of the reference's ``forward``.
 
     The problem's function is ``backward(**inputs)``; ``upstream`` names its argument
@@ -143,10 +144,14 @@ def gradient_check(forward, *, upstream, wrt, points, tolerances=GRADIENT_CHECK_
     h = 1e-6 * max(1, |x_i|), so draw inputs away from any kink of ``forward``; the
     outputs are differenced before they are weighted and summed, so an entry's gradient
     does not depend on the magnitude of outputs it does not move (:func:`_central_differences`).
+    ``output`` is the index or key of the forward's output in its result (``output=0``:
+    ``out`` of ``(out, cache)``); the forward is called on copies of the inputs, so one that
+    updates an argument in place (running averages) leaves the example as it was drawn.
     """
     def build(problem):
         def expected(example, oracle):
-            reference_forward = getattr(oracle.reference(problem.module), forward)
+            function = getattr(oracle.reference(problem.module), forward)
+            reference_forward = function if output is None else lambda **inputs: function(**inputs)[output]
             gradients = {name: _central_differences(reference_forward, example, upstream, name) for name in wrt}
             if list(wrt.values()) == [None]:
                 return gradients[next(iter(wrt))]
@@ -420,7 +425,7 @@ def _central_differences(forward, example, upstream, name):
         for sign in (1.0, -1.0):
             moved = point.copy()
             moved[index] += sign * step
-            outputs.append(np.asarray(forward(**{**inputs, name: moved}), dtype=np.float64))
+            outputs.append(np.asarray(forward(**copy.deepcopy({**inputs, name: moved})), dtype=np.float64))
         gradient[index] = float(np.sum((outputs[0] - outputs[1]) * weights)) / (2 * step)
     return gradient
 

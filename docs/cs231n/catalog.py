@@ -23,15 +23,27 @@ MUTANTS = [Mutant(*entry[:6], set(entry[6])) for entry in [
      {"inverted_dropout"}),
     ("dropout-backward-ignores-mask", "layers", "dropout_backward", "passes dout through", "dx = dout * mask",
      "dx = dout", {"equals_reference"}),
-]] + [entry for module, function, returned in [
-    ("optim", "sgd", "w"), ("optim", "sgd_momentum", "w"), ("optim", "rmsprop", "w"), ("optim", "adam", "w"),
-    ("layers", "batchnorm_forward", "x"), ("layers", "batchnorm_backward", "dout"),
-    ("layers", "batchnorm_backward_alt", "dout"), ("layers", "dropout_forward", "x"), ("layers", "dropout_backward", "dout")]
-    for entry in garbage_entries(module, function, zeros=f"np.zeros_like({returned})", input=returned,
-                                 nan=f"np.full_like({returned}, np.nan)")]
-VARIANTS = [
-    Variant("momentum-positive-velocity", "optim", "sgd_momentum", "stores the velocity with the other sign",
-            "def sgd_momentum(w, dw, config=None):\n    config = {'learning_rate': 1e-2, 'momentum': 0.9} | (config or {})\n"
-            "    config['velocity'] = config['momentum'] * config.get('velocity', 0 * w) + config['learning_rate'] * dw\n"
-            "    return w - config['velocity'], config\n"),
-]
+    ]] + [entry for module, function, array, result in [
+    *(("optim", function, "w", "({}, config)") for function in ("sgd", "sgd_momentum", "rmsprop", "adam")),
+    ("layers", "batchnorm_forward", "x", "({}, None)"), ("layers", "dropout_forward", "x", "({}, (dropout_param, None))"),
+    ("layers", "batchnorm_backward", "dout", "({0}, {0}[0], {0}[0])"), ("layers", "dropout_backward", "dout", "{}"),
+    ("layers", "batchnorm_backward_alt", "dout", "({0}, {0}[0], {0}[0])")]
+    for entry in garbage_entries(module, function, zeros=result.format(f"np.zeros_like({array})"),
+                                 input=result.format(array), nan=result.format(f"np.full_like({array}, np.nan)"))]
+VARIANTS = [Variant(*entry) for entry in [
+    ("momentum-positive-velocity", "optim", "sgd_momentum", "stores the velocity with the other sign",
+     "def sgd_momentum(w, dw, config=None):\n    config = {'learning_rate': 1e-2, 'momentum': 0.9} | (config or {})\n"
+     "    config['velocity'] = config['momentum'] * config.get('velocity', 0 * w) + config['learning_rate'] * dw\n"
+     "    return w - config['velocity'], config\n"),
+    ("adam-paper-step-size", "optim", "adam", "folds the bias correction into the step size, as Kingma and Ba do",
+     "def adam(w, dw, config=None):\n    c = {'learning_rate': 1e-3, 'beta1': 0.9, 'beta2': 0.999, 'epsilon': 1e-8, 't': 0} "
+     "| (config or {})\n    c['t'] += 1\n    c['m'] = c['beta1'] * c.get('m', 0) + (1 - c['beta1']) * dw\n"
+     "    c['v'] = c['beta2'] * c.get('v', 0) + (1 - c['beta2']) * dw * dw\n"
+     "    root = np.sqrt(1 - c['beta2'] ** c['t'])\n    step = c['learning_rate'] * root / (1 - c['beta1'] ** c['t'])\n"
+     "    return w - step * c['m'] / (np.sqrt(c['v']) + c['epsilon'] * root), c\n"),
+    ("dropout-binomial-mask", "layers", "dropout_forward", "draws the mask with np.random.binomial",
+     "def dropout_forward(x, dropout_param):\n    p, train = dropout_param['p'], dropout_param['mode'] == 'train'\n"
+     "    if 'seed' in dropout_param:\n        np.random.seed(dropout_param['seed'])\n"
+     "    mask = np.random.binomial(1, p, size=x.shape) / p if train else None\n"
+     "    return (x * mask if train else x), (dropout_param, mask)\n"),
+]]
