@@ -19,13 +19,13 @@ from autograder.submission import SubmissionError, prepare_submission
 def read_hand_in(student_id, path, notebooks, graded):
     """The :class:`HandIn` of the submission at ``path`` (a folder or zip; with ``notebooks``,
     a folder of nbgrader notebooks, read in place)."""
-    modules = sorted({module for module, _ in graded})
+    files = {module: f"{module}.py" for module, _ in sorted(graded)}
     with tempfile.TemporaryDirectory(prefix="autograder-similarity-") as scratch:
         try:
             if notebooks:
                 directory, problems = Path(path), []
             else:
-                prepared = prepare_submission(path, Path(scratch) / "submission", modules=modules)
+                prepared = prepare_submission(path, Path(scratch) / "submission", files=files)
                 directory = prepared.directory
                 problems = prepared.problems  # its module_errors are found again, with the line, when parsed
         except SubmissionError as error:
