@@ -103,7 +103,7 @@ def test_a_zip_of_many_entries_is_refused_before_its_entries_are_read(tmp_path):
             archive.writestr(f"d{index}/", b"")
     body = """
 try:
-    prepare_submission(path, path.parent / "copy", modules=["optimizers"])
+    prepare_submission(path, path.parent / "copy", files={"optimizers": "optimizers.py"})
 except SubmissionError as error:
     print(error)
 """
@@ -112,4 +112,4 @@ except SubmissionError as error:
     assert_bounded(path, growth)
     from autograder.submission import SubmissionError, prepare_submission
     with pytest.raises(SubmissionError, match=f"lists {20 * MAX_ZIP_ENTRIES} entries"):
-        prepare_submission(path, tmp_path / "copy", modules=["optimizers"])
+        prepare_submission(path, tmp_path / "copy", files={"optimizers": "optimizers.py"})
