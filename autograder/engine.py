@@ -72,9 +72,13 @@ def without_local_constants():
     """While a check draws, Hypothesis's hook for the literals of loaded modules
     (``providers._get_local_constants``) answers that there are none, whatever the process has imported.
 
-    The hook is private, so it is replaced only here, only while the engine draws, and only on the
-    release it was read from: on another, this raises instead of drawing examples that could
-    differ between ``grade`` and ``grade-all``. Threads that draw at once (a Dask worker) share one
+    Hypothesis also caches, per kind of draw, the constants its hook gave
+    (``providers.CONSTANTS_CACHE``): the cache is emptied when the hook is replaced and when it is
+    put back, so pools cached by a draw outside the engine (a test's ``@given`` in the same process)
+    never reach the engine's draws, nor the engine's empty pools another draw. The hook is private,
+    so it is replaced only here, only while the engine draws, and only on the release it was read
+    from: on another, this raises instead of drawing examples that could differ between ``grade``
+    and ``grade-all``. Threads that draw at once (a Dask worker) share one
     replacement, restored when the last of them is done.
     """
     global _hook_users, _original_hook
@@ -86,6 +90,7 @@ def without_local_constants():
         if _hook_users == 0:
             _original_hook = providers._get_local_constants
             providers._get_local_constants = lambda: NO_LOCAL_CONSTANTS
+            providers.CONSTANTS_CACHE.cache.clear()
         _hook_users += 1
     try:
         yield
@@ -94,6 +99,7 @@ def without_local_constants():
             _hook_users -= 1
             if _hook_users == 0:
                 providers._get_local_constants = _original_hook
+                providers.CONSTANTS_CACHE.cache.clear()
 
 
 class AbortCheck(BaseException):
