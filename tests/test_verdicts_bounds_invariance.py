@@ -66,8 +66,9 @@ def test_agree_on_fails_naming_what_changed():
                              rtol=1e-7, atol=0.0)
     assert failure.value.message.startswith("result[0] changed between call 1 and call 2, whose inputs differ only "
                                             "in rows 1 and up of x")
-    with pytest.raises(CheckFailure, match="call 2: expected an array of at least 1 dimensions"):
-        VERDICTS["agree_on"](AGREE, [reply(np.ones((2, 2))), reply(3.0)], rtol=0.0, atol=0.0)
+    for wrong in (3.0, np.zeros((0, 2))):  # no row 0: a number, or an array with no rows
+        with pytest.raises(CheckFailure, match=r"call 2: expected an array with an entry at \[0\]"):
+            VERDICTS["agree_on"](AGREE, [reply(np.ones((2, 2))), reply(wrong)], rtol=0.0, atol=0.0)
     with pytest.raises(CheckFailure, match="raised ValueError"):
         VERDICTS["agree_on"](AGREE, [reply(np.ones((2, 2))), {"error": {"type": "ValueError", "message": "no"}}],
                              rtol=0.0, atol=0.0)

@@ -23,9 +23,10 @@ def agree_on(expected, replies, *, rtol, atol):
                 raise CheckFailure(f"call {number}: expected a tuple of at least {select + 1} values, got "
                                    f"{describe(result)}", got=result, location=f"call {number}")
             result = result[select]
-        if not isinstance(result, np.ndarray) or result.ndim < len(index):
-            raise CheckFailure(f"call {number}: expected an array of at least {len(index)} dimensions, got "
-                               f"{describe(result)}", got=result, location=f"call {number}")
+        if (not isinstance(result, np.ndarray) or result.ndim < len(index)
+                or any(position >= size for position, size in zip(index, result.shape))):
+            raise CheckFailure(f"call {number}: expected an array with an entry at {list(index)} of its leading "
+                               f"axes, got {describe(result)}", got=result, location=f"call {number}")
         parts.append(result[index])
     where = f"result{'' if select is None else f'[{select}]'}[{', '.join(map(str, index))}]"
     for number, part in enumerate(parts[1:], start=2):
