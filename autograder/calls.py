@@ -4,8 +4,8 @@ A :class:`autograder.properties.Problem` calls its function with the drawn examp
 keyword arguments unless its ``calls`` say otherwise, with one of these values:
 
 - :func:`invoke` ``(function, *args, **kwargs)``, one call whose arguments are the
-  example's inputs by name, positional or keyword: ``invoke("adam", "w", "dw", "config")``
-  calls ``adam(example["w"], example["dw"], example["config"])``;
+  example's inputs by name, positional or keyword: ``invoke("update", "w", "dw", "config")``
+  calls ``update(example["w"], example["dw"], example["config"])``;
 - a list of invocations, a chain made in one worker request: each argument may be
   :func:`autograder.requests.result_of` an earlier call (``result_of(0, [1])``, the cache in
   a forward's ``(out, cache)``), which the worker hands on without sending it back; the
@@ -100,9 +100,9 @@ def repeat(invocation, *, threads, per_step=(), counters=None, returns=None):
     each step's result, unpacked as ``a, b = result`` into ``returns`` values (by default,
     one more than the largest index; an index of None takes the whole result, for a
     function that returns only its iterate): the first thread is the iterate, the graded
-    value of each step unless a property selects another. CS231n's
-    ``next_w, config = adam(w, dw, config)`` is ``threads={"w": 0, "config": 1}``, its
-    hyperparameters and its moments in the threaded config; ``var, v, s =
+    value of each step unless a property selects another. CS231n's update rules,
+    ``next_w, config = update(w, dw, config)``, are ``threads={"w": 0, "config": 1}``, their
+    hyperparameters and their state in the threaded config; ``var, v, s =
     update_variables_Adam(alpha, beta1, beta2, epsilon, var, grad, v, s, t)`` is
     ``threads={"var": 0, "v": 1, "s": 2}``. ``per_step`` names inputs drawn as lists, one
     value per step (the gradients; the loop has as many steps as they have values), and
