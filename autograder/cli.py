@@ -19,28 +19,13 @@ from autograder.notebooks.cli import notebooks_command
 from autograder.sandbox import launcher
 from autograder.similarity import DEFAULT_THRESHOLD
 from autograder.submission import SubmissionError
-from autograder.config import ConfigError, load_config
+from autograder.cli_options import config_option, load_assignment_config
+from autograder.config import ConfigError, is_course_file, load_course
 from autograder.grade import GradingError, grade_submission
 from autograder.terminal import WholeRunRate, WholeRunRemaining, escape, print_result
 from autograder.validate import explanation, validate
 
 console = Console(stderr=False)
-
-
-def _load(config_path):
-    if not config_path.exists():
-        raise click.ClickException(f"no grading config at {config_path.resolve()}: run this command in the folder "
-                                   "of an assignment's grading_config.yml, or name one with --config PATH")
-    try:
-        config = load_config(config_path)
-        config.assignment  # a malformed assignment is an error before any grading starts
-        return config
-    except (ConfigError, AssignmentError) as error:
-        raise click.ClickException(str(error)) from None
-
-
-config_option = click.option("--config", "config_path", default="grading_config.yml", show_default=True,
-                             type=click.Path(dir_okay=False, path_type=Path), help="The grading configuration.")
 
 
 @click.group()
@@ -50,20 +35,14 @@ def main():
 
 
 @main.command()
-@click.option("--reference", "reference_dir", default="reference", show_default=True,
-              type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--out", "assignments_dir", default="assignments", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "assignments_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder of the assignment's stubs (e.g. assignments/NAME).")
 @click.option("--check", "only_check", is_flag=True, help="Only report stubs that are out of date (exit 1 if any).")
-@click.option("--config", "config_path", default="grading_config.yml", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="The grading configuration, whose `files:` name the modules' files (if it exists).")
-def release(reference_dir, assignments_dir, only_check, config_path):
-    """Write the student stubs from the reference solutions."""
-    try:
-        files = load_config(config_path).files if config_path.is_file() else {}
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+@config_option
+def release(assignments_dir, only_check, config_path):
+    """Write the student stubs from the reference solutions the config names (their files as `files:` names them)."""
+    config = load_assignment_config(config_path)
+    reference_dir, files = config.reference, config.files
     try:
         if only_check:
             stale = release_module.stale_stubs(reference_dir, assignments_dir, files=files)
@@ -79,7 +58,7 @@ def release(reference_dir, assignments_dir, only_check, config_path):
 
 
 def _grade(submission, config_path, *, include_hidden):
-    config = _load(config_path)
+    config = load_assignment_config(config_path)
     try:
         with console.status(f"grading {escape(submission)}"):
             return grade_submission(submission, config=config, include_hidden=include_hidden)
@@ -128,7 +107,7 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
         check_extras(dask=bool(dask_address or dask_local_workers), nbgrader=course_dir is not None)
     except MissingExtra as error:
         raise click.ClickException(str(error)) from None
-    config = _load(config_path)
+    config = load_assignment_config(config_path)
     if config.isolation.bubblewrap and not launcher.bubblewrap_available():
         console.print("[bold yellow]warning:[/] bubblewrap is not available: student code runs with namespaces and "
                       "resource limits only, and can see this machine's files. Install bubblewrap for full isolation.")
@@ -177,7 +156,7 @@ def check(folder, config_path, verbose):
 @config_option
 def kit(out_dir, config_path):
     """Build the student kit: stubs, selfcheck.py and the visible checks' expectations."""
-    config = _load(config_path)
+    config = load_assignment_config(config_path)
     with console.status("recording the visible checks on the reference"):
         examples = build_kit(config=config, out_dir=out_dir)
     console.print(f"wrote the student kit to {out_dir} ({examples} recorded examples); "
@@ -193,9 +172,23 @@ def validate_command(assignment, jobs):
     variant full marks. Each miss is explained under the table: every check behind it, with its
     message and smallest example.
 
-    ASSIGNMENT is its grading config, or the folder that holds its grading_config.yml.
+    ASSIGNMENT is its grading config, or the folder that holds its grading_config.yml, or a course file:
+    then every assignment it names is validated in turn.
     """
-    config = _load(assignment / "grading_config.yml" if assignment.is_dir() else assignment)
+    try:
+        folders = load_course(assignment).assignments if is_course_file(assignment) else [assignment]
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    misses = 0
+    for folder in folders:
+        if len(folders) > 1:
+            console.rule(escape(str(folder)))
+        misses += _validate(load_assignment_config(folder), jobs)
+    sys.exit(1 if misses else 0)
+
+
+def _validate(config, jobs):
+    """Validate one assignment, print its table and its misses' explanations; return how many missed."""
     table = Table("", "kind", "submission", "must", "did", box=None, pad_edge=False)
     for column in table.columns:
         column.overflow = "fold"
@@ -220,7 +213,7 @@ def validate_command(assignment, jobs):
     misses = len(validation.misses)
     console.print(f"{len(validation.rows) - misses} of {len(validation.rows)} submissions graded as declared"
                   + (f"; [bold red]{misses} did not[/]" if misses else ""))
-    sys.exit(1 if misses else 0)
+    return misses
 
 
 @main.command("similarity")
@@ -245,7 +238,7 @@ def similarity_command(submissions, out_dir, config_path, assignment, known_dir,
     from autograder.similarity.compare import compare_class  # copydetect is an optional extra
     from autograder.similarity.report import write_report
 
-    config = _load(config_path)
+    config = load_assignment_config(config_path)
     try:
         with console.status("comparing the hand-ins"):
             report = compare_class(submissions, config=config, assignment=assignment, known_dir=known_dir,

@@ -4,6 +4,11 @@ Every key is declared here with its description and default. Loading validates t
 whole file with pydantic; an unknown key or a bad value is a :class:`ConfigError`
 naming the key. What is graded, for how many points, lives with the checks
 (:mod:`autograder.assignment`), which the config names.
+
+A course keeps each assignment in a folder of its own, with its own config, and may have a
+course file (:class:`CourseFile`) that names its assignments' folders and the settings they
+share: an assignment's config takes them by naming the course file (``course:``), and its
+own keys win, section by section.
 """
 
 import difflib
@@ -44,9 +49,10 @@ class Isolation(_Strict):
         "interpreter (one under a 0700 home). Off, grading is refused with how to fix it; on, every result says "
         "the code ran as the grader's user, which can read and change anything the grader can."))
     forbidden_modules: tuple[str, ...] = Field(
-        ("torch", "reference", "tensorflow", "jax"),
+        ("torch", "tensorflow", "jax"),
         description="Top-level modules a submission may not use: importing one is harmless (an unused "
-                    "`import torch` costs nothing), using anything in it fails that call.")
+                    "`import torch` costs nothing), using anything in it fails that call. A course adds the "
+                    "name under which its reference could be imported.")
 
 
 class HypothesisSettings(_Strict):
@@ -63,7 +69,10 @@ class HypothesisSettings(_Strict):
 class GradingConfig(_Strict):
     schema_version: int = Field(2, ge=2, le=2, description="Version of this file's format (2: points, visibility "
                                 "and hints moved from a ``parts`` key into the checks).")
-    reference: Path = Field(Path("reference"), description="Folder of the reference solutions, relative to this file.")
+    course: Path | None = Field(None, description=(
+        "The course file whose `defaults` this assignment takes, relative to this file; the course file must "
+        "name this assignment's folder, and this file's keys win over the defaults, section by section."))
+    reference: Path = Field(Path("."), description="Folder of the reference solutions, relative to this file.")
     checks: Path = Field(Path("checks.py"), description="The assignment's checks, relative to this file: a .py file "
                          "or a package folder defining ASSIGNMENT (see docs/authoring.md).")
     catalog: Path | None = Field(None, description="The assignment's catalog of mutants, garbage and correct "
@@ -127,38 +136,122 @@ class GradingConfig(_Strict):
         return family.max_examples or self.hypothesis.max_examples
 
 
-def load_config(path):
-    """Read and validate a config file; the paths it names become absolute."""
+CONFIG_FILE = "grading_config.yml"
+
+
+class CourseDefaults(_Strict):
+    """What a course file's assignments share: any of an assignment config's settings sections."""
+
+    limits: Limits = Field(default_factory=Limits)
+    isolation: Isolation = Field(default_factory=Isolation)
+    hypothesis: HypothesisSettings = Field(default_factory=HypothesisSettings)
+    tolerances: Tolerances = Field(default_factory=Tolerances)
+
+
+class CourseFile(_Strict):
+    """A course file: the folders of a course's assignments and the settings they share."""
+
+    schema_version: int = Field(2, ge=2, le=2, description="Version of this file's format.")
+    assignments: tuple[Path, ...] = Field(min_length=1, description=(
+        "The course's assignments: each a folder holding its own grading_config.yml, relative to this file."))
+    defaults: CourseDefaults = Field(default_factory=CourseDefaults, description=(
+        "Settings sections (limits, isolation, hypothesis, tolerances) every assignment that names this course "
+        "file takes; an assignment's own keys win."))
+
+
+def config_file(path):
+    """The config file ``path`` names: itself, or the grading_config.yml of a folder."""
     path = Path(path)
+    return path / CONFIG_FILE if path.is_dir() else path
+
+
+def is_course_file(path):
+    """Whether ``path`` (a file or an assignment's folder) is a course file rather than an assignment's config."""
+    return "assignments" in _read_mapping(config_file(path))
+
+
+def load_course(path):
+    """Read and validate a course file; its assignments' folders become absolute."""
+    path = config_file(path)
+    course = _validated(CourseFile, _read_mapping(path), path)
+    folders = tuple((path.parent / folder).resolve() for folder in course.assignments)
+    for written, folder in zip(course.assignments, folders):
+        if not (folder / CONFIG_FILE).is_file():
+            raise ConfigError(f"{path}: assignments: {written} holds no {CONFIG_FILE}")
+    return course.model_copy(update={"assignments": folders})
+
+
+def load_config(path):
+    """Read and validate an assignment's config (a file, or the folder that holds it), with its course's
+    defaults under its own keys; the paths it names become absolute."""
+    path = config_file(path)
+    raw = _read_mapping(path)
+    if "assignments" in raw:
+        folders = raw["assignments"] if isinstance(raw["assignments"], list) else []
+        example = f", e.g. --config {folders[0]}" if folders else ""
+        raise ConfigError(f"{path}: is a course file, which names assignments rather than grading one: name an "
+                          f"assignment's config or folder{example}")
+    if "parts" in raw:
+        raise ConfigError(f"{path}: parts: since schema_version 2, points, visibility and hints are declared "
+                          "with the checks (docs/authoring.md), which the config names with `checks:`")
+    if raw.get("course") is not None:
+        raw = _with_course_defaults(raw, path)
+    config = _validated(GradingConfig, raw, path)
+    paths = {key: getattr(config, key) for key in ("course", "reference", "checks", "catalog") if getattr(config, key)}
+    return config.model_copy(update={key: (value if value.is_absolute() else path.parent / value).resolve()
+                                     for key, value in paths.items()})
+
+
+def standalone_config_text(path):
+    """The YAML of the assignment config at ``path`` with its course's defaults written in and no ``course``
+    key: a config that grades the same without the course file (what a Gradescope bundle carries)."""
+    path = config_file(path)
+    raw = _read_mapping(path)
+    if raw.get("course") is not None:
+        raw = _with_course_defaults(raw, path)
+    raw.pop("course", None)
+    return yaml.safe_dump(raw, sort_keys=False)
+
+
+def _with_course_defaults(raw, path):
+    """``raw`` over the ``defaults`` of the course file it names, section by section."""
+    course_path = (path.parent / str(raw["course"])).resolve()
+    course = load_course(course_path)
+    if path.parent.resolve() not in course.assignments:
+        raise ConfigError(f"{path}: course: {raw['course']} does not name this assignment's folder in its "
+                          "`assignments`")
+    defaults = _read_mapping(config_file(course_path)).get("defaults") or {}  # as written, validated above
+    merged = {key: {**defaults[key], **value} if isinstance(defaults.get(key), dict) and isinstance(value, dict)
+              else value for key, value in raw.items()}
+    return {**merged, **{key: value for key, value in defaults.items() if key not in merged}}
+
+
+def _read_mapping(path):
     try:
-        text = path.read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"{path}: cannot be read: {error.strerror}") from None
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         raise ConfigError(f"{path}: is not valid YAML: {error}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: must be a mapping of keys to values")
-    if "parts" in raw:
-        raise ConfigError(f"{path}: parts: since schema_version 2, points, visibility and hints are declared "
-                          "with the checks (docs/authoring.md), which the config names with `checks:`")
+    return raw
+
+
+def _validated(model, raw, path):
     try:
-        config = GradingConfig.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, item['loc'])) or '(top level)'}: {item['msg']}"
-                             f"{_suggestion(item)}" for item in error.errors())
+                             f"{_suggestion(item, model)}" for item in error.errors())
         raise ConfigError(f"{path}: {problems}") from None
-    paths = {key: getattr(config, key) for key in ("reference", "checks", "catalog") if getattr(config, key)}
-    return config.model_copy(update={key: (value if value.is_absolute() else path.parent / value).resolve()
-                                     for key, value in paths.items()})
 
 
-def _suggestion(error):
-    """`` (did you mean `limits.memory_mb`?)`` for an unknown key close to a declared one, else ``""``."""
+def _suggestion(error, model):
+    """`` (did you mean `limits.memory_mb`?)`` for an unknown key of ``model`` close to a declared one, else ``""``."""
     if error["type"] != "extra_forbidden":
         return ""
     *parents, key = error["loc"]
-    model = GradingConfig
     for parent in parents:
         annotation = model.model_fields[parent].annotation if isinstance(parent, str) else None
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
@@ -178,6 +271,6 @@ def config_digest(config):
     and location), the checks' sources and the reference's."""
     # An empty ``files`` is left out, as before the key existed: results of courses that set none stay current.
     unset = () if config.files else ("files",)
-    data = config.model_dump(mode="json", exclude={"reference", "checks", "catalog", *unset})
+    data = config.model_dump(mode="json", exclude={"course", "reference", "checks", "catalog", *unset})
     data["sources"] = private_sources_digest(config)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

@@ -25,7 +25,7 @@ The kinds: :func:`equals_reference`, :func:`equals_torch`, :func:`gradient_check
 :func:`within_bounds` and :func:`custom`. Property kinds that need several differently shaped calls or a
 verdict of their own (convergence on quadratics, the law of random weights, variance
 through a deep network) are declared in the long form, as :class:`autograder.check.Check` objects with
-their verdicts (``reference/checks/`` does so for the flagship).
+their verdicts (``reference/optimization/checks/`` does so for the flagship).
 """
 
 import copy

@@ -31,7 +31,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SUBMISSION = ROOT / "examples" / "submissions" / "ada.zip"
+SUBMISSION = ROOT / "examples" / "optimization" / "submissions" / "ada.zip"
 
 
 def timed_grade(python, submission, bank, out):
@@ -40,7 +40,7 @@ def timed_grade(python, submission, bank, out):
     started = time.perf_counter()
     # Run outside any checkout, so that each interpreter imports its own install of the grader.
     completed = subprocess.run([python, "-m", "autograder", "grade", str(submission), "--out", str(out),
-                                "--config", str(ROOT / "grading_config.yml")],
+                                "--config", str(ROOT / "reference" / "optimization" / "grading_config.yml")],
                                cwd=out.parent, env=environment, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
@@ -51,7 +51,7 @@ def timed_grade(python, submission, bank, out):
 def built_kit(python, submission, folder):
     """``folder``, holding the student kit ``python``'s install builds, with ``submission``'s modules in it."""
     subprocess.run([python, "-m", "autograder", "kit", "--out", str(folder),
-                    "--config", str(ROOT / "grading_config.yml")],
+                    "--config", str(ROOT / "reference" / "optimization" / "grading_config.yml")],
                    cwd=folder.parent, check=True, capture_output=True)
     with zipfile.ZipFile(submission) as archive:
         for member in archive.infolist():
@@ -80,7 +80,7 @@ def reference_floor(bank):
     from autograder.sandbox import drivers
 
     os.environ["AUTOGRADER_BANK"] = str(bank)
-    config = load_config(ROOT / "grading_config.yml")
+    config = load_config(ROOT / "reference" / "optimization" / "grading_config.yml")
     oracle = Oracle(config.reference, checks=config.checks, banked=True)
     modules = drivers.StudentModules(str(config.reference))
     calls = []

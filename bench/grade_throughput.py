@@ -44,7 +44,7 @@ from autograder.sandbox.session import WorkerSession
 ROOT = Path(__file__).resolve().parent.parent
 
 MODULES = ("optimizers", "initializers", "batchnorm", "dropout")
-MUTANTS, _ = load_catalog(ROOT / "reference" / "catalog")
+MUTANTS, _ = load_catalog(ROOT / "reference" / "optimization" / "catalog")
 
 
 def build_class(folder, students):
@@ -53,10 +53,10 @@ def build_class(folder, students):
         student = folder / f"student{index:03d}"
         student.mkdir(parents=True)
         for module in MODULES:
-            shutil.copy(ROOT / "reference" / f"{module}.py", student / f"{module}.py")
+            shutil.copy(ROOT / "reference" / "optimization" / f"{module}.py", student / f"{module}.py")
         if index % 4:
             mutant = MUTANTS[index % len(MUTANTS)]
-            (student / f"{mutant.module}.py").write_text(mutant.source(ROOT / "reference"))
+            (student / f"{mutant.module}.py").write_text(mutant.source(ROOT / "reference" / "optimization"))
 
 
 def timed_batch(submissions, out, config, **how):
@@ -136,7 +136,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="rounds on the filled bank [5]")
     parser.add_argument("--throughput-only", action="store_true",
                         help="only the rounds with every core (no one-process pass, kill, Dask or share)")
-    parser.add_argument("--config", default=str(ROOT / "grading_config.yml"))
+    parser.add_argument("--config", default=str(ROOT / "reference" / "optimization" / "grading_config.yml"))
     arguments = parser.parse_args()
     config = load_config(arguments.config)
     cores = os.cpu_count()

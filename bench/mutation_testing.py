@@ -91,7 +91,7 @@ class _Mutator(ast.NodeTransformer):
 
 def mutants(module):
     """(index, line, function, description, source) of every mutant of a reference module."""
-    source = (ROOT / "reference" / f"{module}.py").read_text()
+    source = (ROOT / "reference" / "optimization" / f"{module}.py").read_text()
     lines = solution_lines(source)
     index = 0
     while True:
@@ -114,7 +114,7 @@ def _grade(job):
     from autograder.grade import grade_submission
     from autograder.oracle import Oracle
 
-    config = load_config(ROOT / "grading_config.yml")
+    config = load_config(ROOT / "reference" / "optimization" / "grading_config.yml")
     # passing checks replay, as in a batch
     _oracle = _oracle or Oracle(config.reference, cache_path=cache, checks=config.checks)
     with tempfile.TemporaryDirectory() as folder:

@@ -63,7 +63,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=6, help="K, the number of students (default: 6)")
     parser.add_argument("--runs", type=int, default=5, help="rounds (default: 5)")
-    parser.add_argument("--config", type=Path, default=ROOT / "grading_config.yml", help="the grading config")
+    parser.add_argument("--config", type=Path, default=ROOT / "reference" / "optimization" / "grading_config.yml", help="the grading config")
     parser.add_argument("--jobs", type=int, nargs="+", default=sorted({1, os.cpu_count()}),
                         help="grade-all --jobs values to time (default: 1 and all cores)")
     arguments = parser.parse_args(argv)

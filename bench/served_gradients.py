@@ -63,7 +63,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--size", type=int, default=10)
     arguments = parser.parse_args()
-    config = load_config(ROOT / "grading_config.yml")
+    config = load_config(ROOT / "reference" / "optimization" / "grading_config.yml")
     oracle = Oracle(config.reference)
     A, w_star, w0 = problem(arguments.size)
     given = requests.trajectory("optimizers", "adam", w0, gradients=gradients_along(A, w_star, w0, oracle),

@@ -105,7 +105,7 @@ def accuracy():
 
 
 def timing(students, runs):
-    config = load_config(build.ASSIGNMENTS["flagship"])
+    config = load_config(build.ASSIGNMENTS["optimization"])
     written, graded = build.authors(config)
     rng = random.Random("similarity-timing")
     with tempfile.TemporaryDirectory() as scratch:

@@ -10,7 +10,7 @@ import pytest
 import torch
 import yaml
 
-from autograder.config import load_config
+from autograder.config import load_config, standalone_config_text
 from autograder.oracle import Oracle
 from autograder.sandbox import launcher
 from autograder.sandbox.session import WorkerSession
@@ -82,10 +82,10 @@ def reduced_config(folder, keep, *, max_examples=None, family_max_examples=None,
     """
     folder = Path(folder)
     (folder / "reduced_checks.py").write_text(REDUCED_CHECKS.format(
-        checks=str(ROOT / "reference" / "checks"), keep={part: tuple(families) for part, families in keep.items()},
+        checks=str(ROOT / "reference" / "optimization" / "checks"), keep={part: tuple(families) for part, families in keep.items()},
         max_examples=family_max_examples, functions=None if functions is None else tuple(sorted(functions))))
-    data = yaml.safe_load((ROOT / "grading_config.yml").read_text())
-    data.update(reference=str(ROOT / "reference"), checks="reduced_checks.py")
+    data = yaml.safe_load(standalone_config_text(ROOT / "reference" / "optimization" / "grading_config.yml"))
+    data.update(reference=str(ROOT / "reference" / "optimization"), checks="reduced_checks.py")
     if max_examples is not None:
         data["hypothesis"]["max_examples"] = max_examples
     data["hypothesis"].update({"seed": "reduced", **(hypothesis or {})})
@@ -112,7 +112,7 @@ def toy_course(folder, *, reference, checks, max_examples, files=None):
 
 @pytest.fixture(scope="session")
 def config():
-    return load_config(ROOT / "grading_config.yml")
+    return load_config(ROOT / "reference" / "optimization" / "grading_config.yml")
 
 
 @pytest.fixture(scope="session")
@@ -128,7 +128,7 @@ def make_submission(tmp_path):
         folder = tmp_path / name
         folder.mkdir()
         for module in copy_reference:
-            shutil.copy(ROOT / "reference" / f"{module}.py", folder / f"{module}.py")
+            shutil.copy(ROOT / "reference" / "optimization" / f"{module}.py", folder / f"{module}.py")
         for module, source in (modules or {}).items():
             (folder / f"{module}.py").write_text(source, encoding="utf-8")
         return folder

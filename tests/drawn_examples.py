@@ -21,7 +21,7 @@ from autograder.config import load_config
 from autograder.engine import example_seed, without_local_constants
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFIGS = ("grading_config.yml", "reference/training_dynamics/grading_config.yml",
+CONFIGS = ("reference/optimization/grading_config.yml", "reference/training_dynamics/grading_config.yml",
            "reference/activations_normalization/grading_config.yml")
 RECORDED = ROOT / "tests" / "data" / "drawn_examples.json"
 

@@ -48,14 +48,14 @@ def _grade(job):
     with tempfile.TemporaryDirectory() as scratch:
         if kind == "examples":
             config = _config()
-            result = grade_submission(ROOT / "examples" / "submissions" / f"{name}.zip", config=config,
+            result = grade_submission(ROOT / "examples" / "optimization" / "submissions" / f"{name}.zip", config=config,
                                       oracle=Oracle(config.reference))
         elif kind == "catalog":
             entry = _catalog_entries()[name]
             config = _config()
             folder = Path(scratch) / name
             folder.mkdir()
-            (folder / f"{entry.module}.py").write_text(entry.source(ROOT / "reference"))
+            (folder / f"{entry.module}.py").write_text(entry.source(ROOT / "reference" / "optimization"))
             result = grade_submission(folder, config=config, oracle=Oracle(config.reference),
                                       functions={entry.function})
         else:
@@ -63,7 +63,7 @@ def _grade(job):
             folder = Path(scratch) / name
             folder.mkdir()
             code = (ROOT / "tests" / "hostile" / f"{name}.py").read_text().replace("PORT", "9")
-            (folder / "optimizers.py").write_text((ROOT / "reference" / "optimizers.py").read_text() + "\n\n" + code)
+            (folder / "optimizers.py").write_text((ROOT / "reference" / "optimization" / "optimizers.py").read_text() + "\n\n" + code)
             result = grade_submission(folder, config=config, oracle=Oracle(config.reference),
                                       functions={"sgd", "adagrad"})
     return kind, name, grades_of(result)
@@ -72,7 +72,7 @@ def _grade(job):
 def _config():
     from autograder.config import load_config
 
-    return load_config(ROOT / "grading_config.yml")
+    return load_config(ROOT / "reference" / "optimization" / "grading_config.yml")
 
 
 def _hostile_config(folder):
@@ -97,12 +97,12 @@ def _plain_attacks():
 def _catalog_entries():
     from autograder.catalog import load_catalog
 
-    mutants, variants = load_catalog(ROOT / "reference" / "catalog")
+    mutants, variants = load_catalog(ROOT / "reference" / "optimization" / "catalog")
     return {entry.name: entry for entry in (*mutants, *variants)}
 
 
 def record():
-    jobs = [("examples", path.stem) for path in sorted((ROOT / "examples" / "submissions").glob("*.zip"))]
+    jobs = [("examples", path.stem) for path in sorted((ROOT / "examples" / "optimization" / "submissions").glob("*.zip"))]
     jobs += [("catalog", name) for name in sorted(_catalog_entries())]
     jobs += [("hostile", name) for name in _plain_attacks()]
     grades = {"examples": {}, "catalog": {}, "hostile": {}}

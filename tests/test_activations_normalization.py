@@ -51,7 +51,7 @@ def test_the_engine_names_no_function_of_the_assignment():
 
 
 def test_the_example_submissions_are_up_to_date(tmp_path):
-    spec = importlib.util.spec_from_file_location("build_examples", EXAMPLES / "build_examples.py")
+    spec = importlib.util.spec_from_file_location("build_examples", EXAMPLES / "build.py")
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
     builder.build(tmp_path)
@@ -81,7 +81,7 @@ def test_the_example_class_grades_as_built(graded):
     assert hedy["score"] == hedy["max_score"] > 0
     assert linus["score"] == 0
     mutants = {mutant.name: mutant for mutant in load_catalog(FOLDER / "catalog")[0]}
-    spec = importlib.util.spec_from_file_location("build_examples", EXAMPLES / "build_examples.py")
+    spec = importlib.util.spec_from_file_location("build_examples", EXAMPLES / "build.py")
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
     expected = {(mutants[name].function, family) for name in builder.ALAN.values() for family in mutants[name].fails}

@@ -39,12 +39,12 @@ def class_folder(tmp_path):
     folder = tmp_path / "submissions"
     folder.mkdir()
     (folder / "ada").mkdir()
-    shutil.copy(ROOT / "reference" / "optimizers.py", folder / "ada")
+    shutil.copy(ROOT / "reference" / "optimization" / "optimizers.py", folder / "ada")
     (folder / "bob").mkdir()
-    shutil.copy(ROOT / "assignments" / "optimizers.py", folder / "bob")
+    shutil.copy(ROOT / "assignments" / "optimization" / "optimizers.py", folder / "bob")
     (folder / "cy.zip").write_bytes(b"PK\x03\x04 this is not a zip")
     with zipfile.ZipFile(folder / "dee.zip", "w") as archive:
-        archive.write(ROOT / "reference" / "optimizers.py", "optimizers.py")
+        archive.write(ROOT / "reference" / "optimization" / "optimizers.py", "optimizers.py")
     return folder
 
 
@@ -70,7 +70,7 @@ def test_grades_everyone_and_a_rerun_skips_them_all(class_folder, tmp_path, fast
 def test_a_changed_submission_a_corrupt_result_and_force_are_regraded(class_folder, tmp_path, fast_config):
     out = tmp_path / "out"
     grade_all(class_folder, out_dir=out, config=fast_config, jobs=2)
-    shutil.copy(ROOT / "reference" / "optimizers.py", class_folder / "bob")
+    shutil.copy(ROOT / "reference" / "optimization" / "optimizers.py", class_folder / "bob")
     (out / "ada" / "result.json").write_text('{"truncated": ')
     rerun = grade_all(class_folder, out_dir=out, config=fast_config, jobs=2)
     assert sorted(rerun.graded) == ["ada", "bob"] and rerun.regraded_corrupt == ["ada"]
@@ -99,7 +99,7 @@ def test_a_killed_run_with_a_corrupted_result_restarts_without_losing_or_duplica
     folder.mkdir()
     for index in range(6):
         (folder / f"student{index}").mkdir()
-        shutil.copy(ROOT / "reference" / "optimizers.py", folder / f"student{index}")
+        shutil.copy(ROOT / "reference" / "optimization" / "optimizers.py", folder / f"student{index}")
     out = tmp_path / "out"
     command = [sys.executable, "-m", "autograder", "grade-all", str(folder), "--out", str(out),
                "--config", str(fast_config_path), "--jobs", "1"]

@@ -14,7 +14,7 @@ from recorded_grades import grades_of, recorded
 # Over a hundred gradings: minutes on two cores. CI runs it after the default suite.
 pytestmark = pytest.mark.slow
 
-ENTRIES, VARIANTS = load_catalog(ROOT / "reference" / "catalog")
+ENTRIES, VARIANTS = load_catalog(ROOT / "reference" / "optimization" / "catalog")
 MUTANTS = [entry for entry in ENTRIES if entry.kind == "mutant"]
 GARBAGE = [entry for entry in ENTRIES if entry.kind == "garbage"]
 

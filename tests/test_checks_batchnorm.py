@@ -9,18 +9,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reference.checks import batchnorm as batchnorm_checks
+from reference.optimization.checks import batchnorm as batchnorm_checks
 from autograder.grade import grade_submission
 from autograder.reports.values import worst_index
 from autograder.sandbox import wire
-from reference.checks.strategies import batchnorm as strategies
+from reference.optimization.checks.strategies import batchnorm as strategies
 from autograder.verdicts import CheckFailure
 
 from conftest import ROOT
 from autograder.verdicts import scaled_outputs as verdicts
 from autograder.verdicts.core import compare
 
-from reference.catalog import batchnorm as catalog
+from reference.optimization.catalog import batchnorm as catalog
 from conftest import ROOT
 
 TOLERANCES = {"rtol": 1e-7, "atol": 1e-300}
@@ -47,7 +47,7 @@ class Reference:
 
     def __init__(self):
         import importlib.util
-        path = ROOT / "reference" / "batchnorm.py"
+        path = ROOT / "reference" / "optimization" / "batchnorm.py"
         spec = importlib.util.spec_from_file_location("_test_reference_batchnorm", path)
         self.module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(self.module)
@@ -174,7 +174,7 @@ def implementations(function):
     for variant in catalog.VARIANTS:
         if variant.function == function:
             module = types.ModuleType(variant.name)
-            exec(compile(variant.source(ROOT / "reference"), variant.name, "exec"), module.__dict__)
+            exec(compile(variant.source(ROOT / "reference" / "optimization"), variant.name, "exec"), module.__dict__)
             loaded[variant.name] = module
     return loaded
 
@@ -279,7 +279,7 @@ def test_a_wrong_forward_costs_no_backward_points(make_submission, config, oracl
     for check in backward_checks:
         requests = check.requests({"arguments": example} if check.family == "invalid_arguments" else example)
         assert {request["function"] for request in requests} == {"batchnorm_backward"}, check.id
-    source = (ROOT / "reference" / "batchnorm.py").read_text() + (
+    source = (ROOT / "reference" / "optimization" / "batchnorm.py").read_text() + (
         "\n\ndef batchnorm_forward(x, gamma, beta, running_mean, running_var, *, training, momentum=0.1, eps=1e-5):\n"
         "    return np.zeros_like(x), np.zeros_like(running_mean), np.zeros_like(running_var)\n")
     result = grade_submission(make_submission({"batchnorm": source}), config=config, oracle=oracle,

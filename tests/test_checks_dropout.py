@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from reference.checks import dropout as dropout_checks
+from reference.optimization.checks import dropout as dropout_checks
 from autograder.verdicts import CheckFailure
 from autograder.verdicts import random_masks as verdicts
 

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from reference.checks import initializers as checks
+from reference.optimization.checks import initializers as checks
 from autograder.verdicts import CheckFailure
 from autograder.verdicts import random_tensors as verdicts
 from autograder.verdicts.random_tensors import log_variance_profiles
-from reference import initializers as reference
+from reference.optimization import initializers as reference
 
 ALPHA = checks.FALSE_FAILURE_PROBABILITY
 N = checks.LAW_SAMPLES

@@ -7,15 +7,16 @@ from click.testing import CliRunner
 
 from autograder.assignment import AssignmentError
 from autograder.cli import main
-from autograder.config import ConfigError, config_digest, load_config
+from autograder.config import ConfigError, config_digest, load_config, standalone_config_text
 from autograder.kit import KIT_SALT
 
 from conftest import ROOT
 
 #: The project's config with absolute paths and without its pinned seed: the tests below add their own.
-VALID = re.sub(r"\n  seed: .*", "", (ROOT / "grading_config.yml").read_text()) \
-    .replace("reference: reference", f"reference: {ROOT / 'reference'}") \
-    .replace("checks: reference/checks", f"checks: {ROOT / 'reference' / 'checks'}")
+FLAGSHIP = ROOT / "reference" / "optimization"
+VALID = re.sub(r"\n  seed: .*", "", standalone_config_text(FLAGSHIP / "grading_config.yml")) \
+    .replace("reference: .", f"reference: {FLAGSHIP}").replace("checks: checks", f"checks: {FLAGSHIP / 'checks'}") \
+    .replace("catalog: catalog", f"catalog: {FLAGSHIP / 'catalog'}")
 
 
 def load(tmp_path, text):
@@ -25,9 +26,9 @@ def load(tmp_path, text):
 
 
 def test_the_project_config_is_valid_and_resolves_its_paths():
-    config = load_config(ROOT / "grading_config.yml")
-    assert config.reference == ROOT / "reference"
-    assert config.checks == ROOT / "reference" / "checks"
+    config = load_config(ROOT / "reference" / "optimization" / "grading_config.yml")
+    assert config.reference == ROOT / "reference" / "optimization"
+    assert config.checks == ROOT / "reference" / "optimization" / "checks"
     assert config.assignment.modules == ["optimizers", "initializers", "batchnorm", "dropout"]
 
 
@@ -79,7 +80,7 @@ def test_the_graded_salt_is_the_courses_seed_or_else_the_private_sources_and_nev
     assert load(tmp_path, seeded.replace("fall-2026-3f9a", KIT_SALT)).graded_salt != KIT_SALT
     checks = tmp_path / "checks.py"
     checks.write_text("from autograder.authoring import Assignment\nASSIGNMENT = Assignment()\n")
-    edited = VALID.replace(f"checks: {ROOT / 'reference' / 'checks'}", f"checks: {checks}")
+    edited = VALID.replace(f"checks: {ROOT / 'reference' / 'optimization' / 'checks'}", f"checks: {checks}")
     assert load(tmp_path, edited).graded_salt != unset.graded_salt  # the checks' sources are private
 
 

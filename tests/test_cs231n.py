@@ -37,7 +37,7 @@ def course(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cs231n") / "course"
     shutil.copytree(COURSE, folder, ignore=shutil.ignore_patterns("__pycache__", "README.md"))
     assert not folder.is_relative_to(ROOT)
-    autograder(["release", "--reference", "reference", "--out", "assignments"], folder)
+    autograder(["release", "--out", "assignments"], folder)
     return folder
 
 

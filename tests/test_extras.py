@@ -99,11 +99,11 @@ def test_every_module_outside_the_integrations_imports_without_the_extras():
 
 
 @pytest.mark.parametrize("extra, arguments", [
-    ("dask", ["grade-all", "examples/submissions", "--out", "{tmp}/results", "--dask-local", "1"]),
-    ("dask", ["grade-all", "examples/submissions", "--out", "{tmp}/results", "--dask", "tcp://127.0.0.1:1"]),
+    ("dask", ["grade-all", "examples/optimization/submissions", "--out", "{tmp}/results", "--dask-local", "1"]),
+    ("dask", ["grade-all", "examples/optimization/submissions", "--out", "{tmp}/results", "--dask", "tcp://127.0.0.1:1"]),
     ("nbgrader", ["grade-all", "--nbgrader", "{tmp}", "--assignment", "ps1", "--out", "{tmp}/results"]),
     ("nbgrader", ["notebooks", "--out", "{tmp}/source/ps1"]),
-    ("similarity", ["similarity", "examples/submissions", "--out", "{tmp}/results"]),
+    ("similarity", ["similarity", "examples/optimization/submissions", "--out", "{tmp}/results"]),
 ], ids=["grade-all-dask-local", "grade-all-dask", "grade-all-nbgrader", "notebooks", "similarity"])
 def test_a_command_that_needs_a_missing_extra_says_which_pip_install_adds_it(tmp_path, extra, arguments):
     outcome = without([extra], RUN_CLI, *(argument.format(tmp=tmp_path) for argument in arguments))
@@ -144,11 +144,11 @@ def test_the_install_command_names_this_installation(monkeypatch, installed, com
 
 def test_the_readme_grades_on_the_core_and_tests_with_the_test_extra():
     first, second = re.findall(r"^    \$ (.*)$", (ROOT / "README.md").read_text(encoding="utf-8"), re.M)[:2]
-    assert first.startswith("pip install -e . && autograder grade-all examples/submissions ")
+    assert first.startswith("pip install -e . && autograder grade-all examples/optimization/submissions ")
     assert second == "pip install -e '.[test]' && python -m pytest -n 2"
 
 
 def test_the_gradescope_image_installs_the_core_only():
-    setup = bundle_contents(project_dir=ROOT, config_path=ROOT / "grading_config.yml")["setup.sh"].decode()
+    setup = bundle_contents(project_dir=ROOT, config_path=ROOT / "reference" / "optimization" / "grading_config.yml")["setup.sh"].decode()
     installs = re.findall(r"pip install .*/autograder/source\S*", setup)
     assert installs == ["pip install /autograder/source"]

@@ -35,7 +35,7 @@ GAVE_UP = {
 
 
 def gave_up(module):
-    stub = (ROOT / "assignments" / f"{module}.py").read_text()
+    stub = (ROOT / "assignments" / "optimization" / f"{module}.py").read_text()
     bodies = GAVE_UP[module]
     return re.sub(r'raise NotImplementedError\("\w+\.(\w+): not implemented yet \(see the docstring\)"\)',
                   lambda match: bodies[match.group(1)], stub)

@@ -20,7 +20,7 @@ from conftest import ROOT
 
 @pytest.fixture(scope="module")
 def reference_result(config, oracle):
-    return grade_submission(ROOT / "reference", config=config, oracle=oracle)
+    return grade_submission(ROOT / "reference" / "optimization", config=config, oracle=oracle)
 
 
 def test_the_reference_earns_full_marks(reference_result, config):
@@ -32,7 +32,7 @@ def test_the_reference_earns_full_marks(reference_result, config):
 
 
 def test_a_regrade_gives_the_same_json_apart_from_durations(reference_result, config, oracle):
-    again = grade_submission(ROOT / "reference", config=config, oracle=oracle)
+    again = grade_submission(ROOT / "reference" / "optimization", config=config, oracle=oracle)
     assert again.without_timings() == reference_result.without_timings()
 
 
@@ -49,7 +49,7 @@ def test_results_follow_the_documented_schema(reference_result, tmp_path, config
 
 
 def test_the_stubs_earn_zero_with_not_implemented_messages(config, oracle):
-    result = grade_submission(ROOT / "assignments", config=config, oracle=oracle)
+    result = grade_submission(ROOT / "assignments" / "optimization", config=config, oracle=oracle)
     assert result.score == 0
     for check in result.checks:
         assert check.status in ("error", "failed"), check.id
@@ -61,7 +61,7 @@ def test_a_zip_grades_like_its_folder(tmp_path, config, oracle):
     student.mkdir()
     with zipfile.ZipFile(archive, "w") as bundle:
         # The flagship's stubs only: assignments/ also holds other assignments' stubs in subfolders.
-        for path in (ROOT / "assignments").glob("*.py"):
+        for path in (ROOT / "assignments" / "optimization").glob("*.py"):
             bundle.write(path, f"student/{path.name}")
             (student / path.name).write_bytes(path.read_bytes())
     some = {"sgd", "xavier_normal", "batchnorm_backward", "dropout_forward"}
@@ -95,7 +95,7 @@ def test_a_broken_module_fails_its_own_checks_with_a_clear_message(tmp_path, con
 
 
 def test_an_unused_import_torch_costs_nothing_and_a_use_costs_that_function(tmp_path, config, oracle):
-    reference = (ROOT / "reference" / "optimizers.py").read_text()
+    reference = (ROOT / "reference" / "optimization" / "optimizers.py").read_text()
     delegating = reference.replace("def sgd(", "def sgd_own(") + (
         "\n\ndef sgd(w, dw, state, **hyperparameters):\n    return F.relu(torch.tensor(w)).numpy(), {}\n")
     for name, source in (("unused", reference), ("delegating", delegating)):
@@ -113,7 +113,7 @@ def test_an_unused_import_torch_costs_nothing_and_a_use_costs_that_function(tmp_
 
 
 def test_a_missing_function_costs_only_its_own_checks(make_submission, config, oracle):
-    reference = (ROOT / "reference" / "optimizers.py").read_text()
+    reference = (ROOT / "reference" / "optimization" / "optimizers.py").read_text()
     without_adagrad = reference.replace("def adagrad(", "def adagrad_renamed(")
     folder = make_submission({"optimizers": without_adagrad})
     result = grade_submission(folder, config=config, oracle=oracle, functions={"adagrad", "sgd"})
@@ -125,12 +125,12 @@ def test_a_missing_function_costs_only_its_own_checks(make_submission, config, o
 
 
 def test_hidden_checks_are_skipped_by_the_self_check(config, oracle):
-    result = grade_submission(ROOT / "reference", config=config, oracle=oracle, include_hidden=False)
+    result = grade_submission(ROOT / "reference" / "optimization", config=config, oracle=oracle, include_hidden=False)
     assert result.checks and not any(check.hidden for check in result.checks)
 
 
 def test_a_failing_check_reports_the_minimal_counterexample(make_submission, config, oracle):
-    buggy = (ROOT / "reference" / "optimizers.py").read_text() + textwrap.dedent('''
+    buggy = (ROOT / "reference" / "optimization" / "optimizers.py").read_text() + textwrap.dedent('''
 
         def sgd(w, dw, state, *, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False):
             if w.ndim >= 2:
@@ -146,7 +146,7 @@ def test_a_failing_check_reports_the_minimal_counterexample(make_submission, con
 
 
 def test_a_nondeterministic_function_fails_with_an_explanation(make_submission, config, oracle):
-    flaky = (ROOT / "reference" / "optimizers.py").read_text() + textwrap.dedent('''
+    flaky = (ROOT / "reference" / "optimization" / "optimizers.py").read_text() + textwrap.dedent('''
 
         _calls = [0]
 
@@ -161,7 +161,7 @@ def test_a_nondeterministic_function_fails_with_an_explanation(make_submission, 
 
 
 def test_edge_cases_run_first_and_are_reported_as_they_are(make_submission, config, oracle):
-    too_strict = (ROOT / "reference" / "optimizers.py").read_text() + textwrap.dedent('''
+    too_strict = (ROOT / "reference" / "optimization" / "optimizers.py").read_text() + textwrap.dedent('''
 
         _reference_adagrad = adagrad
 

@@ -28,7 +28,7 @@ for fd in range(3, 64):
 
 
 def test_a_ragged_result_fails_each_check_with_a_message(make_submission, config, oracle):
-    source = (ROOT / "reference" / "dropout.py").read_text() + RAGGED_DROPOUT
+    source = (ROOT / "reference" / "optimization" / "dropout.py").read_text() + RAGGED_DROPOUT
     result = grade_submission(make_submission({"dropout": source}), config=config, oracle=oracle,
                               functions={"dropout_forward", "dropout_backward"})
     forward = [check for check in result.checks if check.function == "dropout_forward"]

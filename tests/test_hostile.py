@@ -166,7 +166,7 @@ def hand_in(name, folder, port):
     """Write attack ``name``'s submission into ``folder``; return its path (a folder or a zip)."""
     attack = ATTACKS[name]
     code = (HOSTILE / f"{name}.py").read_text().replace("PORT", str(port))
-    source = ((ROOT / "reference" / f"{attack.module}.py").read_text() + "\n\n" + code).encode()
+    source = ((ROOT / "reference" / "optimization" / f"{attack.module}.py").read_text() + "\n\n" + code).encode()
     if attack.hand_in == "folder":
         (folder / name).mkdir(parents=True)
         (folder / name / f"{attack.module}.py").write_bytes(source)
@@ -228,7 +228,7 @@ def watched(tmp_path):
     (course / "results" / "other").mkdir(parents=True)
     (course / "results" / "other" / "result.json").write_text('{"score": 3}')
     (course / "gradebook.db").write_bytes(b"SQLite format 3\0")
-    return [course, ROOT / "reference", ROOT / "grading_config.yml"]
+    return [course, ROOT / "reference" / "optimization", ROOT / "reference" / "optimization" / "grading_config.yml"]
 
 
 def digest(paths):
@@ -321,14 +321,14 @@ def test_the_sandbox_sees_the_worker_code_but_not_the_checks(tmp_path, configs, 
     folder = tmp_path / "peek"
     folder.mkdir()
     package = ROOT / "autograder"
-    (folder / "optimizers.py").write_text((ROOT / "reference" / "optimizers.py").read_text() + f"""
+    (folder / "optimizers.py").write_text((ROOT / "reference" / "optimization" / "optimizers.py").read_text() + f"""
 
 def sgd(w, dw, state, **hyperparameters):
     import os
     raise RuntimeError(str([os.path.exists(p) for p in ({str(package / 'sandbox' / 'worker.py')!r},
-                                                        {str(ROOT / 'reference' / 'checks' / 'optimizers.py')!r},
-                                                        {str(ROOT / 'reference' / 'optimizers.py')!r},
-                                                        {str(ROOT / 'grading_config.yml')!r})]))
+                                                        {str(ROOT / 'reference' / 'optimization' / 'checks' / 'optimizers.py')!r},
+                                                        {str(ROOT / 'reference' / 'optimization' / 'optimizers.py')!r},
+                                                        {str(ROOT / 'reference' / 'optimization' / 'grading_config.yml')!r})]))
 """)
     result = grade_submission(folder, config=configs(ATTACKS["inspect_stack"]), oracle=oracle, functions={"sgd"})
     assert "[True, False, False, False]" in result.checks[0].message, result.checks[0].message

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT
 
-CONFIGS = ["grading_config.yml", "reference/training_dynamics/grading_config.yml",
+CONFIGS = ["reference/optimization/grading_config.yml", "reference/training_dynamics/grading_config.yml",
            "reference/activations_normalization/grading_config.yml"]
 
 LOAD = """
@@ -43,8 +43,8 @@ def test_an_assignments_checks_load_without_torch(config, tmp_path):
 
 
 def test_a_grade_on_a_filled_bank_never_imports_torch(tmp_path):
-    grade = GRADE.format(submission=str(ROOT / "examples" / "submissions" / "ada.zip"),
-                         config=str(ROOT / "grading_config.yml"))
+    grade = GRADE.format(submission=str(ROOT / "examples" / "optimization" / "submissions" / "ada.zip"),
+                         config=str(ROOT / "reference" / "optimization" / "grading_config.yml"))
     cold = in_fresh_process(grade, tmp_path)  # computes every expected value, some through torch
     assert cold["score"] == cold["max_score"] > 0
     warm = in_fresh_process(grade, tmp_path)

@@ -41,7 +41,7 @@ def test_the_key_is_the_graders_alone_and_a_seal_binds_its_parts(tmp_path):
 def test_a_tampered_bank_is_computed_again_and_the_result_says_so(tmp_path, fast_config):
     submission = tmp_path / "ada"
     submission.mkdir()
-    shutil.copy(ROOT / "reference" / "optimizers.py", submission)
+    shutil.copy(ROOT / "reference" / "optimization" / "optimizers.py", submission)
     database = tmp_path / "bank.sqlite"
     honest = grade_submission(submission, config=fast_config, oracle=Oracle(
         fast_config.reference, cache_path=database, checks=fast_config.checks))
@@ -60,7 +60,7 @@ def test_a_resumed_batch_regrades_a_result_changed_outside_the_grader(tmp_path, 
     submissions = tmp_path / "submissions"
     for student in ("ada", "bob"):
         (submissions / student).mkdir(parents=True)
-        shutil.copy(ROOT / "reference" / "optimizers.py", submissions / student)
+        shutil.copy(ROOT / "reference" / "optimization" / "optimizers.py", submissions / student)
     out = tmp_path / "out"
     grade_all(submissions, out_dir=out, config=fast_config, jobs=1)
     forged = json.loads((out / "bob" / "result.json").read_text())

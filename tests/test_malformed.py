@@ -11,7 +11,7 @@ from autograder.submission import MAX_COMPRESSION_RATIO, MAX_FILE_BYTES, prepare
 
 from conftest import ROOT
 
-REFERENCE_SGD = (ROOT / "reference" / "optimizers.py").read_text()
+REFERENCE_SGD = (ROOT / "reference" / "optimization" / "optimizers.py").read_text()
 
 
 def make_zip(path, members):
@@ -56,7 +56,7 @@ def test_a_huge_file_is_skipped_with_its_size(tmp_path):
 def test_symlinks_are_not_followed(tmp_path):
     folder = tmp_path / "student"
     folder.mkdir()
-    (folder / "optimizers.py").symlink_to(ROOT / "reference" / "optimizers.py")
+    (folder / "optimizers.py").symlink_to(ROOT / "reference" / "optimization" / "optimizers.py")
     archive = make_zip(tmp_path / "link.zip", {"dropout.py": (b"/etc/passwd", 0o120777 << 16)})
     from_folder = prepare_submission(folder, tmp_path / "a", files={"optimizers": "optimizers.py"})
     from_zip = prepare_submission(archive, tmp_path / "b", files={"dropout": "dropout.py"})
@@ -76,7 +76,7 @@ def test_unreadable_sources_fail_their_module_only(tmp_path, config, oracle, con
     folder = tmp_path / "student"
     folder.mkdir()
     (folder / "optimizers.py").write_bytes(content)
-    (folder / "dropout.py").write_text((ROOT / "reference" / "dropout.py").read_text())
+    (folder / "dropout.py").write_text((ROOT / "reference" / "optimization" / "dropout.py").read_text())
     result = grade_submission(folder, config=config, oracle=oracle, functions={"sgd", "dropout_backward"})
     for check in result.checks:
         if check.module == "optimizers":

@@ -26,7 +26,7 @@ def refused():
 
 
 def test_without_bubblewrap_grading_runs_as_a_sandbox_uid_or_is_refused_with_how_to_fix_it(tmp_path, config, oracle):
-    (tmp_path / "optimizers.py").write_text((ROOT / "reference" / "optimizers.py").read_text() + """
+    (tmp_path / "optimizers.py").write_text((ROOT / "reference" / "optimization" / "optimizers.py").read_text() + """
 
 def sgd(w, dw, state, **hyperparameters):
     import os

@@ -10,9 +10,9 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.checks.batchnorm import _along_channels, _channel_max_abs, _reduced_axes
+from reference.optimization.checks.batchnorm import _along_channels, _channel_max_abs, _reduced_axes
 from autograder.strategies import seeds
-from reference.checks.strategies.batchnorm import (
+from reference.optimization.checks.strategies.batchnorm import (
     batchnorm_backward_arguments,
     batchnorm_eps,
     batchnorm_forward_arguments,
@@ -22,7 +22,7 @@ from reference.checks.strategies.batchnorm import (
     momenta,
     values_per_channel,
 )
-from reference.batchnorm import batchnorm_backward, batchnorm_forward
+from reference.optimization.batchnorm import batchnorm_backward, batchnorm_forward
 
 #: Hypothesis examples per parity test (each runs once per input rank, 2-D, 3-D, 4-D).
 PARITY_EXAMPLES = 100

@@ -13,14 +13,14 @@ from hypothesis import given, settings
 from scipy import stats
 
 from autograder.strategies import seeds
-from reference.checks.strategies.dropout import (
+from reference.optimization.checks.strategies.dropout import (
     INVALID_P_MESSAGE,
     dropout_backward_arguments,
     dropout_forward_arguments,
     invalid_dropout_backward_arguments,
     invalid_dropout_forward_arguments,
 )
-from reference.dropout import dropout_backward, dropout_forward
+from reference.optimization.dropout import dropout_backward, dropout_forward
 
 #: Hypothesis examples per property test.
 PROPERTY_EXAMPLES = 200

@@ -23,7 +23,7 @@ from scipy import stats
 from torch.nn import init
 
 from autograder.strategies import seeds
-from reference.checks.strategies.initializers import (
+from reference.optimization.checks.strategies.initializers import (
     FAN_FUNCTIONS,
     FUNCTIONS,
     NONLINEARITIES,
@@ -40,7 +40,7 @@ from reference.checks.strategies.initializers import (
     weight_shapes,
     zero_element_shapes,
 )
-from reference import initializers
+from reference.optimization import initializers
 
 #: Significance level of every statistical test: the probability that it fails for a
 #: correct sampler. Tests with several sub-tests split it (Bonferroni).

@@ -19,7 +19,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.checks.strategies.optimizers import (
+from reference.optimization.checks.strategies.optimizers import (
     BROADCASTING_SHAPE_PAIRS,
     OPTIMIZERS,
     boundary_cases,
@@ -30,7 +30,7 @@ from reference.checks.strategies.optimizers import (
     quadratic_problems,
     trajectories,
 )
-from reference import optimizers
+from reference.optimization import optimizers
 
 #: Hypothesis examples per configuration (36 of them) for one step from an empty state.
 ONE_STEP_EXAMPLES = 25

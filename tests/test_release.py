@@ -12,7 +12,7 @@ from conftest import ROOT
 
 #: Every committed assignment: its reference folder, its stubs' folder, its modules.
 ASSIGNMENTS = {
-    "flagship": ("reference", "assignments", ["optimizers", "initializers", "batchnorm", "dropout"]),
+    "optimization": ("reference/optimization", "assignments/optimization", ["optimizers", "initializers", "batchnorm", "dropout"]),
     "training dynamics": ("reference/training_dynamics", "assignments/training_dynamics",
                           ["schedules", "clipping", "second_order", "minibatches", "averaging", "early_stopping",
                            "regularization"]),
@@ -68,7 +68,7 @@ def test_every_stub_imports_keeps_the_api_and_names_its_task(assignment, name):
 
 
 def test_a_stub_raises_not_implemented_with_the_task_id():
-    stub = load(ROOT / "assignments" / "optimizers.py", "optimizers")
+    stub = load(ROOT / "assignments" / "optimization" / "optimizers.py", "optimizers")
     with pytest.raises(NotImplementedError, match="optimizers.adam: not implemented yet"):
         stub.adam(np.zeros(2), np.zeros(2), {})
 

@@ -255,11 +255,14 @@ def fake_project(root, *, readme=True, torch_pin="torch==2.13.0"):
     if readme:
         (root / "README.md").write_text("# grader\n")
     (root / "course").mkdir()
-    (root / "course" / "grading_config.yml").write_text((ROOT / "grading_config.yml").read_text())
+    (root / "course" / "grading_config.yml").write_text("schema_version: 2\nreference: reference\n"
+                                                        "checks: reference/checks\n")
     (root / "course" / "reference").mkdir()
-    (root / "course" / "reference" / "optimizers.py").write_text("def sgd(): pass\n")
+    (root / "course" / "reference" / "toy.py").write_text("def double(x):\n    return 2 * x\n")
     (root / "course" / "reference" / "checks").mkdir()
-    (root / "course" / "reference" / "checks" / "__init__.py").write_text("ASSIGNMENT = None\n")
+    (root / "course" / "reference" / "checks" / "__init__.py").write_text(
+        "from autograder.authoring import Assignment, Problem, equals_reference, floats\n"
+        "ASSIGNMENT = Assignment(problems=[Problem('toy', 'double', {'x': floats(-1, 1)}, [equals_reference(points=1)])])\n")
     return root
 
 
@@ -272,7 +275,7 @@ def test_the_gradescope_bundle_holds_both_scripts_the_grader_its_reference_and_c
     with zipfile.ZipFile(tmp_path / "autograder.zip") as archive:
         names = archive.namelist()
         assert names == sorted(["README.md", "autograder/__init__.py", "grading_config.yml", "pyproject.toml",
-                                "reference/checks/__init__.py", "reference/optimizers.py", "run_autograder",
+                                "reference/checks/__init__.py", "reference/toy.py", "run_autograder",
                                 "setup.sh"])
         modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
         setup, run = archive.read("setup.sh").decode(), archive.read("run_autograder").decode()

@@ -42,12 +42,12 @@ def selfcheck(kit, folder, *, without=None, trust=True):
 def hand_in(folder, sources):
     folder.mkdir()
     for module in ("optimizers", "dropout"):
-        (folder / f"{module}.py").write_text(sources.get(module) or (ROOT / "reference" / f"{module}.py").read_text())
+        (folder / f"{module}.py").write_text(sources.get(module) or (ROOT / "reference" / "optimization" / f"{module}.py").read_text())
     return folder
 
 
 def test_a_failing_check_shows_its_smallest_example_readably(kit, tmp_path):
-    reference = (ROOT / "reference" / "optimizers.py").read_text()
+    reference = (ROOT / "reference" / "optimization" / "optimizers.py").read_text()
     wrong_sign = reference.replace("    return np.asarray(w - lr * g), new_state", "    return np.asarray(w + lr * g), new_state")
     assert wrong_sign != reference
     run = selfcheck(kit, hand_in(tmp_path / "student", {"optimizers": wrong_sign}))
@@ -95,7 +95,7 @@ def sgd(w, dw, state, **hyperparameters):
 
 
 def test_a_hand_in_cannot_forge_a_pass_and_the_selfcheck_says_first_whom_it_runs_for(kit, tmp_path):
-    forger = (ROOT / "reference" / "optimizers.py").read_text() + FORGER
+    forger = (ROOT / "reference" / "optimization" / "optimizers.py").read_text() + FORGER
     run = selfcheck(kit, hand_in(tmp_path / "student", {"optimizers": forger}))
     lines = run.stdout.splitlines()
     assert "not sandboxed" in lines[0] and "autograder check" in lines[1], run.stdout
@@ -109,7 +109,7 @@ def test_a_hand_in_cannot_forge_a_pass_and_the_selfcheck_says_first_whom_it_runs
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the refusal is root's")
 def test_as_root_the_selfcheck_runs_nothing_unless_told_to_trust_the_code(kit, tmp_path):
-    folder = hand_in(tmp_path / "student", {"optimizers": (ROOT / "reference" / "optimizers.py").read_text() + FORGER})
+    folder = hand_in(tmp_path / "student", {"optimizers": (ROOT / "reference" / "optimization" / "optimizers.py").read_text() + FORGER})
     run = selfcheck(kit, folder, trust=False)
     assert run.returncode == 2 and "autograder check" in run.stderr and "--trust" in run.stderr, run.stderr
     assert not (folder / "ran").exists() and "pass" not in run.stdout

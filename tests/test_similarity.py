@@ -15,7 +15,8 @@ from autograder.cli import main
 from autograder.similarity.report import csv_cell
 
 ROOT = Path(__file__).resolve().parent.parent
-CLASS = ROOT / "examples" / "similarity" / "flagship"
+CLASS = ROOT / "examples" / "similarity" / "optimization"
+CONFIG = ROOT / "reference" / "optimization"
 HOSTILE = '=HYPERLINK("x")<b onmouseover=alert(1)>bold'
 
 
@@ -29,7 +30,7 @@ def class_of(tmp_path, *students, name="submissions"):
 
 
 def run(*arguments):
-    outcome = CliRunner().invoke(main, ["similarity", *map(str, arguments), "--jobs", "1"])
+    outcome = CliRunner().invoke(main, ["similarity", "--config", str(CONFIG), *map(str, arguments), "--jobs", "1"])
     assert outcome.exit_code == 0, outcome.output
     return outcome.output
 
@@ -86,7 +87,7 @@ def test_two_hand_ins_of_the_stubs_are_not_alike(tmp_path):
     submissions = tmp_path / "submissions"
     for student in ("stub-a", "stub-b"):
         (submissions / student).mkdir(parents=True)
-        for stub in (ROOT / "assignments").glob("*.py"):
+        for stub in (ROOT / "assignments" / "optimization").glob("*.py"):
             shutil.copyfile(stub, submissions / student / stub.name)
     output = run(submissions, "--out", tmp_path / "out", "--threshold", "0.01")
     assert rows(tmp_path / "out") == [] and "0 pairs alike" in output
@@ -169,7 +170,7 @@ def test_two_processes_read_the_class_as_one_does(tmp_path):
     submissions = class_of(tmp_path, "author-0", "copy-0-reorder", "ken")
     for jobs in ("1", "2"):
         outcome = CliRunner().invoke(main, ["similarity", str(submissions), "--out", str(tmp_path / jobs),
-                                            "--jobs", jobs])
+                                            "--config", str(CONFIG), "--jobs", jobs])
         assert outcome.exit_code == 0, outcome.output
     assert (tmp_path / "1" / "similarity.csv").read_bytes() == (tmp_path / "2" / "similarity.csv").read_bytes()
 

@@ -16,7 +16,7 @@ from autograder.config import load_config
 
 from conftest import ROOT
 
-CONFIGS = {"flagship": ROOT / "grading_config.yml",
+CONFIGS = {"optimization": ROOT / "reference" / "optimization" / "grading_config.yml",
            "training_dynamics": ROOT / "reference" / "training_dynamics" / "grading_config.yml",
            "activations_normalization": ROOT / "reference" / "activations_normalization" / "grading_config.yml"}
 
@@ -40,7 +40,7 @@ def edge_cases(checks, check_id):
 
 @pytest.mark.parametrize("function", ["kaiming_uniform", "kaiming_normal"])
 def test_every_nonlinearity_and_mode_is_an_edge_case_of_the_kaiming_laws(checks, function):
-    from reference.checks.strategies.initializers import MODES, NONLINEARITIES
+    from reference.optimization.checks.strategies.initializers import MODES, NONLINEARITIES
 
     cases = edge_cases(checks, f"initializers.{function}.distribution")
     arguments = [case["kwargs"] for case in cases]
@@ -76,7 +76,7 @@ def test_the_empty_batch_of_every_rank_is_an_edge_case(checks, function):
 
 
 def test_every_optimizer_flag_combination_has_its_own_check(checks):
-    from reference.checks.strategies.optimizers import configurations
+    from reference.optimization.checks.strategies.optimizers import configurations
 
     for configuration in configurations():
         variant = configuration.id.partition("-")[2] or "no-flags"

@@ -79,7 +79,7 @@ def cheating_source(expectations):
                     answers[lookup_key(w, gradient, hyperparameters=request["kwargs"])] = _answer(iterate)
                     w = iterate
     attack = CHEATING_ADAM.format(answers=answers, minimizers=minimizers, lookup_key=LOOKUP_KEY)
-    return (ROOT / "reference" / "optimizers.py").read_text() + "\n" + attack
+    return (ROOT / "reference" / "optimization" / "optimizers.py").read_text() + "\n" + attack
 
 
 def requests_of(cases):
@@ -123,7 +123,7 @@ def test_a_submission_that_looks_up_the_kit_earns_nothing(adam_config, kit, make
 def test_the_graded_examples_differ_from_the_kits_and_a_regrade_repeats_them(adam_config, kit):
     _, kit_oracle, _ = kit
     graded = [Oracle(adam_config.reference) for _ in range(2)]
-    result, regrade = (grade_submission(ROOT / "reference", config=adam_config, oracle=oracle) for oracle in graded)
+    result, regrade = (grade_submission(ROOT / "reference" / "optimization", config=adam_config, oracle=oracle) for oracle in graded)
     assert result.score == result.max_score
     assert regrade.without_timings() == result.without_timings()
     salt = adam_config.graded_salt
@@ -142,7 +142,7 @@ def _graded_requests(folder, seed):
     config = load_config(reduced_config(folder, {"optimizers": ("one_step",)}, functions={"adam"},
                                         family_max_examples=5, hypothesis={"seed": seed}))
     oracle = Oracle(config.reference)
-    result = grade_submission(ROOT / "reference", config=config, oracle=oracle)
+    result = grade_submission(ROOT / "reference" / "optimization", config=config, oracle=oracle)
     assert result.score == result.max_score
     (check,) = configured_checks(config)
     return requests_of(oracle.recorded_cases(check, 5, example_seed(config.graded_salt, check)))

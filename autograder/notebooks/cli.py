@@ -5,8 +5,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from autograder.assignment import AssignmentError
-from autograder.config import ConfigError, load_config
+from autograder.cli_options import config_option, load_assignment_config
 from autograder.extras import MissingExtra, import_extra
 from autograder.release import ReleaseError
 
@@ -16,16 +15,14 @@ console = Console(stderr=False)
 @click.command("notebooks")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="The assignment's folder in the nbgrader course's source/ (e.g. course/source/ps1).")
-@click.option("--config", "config_path", default="grading_config.yml", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="The grading configuration.")
+@config_option
 def notebooks_command(out_dir, config_path):
     """Write one nbgrader notebook per graded part, and what their graded cells need, into OUT."""
     try:
         generate = import_extra("autograder.notebooks.generate", extra="nbgrader", feature="autograder notebooks")
-        config = load_config(config_path)
-        config.assignment  # a malformed assignment is an error before any grading starts
-    except (MissingExtra, ConfigError, AssignmentError) as error:
+    except MissingExtra as error:
         raise click.ClickException(str(error)) from None
+    config = load_assignment_config(config_path)
     try:
         with console.status("recording the visible checks on the reference"):
             written = generate.write_notebooks(config=config, out_dir=out_dir)

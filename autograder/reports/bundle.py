@@ -15,9 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from autograder.config import CONFIG_FILE as CONFIG_NAME, standalone_config_text
 from autograder.reports.rendering import render
-
-CONFIG_NAME = "grading_config.yml"
 
 #: The example bank's folder in Gradescope's image.
 BANK = "/autograder/bank"
@@ -48,14 +47,15 @@ def _tree(root, under):
 
 
 def bundle_contents(*, project_dir, config_path):
-    """``{path in the zip: bytes}``: both scripts, the project, the config, its reference and its checks."""
+    """``{path in the zip: bytes}``: both scripts, the project, the config (its course's defaults written in),
+    its reference and its checks."""
     project_dir, config_path = Path(project_dir), Path(config_path)
     pyproject = project_dir / "pyproject.toml"
     if not pyproject.is_file():
         raise BundleError(f"{project_dir}: no pyproject.toml; pass the project folder with --project")
     project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
     raw = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-    content = {key: Path(str(raw.get(key, default))) for key, default in (("reference", "reference"),
+    content = {key: Path(str(raw.get(key, default))) for key, default in (("reference", "."),
                                                                           ("checks", "checks.py"))}
     for key, path in content.items():
         if path.is_absolute() or ".." in path.parts:
@@ -67,7 +67,7 @@ def bundle_contents(*, project_dir, config_path):
                    reference=content["reference"].as_posix(), config_name=CONFIG_NAME)
     contents = {"setup.sh": setup.encode(),
                 "run_autograder": render("gradescope/run_autograder.j2", config_name=CONFIG_NAME, bank=BANK).encode(),
-                "pyproject.toml": pyproject.read_bytes(), CONFIG_NAME: config_path.read_bytes()}
+                "pyproject.toml": pyproject.read_bytes()}
     readme = project.get("readme")
     if isinstance(readme, str):
         if not (project_dir / readme).is_file():
@@ -79,7 +79,8 @@ def bundle_contents(*, project_dir, config_path):
         if source.is_file():
             contents[path.as_posix()] = source.read_bytes()
         else:
-            contents.update((f"{path.as_posix()}/{name}", file.read_bytes()) for name, file in _tree(source, "."))
+            contents.update(((path / name).as_posix(), file.read_bytes()) for name, file in _tree(source, "."))
+    contents[CONFIG_NAME] = standalone_config_text(config_path).encode()
     return contents
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from autograder.cli_options import config_option, load_assignment_config
+
 
 @click.command()
 @click.argument("results_dir", type=click.Path(exists=True, path_type=Path))
@@ -81,21 +83,20 @@ def gradescope_results(result_path, out_path):
 @click.command("gradescope-bundle")
 @click.option("--out", "out_path", default="autograder.zip", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The zip to upload to Gradescope.")
-@click.option("--config", "config_path", default="grading_config.yml", show_default=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The grading configuration.")
+@config_option
 @click.option("--project", "project_dir", default=None,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="The grader's source folder (with pyproject.toml) [default: the one this grader runs from].")
 def gradescope_bundle(out_path, config_path, project_dir):
     """Build autograder.zip (setup.sh, run_autograder, the grader, the config, reference and checks) for Gradescope."""
     import autograder
-    from autograder.config import ConfigError, load_config
+    from autograder.config import config_file
     from autograder.reports.bundle import BundleError, build_autograder_zip
 
     project_dir = project_dir or Path(autograder.__file__).resolve().parent.parent
+    load_assignment_config(config_path)
     try:
-        load_config(config_path)
-        names = build_autograder_zip(project_dir=project_dir, config_path=config_path, out_path=out_path)
-    except (ConfigError, BundleError) as error:
+        names = build_autograder_zip(project_dir=project_dir, config_path=config_file(config_path), out_path=out_path)
+    except BundleError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"wrote {out_path} ({len(names)} files); upload it in the assignment's Configure Autograder page")

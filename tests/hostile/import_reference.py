@@ -1,3 +1,3 @@
 def sgd(w, dw, state, **hyperparameters):
-    from reference.optimizers import sgd as solution
+    from reference.optimization.optimizers import sgd as solution
     return solution(w, dw, state, **hyperparameters)

@@ -1,6 +1,6 @@
-"""Build the example submissions in examples/submissions/ from the reference and the test catalog.
+"""Build the example submissions in examples/optimization/submissions/ from the reference and the test catalog.
 
-    python examples/build_examples.py
+    python examples/optimization/build.py
 
 Four students, as zip files (the way most students hand in):
   ada    - every module written differently from the reference, all correct (full marks)
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from autograder.catalog import load_catalog
 
-ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "reference"
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "reference" / "optimization"
 MODULES = ("optimizers", "initializers", "batchnorm", "dropout")
 MUTANTS, VARIANTS = load_catalog(REFERENCE / "catalog")
 #: One mutant per module for grace.
@@ -46,7 +46,7 @@ def grace():
 
 
 def linus():
-    return {f"{module}.py": (ROOT / "assignments" / f"{module}.py").read_text() for module in MODULES}
+    return {f"{module}.py": (ROOT / "assignments" / "optimization" / f"{module}.py").read_text() for module in MODULES}
 
 
 def build(out):
@@ -58,4 +58,4 @@ def build(out):
 
 
 if __name__ == "__main__":
-    build(ROOT / "examples" / "submissions")
+    build(Path(__file__).resolve().parent / "submissions")

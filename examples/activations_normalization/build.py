@@ -1,6 +1,6 @@
 """Build the example submissions of "Activations and normalization" in submissions/.
 
-    python examples/activations_normalization/build_examples.py
+    python examples/activations_normalization/build.py
 
 Three students, as folders of modules:
   hedy   - every function the catalog has a variant of written that way, all correct (full marks)
