@@ -18,7 +18,8 @@ The vocabulary, each item documented where it is defined:
   ``keys=``; how a problem calls its function, in the course's own convention
   (:mod:`autograder.calls`): :func:`invoke`, a list of invocations whose arguments may be
   :func:`result_of` an earlier call (a forward's cache fed to its backward), and
-  :func:`repeat`, a stateful loop;
+  :func:`repeat`, a stateful loop; what PyTorch computes to compare with
+  (:func:`torch_optimizer_steps`);
 - checks, the long form: :class:`Check`, its requests as data (:func:`call`,
   :func:`chain` and :func:`result_of`, :func:`loop` and its case :func:`trajectory`),
   :func:`expected_validation`, and the verdicts of :mod:`autograder.verdicts` it names,
@@ -42,6 +43,7 @@ from autograder.properties import (Problem, custom, equals_reference, equals_tor
 from autograder.requests import call, chain, loop, result_of, trajectory
 from autograder.strategies import (DEFAULT_MAGNITUDE, arrays, finite_arrays, finite_floats, floats, seeds, shapes,
                                    shared_shape)
+from autograder.torch_oracles import torch_optimizer_steps
 from autograder.verdicts import CheckFailure, compare
 from autograder.verdicts.random_tensors import log_variance_profiles
 
@@ -52,7 +54,7 @@ __all__ = [
     "Diagnostic", "channel_statistics", "histogram", "keep_rate", "layer_variance", "path_on_quadratic",
     "Problem", "custom", "equals_reference", "equals_torch", "gradient_check", "same_seed_same_result",
     "unchanged_arguments", "validates_arguments", "within_bounds",
-    "invoke", "repeat",
+    "invoke", "repeat", "torch_optimizer_steps",
     "call", "chain", "loop", "result_of", "trajectory",
     "DEFAULT_MAGNITUDE", "arrays", "finite_arrays", "finite_floats", "floats", "seeds", "shapes", "shared_shape",
     "log_variance_profiles",

@@ -20,7 +20,7 @@ The reference is called the same way, in the grader, by the same drivers
 forward fed to the reference's backward, and a loop's is the reference's own loop.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from autograder.requests import call, chain, loop
 from autograder.sandbox.drivers import RESULT_OF
@@ -70,11 +70,20 @@ def invoke(function, *args, **kwargs):
 class Repeat:
     """A stateful loop of one invocation; see :func:`repeat`."""
 
-    invocation: Invocation
+    invocation: Invocation | None
+    """None until the problem it is given to names its function (see :func:`repeat`)."""
     threads: dict
     per_step: tuple = ()
     counters: dict = field(default_factory=dict)
     returns: int | None = None
+
+    def calling(self, invocation):
+        """This loop of ``invocation``: every name it threads, takes per step or counts is one of its arguments."""
+        named = set(invocation.names())
+        for name in (*self.threads, *self.per_step, *self.counters):
+            if name not in named:
+                raise ValueError(f"repeat({invocation.function}): {name!r} is not an argument of the invocation")
+        return replace(self, invocation=invocation)
 
     def names(self):
         """The input names the loop draws: the invocation's, but counters."""
@@ -93,8 +102,11 @@ class Repeat:
                     record=select)
 
 
-def repeat(invocation, *, threads, per_step=(), counters=None, returns=None):
+def repeat(invocation=None, *, threads, per_step=(), counters=None, returns=None):
     """Call ``invocation`` once per step, threading each step's result into the next step's arguments.
+
+    Without ``invocation``, the problem's function is called with its inputs and counters by
+    name (keyword arguments), which suits any plain Python function.
 
     ``threads`` maps an argument's input name to the index of the value it takes from
     each step's result, unpacked as ``a, b = result`` into ``returns`` values (by default,
@@ -109,16 +121,14 @@ def repeat(invocation, *, threads, per_step=(), counters=None, returns=None):
     ``counters`` maps an argument to its value at the first step, increased by 1 at each
     step (``{"t": 1}``: the caller passes t = 1, 2, ...); a counter is not an input.
     """
-    named = set(invocation.names())
-    for name in (*threads, *per_step, *(counters or {})):
-        if name not in named:
-            raise ValueError(f"repeat({invocation.function}): {name!r} is not an argument of the invocation")
     if not per_step:
-        raise ValueError(f"repeat({invocation.function}): per_step names the inputs with one value per step")
+        raise ValueError(f"repeat({invocation.function if invocation else ''}): per_step names the inputs with one "
+                         "value per step")
     indices = [out for out in threads.values() if out is not None]
     if returns is None and indices:
         returns = max(indices) + 1
-    return Repeat(invocation, dict(threads), tuple(per_step), dict(counters or {}), returns)
+    loop = Repeat(invocation, dict(threads), tuple(per_step), dict(counters or {}), returns)
+    return loop if invocation is None else loop.calling(invocation)
 
 
 def requests_of(calls, module, example, *, rng_seed=None, select=None, argument=None):

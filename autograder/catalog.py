@@ -39,15 +39,16 @@ class Mutant:
     def __post_init__(self):
         object.__setattr__(self, "fails", frozenset(self.fails))
 
-    def source(self, reference_dir):
-        """The reference module with the mistake made: ``find`` becomes ``replace`` in ``function``'s code.
+    def source(self, reference_dir, file=None):
+        """The reference module (its file in ``reference_dir``: ``file``, by default ``<module>.py``) with the
+        mistake made: ``find`` becomes ``replace`` in ``function``'s code.
 
         ``find`` is looked for only in the function's code, located by its syntax tree: its
         signature, and its body after the docstring (to the last line indented under it, so the
         solution's end marker too). The docstring may repeat the formula, and another function
         the same line; in the function's code, ``find`` must occur exactly once.
         """
-        reference = (Path(reference_dir) / f"{self.module}.py").read_text(encoding="utf-8")
+        reference = (Path(reference_dir) / (file or f"{self.module}.py")).read_text(encoding="utf-8")
         spans = _code_spans(reference, _definition(reference, self))
         counts = [reference[start:end].count(self.find) for start, end in spans]
         if sum(counts) != 1:
@@ -84,13 +85,14 @@ class Garbage:
         except SyntaxError as error:
             raise AssignmentError(f"garbage {self.name}: returns is not a Python expression: {error}") from None
 
-    def source(self, reference_dir):
-        """The reference module with ``function``'s body, after its docstring, replaced by ``return <returns>``.
+    def source(self, reference_dir, file=None):
+        """The reference module (``file``, by default ``<module>.py``, in ``reference_dir``) with ``function``'s
+        body, after its docstring, replaced by ``return <returns>``.
 
         The body is located by its syntax tree, so its text (comments, solution markers,
         nested definitions) does not matter; the rest of the module is left as it is.
         """
-        reference = (Path(reference_dir) / f"{self.module}.py").read_text(encoding="utf-8")
+        reference = (Path(reference_dir) / (file or f"{self.module}.py")).read_text(encoding="utf-8")
         function = _definition(reference, self)
         lines = reference.splitlines(keepends=True)
         statement = f"return {self.returns}"
@@ -182,9 +184,10 @@ class Variant:
     """A complete definition of ``function`` (and any helpers it needs)."""
     kind = "variant"
 
-    def source(self, reference_dir):
-        """The reference module with this definition appended, so that it replaces the reference's."""
-        return (Path(reference_dir) / f"{self.module}.py").read_text(encoding="utf-8") + "\n\n" + self.code
+    def source(self, reference_dir, file=None):
+        """The reference module (``file``, by default ``<module>.py``, in ``reference_dir``) with this definition
+        appended, so that it replaces the reference's."""
+        return (Path(reference_dir) / (file or f"{self.module}.py")).read_text(encoding="utf-8") + "\n\n" + self.code
 
 
 def load_catalog(path):

@@ -36,7 +36,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from autograder.assignment import Tolerances, check_metadata, declaration_site
-from autograder.calls import Repeat, requests_of
+from autograder.calls import Repeat, invoke, requests_of
 from autograder.check import Check, expected_validation
 from autograder.requests import call
 from autograder.sandbox import drivers
@@ -290,6 +290,9 @@ class Problem:
                 raise ValueError(f"{self.module}.{self.function}: an edge case gives every input "
                                  f"{sorted(names)}, not {given}")
         object.__setattr__(self, "edge_cases", tuple(self.edge_cases))
+        if isinstance(self.calls, Repeat) and self.calls.invocation is None:
+            names = [*self.inputs, *self.calls.counters]
+            object.__setattr__(self, "calls", self.calls.calling(invoke(self.function, **dict(zip(names, names)))))
         if self.calls is not None:
             graded = self._graded_invocation()
             used = self.calls.names() if isinstance(self.calls, Repeat) else [

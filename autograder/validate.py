@@ -81,7 +81,8 @@ def validate(*, config, jobs=None, progress=None):
         jobs_to_run = [("reference", "reference", _write(scratch / "reference", _reference_sources(config)), None),
                        ("stubs", "stubs", _write(scratch / "stubs", _stub_sources(config)), None)]
         for entry in mutants + variants:
-            folder = _write(scratch / "catalog" / entry.name, {entry.module: entry.source(config.reference)})
+            file = config.file_of(entry.module)
+            folder = _write(scratch / "catalog" / entry.name, {file: entry.source(config.reference, file)})
             jobs_to_run.append((entry.kind, entry.name, folder, entry.function))
         entries = {entry.name: entry for entry in mutants + variants}
         with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), mp_context=get_context("spawn")) as pool:
@@ -177,18 +178,21 @@ def _judge_garbage(name, result, entry, common):
 
 
 def _reference_sources(config):
-    return {module: (config.reference / f"{module}.py").read_text(encoding="utf-8")
-            for module in config.assignment.modules}
+    """File name -> source text of every module of the reference."""
+    return {file: (config.reference / file).read_text(encoding="utf-8") for file in config.module_files.values()}
 
 
 def _stub_sources(config):
-    return {module: release.stub_source(source, module) for module, source in _reference_sources(config).items()}
+    """File name -> source text of every stub."""
+    return {file: release.stub_source((config.reference / file).read_text(encoding="utf-8"), module)
+            for module, file in config.module_files.items()}
 
 
 def _write(folder, sources):
+    """Write ``sources`` (file name -> text) into a new ``folder``; return it."""
     folder.mkdir(parents=True)
-    for module, source in sources.items():
-        (folder / f"{module}.py").write_text(source, encoding="utf-8")
+    for file, source in sources.items():
+        (folder / file).write_text(source, encoding="utf-8")
     return folder
 
 

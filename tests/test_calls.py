@@ -297,3 +297,45 @@ def test_a_trajectory_is_the_loop_of_an_optimizer_with_a_state_dict():
     np.testing.assert_array_equal(reply["weights"], [np.full(2, 0.5), np.zeros(2)])
     assert reply["states_returned"] == [{"steps": 1}, {"steps": 2}]
     assert reply["states_after_next_call"] == [{"steps": 1}]
+
+
+def test_a_loop_without_an_invocation_calls_the_problems_function_with_its_inputs_and_counters_by_name():
+    from autograder.authoring import Problem, arrays, equals_reference, floats, repeat
+
+    problem = Problem("adam", "update", {"alpha": floats(0, 1), "var": arrays("w"), "grad": arrays("w"),
+                                         "v": arrays("w")}, [equals_reference(points=1)],
+                      calls=repeat(threads={"var": 0, "v": 1}, per_step=["grad"], counters={"t": 1}))
+    assert problem.calls.invocation.function == "update"
+    assert problem.calls.invocation.kwargs == {name: name for name in ("alpha", "var", "grad", "v", "t")}
+    (request,) = problem.requests({"alpha": 0.5, "var": np.ones(2), "grad": [np.ones(2)] * 3, "v": np.zeros(2)})
+    steps = []
+
+    def update(alpha, var, grad, v, t):
+        steps.append(t)
+        return var - alpha * grad, v + grad
+
+    reply = drivers.run(request, Functions(update=update))
+    assert steps == [1, 2, 3]
+    np.testing.assert_allclose(reply["weights"][-1], np.ones(2) - 1.5)
+
+
+def test_a_loop_without_an_invocation_names_only_the_problems_inputs():
+    from autograder.authoring import Problem, arrays, equals_reference, repeat
+
+    with pytest.raises(ValueError, match="'momentum' is not an argument of the invocation"):
+        Problem("m", "update", {"var": arrays("w"), "grad": arrays("w")}, [equals_reference(points=1)],
+                calls=repeat(threads={"var": 0, "momentum": 1}, per_step=["grad"]))
+
+
+def test_torch_optimizer_steps_are_the_optimizers_iterates_in_float64():
+    import torch
+
+    from autograder.authoring import torch_optimizer_steps
+
+    w, gradients = np.array([1.0, -2.0]), [np.array([0.5, 0.25]), np.array([-1.0, 1.0])]
+    iterates = torch_optimizer_steps(torch.optim.SGD, torch.tensor(w, requires_grad=True), gradients, lr=0.1,
+                                     momentum=0.9)
+    assert [iterate.dtype for iterate in iterates] == [torch.float64] * 2
+    velocity = gradients[0]
+    expected = [w - 0.1 * velocity, w - 0.1 * velocity - 0.1 * (0.9 * velocity + gradients[1])]
+    np.testing.assert_allclose([iterate.numpy() for iterate in iterates], expected, rtol=1e-15)

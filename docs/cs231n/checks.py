@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from scipy.stats import binom
 
 from autograder.authoring import (Assignment, Problem, arrays, custom, equals_reference, equals_torch, floats,
-                                  gradient_check, invoke, repeat, result_of, shared_shape)
+                                  gradient_check, invoke, repeat, result_of, shared_shape, torch_optimizer_steps)
 
 W = shared_shape("w", max_dims=2)
 
@@ -17,16 +17,9 @@ def optimizer(name, hyperparameters, torch_optimizer, **torch_names):
     of ``torch.optim.<torch_optimizer>``, whose arguments are the config's values of ``torch_names``."""
     def torch_steps(w, dw, config):
         config = {key: default for key, (default, _) in hyperparameters.items()} | (config or {})
-        w = w.detach().clone().requires_grad_(True)
         betas = {"betas": (config["beta1"], config["beta2"])} if "beta1" in config else {}
-        step = getattr(torch.optim, torch_optimizer)([w], **{key: config[name] for key, name in torch_names.items()},
-                                                     **betas)
-        iterates = []
-        for gradient in dw:
-            w.grad = torch.as_tensor(gradient)
-            step.step()
-            iterates.append(w.detach().clone())
-        return iterates
+        return torch_optimizer_steps(getattr(torch.optim, torch_optimizer), w, dw, **betas,
+                                     **{key: config[name] for key, name in torch_names.items()})
     config = st.none() | st.fixed_dictionaries({}, optional={key: drawn for key, (_, drawn) in hyperparameters.items()})
     gradients = W.flatmap(lambda shape: st.lists(arrays(shape, magnitude=10.0), min_size=1, max_size=6))
     return Problem("optim", name, {"w": arrays(W, magnitude=10.0), "dw": gradients, "config": config},
