@@ -110,7 +110,9 @@ class Assignment:
     """Everything an assignment declares: its parts, in the order they are graded and reported.
 
     ``problems`` (:class:`autograder.properties.Problem`, the short form) become parts
-    too, after ``parts``, one per module.
+    too, one per module: a module that ``parts`` declares takes its problems' checks after
+    its own, so one module may mix the two forms (a problem's property kind must then not
+    share a name with a family of the part).
     """
 
     parts: list = field(default_factory=list)
@@ -119,7 +121,20 @@ class Assignment:
     problems: list = field(default_factory=list)
 
     def __post_init__(self):
-        object.__setattr__(self, "parts", [*self.parts, *parts_of(self.problems)])
+        parts = list(self.parts)
+        for extra in parts_of(self.problems):
+            index = next((index for index, part in enumerate(parts) if part.module == extra.module), None)
+            if index is None:
+                parts.append(extra)
+                continue
+            part = parts[index]
+            shared = sorted(set(part.families) & set(extra.families))
+            if shared:
+                raise AssignmentError(f"{extra.module}: the family {shared[0]!r} of a problem's property is also a "
+                                      "family of its part: name the property's family= otherwise")
+            parts[index] = Part(part.module, {**part.families, **extra.families}, [*part.checks, *extra.checks],
+                                part.diagnostics)
+        object.__setattr__(self, "parts", parts)
 
     @property
     def modules(self):

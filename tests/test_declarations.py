@@ -91,3 +91,20 @@ def test_a_familys_bad_field_fails_at_its_line(tmp_path):
         '{"values": Family(points=1)}', '{"values": Family(points=1, visibility="hiden")}'))
     assert message.startswith(f"{path}:{HEADER.count(chr(10)) + 5}: a declaration is malformed: "), message
     assert "visibility" in message
+
+
+def test_one_module_may_mix_the_long_form_and_problems(tmp_path):
+    path = tmp_path / "checks.py"
+    path.write_text(HEADER + LONG_FORM.format(verdict='"returns"', metadata="").replace(
+        "])])\n", '])], problems=[Problem("toy", "halve", {"x": arrays()}, [equals_reference(points=2)])])\n'))
+    (part,) = load_assignment(path).parts
+    assert part.module == "toy"
+    assert [check.id for check in part.checks] == ["toy.double.values", "toy.halve.equals_reference"]
+    assert set(part.families) == {"values", "equals_reference"}
+
+
+def test_a_problems_property_kind_named_as_a_family_of_its_part_is_an_error(tmp_path):
+    path, message = load(tmp_path, LONG_FORM.format(verdict='"returns"', metadata="").replace(
+        "])])\n", '])], problems=[Problem("toy", "halve", {"x": arrays()}, [\n'
+                  '    equals_reference(points=2, family="values")])])\n'))
+    assert "toy: the family 'values' of a problem's property is also a family of its part" in message
