@@ -150,3 +150,12 @@ def test_the_gradescope_bundle_carries_the_config_with_the_courses_defaults_writ
     assert bundled.course is None
     assert (bundled.limits.memory_mb, bundled.limits.call_seconds) == (1024, 3)
     assert config_digest(bundled) == config_digest(load_config(tmp_path / "hw" / "a"))
+
+
+@pytest.mark.parametrize("name", ["optimization", "training_dynamics", "activations_normalization"])
+def test_every_assignment_folder_holds_its_contract_page(name):
+    page = ROOT / "reference" / name / "api.md"
+    assert page.read_text(encoding="utf-8").startswith("# ")
+    spec = ROOT.parent / "shared" / "spec" / "handout-api.md"  # the flagship's contract, where it is kept
+    if name == "optimization" and spec.is_file():
+        assert page.read_text(encoding="utf-8") == spec.read_text(encoding="utf-8")
