@@ -98,7 +98,7 @@ ATTACKS = {
     "open_network": attack({"error"}, "Error"),
     "inspect_stack": attack({"failed"}, ""),
     "delegate_to_torch": attack({"error"}, "using 'torch.tensor' is not allowed"),
-    "import_reference": attack({"error"}, "using 'reference.optimizers.sgd' is not allowed"),
+    "import_reference": attack({"error"}, "using 'reference.optimization.optimizers.sgd' is not allowed"),
     # Round 2 (issue #17): each of these crashed the grader, dodged a limit or wrote to the console.
     "reply_nested_deeply": attack({"error"}, "nested too deeply"),
     "state_huge_int": attack({"error"}, "integers must fit in 64 bits", families=("one_step",)),
