@@ -180,7 +180,7 @@ def kit(out_dir, config_path):
     config = _load(config_path)
     with console.status("recording the visible checks on the reference"):
         examples = build_kit(config=config, out_dir=out_dir)
-    console.print(f"wrote the student kit to {out_dir} ({examples} recorded examples); "
+    console.print(f"wrote the student kit to {out_dir} ({examples} recorded examples, and README.md); "
                   f"students run `python selfcheck.py` in it")
 
 

@@ -27,6 +27,7 @@ from autograder.grade import point_shares, configured_checks
 from autograder.kit import build_kit
 from autograder.notebooks import layout
 from autograder.notebooks.layout import CellName
+from autograder.submission import KIT_SUPPORT_FOLDER
 
 NBGRADER_SCHEMA_VERSION = 3
 
@@ -197,7 +198,7 @@ def _write_support_folder(config, folder, oracle):
         build_kit(config=config, out_dir=kit, oracle=oracle)
         staging = Path(scratch) / layout.SUPPORT_FOLDER
         staging.mkdir()
-        shutil.copytree(kit / "_selfcheck", staging / "_selfcheck")
+        shutil.copytree(kit / KIT_SUPPORT_FOLDER, staging / KIT_SUPPORT_FOLDER)
         shutil.copyfile(kit / "selfcheck.py", staging / "selfcheck.py")
         shutil.copyfile(Path(__file__).with_name("cells.py"), staging / "cells.py")
         (staging / "__init__.py").write_text(SUPPORT_PACKAGE_DOC, encoding="utf-8")
