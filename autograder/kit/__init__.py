@@ -18,8 +18,11 @@ still fail a visible check, on an example the kit does not hold.
 The kit cannot shrink a failure as the grader does (it runs on numpy alone), so each
 check's examples are stored simplest first (:func:`simplicity`), each with its inputs by
 name as the report shows them, and the self-check reports the first that fails.
+``autograder validate`` grades the reference on these same examples
+(:func:`grade_kit_examples`), so an assignment that validates builds its kit.
 """
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -47,9 +50,20 @@ KIT_MODULES = ("__init__.py", "requests.py", "sandbox/__init__.py", "sandbox/wir
 #: array, and the statistical checks' inputs (a million values) would make the kit ten times larger.
 SHOWN_VALUES = 1000
 
+#: How much of a failing example a refusal to build the kit quotes.
+QUOTED_CHARS = 600
+
+
+class KitError(Exception):
+    """The kit cannot be built: the reference fails a visible check on one of the kit's examples."""
+
 
 def build_kit(*, config, out_dir, oracle=None):
-    """Write the student kit into ``out_dir``; return the number of recorded examples."""
+    """Write the student kit into ``out_dir``; return the number of recorded examples.
+
+    Raises :class:`KitError`, naming the check, the example and the message, if the
+    reference fails a visible check on the kit's examples (``autograder validate`` says so first).
+    """
     out_dir = Path(out_dir)
     oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True, files=config.files)
     data = _record_expectations(config, oracle)
@@ -69,6 +83,12 @@ def build_kit(*, config, out_dir, oracle=None):
     return sum(len(check["cases"]) for check in data["checks"])
 
 
+def grade_kit_examples(config, reference_dir, *, oracle):
+    """Grade the solutions in ``reference_dir`` on the visible checks with the kit's examples (:data:`KIT_SALT`);
+    the oracle then holds every passing check's cases."""
+    return grade_submission(reference_dir, config=config, oracle=oracle, include_hidden=False, salt=KIT_SALT)
+
+
 def _record_expectations(config, oracle):
     """Grade the reference on the visible checks under :data:`KIT_SALT` and record each check's cases."""
     assignment = config.assignment
@@ -78,11 +98,10 @@ def _record_expectations(config, oracle):
         reference_copy.mkdir()
         for file in config.module_files.values():  # the solutions only: the checks never enter a worker
             shutil.copyfile(config.reference / file, reference_copy / file)
-        result = grade_submission(reference_copy, config=config, oracle=oracle, include_hidden=False,
-                                  salt=KIT_SALT)
-    failing = [check.id for check in result.checks if check.status != "passed"]
+        result = grade_kit_examples(config, reference_copy, oracle=oracle)
+    failing = [entry for entry in result.checks if entry.status != "passed"]
     if failing:
-        raise RuntimeError(f"the reference fails {failing}; fix it before building a kit")
+        raise KitError(_refusal(failing))
     recorded, grader_only = [], []
     for check, entry in zip(checks, result.checks):
         family = assignment.family_of(check)
@@ -102,6 +121,18 @@ def _record_expectations(config, oracle):
             "forbidden_modules": list(config.isolation.forbidden_modules), "files": config.module_files,
             "checks": recorded,
             "grader_only": grader_only}
+
+
+def _refusal(failing):
+    """Why the kit is not built: the first failing check, its example and its message; the others by id."""
+    first = failing[0]
+    example = json.dumps((first.counterexample or {}).get("inputs"))
+    if len(example) > QUOTED_CHARS:
+        example = example[:QUOTED_CHARS] + "..."
+    others = f" (and {', '.join(entry.id for entry in failing[1:])})" if failing[1:] else ""
+    return (f"the reference fails {first.id}{others} on the kit's example {example}: {first.status}: "
+            f"{first.message.strip()}\nThe kit draws examples of its own; `autograder validate` grades the "
+            "reference on them too. Fix the reference or the check, then build the kit again.")
 
 
 def simplicity(example):
