@@ -156,6 +156,9 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
                       "grader, and has been regraded[/]")
     for student, reason in sorted(summary.failed.items()):
         console.print(f"[red]{escape(student)}: could not be graded: {escape(reason)}[/]", highlight=False)
+    for student, reason in sorted(summary.not_autograded.items()):
+        console.print(f"[yellow]{escape(student)}: nbgrader could not write the autograded notebooks, which "
+                      f"nbgrader generate_feedback reads: {escape(reason)}[/]", highlight=False)
     if summary.failed:
         sys.exit(1)
 
