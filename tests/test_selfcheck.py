@@ -14,6 +14,7 @@ import pytest
 from autograder.config import load_config
 from autograder.grade import configured_checks, grade_submission
 from autograder.kit import build_kit, simplicity
+from autograder.kit.readme import DETAILS_SHOWN as MAX_DETAILS
 from autograder.sandbox import wire
 
 from conftest import ROOT, reduced_config
@@ -26,8 +27,6 @@ CHECKS = ["optimizers.sgd.one_step", "optimizers.adagrad.one_step", "optimizers.
           "dropout.dropout_forward.identity", "dropout.dropout_forward.keep_rate"]
 #: Enough checks of enough functions that an untouched kit fails more of them than are detailed.
 UNTOUCHED = {"optimizers": ("one_step", "trajectory"), "initializers": ("determinism",)}
-#: selfcheck.py's MAX_DETAILS.
-MAX_DETAILS = 10
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +103,12 @@ def test_an_untouched_kit_says_each_error_once_and_details_at_most_a_few(tmp_pat
     assert re.search(r"the same error stopped 1 more check: trajectory\n", run.stdout), run.stdout
     assert re.search(rf"and \d+ more checks that do not pass, not detailed here", run.stdout)
     assert lines[-1] == f"0 of {checks} visible checks pass"
+
+
+def test_the_readme_says_how_many_failing_checks_the_selfcheck_details():
+    import autograder.kit.selfcheck as selfcheck_module
+
+    assert selfcheck_module.MAX_DETAILS == MAX_DETAILS
 
 
 def test_help_runs_nothing_and_a_pattern_that_matches_no_check_is_an_error(kit, tmp_path):

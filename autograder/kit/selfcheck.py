@@ -356,9 +356,9 @@ def _checks(count, adjective):
 
 def _id_after(first, other):
     """``other``'s id, without the ``module.function.`` it shares with ``first``'s."""
-    same = (other.check["module"], other.check["function"]) == (first.check["module"], first.check["function"])
-    return other.check["id"].removeprefix(f"{first.check['module']}.{first.check['function']}.") if same \
-        else other.check["id"]
+    if (other.check["module"], other.check["function"]) != (first.check["module"], first.check["function"]):
+        return other.check["id"]
+    return other.check["id"].removeprefix(f"{first.check['module']}.{first.check['function']}.")
 
 
 def _print_totals(results, grader_only):
