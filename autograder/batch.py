@@ -51,6 +51,9 @@ class BatchSummary:
     """Students the grader could not grade, with the reason."""
     regraded_corrupt: list[str] = field(default_factory=list)
     """Students whose previous result file was unreadable, or not sealed by this grader, and was replaced."""
+    not_autograded: dict[str, str] = field(default_factory=dict)
+    """nbgrader: students graded whose ``autograded/`` folder nbgrader could not write (a notebook it
+    cannot read), with its reason; ``nbgrader generate_feedback`` skips them."""
 
 
 def discover_submissions(root, *, assignment=None):
@@ -154,8 +157,9 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
     ``dask_address``, or a LocalCluster of ``dask_local_workers`` processes.
     ``progress(advance, description)`` is told about each finished submission.
     ``nbgrader``, the folder of an nbgrader course, grades the notebooks of its ``assignment``
-    (from its ``submitted/``, whatever ``submissions_dir`` says) and writes every score into
-    its gradebook; a student whose scores cannot be written there counts as failed.
+    (from its ``submitted/``, whatever ``submissions_dir`` says), writes every score into
+    its gradebook (a student whose scores cannot be written there counts as failed) and
+    each student's ``autograded/`` folder, for ``nbgrader generate_feedback``.
     Dask and nbgrader need their extras: without one, :class:`~autograder.extras.MissingExtra`
     is raised before anything is graded.
     """
@@ -202,6 +206,8 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
     if course is not None:
         summary.failed.update(course.write_results({student: out_dir / student / RESULT_NAME
                                                     for student in summary.graded + summary.skipped}))
+        summary.not_autograded = course.write_autograded(
+            student for student in summary.graded + summary.skipped if student not in summary.failed)
     return summary
 
 

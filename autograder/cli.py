@@ -14,7 +14,7 @@ from autograder import release as release_module
 from autograder.assignment import AssignmentError
 from autograder.batch import check_extras, grade_all
 from autograder.extras import MissingExtra, import_extra
-from autograder.kit import build_kit
+from autograder.kit import KitError, build_kit
 from autograder.notebooks.cli import notebooks_command
 from autograder.sandbox import launcher
 from autograder.similarity import DEFAULT_THRESHOLD
@@ -135,6 +135,9 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
                       "grader, and has been regraded[/]")
     for student, reason in sorted(summary.failed.items()):
         console.print(f"[red]{escape(student)}: could not be graded: {escape(reason)}[/]", highlight=False)
+    for student, reason in sorted(summary.not_autograded.items()):
+        console.print(f"[yellow]{escape(student)}: nbgrader could not write the autograded notebooks, which "
+                      f"nbgrader generate_feedback reads: {escape(reason)}[/]", highlight=False)
     if summary.failed:
         sys.exit(1)
 
@@ -157,9 +160,12 @@ def check(folder, config_path, verbose):
 def kit(out_dir, config_path):
     """Build the student kit: stubs, selfcheck.py and the visible checks' expectations."""
     config = load_assignment_config(config_path)
-    with console.status("recording the visible checks on the reference"):
-        examples = build_kit(config=config, out_dir=out_dir)
-    console.print(f"wrote the student kit to {out_dir} ({examples} recorded examples); "
+    try:
+        with console.status("recording the visible checks on the reference"):
+            examples = build_kit(config=config, out_dir=out_dir)
+    except KitError as error:
+        raise click.ClickException(str(error)) from None
+    console.print(f"wrote the student kit to {out_dir} ({examples} recorded examples, and README.md); "
                   f"students run `python selfcheck.py` in it")
 
 

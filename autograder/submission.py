@@ -35,6 +35,11 @@ MAX_DEPTH = 16
 MAX_ENTRIES = 10 * MAX_FILES
 #: Problems recorded in full; the rest are counted.
 MAX_PROBLEMS = 50
+#: The student kit's own folder (its self-check's code and the visible checks' expectations, megabytes of
+#: them), which a student who works in the kit hands in with their modules: never graded, never a problem.
+KIT_SUPPORT_FOLDER = "_selfcheck"
+#: Folders skipped without a word wherever they are: caches, version control and the kit's own.
+NOT_GRADED = ("__pycache__", ".git", "__MACOSX", KIT_SUPPORT_FOLDER)
 #: Entries a zip's central directory may list (files and folders, as a folder's
 #: :data:`MAX_ENTRIES`) and bytes it may take. :mod:`zipfile` makes an object of every
 #: entry as it opens an archive: a 55 MB zip of a million entries cost 773 MiB and a
@@ -131,7 +136,7 @@ def _walk(source, problems):
                 problems.append(f"the submission holds more than {MAX_ENTRIES} files and folders; the rest skipped")
                 return
             relative = folder / name
-            if name in ("__pycache__", ".git"):
+            if name in NOT_GRADED:
                 continue
             if not stat.S_ISDIR(mode):
                 yield relative, source / relative, mode
@@ -166,7 +171,7 @@ def _extract_zip(source, destination, problems):
         with zipfile.ZipFile(source) as archive:
             for member in archive.infolist():
                 name = PurePosixPath(member.filename)
-                if member.is_dir() or "__MACOSX" in name.parts or "__pycache__" in name.parts:
+                if member.is_dir() or any(part in NOT_GRADED for part in name.parts):
                     continue
                 if reason := _refusal(member, name):
                     problems.append(f"{member.filename}: {reason}; skipped")

@@ -2,7 +2,9 @@
 
 Five kinds of submission are graded, and each must come out as declared:
 
-- the reference: full marks on every check (a check that the solution fails is wrong);
+- the reference: full marks on every check (a check that the solution fails is wrong),
+  on the graded examples and again on the student kit's own (:func:`autograder.kit.grade_kit_examples`),
+  so that an assignment that validates builds its kit and its notebooks;
 - the stubs ``autograder release`` writes: zero on every check (a check that an empty
   stub passes cannot fail, as ``nbgrader validate --invert`` asks);
 - every mutant of the catalog: it loses points on exactly the families it declares,
@@ -28,8 +30,12 @@ from pathlib import Path
 from autograder import release
 from autograder.catalog import load_catalog
 from autograder.grade import grade_submission
+from autograder.kit import grade_kit_examples
 from autograder.oracle import Oracle
 from autograder.results import DECLARATION_ERROR
+
+#: The row of the reference graded on the kit's examples.
+KIT_ROW = "reference on the kit's examples"
 
 
 @dataclass
@@ -37,7 +43,8 @@ class Row:
     """One graded submission of the validation and whether it came out as declared."""
 
     kind: str
-    """``reference``, ``stubs``, ``mutant``, ``garbage`` or ``variant``."""
+    """``reference``, ``kit`` (the reference on the kit's examples), ``stubs``, ``mutant``, ``garbage`` or
+    ``variant``."""
     name: str
     """The catalog entry's name, or the kind for the reference and the stubs."""
     expected: str
@@ -78,7 +85,8 @@ def validate(*, config, jobs=None, progress=None):
     validation = Validation()
     with tempfile.TemporaryDirectory(prefix="autograder-validate-") as scratch:
         scratch = Path(scratch)
-        jobs_to_run = [("reference", "reference", _write(scratch / "reference", _reference_sources(config)), None),
+        reference = _write(scratch / "reference", _reference_sources(config))
+        jobs_to_run = [("reference", "reference", reference, None), ("kit", KIT_ROW, reference, None),
                        ("stubs", "stubs", _write(scratch / "stubs", _stub_sources(config)), None)]
         for entry in mutants + variants:
             file = config.file_of(entry.module)
@@ -86,7 +94,8 @@ def validate(*, config, jobs=None, progress=None):
             jobs_to_run.append((entry.kind, entry.name, folder, entry.function))
         entries = {entry.name: entry for entry in mutants + variants}
         with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_grade, config, folder, function) for _, _, folder, function in jobs_to_run]
+            futures = [pool.submit(_grade, config, folder, function, kit=kind == "kit")
+                       for kind, _, folder, function in jobs_to_run]
             for (kind, name, _, _), future in zip(jobs_to_run, futures):
                 result = future.result()
                 row = judge(kind, name, result, entries.get(name))
@@ -199,10 +208,13 @@ def _write(folder, sources):
 _process_oracle = None
 
 
-def _grade(config, folder, function):
-    """Grade one submission in a pool process (its oracle shared by the process's later gradings)."""
+def _grade(config, folder, function, *, kit=False):
+    """Grade one submission in a pool process (its oracle shared by the process's later gradings); ``kit``:
+    on the visible checks with the kit's examples."""
     global _process_oracle
     if _process_oracle is None:
         _process_oracle = Oracle(config.reference, checks=config.checks, banked=True, files=config.files)
+    if kit:
+        return grade_kit_examples(config, folder, oracle=_process_oracle)
     return grade_submission(folder, config=config, oracle=_process_oracle,
                             functions=None if function is None else {function})

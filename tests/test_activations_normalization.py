@@ -132,5 +132,5 @@ def test_the_notebooks_keep_the_solution_regions_and_none_of_the_checks(tmp_path
 def test_validate_grades_the_reference_the_stubs_and_every_catalog_entry_as_declared():
     output = autograder(["validate", str(CONFIG), "--jobs", "2"])
     mutants, variants = load_catalog(FOLDER / "catalog")
-    total = 2 + len(mutants) + len(variants)
+    total = 3 + len(mutants) + len(variants)  # the reference, on the graded and the kit's examples, and the stubs
     assert f"{total} of {total} submissions graded as declared" in output

@@ -68,8 +68,8 @@ def test_release_writes_the_stub(course):
 def test_validate_grades_reference_stubs_mutant_garbage_and_variant_as_declared(course):
     _, outputs = course
     output = outputs["validate"]
-    assert "5 of 5 submissions graded as declared" in output
-    for kind in ("reference", "stubs", "mutant", "garbage", "variant"):
+    assert "6 of 6 submissions graded as declared" in output
+    for kind in ("reference", "kit", "stubs", "mutant", "garbage", "variant"):
         assert kind in output
 
 
@@ -81,7 +81,7 @@ def test_validate_fails_on_a_mutant_whose_families_are_wrong(course, tmp_path):
     config = (folder / "grading_config.yml").read_text().replace("catalog.py", "wrong_catalog.py")
     (folder / "wrong_config.yml").write_text(config)
     output = autograder("validate wrong_config.yml", folder, expect=1)
-    assert "MISS" in output and "4 of 5 submissions graded as declared" in output
+    assert "MISS" in output and "5 of 6 submissions graded as declared" in output
 
 
 def test_grade_gives_full_marks_to_the_right_one_and_a_minimal_counterexample_to_the_wrong_one(course):

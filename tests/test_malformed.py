@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from autograder.grade import grade_submission
-from autograder.submission import MAX_COMPRESSION_RATIO, MAX_FILE_BYTES, prepare_submission
+from autograder.submission import KIT_SUPPORT_FOLDER, MAX_COMPRESSION_RATIO, MAX_FILE_BYTES, prepare_submission
 
 from conftest import ROOT
 
@@ -51,6 +51,20 @@ def test_a_huge_file_is_skipped_with_its_size(tmp_path):
     (folder / "optimizers.py").write_bytes(os.urandom(MAX_FILE_BYTES + 1))
     prepared = prepare_submission(folder, tmp_path / "out", files={"optimizers": "optimizers.py"})
     assert any(f"optimizers.py: {MAX_FILE_BYTES + 1} bytes, over the limit" in p for p in prepared.problems)
+
+
+def test_the_kits_own_folder_is_skipped_without_a_word_in_a_folder_and_in_a_zip(tmp_path):
+    """A student who works in the kit hands in its megabytes of expectations with their modules."""
+    folder = tmp_path / "kit"
+    (folder / KIT_SUPPORT_FOLDER).mkdir(parents=True)
+    (folder / KIT_SUPPORT_FOLDER / "expectations.bin").write_bytes(os.urandom(MAX_FILE_BYTES + 1))
+    (folder / "optimizers.py").write_text(REFERENCE_SGD)
+    archive = make_zip(tmp_path / "kit.zip", {f"kit/{KIT_SUPPORT_FOLDER}/expectations.bin": os.urandom(1000),
+                                              "kit/optimizers.py": REFERENCE_SGD.encode()})
+    for source in (folder, archive):
+        out = tmp_path / f"out-{source.name}"
+        prepared = prepare_submission(source, out, files={"optimizers": "optimizers.py"})
+        assert prepared.problems == [] and [path.name for path in out.iterdir()] == ["optimizers.py"]
 
 
 def test_symlinks_are_not_followed(tmp_path):

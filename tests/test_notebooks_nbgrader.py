@@ -109,6 +109,8 @@ def test_nbgrader_and_the_autograder_grade_the_same_course_end_to_end(course):
     out = course.parent / "results"
     run("autograder", "grade-all", "--nbgrader", str(course), "--assignment", ASSIGNMENT, "--out", str(out),
         "--config", str(config), "--jobs", "1", cwd=course.parent)
+    executed = nbformat.read(course / "autograded" / "ada" / ASSIGNMENT / "optimizers.ipynb", as_version=4)
+    assert any(cell.get("outputs") for cell in executed.cells)  # nbgrader autograde's notebooks are left as they are
     results = {student: json.loads((out / student / "result.json").read_text()) for student in ("ada", "bob", "cy")}
     assert [results[student]["score"] for student in ("ada", "bob")] == [24.0, 0.0]
     assert 0 < results["cy"]["score"] < 24.0
@@ -142,3 +144,38 @@ def test_nbgrader_and_the_autograder_grade_the_same_course_end_to_end(course):
     after = gradebook_scores(course)
     assert set(after["dee"].values()) == {0.0}
     assert {student: after[student] for student in results} == full
+
+
+def test_grade_all_alone_feeds_nbgrader_feedback_and_exports_scores_as_the_grade_shows_them(tmp_path):
+    """Without nbgrader autograde: no SQLAlchemy warning, generate_feedback reads the autograded/ folder that
+    grade-all writes, and a family of 10 points split six ways (3.666667 a cell) exports as 22.0, not 22.000002."""
+    reduced_config(tmp_path, {"optimizers": ("one_step", "shapes")}, max_examples=3, family_max_examples=3)
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "deep-learning"\n')
+    config = tmp_path / "grading_config.yml"
+    run("autograder", "notebooks", "--out", f"source/{ASSIGNMENT}", "--config", str(config), cwd=course)
+    run("nbgrader", "generate_assignment", ASSIGNMENT, cwd=course)
+    hand_in(course, "ada", reference_answer)
+    hand_in(course, "cy", mutant_answer)
+
+    out = tmp_path / "results"
+    graded = run("autograder", "grade-all", "--nbgrader", str(course), "--assignment", ASSIGNMENT, "--out", str(out),
+                 "--config", str(config), "--jobs", "1", cwd=tmp_path)
+    assert "Warning" not in graded.stderr + graded.stdout, graded.stderr
+    results = {student: json.loads((out / student / "result.json").read_text()) for student in ("ada", "cy")}
+    assert results["ada"]["score"] == results["cy"]["max_score"] == 22.0 and 0 < results["cy"]["score"] < 22
+    sanitized = nbformat.read(course / "autograded" / "cy" / ASSIGNMENT / "optimizers.ipynb", as_version=4)
+    assert not any(cell.get("outputs") for cell in sanitized.cells)  # nbgrader's sanitizing, not its execution
+
+    run("nbgrader", "generate_feedback", ASSIGNMENT, cwd=course)
+    feedback = (course / "feedback" / "cy" / ASSIGNMENT / "optimizers.html").read_text()
+    assert f"Score: {round(results['cy']['score'], 2)} / 22.0" in feedback
+    assert "<code>optimizers.adam.one_step</code>" in feedback
+
+    run("nbgrader", "export", "--exporter", "autograder.notebooks.export.GradeCsvExport", cwd=course)
+    with open(course / "grades.csv", newline="") as handle:
+        exported = {row["student_id"]: row for row in csv.DictReader(handle)}
+    for student, result in results.items():
+        assert (exported[student]["score"], exported[student]["max_score"]) == (
+            repr(result["score"]), repr(result["max_score"])), exported[student]

@@ -23,7 +23,7 @@ from autograder.reports.classreport import ClassReport
 from autograder.reports.gradescope import HIDDEN_OUTPUT, gradescope_results, validate
 from autograder.reports.plots import KINDS, draw_diagnostics
 from autograder.reports.student import StudentReport
-from autograder.reports.values import readable, worst_index
+from autograder.reports.values import as_counterexample, counterexample_lines, readable, worst_index
 
 from test_reports_samples import (COMMON_ERROR, CRASH, SECRET, every_diagnostic, strong_student, struggling_student,
                                   write_results_dir)
@@ -117,6 +117,26 @@ def test_values_read_back_exactly_and_mark_the_largest_error():
     assert readable("w and dw of different shapes").text == "w and dw of different shapes"
     assert worst_index("3 of 4 values differ; the largest error is at index (2,): expected") == (2,)
     assert worst_index("expected ValueError") is None
+
+
+def test_nested_dicts_and_long_arrays_read_as_the_report_lays_them_out_in_html_and_in_the_kits_text():
+    state = {"step": 1, "buffers": {"m": [1.0, 2.0], "v": {}}}
+    assert readable(state).text == "step = 1\nbuffers:\n    m = [1.0, 2.0]\n    v = {}"
+    message = "the largest error is at index (1, 0): expected 3.0"
+    example = as_counterexample({"inputs": {"w": [[1.0, 2.0], [3.0, 4.0]], "hyperparameters": {"amsgrad": False}},
+                                 "expected": [[1.0], [3.0]], "got": [[1.0], [4.0]], "location": "result[0][]"}, message)
+    assert example.inputs["hyperparameters"].text == "amsgrad = False" and example.got.grid[1][0].worst
+    assert counterexample_lines(example, message, "smallest failing example") == [
+        "smallest failing example:",
+        "    w = [[1.0, 2.0],",
+        "         [3.0, 4.0]]",
+        "    hyperparameters:",
+        "        amsgrad = False",
+        "expected: [[1.0],",
+        "           [3.0]]",
+        "got: [[1.0],",
+        "      [4.0]]",
+        "largest error at: result[0]"]
 
 
 # --- student feedback and TA view -----------------------------------------------------------------------------------

@@ -8,15 +8,25 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from autograder.config import load_config
-from autograder.kit import build_kit
+from autograder.grade import configured_checks, grade_submission
+from autograder.kit import build_kit, simplicity
+from autograder.kit.readme import DETAILS_SHOWN as MAX_DETAILS
+from autograder.sandbox import wire
 
 from conftest import ROOT, reduced_config
 
 #: sgd's single steps (values compared) and dropout's keep rate (a binomial test, scipy's).
 KEPT = {"optimizers": ("one_step",), "dropout": ("keep_rate", "identity")}
+#: The checks of KEPT, in the order the self-check runs them.
+CHECKS = ["optimizers.sgd.one_step", "optimizers.adagrad.one_step", "optimizers.rmsprop.one_step",
+          "optimizers.adadelta.one_step", "optimizers.adam.one_step", "optimizers.adamw.one_step",
+          "dropout.dropout_forward.identity", "dropout.dropout_forward.keep_rate"]
+#: Enough checks of enough functions that an untouched kit fails more of them than are detailed.
+UNTOUCHED = {"optimizers": ("one_step", "trajectory"), "initializers": ("determinism",)}
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +37,13 @@ def kit(tmp_path_factory):
     return folder
 
 
-def selfcheck(kit, folder, *, without=None, trust=True):
+def selfcheck(kit, folder, *, without=None, trust=True, arguments=()):
     """Run the kit's selfcheck.py on the modules in ``folder``; ``without`` a package that cannot be imported.
 
     ``trust``: say ``--trust``, which a root user must (these tests run as root on CI).
     """
     blocker = f"import sys; sys.modules[{without!r}] = None; " if without else ""
-    arguments = ["--trust"] if trust else []
+    arguments = (["--trust"] if trust else []) + list(arguments)
     command = [sys.executable, "-c", f"{blocker}import runpy, sys; sys.argv[1:] = {arguments!r}; "
                                      f"runpy.run_path({str(kit / 'selfcheck.py')!r}, run_name='__main__')"]
     return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300)
@@ -46,17 +56,81 @@ def hand_in(folder, sources):
     return folder
 
 
-def test_a_failing_check_shows_its_smallest_example_readably(kit, tmp_path):
+def test_a_failing_check_shows_a_summary_first_then_its_smallest_example_by_name_as_the_report_does(kit, tmp_path):
     reference = (ROOT / "reference" / "optimization" / "optimizers.py").read_text()
     wrong_sign = reference.replace("    return np.asarray(w - lr * g), new_state", "    return np.asarray(w + lr * g), new_state")
     assert wrong_sign != reference
     run = selfcheck(kit, hand_in(tmp_path / "student", {"optimizers": wrong_sign}))
     assert run.returncode == 1, run.stdout
-    failing = run.stdout[run.stdout.index("optimizers.sgd.one_step"):]
-    for part in ("smallest failing example:", "expected:", "got:", "where:"):
-        assert part in failing, run.stdout
-    assert "failing request" not in run.stdout and '"driver"' not in run.stdout
+    lines = run.stdout.splitlines()
+    summary = lines[2:lines.index("")]
+    assert [line.split()[:2] for line in summary] == [["failed", "optimizers.sgd.one_step"]] + [
+        ["passed", check] for check in CHECKS[1:]]
+    details = run.stdout[run.stdout.index("\n\n"):]
+    assert "optimizers.sgd.one_step" in details and "adagrad" not in details and "dropout" not in details
+    example = details[details.index("smallest failing example:"):].splitlines()
+    example = [line.removeprefix(" " * 9) for line in example]
+    assert example[1].startswith("    w = [") and example[2].startswith("    dw = ["), run.stdout
+    assert [line.split(":")[0] for line in example[3:6]] == ["expected", "got", "largest error at"], run.stdout
+    assert "arg0" not in run.stdout and '"driver"' not in run.stdout
     assert max(len(line) for line in run.stdout.splitlines()) < 200, run.stdout
+
+
+def test_the_examples_are_stored_simplest_first_with_their_inputs_by_name(kit):
+    data = wire.decode((kit / "_selfcheck" / "expectations.bin").read_bytes(), max_bytes=1 << 32)
+    one_step = next(check for check in data["checks"] if check["id"] == "optimizers.sgd.one_step")
+    assert set(one_step["cases"][0]["example"]) == {"w", "dw"}
+    keys = [simplicity(case["example"]) for case in one_step["cases"]]
+    assert keys == sorted(keys) and keys[0] == (2, 0.0)  # the zeros first
+
+
+def test_simplicity_orders_by_values_then_by_how_plain_they_are():
+    examples = [{"w": np.zeros(3)}, {"w": 1e-38, "dw": 544664.7}, {"w": 0.0, "dw": 1.0}, {"w": 0.0, "dw": 0.5},
+                {"w": 0.0, "dw": np.nan}, {"w": 0.0, "dw": 0.0}]
+    assert sorted(examples, key=simplicity) == [examples[i] for i in (5, 2, 3, 1, 4, 0)]
+
+
+def test_an_untouched_kit_says_each_error_once_and_details_at_most_a_few(tmp_path_factory):
+    config = load_config(reduced_config(tmp_path_factory.mktemp("config"), UNTOUCHED, max_examples=3))
+    folder = tmp_path_factory.mktemp("kit")
+    build_kit(config=config, out_dir=folder)
+    run = selfcheck(folder, folder)
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    checks = len(configured_checks(config, include_hidden=False))
+    assert checks > MAX_DETAILS and len(lines) < checks + 12 * MAX_DETAILS, run.stdout
+    assert run.stdout.count("raised NotImplementedError: optimizers.sgd") == 1
+    assert re.search(r"the same error stopped 1 more check: trajectory\n", run.stdout), run.stdout
+    assert re.search(rf"and \d+ more checks that do not pass, not detailed here", run.stdout)
+    assert lines[-1] == f"0 of {checks} visible checks pass"
+
+
+def test_the_readme_says_how_many_failing_checks_the_selfcheck_details():
+    import autograder.kit.selfcheck as selfcheck_module
+
+    assert selfcheck_module.MAX_DETAILS == MAX_DETAILS
+
+
+def test_help_runs_nothing_and_a_pattern_that_matches_no_check_is_an_error(kit, tmp_path):
+    folder = hand_in(tmp_path / "student", {})
+    helped = selfcheck(kit, folder, arguments=["--help"])
+    assert helped.returncode == 0 and "PATTERN" in helped.stdout and "pass" not in helped.stdout
+    nothing = selfcheck(kit, folder, arguments=["sdg"])
+    assert nothing.returncode == 2 and nothing.stdout == "", nothing.stdout
+    assert nothing.stderr == ("selfcheck: no visible check's id contains 'sdg'; the checked functions are adadelta, "
+                              "adagrad, adam, adamw, dropout_forward, rmsprop, sgd\n")
+    chosen = selfcheck(kit, folder, arguments=["sgd", "keep_rate"])
+    assert "2 of 2 visible checks pass" in chosen.stdout, chosen.stdout
+
+
+def test_the_kit_has_a_readme_and_autograder_check_ignores_its_own_folder(kit, tmp_path):
+    readme = (kit / "README.md").read_text()
+    for part in ("python selfcheck.py", "## What the output means", "## What is graded beyond it",
+                 "**Hidden checks.** None", "`optimizers.py`", "optimizers.sgd.one_step"):
+        assert part in readme, readme
+    config = load_config(reduced_config(tmp_path, KEPT, max_examples=10))
+    result = grade_submission(kit, config=config, include_hidden=False)
+    assert result.problems == [] and result.score == 0
 
 
 def test_a_correct_submission_passes_every_visible_check(kit, tmp_path):

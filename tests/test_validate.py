@@ -2,12 +2,18 @@
 exception is."""
 
 import re
+import subprocess
+import sys
 
 from click.testing import CliRunner
 
 from autograder.catalog import Mutant
 from autograder.cli import main
+from autograder.config import load_config
+from autograder.engine import example_seed
 from autograder.grade import grade_submission
+from autograder.kit import KIT_SALT
+from autograder.oracle import Oracle
 from autograder.results import CheckResult, SubmissionResult
 from autograder.validate import explanation, judge
 
@@ -97,3 +103,66 @@ def test_an_expected_value_that_raises_is_an_error_of_the_declaration_not_of_the
                                f"toy.double.within_bounds raised;") in flat
     assert re.sub(r"\s+", "", f"toy.double.within_bounds: declaration_error (0 / 1) {RAISED}") in flat
     assert "smallestexample:{\"x\":" in flat
+
+
+SOMETIMES_WRONG = '''
+import numpy as np
+
+WRONG_AT = {wrong_at!r}
+
+
+def double(x):
+    ### BEGIN SOLUTION
+    return 2 * x + (1 if x == WRONG_AT else 0)
+    ### END SOLUTION
+'''
+
+DOUBLES = '''
+from hypothesis import strategies as st
+
+from autograder.authoring import Assignment, Problem, custom
+
+
+def doubles(inputs, answer, expected, after):
+    assert answer == 2 * inputs["x"], f"double({inputs['x']}) gave {answer}"
+
+
+ASSIGNMENT = Assignment(problems=[Problem("toy", "double", {"x": st.integers(0, 10**9)}, [
+    custom(doubles, description="double(x) is 2x", points=1)])])
+'''
+
+
+def drawn_values(config, salt, **options):
+    """The values of x that a grading of the reference under ``salt`` draws."""
+    oracle = Oracle(config.reference)
+    assert grade_submission(config.reference, config=config, oracle=oracle, salt=salt, **options).score == 1
+    (check,) = config.assignment.checks
+    return {case.example["x"] for case in oracle.recorded_cases(check, 10, example_seed(salt, check))}
+
+
+def test_validate_replays_the_kits_examples_and_kit_and_notebooks_name_the_one_the_reference_fails(tmp_path):
+    """A reference wrong at one value that only the kit draws: validate used to pass, and the kit then refused
+    with a traceback naming no input."""
+    folder, config = toy_course(tmp_path, reference=SOMETIMES_WRONG.format(wrong_at=None), checks=DOUBLES,
+                                max_examples=10)
+    with open(folder / "grading_config.yml", "a") as handle:
+        handle.write("  seed: a fixed secret\n")  # the graded examples stay when the reference is edited
+    config = load_config(folder / "grading_config.yml")
+    wrong_at = min(drawn_values(config, KIT_SALT, include_hidden=False) - drawn_values(config, config.graded_salt))
+    (folder / "reference" / "toy.py").write_text(SOMETIMES_WRONG.format(wrong_at=wrong_at))
+
+    validated = CliRunner().invoke(main, ["validate", str(folder / "grading_config.yml"), "--jobs", "1"])
+    assert validated.exit_code == 1, validated.output
+    flat = re.sub(r"\s+", " ", validated.output)
+    assert "MISS kit reference on the kit's examples: must full marks; fails toy.double.doubles (failed)" in flat
+    assert f'smallest example: {{"x": {wrong_at}}}' in flat
+    assert re.search(r"ok\s+reference\s+reference", validated.output), validated.output
+
+    refusal = (f"the reference fails toy.double.doubles on the kit's example {{\"x\": {wrong_at}}}: failed: "
+               f"double({wrong_at}) gave {2 * wrong_at + 1}")
+    for command in (["kit", "--out", str(tmp_path / "kit")], ["notebooks", "--out", str(tmp_path / "source")]):
+        built = subprocess.run([sys.executable, "-m", "autograder", *command, "--config",
+                                str(folder / "grading_config.yml")], capture_output=True, text=True, timeout=300)
+        assert built.returncode == 1 and "Traceback" not in built.stderr + built.stdout, built.stderr
+        assert refusal in re.sub(r"\s+", " ", built.stderr), built.stderr
+        assert not (tmp_path / command[2]).exists()

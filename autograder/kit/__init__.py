@@ -3,9 +3,10 @@
 Students never receive the reference solutions or the hidden checks. The kit holds the
 stubs, :mod:`autograder.kit.selfcheck`, the worker-side code that calls their functions
 (:mod:`autograder.sandbox`'s ``wire``, ``drivers``, ``worker``, ``guard``,
-``affinity``), the generic comparisons of :mod:`autograder.verdicts`, and
-``expectations.bin``: examples of each
-visible check, with the expected value precomputed from the reference (or PyTorch).
+``affinity``), the generic comparisons of :mod:`autograder.verdicts`, the report's
+rendering of values (:mod:`autograder.reports.values`), a README
+(:mod:`autograder.kit.readme`), and ``expectations.bin``: examples of each visible check,
+with the expected value precomputed from the reference (or PyTorch).
 
 They are drawn as the grader draws its own, from the same strategies with the same
 edge cases first, but under the public salt :data:`KIT_SALT` instead of the course's
@@ -13,18 +14,30 @@ secret (:attr:`autograder.config.GradingConfig.graded_salt`): the graded run ask
 same kind of questions on other examples, so an implementation that looks its answers
 up in the kit earns nothing for them. A submission that passes the self-check can
 still fail a visible check, on an example the kit does not hold.
+
+The kit cannot shrink a failure as the grader does (it runs on numpy alone), so each
+check's examples are stored simplest first (:func:`simplicity`), each with its inputs by
+name as the report shows them, and the self-check reports the first that fails.
+``autograder validate`` grades the reference on these same examples
+(:func:`grade_kit_examples`), so an assignment that validates builds its kit.
 """
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 import autograder
 from autograder import release
-from autograder.grade import configured_checks, grade_submission
 from autograder.engine import example_seed
+from autograder.grade import configured_checks, grade_submission
+from autograder.kit.readme import kit_readme
 from autograder.oracle import Oracle
+from autograder.results import ValueBudget, plain
 from autograder.sandbox import wire
+from autograder.submission import KIT_SUPPORT_FOLDER
 
 #: The salt of the kit's examples: public, and never a graded run's (those are prefixed ``graded:``).
 KIT_SALT = "kit"
@@ -33,10 +46,27 @@ KIT_SALT = "kit"
 KIT_MODULES = ("__init__.py", "requests.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/drivers.py",
                "sandbox/worker.py", "sandbox/guard.py", "sandbox/affinity.py", "verdicts/*.py", "reports/values.py")
 
+#: Values of an example's inputs the kit keeps to show them: a terminal shows a few hundred of an
+#: array, and the statistical checks' inputs (a million values) would make the kit ten times larger.
+SHOWN_VALUES = 1000
+
+#: How much of a failing example a refusal to build the kit quotes.
+QUOTED_CHARS = 600
+
+
+class KitError(Exception):
+    """The kit cannot be built: the reference fails a visible check on one of the kit's examples."""
+
 
 def build_kit(*, config, out_dir, oracle=None):
-    """Write the student kit into ``out_dir``; return the number of recorded examples."""
+    """Write the student kit into ``out_dir``; return the number of recorded examples.
+
+    Raises :class:`KitError`, naming the check, the example and the message, if the
+    reference fails a visible check on the kit's examples (``autograder validate`` says so first).
+    """
     out_dir = Path(out_dir)
+    oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True, files=config.files)
+    data = _record_expectations(config, oracle)
     out_dir.mkdir(parents=True, exist_ok=True)
     for module, file in config.module_files.items():
         source = (config.reference / file).read_text(encoding="utf-8")
@@ -44,18 +74,23 @@ def build_kit(*, config, out_dir, oracle=None):
     package = Path(autograder.__file__).parent
     for pattern in KIT_MODULES:
         for source in package.glob(pattern):
-            target = out_dir / "_selfcheck" / "autograder" / source.relative_to(package)
+            target = out_dir / KIT_SUPPORT_FOLDER / "autograder" / source.relative_to(package)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
     shutil.copyfile(package / "kit" / "selfcheck.py", out_dir / "selfcheck.py")
-    data = _record_expectations(config, oracle or Oracle(config.reference, files=config.files))
-    (out_dir / "_selfcheck" / "expectations.bin").write_bytes(wire.encode(data, max_bytes=1 << 32))
+    (out_dir / KIT_SUPPORT_FOLDER / "expectations.bin").write_bytes(wire.encode(data, max_bytes=1 << 32))
+    (out_dir / "README.md").write_text(kit_readme(config, data), encoding="utf-8")
     return sum(len(check["cases"]) for check in data["checks"])
 
 
+def grade_kit_examples(config, reference_dir, *, oracle):
+    """Grade the solutions in ``reference_dir`` on the visible checks with the kit's examples (:data:`KIT_SALT`);
+    the oracle then holds every passing check's cases."""
+    return grade_submission(reference_dir, config=config, oracle=oracle, include_hidden=False, salt=KIT_SALT)
+
+
 def _record_expectations(config, oracle):
-    """Grade the reference on the visible checks under :data:`KIT_SALT`; the oracle then holds every
-    check's passing run."""
+    """Grade the reference on the visible checks under :data:`KIT_SALT` and record each check's cases."""
     assignment = config.assignment
     checks = configured_checks(config, include_hidden=False)
     with tempfile.TemporaryDirectory() as scratch:
@@ -63,11 +98,10 @@ def _record_expectations(config, oracle):
         reference_copy.mkdir()
         for file in config.module_files.values():  # the solutions only: the checks never enter a worker
             shutil.copyfile(config.reference / file, reference_copy / file)
-        result = grade_submission(reference_copy, config=config, oracle=oracle, include_hidden=False,
-                                  salt=KIT_SALT)
-    failing = [check.id for check in result.checks if check.status != "passed"]
+        result = grade_kit_examples(config, reference_copy, oracle=oracle)
+    failing = [entry for entry in result.checks if entry.status != "passed"]
     if failing:
-        raise RuntimeError(f"the reference fails {failing}; fix it before building a kit")
+        raise KitError(_refusal(failing))
     recorded, grader_only = [], []
     for check, entry in zip(checks, result.checks):
         family = assignment.family_of(check)
@@ -79,8 +113,52 @@ def _record_expectations(config, oracle):
         recorded.append({
             "id": check.id, "module": check.module, "function": check.function, "family": check.family,
             "description": check.description, "max_score": entry.max_score, "hint": family.hint,
-            "verdict": verdict, "cases": [{"requests": case.requests, "expected": case.expected} for case in cases]})
+            "verdict": verdict,
+            "cases": [{"requests": case.requests, "expected": case.expected,
+                       "example": plain(case.example, budget=ValueBudget(SHOWN_VALUES))}
+                      for case in sorted(cases, key=lambda case: simplicity(case.example))]})
     return {"grader_version": autograder.__version__, "call_seconds": config.limits.call_seconds,
             "forbidden_modules": list(config.isolation.forbidden_modules), "files": config.module_files,
             "checks": recorded,
             "grader_only": grader_only}
+
+
+def _refusal(failing):
+    """Why the kit is not built: the first failing check, its example and its message; the others by id."""
+    first = failing[0]
+    example = json.dumps((first.counterexample or {}).get("inputs"))
+    if len(example) > QUOTED_CHARS:
+        example = example[:QUOTED_CHARS] + "..."
+    others = f" (and {', '.join(entry.id for entry in failing[1:])})" if failing[1:] else ""
+    return (f"the reference fails {first.id}{others} on the kit's example {example}: {first.status}: "
+            f"{first.message.strip()}\nThe kit draws examples of its own; `autograder validate` grades the "
+            "reference on them too. Fix the reference or the check, then build the kit again.")
+
+
+def simplicity(example):
+    """How plain ``example`` looks, as a sort key: fewer values first, then plainer numbers (zeros, then
+    integers near 1, then fractions and the rest by how far their magnitude is from 1, non-finite last).
+
+    Hypothesis shrinks towards the same (fewer values, zeros, small integers), so the first
+    failing example of a sorted list is the nearest the kit has to the grader's shrunk one.
+    """
+    numbers = np.concatenate([np.zeros(0), *_numbers(example)])
+    finite = numbers[np.isfinite(numbers)]
+    nonzero = np.abs(finite[finite != 0])
+    fractions = np.count_nonzero(nonzero % 1)
+    magnitudes = float(np.sum(np.abs(np.log10(nonzero))))
+    return numbers.size, nonzero.size + magnitudes + fractions + 100 * (numbers.size - finite.size)
+
+
+def _numbers(value):
+    """Every number in ``value`` (nested dicts, lists and arrays), as flat float arrays."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _numbers(item)
+    elif isinstance(value, (int, float, np.number, np.bool_, np.ndarray)):
+        array = np.asarray(value)
+        if array.dtype.kind in "biuf":
+            yield array.astype(np.float64).ravel()

@@ -2,17 +2,21 @@
 
 Run it in the folder that holds your modules of the assignment (the stubs you were given):
 
-    python selfcheck.py            # every visible check
-    python selfcheck.py norm       # only the checks of functions whose name contains "norm"
-    python selfcheck.py --json     # machine-readable results
-    python selfcheck.py --trust    # as root: only for code you wrote and trust
+    python selfcheck.py              # every visible check
+    python selfcheck.py PATTERN...   # only the checks whose id (module.function.family) contains a PATTERN
+    python selfcheck.py --json       # machine-readable results
+    python selfcheck.py --trust      # as root: only for code you wrote and trust
+    python selfcheck.py --help
 
 It runs the grader's visible checks on recorded examples and compares your answers with
-expectations computed from the reference solution. For a check that fails it shows the
-smallest failing example it has (the fewest values): the inputs, what was expected,
-what your code returned and where they differ. The grader checks the same properties
-on other examples of the same kind, and hidden checks are not included: passing here
-does not guarantee full marks. Needs numpy only; the statistical checks also need
+expectations computed from the reference solution. It prints one line per check, then
+the details of the checks that do not pass (at most :data:`MAX_DETAILS`; checks that
+stopped on the same error are shown once): the check's message and its first failing
+example, the examples being stored simplest first, as the grader's report shows one (each
+input by name, what was expected, what your code returned, where they differ), and a
+hint. The grader checks the same properties on other examples of the same kind, and
+hidden checks are not included: passing here does not guarantee full marks (the kit's
+README.md says what else is graded). Needs numpy only; the statistical checks also need
 scipy, and are skipped (and said so) without it. PyTorch is not needed.
 
 Your code runs as you, in a child process (:class:`StudentProcess`): it gets the calls
@@ -25,6 +29,7 @@ sandboxes it. As root the self-check refuses unless told ``--trust``: a child ru
 as root can reach anything, this process and its terminal included.
 """
 
+import argparse
 import ctypes
 import json
 import os
@@ -34,50 +39,67 @@ import signal
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_selfcheck"))
 
 from autograder import requests, verdicts  # noqa: E402
-from autograder.reports.values import readable  # noqa: E402
+from autograder.reports.values import as_counterexample, counterexample_lines  # noqa: E402
 from autograder.sandbox import drivers, guard, wire, worker  # noqa: E402
 
 MAX_BYTES = 1 << 32
+#: The most failing checks (or groups of checks that stopped on the same error) shown in detail in one run.
+MAX_DETAILS = 10
+#: Lines of what the code printed that one check shows.
+OUTPUT_LINES = 20
+#: Statuses that stop every check of a function alike (a stub not written yet): shown once for all of them.
+STOPPING_STATUSES = ("error", "missing", "timeout")
+#: The width the details wrap lists of check ids to.
+WIDTH = 100
 
 
 class CallTimeout(Exception):
     pass
 
 
-def run_check(check, call):
-    """Replay a check's cases through ``call(request) -> reply``; return (status, message, the smallest
-    failing example as text, or None).
+@dataclass
+class Outcome:
+    """How one check went on the kit's examples."""
 
-    A wrong answer does not stop the replay: the failing case with the fewest values is
-    shown. An exception does (it usually fails every case alike, and a slow one would
-    cost every case its time limit). A statistical check is ``skipped`` without scipy.
-    """
+    status: str
+    message: str = ""
+    example: list = field(default_factory=list)
+    """The first failing example as lines of text (inputs by name, expected, got, where); empty if none."""
+
+
+def run_check(check, call):
+    """Replay a check's cases, simplest first, through ``call(request) -> reply``, up to the first that fails;
+    return the :class:`Outcome`. A statistical check is ``skipped`` without scipy."""
     verdict = verdicts.Verdict.from_data(check["verdict"])
-    smallest = None
     for case in check["cases"]:
         replies = [call(request) for request in case["requests"]]
         try:
             verdict(case["expected"], replies)
         except ModuleNotFoundError as missing:
-            return "skipped", (f"needs {missing.name}, which is not installed (pip install {missing.name}); "
-                               "the grader runs it"), None
+            return Outcome("skipped", f"needs {missing.name}, which is not installed (pip install {missing.name}); "
+                                      "the grader runs it")
         except verdicts.CheckFailure as failure:
-            size = _size(case["requests"])
-            if smallest is None or size < smallest[0]:
-                smallest = (size, failure, case["requests"])
-            if failure.status != "failed":
-                break
-    if smallest is None:
-        return "passed", "", None
-    _, failure, calls = smallest
-    return failure.status, failure.message, counterexample_text(calls, failure)
+            return Outcome(failure.status, failure.message, example_lines(case["example"], failure))
+    return Outcome("passed")
+
+
+def example_lines(inputs, failure):
+    """The failing example as the report shows one: the inputs by name, expected, got and where."""
+    found = {"inputs": inputs, "location": failure.location}
+    for key, value in (("expected", failure.expected), ("got", failure.got)):
+        if value is not None:
+            found[key] = _plain(value)
+    return counterexample_lines(as_counterexample(found, failure.message), failure.message,
+                                "smallest failing example")
 
 
 class StudentProcess:
@@ -88,8 +110,10 @@ class StudentProcess:
     What the child prints goes to a file, read back by :meth:`take_output`.
     """
 
-    def __init__(self, folder, call_seconds):
-        self.folder, self.call_seconds = folder, call_seconds
+    def __init__(self, folder, data):
+        """``data``: the kit's expectations, whose call limit, forbidden modules and files the child keeps."""
+        self.folder, self.call_seconds = folder, data["call_seconds"]
+        self.settings = json.dumps({"forbidden_modules": data["forbidden_modules"], "files": data["files"]})
         self.output = tempfile.TemporaryFile()
         self._process = None
 
@@ -113,7 +137,8 @@ class StudentProcess:
         request_read, self._requests = os.pipe()
         self._replies, reply_write = os.pipe()
         self._process = subprocess.Popen(
-            [sys.executable, "-I", str(Path(__file__).resolve()), "--serve", str(request_read), str(reply_write)],
+            [sys.executable, "-I", str(Path(__file__).resolve()), "--serve", str(request_read), str(reply_write),
+             self.settings],
             cwd=self.folder, stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT,
             pass_fds=(request_read, reply_write), start_new_session=True)
         os.close(request_read)
@@ -137,14 +162,16 @@ class StudentProcess:
         self._process = None
 
     def take_output(self, limit=4000):
-        """What the child printed since the last call, at most ``limit`` characters, each line marked and inert."""
+        """What the child printed since the last call, at most ``limit`` characters and :data:`OUTPUT_LINES`
+        lines, each line marked and inert."""
         self.output.seek(0)
         text = self.output.read(limit + 1).decode("utf-8", "replace")
         self.output.seek(0)
         self.output.truncate()
-        if len(text) > limit:
-            text = text[:limit] + "... (more output dropped)"
-        return [f"| {_UNSAFE.sub(_escaped, line)}" for line in text.splitlines()]
+        lines = text[:limit].splitlines()
+        if len(text) > limit or len(lines) > OUTPUT_LINES:
+            lines = lines[:OUTPUT_LINES] + ["... (more output dropped)"]
+        return [f"| {_UNSAFE.sub(_escaped, line)}" for line in lines]
 
 
 #: What a terminal acts on rather than shows: controls but tab, DEL, C1 controls, bidirectional overrides.
@@ -156,12 +183,15 @@ def _escaped(match):
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-def serve(request_fd, reply_fd):
-    """The child: import the modules of the current folder and answer calls until the channel closes."""
-    data = wire.decode((HERE / "_selfcheck" / "expectations.bin").read_bytes(), max_bytes=MAX_BYTES)
-    guard.forbid_imports(data["forbidden_modules"])
+def serve(request_fd, reply_fd, settings):
+    """The child: import the modules of the current folder and answer calls until the channel closes.
+
+    ``settings`` (JSON) gives the forbidden modules and the modules' files: the child never reads the expectations.
+    """
+    settings = json.loads(settings)
+    guard.forbid_imports(settings["forbidden_modules"])
     sys.path.insert(0, os.getcwd())
-    modules, namespaces = drivers.StudentModules(os.getcwd(), data["files"]), worker.Namespaces()
+    modules, namespaces = drivers.StudentModules(os.getcwd(), settings["files"]), worker.Namespaces()
     while True:
         try:
             nonce, payload = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
@@ -192,47 +222,6 @@ def _user():
         return "you"
 
 
-def _size(calls):
-    """How big a failing case is: its values, then its calls (fewer steps of a trajectory are smaller)."""
-    def values(item):
-        if hasattr(item, "size") and hasattr(item, "shape"):
-            return int(item.size)
-        if isinstance(item, dict):
-            return sum(values(value) for value in item.values())
-        if isinstance(item, (list, tuple)):
-            return sum(values(value) for value in item) + 1
-        return 1
-    return values(calls), len(calls)
-
-
-def counterexample_text(calls, failure):
-    """The failing example as the report shows one: each call's inputs, expected, got and where."""
-    lines = []
-    for number, request in enumerate(calls, start=1):
-        arguments = {key: value for key, value in request.items() if key not in ("driver", "module", "function")}
-        title = f"call {number}: {request.get('function', '')}" if len(calls) > 1 else "inputs"
-        lines.append(f"{title}:")
-        lines.extend(f"    {name} = {_indent(readable(_plain(value)).text)}" for name, value in _flatten(arguments))
-    for label, value in (("expected", failure.expected), ("got", failure.got)):
-        if value is not None:
-            lines.append(f"{label}: {_indent(readable(_plain(value)).text)}")
-    if failure.location:
-        lines.append(f"where: {failure.location}")
-    return "\n".join(lines)
-
-
-def _flatten(arguments):
-    """A call's arguments by name: positional ones as arg0, arg1..., keyword ones by their names."""
-    for index, value in enumerate(arguments.pop("args", [])):
-        yield f"arg{index}", value
-    yield from arguments.pop("kwargs", {}).items()
-    yield from arguments.items()
-
-
-def _indent(text):
-    return text.replace("\n", "\n        ")
-
-
 def _plain(value):
     if hasattr(value, "tolist"):
         return value.tolist()
@@ -243,14 +232,34 @@ def _plain(value):
     return value
 
 
+def parser():
+    """The command line: patterns, --json, --trust, --help."""
+    arguments = argparse.ArgumentParser(
+        prog="selfcheck.py", description="Run the grader's visible checks on the modules in the current folder, on "
+        "the kit's own examples, and explain what fails. The grader also runs hidden checks and other examples: "
+        "see README.md.")
+    arguments.add_argument("patterns", nargs="*", metavar="PATTERN",
+                           help="only the checks whose id (module.function.family) contains one of these")
+    arguments.add_argument("--json", action="store_true", help="print the results as JSON")
+    arguments.add_argument("--trust", action="store_true",
+                           help="as root, run the code anyway: only code you wrote and trust")
+    return arguments
+
+
 def main(argv):
     if argv[:1] == ["--serve"]:
-        return serve(int(argv[1]), int(argv[2]))
-    as_json = "--json" in argv
-    patterns = [arg for arg in argv if not arg.startswith("--")]
+        return serve(int(argv[1]), int(argv[2]), argv[3])
+    options = parser().parse_args(argv)
     data = wire.decode((HERE / "_selfcheck" / "expectations.bin").read_bytes(), max_bytes=MAX_BYTES)
+    checks = [check for check in data["checks"] if _chosen(check["id"], options.patterns)]
+    grader_only = [check_id for check_id in data["grader_only"] if _chosen(check_id, options.patterns)]
+    if options.patterns and not checks and not grader_only:
+        functions = sorted({check["function"] for check in data["checks"]})
+        print(f"selfcheck: no visible check's id contains {' or '.join(map(repr, options.patterns))}; the checked "
+              f"functions are {', '.join(functions)}", file=sys.stderr)
+        return 2
     folder = Path.cwd()
-    if _is_root() and "--trust" not in argv:
+    if _is_root() and not options.trust:
         print(f"selfcheck refuses to run the code in {folder} as root: it would run with all of root's power, "
               "and could print any result.\nTo check a student's hand-in, run `autograder check`, which sandboxes "
               "it. To run code you wrote and trust as root, add --trust.", file=sys.stderr)
@@ -258,56 +267,108 @@ def main(argv):
     _not_dumpable()
     print(f"selfcheck runs the code in {folder} as {_user()}, in a child process that is not sandboxed:\n"
           "run it on code you wrote. To check a student's hand-in, run `autograder check`, which sandboxes it.",
-          file=sys.stderr if as_json else sys.stdout, flush=True)
-    student = StudentProcess(folder, data["call_seconds"])
+          file=sys.stderr if options.json else sys.stdout, flush=True)
+    results = _run(checks, data, folder, echo=not options.json)
+    if options.json:
+        print(json.dumps([{"id": result.check["id"], "status": result.outcome.status,
+                           "message": result.outcome.message} for result in results], indent=2))
+    else:
+        _print_details(results)
+        _print_totals(results, grader_only)
+    return 0 if all(result.outcome.status in ("passed", "skipped") for result in results) else 1
+
+
+def _chosen(check_id, patterns):
+    return not patterns or any(pattern in check_id for pattern in patterns)
+
+
+@dataclass
+class Result:
+    """A check of the kit, how it went, and what the code printed while it ran."""
+
+    check: dict
+    outcome: Outcome
+    output: list
+
+    @property
+    def score(self):
+        return self.check["max_score"] if self.outcome.status == "passed" else 0
+
+    @property
+    def line(self):
+        return f"{self.outcome.status:>7}  {self.check['id']}  ({self.score:g}/{self.check['max_score']:g})"
+
+
+def _run(checks, data, folder, *, echo):
+    """Run ``checks`` on the modules in ``folder``, each summed up in one line as it ends if ``echo``."""
+    student = StudentProcess(folder, data)
     submitted = drivers.StudentModules(str(folder), data["files"])  # names the files; the child imports them
     results = []
     try:
-        for check in data["checks"]:
-            if patterns and not any(pattern in check["function"] for pattern in patterns):
-                continue
+        for check in checks:
             file = submitted.file_of(check["module"])
             if not (folder / file).is_file():
-                status, message, inputs = "missing", f"{file} not found in {folder}", None
+                outcome = Outcome("missing", f"{file} not found in {folder}")
             else:
-                status, message, inputs = run_check(check, student)
-            results.append({"id": check["id"], "status": status, "message": message})
-            if not as_json:
-                _print_check(check, status, message, inputs, student.take_output())
+                outcome = run_check(check, student)
+            results.append(Result(check, outcome, student.take_output()))
+            if echo:
+                print(results[-1].line, flush=True)
     finally:
         student.stop()
-    if as_json:
-        print(json.dumps(results, indent=2))
-    else:
-        passed = sum(result["status"] == "passed" for result in results)
-        skipped = [result["id"] for result in results if result["status"] == "skipped"]
-        print(f"\n{passed} of {len(results)} visible checks pass")
-        if skipped:
-            print(f"{len(skipped)} statistical checks were skipped, because scipy is not installed: "
-                  f"{', '.join(skipped)}")
-        if data.get("grader_only"):
-            print(f"{len(data['grader_only'])} visible checks run in the grader only (custom checks): "
-                  f"{', '.join(data['grader_only'])}")
-    return 0 if all(result["status"] in ("passed", "skipped") for result in results) else 1
+    return results
 
 
-def _print_check(check, status, message, inputs, output):
-    score = check["max_score"] if status == "passed" else 0
-    print(f"{status:>7}  {check['id']}  ({score:g}/{check['max_score']:g})")
-    if status != "passed":
-        print(f"         {check['description']}")
-        for line in message.splitlines():
+def _print_details(results):
+    """The details of the checks that did not pass, those that stopped on the same error together, at most
+    :data:`MAX_DETAILS` of them."""
+    groups = {}
+    for result in results:
+        if result.outcome.status in ("passed", "skipped"):
+            continue
+        stopping = result.outcome.status in STOPPING_STATUSES
+        key = (result.outcome.status, result.outcome.message) if stopping else id(result)
+        groups.setdefault(key, []).append(result)
+    for first, *others in list(groups.values())[:MAX_DETAILS]:
+        print(f"\n{first.line}")
+        lines = [first.check["description"], *first.outcome.message.splitlines()]
+        if others:
+            lines += textwrap.wrap(f"the same {first.outcome.status} stopped {_checks(len(others), 'more')}: "
+                                   + ", ".join(_id_after(first, other) for other in others), WIDTH,
+                                   break_on_hyphens=False)
+        lines += first.outcome.example
+        if first.check["hint"]:
+            lines.append(f"hint: {first.check['hint']}")
+        output = next((result.output for result in (first, *others) if result.output), [])
+        if output:
+            lines += ["your code printed:", *(f"  {line}" for line in output)]
+        for line in lines:
             print(f"         {line}")
-        if inputs is not None:
-            print("         smallest failing example:")
-            for line in inputs.splitlines():
-                print(f"           {line}")
-        if check["hint"]:
-            print(f"         hint: {check['hint']}")
-    if output:
-        print("         your code printed:")
-        for line in output:
-            print(f"           {line}")
+    hidden = sum(len(group) for group in list(groups.values())[MAX_DETAILS:])
+    if hidden:
+        print(f"\n... and {_checks(hidden, 'more')} that do not pass, not detailed here: run `python selfcheck.py "
+              "FUNCTION` to see the details of one function's checks")
+
+
+def _checks(count, adjective):
+    return f"{count} {adjective} check{'' if count == 1 else 's'}"
+
+
+def _id_after(first, other):
+    """``other``'s id, without the ``module.function.`` it shares with ``first``'s."""
+    if (other.check["module"], other.check["function"]) != (first.check["module"], first.check["function"]):
+        return other.check["id"]
+    return other.check["id"].removeprefix(f"{first.check['module']}.{first.check['function']}.")
+
+
+def _print_totals(results, grader_only):
+    passed = sum(result.outcome.status == "passed" for result in results)
+    skipped = [result.check["id"] for result in results if result.outcome.status == "skipped"]
+    print(f"\n{passed} of {len(results)} visible checks pass")
+    if skipped:
+        print(f"{len(skipped)} statistical checks were skipped, because scipy is not installed: {', '.join(skipped)}")
+    if grader_only:
+        print(f"{len(grader_only)} visible checks run in the grader only (custom checks): {', '.join(grader_only)}")
 
 
 if __name__ == "__main__":

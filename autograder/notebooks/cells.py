@@ -65,12 +65,11 @@ def check_function(module, function, namespace):
     with _grader_rules(data["forbidden_modules"]):
         functions, namespaces = NotebookFunctions(namespace), worker.Namespaces()
         for check in checks:
-            status, message, inputs = selfcheck.run_check(check, _in_kernel(functions, data["call_seconds"],
-                                                                            namespaces))
-            points = check["max_score"] if status == "passed" else 0
-            print(f"{status:>7}  {check['id']}  ({points:g}/{check['max_score']:g})")
-            if status != "passed":
-                failures.append(_explain(check, status, message, inputs))
+            outcome = selfcheck.run_check(check, _in_kernel(functions, data["call_seconds"], namespaces))
+            points = check["max_score"] if outcome.status == "passed" else 0
+            print(f"{outcome.status:>7}  {check['id']}  ({points:g}/{check['max_score']:g})")
+            if outcome.status != "passed":
+                failures.append(_explain(check, outcome))
     if failures:
         raise AssertionError(f"{len(failures)} of {len(checks)} visible checks of {module}.{function} do not pass\n\n"
                              + "\n\n".join(failures))
@@ -85,10 +84,9 @@ def expectations():
     return _expectations
 
 
-def _explain(check, status, message, inputs):
-    lines = [f"{status}: {check['id']}: {check['description']}", *message.splitlines()]
-    if inputs is not None:
-        lines.extend(["smallest failing example:", *inputs.splitlines()])
+def _explain(check, outcome):
+    lines = [f"{outcome.status}: {check['id']}: {check['description']}", *outcome.message.splitlines(),
+             *outcome.example]
     if check["hint"]:
         lines.append(f"hint: {check['hint']}")
     return "\n    ".join(lines)

@@ -7,6 +7,7 @@ from rich.console import Console
 
 from autograder.cli_options import config_option, load_assignment_config
 from autograder.extras import MissingExtra, import_extra
+from autograder.kit import KitError
 from autograder.release import ReleaseError
 
 console = Console(stderr=False)
@@ -26,7 +27,7 @@ def notebooks_command(out_dir, config_path):
     try:
         with console.status("recording the visible checks on the reference"):
             written = generate.write_notebooks(config=config, out_dir=out_dir)
-    except ReleaseError as error:
+    except (ReleaseError, KitError) as error:
         raise click.ClickException(str(error)) from None
     for path in written:
         console.print(f"wrote {path}")

@@ -27,6 +27,7 @@ from autograder.grade import point_shares, configured_checks
 from autograder.kit import build_kit
 from autograder.notebooks import layout
 from autograder.notebooks.layout import CellName
+from autograder.submission import KIT_SUPPORT_FOLDER
 
 NBGRADER_SCHEMA_VERSION = 3
 
@@ -53,17 +54,21 @@ def write_notebooks(*, config, out_dir, oracle=None):
     of the notebooks written.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     points = function_points(config)
     written = []
-    for module, file in config.module_files.items():
-        source = (config.reference / file).read_text(encoding="utf-8")
-        notebook = module_notebook(module, source, points=points,
-                                   forbidden=config.isolation.forbidden_modules)
-        path = out_dir / layout.notebook_of(file)
-        nbformat.write(notebook, path)
-        written.append(path)
-    _write_support_folder(config, out_dir / layout.SUPPORT_FOLDER, oracle)
+    with tempfile.TemporaryDirectory(prefix="autograder-notebooks-") as scratch:
+        support = _support_folder(config, Path(scratch), oracle)  # first: a kit that cannot be built writes nothing
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for module, file in config.module_files.items():
+            source = (config.reference / file).read_text(encoding="utf-8")
+            notebook = module_notebook(module, source, points=points,
+                                       forbidden=config.isolation.forbidden_modules)
+            path = out_dir / layout.notebook_of(file)
+            nbformat.write(notebook, path)
+            written.append(path)
+        if (out_dir / layout.SUPPORT_FOLDER).exists():
+            shutil.rmtree(out_dir / layout.SUPPORT_FOLDER)
+        shutil.move(support, out_dir / layout.SUPPORT_FOLDER)
     return written
 
 
@@ -190,17 +195,14 @@ def _code(name, text, **flags):
     return cell
 
 
-def _write_support_folder(config, folder, oracle):
-    """The kit's self-check and expectations, plus :mod:`~autograder.notebooks.cells`, as a package."""
-    with tempfile.TemporaryDirectory(prefix="autograder-notebooks-") as scratch:
-        kit = Path(scratch) / "kit"
-        build_kit(config=config, out_dir=kit, oracle=oracle)
-        staging = Path(scratch) / layout.SUPPORT_FOLDER
-        staging.mkdir()
-        shutil.copytree(kit / "_selfcheck", staging / "_selfcheck")
-        shutil.copyfile(kit / "selfcheck.py", staging / "selfcheck.py")
-        shutil.copyfile(Path(__file__).with_name("cells.py"), staging / "cells.py")
-        (staging / "__init__.py").write_text(SUPPORT_PACKAGE_DOC, encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder)
-        shutil.move(staging, folder)
+def _support_folder(config, scratch, oracle):
+    """The kit's self-check and expectations, and :mod:`~autograder.notebooks.cells`, as a package in ``scratch``."""
+    kit = scratch / "kit"
+    build_kit(config=config, out_dir=kit, oracle=oracle)
+    staging = scratch / layout.SUPPORT_FOLDER
+    staging.mkdir()
+    shutil.copytree(kit / KIT_SUPPORT_FOLDER, staging / KIT_SUPPORT_FOLDER)
+    shutil.copyfile(kit / "selfcheck.py", staging / "selfcheck.py")
+    shutil.copyfile(Path(__file__).with_name("cells.py"), staging / "cells.py")
+    (staging / "__init__.py").write_text(SUPPORT_PACKAGE_DOC, encoding="utf-8")
+    return staging

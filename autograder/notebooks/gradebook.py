@@ -6,15 +6,25 @@ each graded cell's ``auto_score`` becomes the function's score over all its chec
 hidden ones included, and each answer cell's ``auto_comment`` says which checks passed,
 so formgrader, ``nbgrader export`` and ``nbgrader generate_feedback`` show them. As with
 ``nbgrader autograde``, a manual score a grader gave stays in force and the cell is
-flagged for review. Run it after ``nbgrader autograde``, which would otherwise replace
-the scores with those of the visible checks.
+flagged for review. If ``nbgrader autograde`` runs, run it first: it would replace the
+scores with those of the visible checks.
+
+``nbgrader generate_feedback`` reads ``autograded/<student>/<assignment>/``, which
+``nbgrader autograde`` writes: :meth:`NbgraderCourse.write_autograded` writes it with
+nbgrader's own converter, sanitizing each submission as ``nbgrader autograde`` does
+(outputs cleared, read-only cells restored from the source) but neither running the
+notebooks nor saving the visible checks' scores; where ``nbgrader autograde`` already
+wrote it, for the same submission, it is left as it is.
 """
 
+import copy
 from collections import defaultdict
 from pathlib import Path
 
 from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
+from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata
 from sqlalchemy.exc import SQLAlchemyError
 from traitlets.config import Config
 from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
@@ -33,6 +43,10 @@ DEFAULT_STRUCTURE = "{nbgrader_step}/{student_id}/{assignment_id}"
 #: Longest message of a failed check quoted in a feedback comment.
 MAX_MESSAGE_CHARS = 1500
 
+#: What ``nbgrader autograde`` does to a sanitized submission, but running it (``Execute``) and saving the
+#: visible checks' scores it printed (``SaveAutoGrades``): the late penalty, and nbgrader's check of the cells.
+AUTOGRADED_STEPS = [AssignLatePenalties, CheckCellMetadata]
+
 
 class NbgraderCourse:
     """One assignment of the nbgrader course in ``course_dir``."""
@@ -47,6 +61,7 @@ class NbgraderCourse:
             config = PyFileConfigLoader(CONFIG_FILE, path=str(course_dir)).load_config()
         except ConfigFileNotFound:
             config = Config()
+        self.config = config
         self.directories = CourseDirectory(config=config)
         if "root" not in config.CourseDirectory:
             self.directories.root = str(course_dir)
@@ -114,11 +129,36 @@ class NbgraderCourse:
                     failures[student] = f"the gradebook could not be updated: {error}"
         return failures
 
+    def write_autograded(self, students):
+        """Write ``autograded/<student>/<assignment>/`` for each of ``students`` as ``nbgrader autograde`` does,
+        without running the notebooks or scoring them (see the module's docstring); leave a folder
+        ``nbgrader autograde`` wrote of the same submission (nbgrader's own rule: not older than the
+        submission's timestamp).
+
+        Returns the students whose folder nbgrader could not write, with its reason.
+        """
+        config = copy.deepcopy(self.config)
+        config.Autograde.autograde_preprocessors = AUTOGRADED_STEPS
+        config.NbGraderAPI.log_level = "WARN"  # its progress is nbgrader's, not this command's
+        api = NbGraderAPI(self.directories, config=config)
+        failures = {}
+        for student in sorted(students):
+            outcome = api.autograde(self.assignment, student, force=False, create=False)
+            if not outcome["success"]:
+                errors = [line for line in outcome.get("log", "").splitlines() if line.startswith("[ERROR]")]
+                failures[student] = (errors[-1] if errors else outcome.get("error", "")).removeprefix("[ERROR] ")
+        return failures
+
     def _write_result(self, gradebook, student, result):
         gradebook.update_or_create_student(student)
         timestamp_path = self.submitted_directory / student / self.assignment / "timestamp.txt"
         timestamp = timestamp_path.read_text(encoding="utf-8").strip() if timestamp_path.is_file() else ""
-        gradebook.update_or_create_submission(self.assignment, student, **({"timestamp": timestamp} if timestamp else {}))
+        # nbgrader links a new submission's rows to the student and the assignment before it adds them to
+        # the session, and SQLAlchemy 2 then warns at every autoflush on the way (SAWarning "not in
+        # session, add operation ... will not proceed"); the rows are added and committed right after.
+        with gradebook.db.no_autoflush:
+            gradebook.update_or_create_submission(self.assignment, student,
+                                                  **({"timestamp": timestamp} if timestamp else {}))
         checks_of = defaultdict(list)
         for check in result.checks:
             checks_of[check.module, check.function].append(check)

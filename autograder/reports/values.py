@@ -2,12 +2,15 @@
 
 Results store values as plain JSON (nested lists, numbers, strings for non-finite
 floats). Here they become text a student can read and paste back into Python, and,
-for small arrays, a grid whose cell with the largest error is marked.
+for small arrays, a grid whose cell with the largest error is marked. The student
+kit's self-check ships this module and shows its counterexamples as plain text
+(:func:`counterexample_lines`), laid out as the HTML report lays them out.
 """
 
 import json
 import math
 import re
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +19,8 @@ import numpy as np
 GRID_MAX_VALUES = 64
 #: Longer text is cut, with a note saying how much was left out.
 TEXT_MAX_CHARS = 2000
+#: How far the entries of a nested dict are indented under its name.
+INDENT = "    "
 _NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 _WORST_INDEX = re.compile(r"largest error is at index \(([\d, ]*)\)")
 
@@ -37,6 +42,8 @@ class Value:
     """The array's shape; ``None`` when the value is not an array."""
     grid: list[list[Cell]] = field(default_factory=list)
     """Rows of cells (a 1-D array is one row); empty when the array is too big or not numeric."""
+    entries: bool = False
+    """A dict's: the text is one ``key = value`` line per entry."""
 
     @property
     def description(self):
@@ -101,10 +108,10 @@ def _cut(text):
 
 
 def readable(value, *, worst_index=None):
-    """A :class:`Value` for any plain JSON value."""
+    """A :class:`Value` for any plain JSON value; a dict is one ``key = value`` line per entry (see :func:`named`)."""
     if isinstance(value, dict):
-        lines = [f"{key} = {readable(item).text}" for key, item in value.items()]
-        return Value(_cut("\n".join(lines) if lines else "{}"))
+        lines = [named(key, readable(item)) for key, item in value.items()]
+        return Value(_cut("\n".join(lines) if lines else "{}"), entries=bool(lines))
     if isinstance(value, str) and value not in _NON_FINITE:
         return Value(_cut(value))
     if value is None or isinstance(value, bool):
@@ -127,6 +134,14 @@ def readable(value, *, worst_index=None):
     return Value(_cut(text), shape=tuple(array.shape), grid=grid)
 
 
+def named(name, shown, *, separator=" = "):
+    """``name = value`` as text, of ``shown`` (a :class:`Value`): a dict as ``name:`` over its own
+    entries, indented, and the later lines of an array aligned under its first."""
+    if shown.entries:
+        return f"{name}:\n" + textwrap.indent(shown.text, INDENT)
+    return f"{name}{separator}" + shown.text.replace("\n", "\n" + " " * len(f"{name}{separator}"))
+
+
 def worst_index(message):
     """The index of the largest error that the verdict named in ``message``, or ``None``."""
     found = _WORST_INDEX.search(message or "")
@@ -137,15 +152,31 @@ def worst_index(message):
 
 def counterexample_of(check):
     """The check's counterexample as a :class:`Counterexample`, or ``None`` if it has none."""
-    found = check.counterexample
-    if not found:
-        return None
+    return as_counterexample(check.counterexample, check.message) if check.counterexample else None
+
+
+def as_counterexample(found, message):
+    """A :class:`Counterexample` of a stored one (``inputs`` and optional ``expected``, ``got`` and
+    ``location``, plain values), whose verdict said ``message``."""
     inputs = found.get("inputs")
     if not isinstance(inputs, dict):
         inputs = {"example": inputs}
-    index = worst_index(check.message)
+    index = worst_index(message)
     return Counterexample(
         inputs={str(name): readable(value) for name, value in inputs.items()},
         expected=readable(found["expected"], worst_index=index) if "expected" in found else None,
         got=readable(found["got"], worst_index=index) if "got" in found else None,
         location=(found.get("location") or "").removesuffix("[]") or None)
+
+
+def counterexample_lines(example, message, input_label):
+    """``example`` (a :class:`Counterexample`) as lines of plain text, in the order and words of the
+    HTML report: the inputs under ``input_label``, each by name, then expected, got and where."""
+    lines = [f"{input_label}:"] if example.inputs else []
+    lines += [INDENT + line for name, shown in example.inputs.items() for line in named(name, shown).splitlines()]
+    for label, shown in (("expected", example.expected), ("got", example.got)):
+        if shown is not None:
+            lines += named(label, shown, separator=": ").splitlines()
+    if example.location:
+        lines.append(f"{'largest error at' if 'largest error' in message else 'where'}: {example.location}")
+    return lines
