@@ -25,13 +25,15 @@ from autograder.grade import configured_checks, grade_submission
 from autograder.engine import example_seed
 from autograder.oracle import Oracle
 from autograder.sandbox import wire
+from autograder.statuses import Status
 
 #: The salt of the kit's examples: public, and never a graded run's (those are prefixed ``graded:``).
 KIT_SALT = "kit"
 
 #: Modules copied into the kit, relative to the autograder package. None holds a solution.
-KIT_MODULES = ("__init__.py", "requests.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/drivers.py",
-               "sandbox/worker.py", "sandbox/guard.py", "sandbox/affinity.py", "verdicts/*.py", "reports/values.py")
+KIT_MODULES = ("__init__.py", "requests.py", "statuses.py", "sandbox/__init__.py", "sandbox/wire.py",
+               "sandbox/drivers.py", "sandbox/worker.py", "sandbox/guard.py", "sandbox/affinity.py", "verdicts/*.py",
+               "reports/values.py")
 
 
 def build_kit(*, config, out_dir, oracle=None):
@@ -65,7 +67,7 @@ def _record_expectations(config, oracle):
             shutil.copyfile(config.reference / file, reference_copy / file)
         result = grade_submission(reference_copy, config=config, oracle=oracle, include_hidden=False,
                                   salt=KIT_SALT)
-    failing = [check.id for check in result.checks if check.status != "passed"]
+    failing = [check.id for check in result.checks if check.status is not Status.PASSED]
     if failing:
         raise RuntimeError(f"the reference fails {failing}; fix it before building a kit")
     recorded, grader_only = [], []

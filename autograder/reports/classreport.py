@@ -17,10 +17,15 @@ from functools import cached_property
 from autograder.reports.escaping import spreadsheet_cell
 from autograder.reports.plots import draw_score_histogram
 from autograder.reports.rendering import percent, render
-from autograder.reports.student import WORKER_DEATH_PREFIX, CheckView
+from autograder.reports.student import CheckView
+from autograder.statuses import Status
 
 #: How many of the most failed checks the summary shows with a counterexample.
 COMMON_FAILURES_SHOWN = 10
+#: The statuses of a check whose worker the summary lists: it ran out of time, or died.
+INCIDENTS = (Status.TIMEOUT, Status.CRASH)
+#: The status column of a problem with a whole submission.
+SUBMISSION_PROBLEM = "submission problem"
 
 
 def _number(value):
@@ -35,14 +40,22 @@ def _signature(check):
 
 @dataclass
 class Incident:
-    """A check whose run ended in a timeout or the death of the worker, or a problem with a whole submission."""
+    """A check whose run ended in a timeout or a crash, or a problem with a whole submission."""
 
     student_id: str
     check_id: str
     """The check's id, or ``submission`` for a problem with the submission as a whole."""
-    status: str
-    """``timeout``, ``error`` (the worker died) or ``problem``."""
+    status: Status | None
+    """``timeout`` or ``crash``; None for a problem with the whole submission."""
     message: str
+
+    @property
+    def word(self):
+        return self.status.word if self.status else SUBMISSION_PROBLEM
+
+    @property
+    def css(self):
+        return self.status.value if self.status else Status.TIMEOUT.value
 
 
 @dataclass
@@ -95,17 +108,19 @@ class ClassReport:
     def incidents(self):
         found = []
         for student_id, result in self.results.items():
-            found.extend(Incident(student_id, "submission", "problem", problem) for problem in result.problems)
+            found.extend(Incident(student_id, "submission", None, problem) for problem in result.problems)
             found.extend(Incident(student_id, check.id, check.status, check.message) for check in result.checks
-                         if check.status == "timeout"
-                         or (check.status == "error" and check.message.startswith(WORKER_DEATH_PREFIX)))
+                         if check.status in INCIDENTS)
         return found
 
     def submission_status(self, student_id):
-        """``graded``, or what went wrong: ``timed out``, ``crashed``, ``submission problem``."""
-        statuses = {incident.status for incident in self.incidents if incident.student_id == student_id}
-        words = [word for status, word in (("timeout", "timed out"), ("error", "crashed"),
-                                           ("problem", "submission problem")) if status in statuses]
+        """``graded``, or what needs a look, in the statuses' words: ``timeout``, ``crash``, ``submission
+        problem``."""
+        result = self.results[student_id]
+        statuses = {check.status for check in result.checks}
+        words = [status.word for status in INCIDENTS if status in statuses]
+        if result.problems:
+            words.append(SUBMISSION_PROBLEM)
         return ", ".join(words) or "graded"
 
     def gradebook_rows(self):
@@ -156,7 +171,7 @@ class ClassReport:
                 break
             kinds = Counter(_signature(check) for _, check in statistic.failures)
             # Ties go to wrong answers: their expected and got say more than a traceback.
-            kind, same_way = max(kinds.items(), key=lambda item: (item[1], item[0][0] == "failed"))
+            kind, same_way = max(kinds.items(), key=lambda item: (item[1], item[0][0] is Status.FAILED))
             student_id, check = min(
                 ((student_id, check) for student_id, check in statistic.failures if _signature(check) == kind),
                 key=lambda failure: (len(repr(failure[1].counterexample)), failure[0]))

@@ -12,11 +12,16 @@ from functools import cached_property
 from autograder.reports.plots import draw_diagnostics
 from autograder.reports.rendering import render
 from autograder.reports.values import counterexample_of
+from autograder.statuses import NOT_GRADED, Status
 
 #: Who reads the report: ``student`` (hidden checks redacted) or ``ta`` (everything).
 AUDIENCES = ("student", "ta")
-#: How the sandbox words a worker that died or garbled its reply (``autograder.sandbox.session``).
-WORKER_DEATH_PREFIX = "the worker "
+#: The statuses whose run stopped at once, on the first failing input: Hypothesis shrinks
+#: wrong answers and exceptions, but not a timeout or a dead worker.
+UNSHRUNK = frozenset({Status.TIMEOUT, Status.CRASH})
+#: The statuses that stop every check of a function alike (an unimplemented stub, a module that
+#: does not import): the report shows their one message once.
+STOPPING = NOT_GRADED | {Status.ERROR, Status.CRASH, Status.TIMEOUT}
 #: What each check status means, in the words the pages use.
 STATUS_MEANINGS = {
     "passed": "passed",
@@ -69,8 +74,7 @@ class CheckView:
 
     @property
     def input_label(self):
-        """Hypothesis shrinks wrong answers and exceptions, but stops at once on a timeout or a dead worker."""
-        if self.result.status == "timeout" or self.result.message.startswith(WORKER_DEATH_PREFIX):
+        if self.result.status in UNSHRUNK:
             return "Failing input"
         return "Smallest failing input"
 
@@ -116,8 +120,7 @@ class TaskView:
         """The message, when every failure here stopped on the same error (an unimplemented stub)."""
         failures = self.failures
         messages = {check.result.message for check in failures}
-        if len(failures) >= 2 and len(messages) == 1 and all(
-                check.result.status in ("error", "missing", "timeout") for check in failures):
+        if len(failures) >= 2 and len(messages) == 1 and all(check.result.status in STOPPING for check in failures):
             return messages.pop()
         return None
 
