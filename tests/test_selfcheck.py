@@ -15,8 +15,9 @@ from autograder.kit import build_kit
 
 from conftest import ROOT, reduced_config
 
-#: sgd's single steps (values compared) and dropout's keep rate (a binomial test, scipy's).
-KEPT = {"optimizers": ("one_step",), "dropout": ("keep_rate", "identity")}
+#: sgd's single steps (values compared), its purity (paid only where they are right) and dropout's
+#: keep rate (a binomial test, scipy's).
+KEPT = {"optimizers": ("one_step", "purity"), "dropout": ("keep_rate", "identity")}
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +58,19 @@ def test_a_failing_check_shows_its_smallest_example_readably(kit, tmp_path):
         assert part in failing, run.stdout
     assert "failing request" not in run.stdout and '"driver"' not in run.stdout
     assert max(len(line) for line in run.stdout.splitlines()) < 200, run.stdout
+
+
+def test_a_check_the_grader_withholds_reads_withheld_naming_the_checks_that_withheld_it(kit, tmp_path):
+    """sgd's purity holds for a wrong sign, but pays only where sgd's values are right, as in the grader."""
+    reference = (ROOT / "reference" / "optimizers.py").read_text()
+    wrong_sign = reference.replace("    return np.asarray(w - lr * g), new_state", "    return np.asarray(w + lr * g), new_state")
+    run = selfcheck(kit, hand_in(tmp_path / "student", {"optimizers": wrong_sign}))
+    lines = run.stdout.splitlines()
+    assert "    failed  optimizers.sgd.one_step  (0/" in run.stdout, run.stdout
+    purity = next(index for index, line in enumerate(lines) if "optimizers.sgd.purity" in line)
+    assert lines[purity].startswith("  withheld  optimizers.sgd.purity  (0/"), run.stdout
+    assert "optimizers.sgd.one_step did not pass" in lines[purity + 2], run.stdout
+    assert "optimizers.adam.purity" in run.stdout and "withheld  optimizers.adam" not in run.stdout
 
 
 def test_a_correct_submission_passes_every_visible_check(kit, tmp_path):

@@ -13,6 +13,10 @@ secret (:attr:`autograder.config.GradingConfig.graded_salt`): the graded run ask
 same kind of questions on other examples, so an implementation that looks its answers
 up in the kit earns nothing for them. A submission that passes the self-check can
 still fail a visible check, on an example the kit does not hold.
+
+Each check records the ids of the visible value checks its points ``requires``, so that the
+self-check says ``withheld`` where the grader withholds, in the words of
+:mod:`autograder.statuses`, which the kit ships.
 """
 
 import shutil
@@ -21,7 +25,7 @@ from pathlib import Path
 
 import autograder
 from autograder import release
-from autograder.grade import configured_checks, grade_submission
+from autograder.grade import configured_checks, grade_submission, required_checks
 from autograder.engine import example_seed
 from autograder.oracle import Oracle
 from autograder.sandbox import wire
@@ -81,6 +85,7 @@ def _record_expectations(config, oracle):
         recorded.append({
             "id": check.id, "module": check.module, "function": check.function, "family": check.family,
             "description": check.description, "max_score": entry.max_score, "hint": family.hint,
+            "requires": required_checks(check, checks, assignment),
             "verdict": verdict, "cases": [{"requests": case.requests, "expected": case.expected} for case in cases]})
     return {"grader_version": autograder.__version__, "call_seconds": config.limits.call_seconds,
             "forbidden_modules": list(config.isolation.forbidden_modules), "files": config.module_files,

@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,12 +44,31 @@ sys.path.insert(0, str(HERE / "_selfcheck"))
 from autograder import requests, verdicts  # noqa: E402
 from autograder.reports.values import readable  # noqa: E402
 from autograder.sandbox import drivers, guard, wire, worker  # noqa: E402
+from autograder.statuses import Status, raised_by_stub, withheld_by, withheld_message  # noqa: E402
 
 MAX_BYTES = 1 << 32
+
+#: The error replies of the self-check's own making, and the grader's status for each: a call out of
+#: time, a child process that died or answered out of turn.
+CALL_TIMEOUT, PROCESS_FAILED = "CallTimeout", "ProcessFailed"
+_OWN_FAILURES = {CALL_TIMEOUT: Status.TIMEOUT, PROCESS_FAILED: Status.CRASH}
 
 
 class CallTimeout(Exception):
     pass
+
+
+@dataclass
+class CheckRun:
+    """How one check went here, in the grader's statuses (:class:`~autograder.statuses.Status`)."""
+
+    check: dict
+    status: Status
+    message: str = ""
+    inputs: str = None
+    """The smallest failing example as text, or None."""
+    output: list = field(default_factory=list)
+    """What the code printed during the check, each line marked and inert."""
 
 
 def run_check(check, call):
@@ -57,7 +77,8 @@ def run_check(check, call):
 
     A wrong answer does not stop the replay: the failing case with the fewest values is
     shown. An exception does (it usually fails every case alike, and a slow one would
-    cost every case its time limit). A statistical check is ``skipped`` without scipy.
+    cost every case its time limit). A statistical check is ``skipped`` without scipy;
+    a function that is still the stub is ``unimplemented``, as the grader says.
     """
     verdict = verdicts.Verdict.from_data(check["verdict"])
     smallest = None
@@ -66,18 +87,43 @@ def run_check(check, call):
         try:
             verdict(case["expected"], replies)
         except ModuleNotFoundError as missing:
-            return "skipped", (f"needs {missing.name}, which is not installed (pip install {missing.name}); "
-                               "the grader runs it"), None
+            return Status.SKIPPED, (f"needs {missing.name}, which is not installed (pip install {missing.name}); "
+                                    "the grader runs it"), None
         except verdicts.CheckFailure as failure:
             size = _size(case["requests"])
             if smallest is None or size < smallest[0]:
                 smallest = (size, failure, case["requests"])
-            if failure.status != "failed":
+            if failure.status != Status.FAILED:
                 break
     if smallest is None:
-        return "passed", "", None
+        return Status.PASSED, "", None
     _, failure, calls = smallest
-    return failure.status, failure.message, counterexample_text(calls, failure)
+    return _status_of(failure, check), failure.message, counterexample_text(calls, failure)
+
+
+def _status_of(failure, check):
+    """The status the grader gives ``failure``: a stub's own error is ``unimplemented``, a call out of
+    time a ``timeout``, a child that died a ``crash``."""
+    if raised_by_stub(failure.error, module=check["module"], function=check["function"]):
+        return Status.UNIMPLEMENTED
+    if failure.error and failure.status == Status.ERROR:
+        return _OWN_FAILURES.get(failure.error.get("type"), Status.ERROR)
+    return Status(failure.status)
+
+
+def run_checks(checks, call, take_output=list):
+    """Run ``checks`` (of one function) through ``call``; one :class:`CheckRun` each, ``take_output()`` after
+    each check. A check that passed is ``withheld``, as the grader withholds it, where the value checks it
+    ``requires`` did not pass."""
+    ran = [(check, *run_check(check, call), take_output()) for check in checks]
+    statuses = {check["id"]: status for check, status, *_ in ran}
+    runs = []
+    for check, status, message, inputs, output in ran:
+        withholding = withheld_by(check.get("requires", ()), statuses)
+        if status is Status.PASSED and withholding:
+            status, message = Status.WITHHELD, withheld_message(check["function"], withholding)
+        runs.append(CheckRun(check, status, message, inputs, output))
+    return runs
 
 
 class StudentProcess:
@@ -105,9 +151,9 @@ class StudentProcess:
                 raise wire.WireError("a reply that answers no call (written by the code itself?)")
             return wire.decode(payload, max_bytes=MAX_BYTES, max_values=wire.MESSAGE_VALUES)
         except wire.ChannelTimeout:
-            return self._failure("CallTimeout", "the call did not return in time (an infinite loop?)")
+            return self._failure(CALL_TIMEOUT, "the call did not return in time (an infinite loop?)")
         except (wire.WireError, OSError) as error:
-            return self._failure("ProcessFailed", f"the process running your code failed: {error}")
+            return self._failure(PROCESS_FAILED, f"the process running your code failed: {error}")
 
     def _start(self):
         request_read, self._requests = os.pipe()
@@ -261,26 +307,30 @@ def main(argv):
           file=sys.stderr if as_json else sys.stdout, flush=True)
     student = StudentProcess(folder, data["call_seconds"])
     submitted = drivers.StudentModules(str(folder), data["files"])  # names the files; the child imports them
-    results = []
+    functions = {}
+    for check in data["checks"]:
+        if not patterns or any(pattern in check["function"] for pattern in patterns):
+            functions.setdefault((check["module"], check["function"]), []).append(check)
+    runs = []
     try:
-        for check in data["checks"]:
-            if patterns and not any(pattern in check["function"] for pattern in patterns):
-                continue
-            file = submitted.file_of(check["module"])
+        for (module, _), checks in functions.items():
+            file = submitted.file_of(module)
             if not (folder / file).is_file():
-                status, message, inputs = "missing", f"{file} not found in {folder}", None
+                ran = [CheckRun(check, Status.MISSING, f"{file} not found in {folder}") for check in checks]
             else:
-                status, message, inputs = run_check(check, student)
-            results.append({"id": check["id"], "status": status, "message": message})
+                ran = run_checks(checks, student, student.take_output)
+            runs.extend(ran)
             if not as_json:
-                _print_check(check, status, message, inputs, student.take_output())
+                for run in ran:
+                    _print_check(run)
     finally:
         student.stop()
+    results = [{"id": run.check["id"], "status": run.status.value, "message": run.message} for run in runs]
     if as_json:
         print(json.dumps(results, indent=2))
     else:
-        passed = sum(result["status"] == "passed" for result in results)
-        skipped = [result["id"] for result in results if result["status"] == "skipped"]
+        passed = sum(run.status is Status.PASSED for run in runs)
+        skipped = [run.check["id"] for run in runs if run.status is Status.SKIPPED]
         print(f"\n{passed} of {len(results)} visible checks pass")
         if skipped:
             print(f"{len(skipped)} statistical checks were skipped, because scipy is not installed: "
@@ -288,26 +338,45 @@ def main(argv):
         if data.get("grader_only"):
             print(f"{len(data['grader_only'])} visible checks run in the grader only (custom checks): "
                   f"{', '.join(data['grader_only'])}")
-    return 0 if all(result["status"] in ("passed", "skipped") for result in results) else 1
+    return 0 if all(run.status in (Status.PASSED, Status.SKIPPED) for run in runs) else 1
 
 
-def _print_check(check, status, message, inputs, output):
-    score = check["max_score"] if status == "passed" else 0
-    print(f"{status:>7}  {check['id']}  ({score:g}/{check['max_score']:g})")
-    if status != "passed":
-        print(f"         {check['description']}")
-        for line in message.splitlines():
-            print(f"         {line}")
-        if inputs is not None:
-            print("         smallest failing example:")
-            for line in inputs.splitlines():
-                print(f"           {line}")
-        if check["hint"]:
-            print(f"         hint: {check['hint']}")
-    if output:
-        print("         your code printed:")
-        for line in output:
-            print(f"           {line}")
+def status_line(run):
+    """The line that says how a check went: its status's word, its id and its points (the notebook cells'
+    too)."""
+    check = run.check
+    score = check["max_score"] if run.status is Status.PASSED else 0
+    return f"{run.status.word:>10}  {check['id']}  ({score:g}/{check['max_score']:g})"
+
+
+def failure_text(run):
+    """What a graded notebook cell says of a check that did not pass, in its ``AssertionError``."""
+    check = run.check
+    lines = [f"{run.status.word}: {check['id']}: {check['description']}", *run.message.splitlines()]
+    if run.inputs is not None:
+        lines.extend(["smallest failing example:", *run.inputs.splitlines()])
+    if check["hint"] and run.status is not Status.WITHHELD:
+        lines.append(f"hint: {check['hint']}")
+    return "\n    ".join(lines)
+
+
+def _print_check(run):
+    check = run.check
+    print(status_line(run))
+    if run.status is not Status.PASSED:
+        print(f"            {check['description']}")
+        for line in run.message.splitlines():
+            print(f"            {line}")
+        if run.inputs is not None:
+            print("            smallest failing example:")
+            for line in run.inputs.splitlines():
+                print(f"              {line}")
+        if check["hint"] and run.status is not Status.WITHHELD:
+            print(f"            hint: {check['hint']}")
+    if run.output:
+        print("            your code printed:")
+        for line in run.output:
+            print(f"              {line}")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from pathlib import Path
 from . import selfcheck
 from autograder import requests  # on sys.path from the kit's _selfcheck/, set up by selfcheck
 from autograder.sandbox import guard, wire, worker
+from autograder.statuses import Status
 
 EXPECTATIONS = Path(__file__).resolve().parent / "_selfcheck" / "expectations.bin"
 
@@ -61,16 +62,12 @@ def check_function(module, function, namespace):
     if forbidden:
         raise AssertionError(f"{module}.{function} uses {', '.join(forbidden)}, which the grader does not allow "
                              "(it cannot be imported there): implement it with numpy")
-    failures = []
     with _grader_rules(data["forbidden_modules"]):
-        functions, namespaces = NotebookFunctions(namespace), worker.Namespaces()
-        for check in checks:
-            status, message, inputs = selfcheck.run_check(check, _in_kernel(functions, data["call_seconds"],
-                                                                            namespaces))
-            points = check["max_score"] if status == "passed" else 0
-            print(f"{status:>7}  {check['id']}  ({points:g}/{check['max_score']:g})")
-            if status != "passed":
-                failures.append(_explain(check, status, message, inputs))
+        runs = selfcheck.run_checks(checks, _in_kernel(NotebookFunctions(namespace), data["call_seconds"],
+                                                       worker.Namespaces()))
+    for run in runs:
+        print(selfcheck.status_line(run))
+    failures = [selfcheck.failure_text(run) for run in runs if run.status is not Status.PASSED]
     if failures:
         raise AssertionError(f"{len(failures)} of {len(checks)} visible checks of {module}.{function} do not pass\n\n"
                              + "\n\n".join(failures))
@@ -83,15 +80,6 @@ def expectations():
     if _expectations is None:
         _expectations = wire.decode(EXPECTATIONS.read_bytes(), max_bytes=selfcheck.MAX_BYTES)
     return _expectations
-
-
-def _explain(check, status, message, inputs):
-    lines = [f"{status}: {check['id']}: {check['description']}", *message.splitlines()]
-    if inputs is not None:
-        lines.extend(["smallest failing example:", *inputs.splitlines()])
-    if check["hint"]:
-        lines.append(f"hint: {check['hint']}")
-    return "\n    ".join(lines)
 
 
 def _forbidden_modules_used(function, namespace, forbidden):

@@ -1,9 +1,10 @@
-"""The class at a glance, for TAs and instructors: the gradebook CSV and the class summary page.
+"""The class at a glance, for TAs and instructors: the gradebook CSVs and the class summary page.
 
 A :class:`ClassReport` holds every student's result; it writes one gradebook row per
-student (total, each part, each family), and a summary page with the score histogram,
-the failure rate of every check, the most common failures with a representative
-counterexample each, and the submissions whose code timed out or killed its worker.
+student (total, each part, each family), one row per student and check with the check's
+status, and a summary page with the score histogram, the failure rate of every check,
+the most common failures with a representative counterexample each, and the submissions
+whose code timed out or crashed its worker.
 """
 
 import csv
@@ -18,7 +19,7 @@ from autograder.reports.escaping import spreadsheet_cell
 from autograder.reports.plots import draw_score_histogram
 from autograder.reports.rendering import percent, render
 from autograder.reports.student import CheckView
-from autograder.statuses import Status
+from autograder.statuses import HELD, Status
 
 #: How many of the most failed checks the summary shows with a counterexample.
 COMMON_FAILURES_SHOWN = 10
@@ -68,11 +69,21 @@ class CheckStatistics:
     graded: int = 0
     statuses: Counter = field(default_factory=Counter)
     failures: list = field(default_factory=list)
-    """``(student_id, CheckResult)`` of every student who did not pass."""
+    """``(student_id, CheckResult)`` of every student whose check did not hold (a withheld check held)."""
 
     @property
     def failure_rate(self):
         return len(self.failures) / self.graded if self.graded else 0.0
+
+    @property
+    def words(self):
+        """``(word, css class, count)`` of the statuses, most frequent first; the not graded ones counted
+        together under their one word."""
+        counts, classes = Counter(), {}
+        for status, count in self.statuses.most_common():
+            counts[status.word] += count
+            classes.setdefault(status.word, status.value)
+        return [(word, classes[word], count) for word, count in counts.most_common()]
 
 
 @dataclass
@@ -143,12 +154,21 @@ class ClassReport:
 
     def to_csv(self):
         """The gradebook: one row per student; points, with the maximum in ``max_score``."""
-        columns = ["student_id", "status", "total", "max_score", *self.parts, *self.families]
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, restval="")
-        writer.writeheader()
-        writer.writerows(self.gradebook_rows())
-        return buffer.getvalue()
+        return _csv(["student_id", "status", "total", "max_score", *self.parts, *self.families],
+                    self.gradebook_rows())
+
+    def check_rows(self):
+        """One dict per student and check: id (safe in a spreadsheet), check, status (its word), meaning,
+        points, and the checks that withheld them."""
+        return [{"student_id": spreadsheet_cell(student_id), "check": check.id, "status": check.status.word,
+                 "meaning": check.status.meaning, "score": _number(check.score), "max_score": _number(check.max_score),
+                 "withheld_by": " ".join(check.withheld_by)}
+                for student_id, result in self.results.items() for check in result.checks]
+
+    def checks_csv(self):
+        """Every check of every student: one row each, with its status's word (``checks.csv``)."""
+        return _csv(["student_id", "check", "status", "meaning", "score", "max_score", "withheld_by"],
+                    self.check_rows())
 
     @cached_property
     def check_statistics(self):
@@ -159,7 +179,7 @@ class ClassReport:
                 statistic = found.setdefault(check.id, CheckStatistics(check.id, check.description, check.hidden))
                 statistic.graded += 1
                 statistic.statuses[check.status] += 1
-                if check.status != "passed":
+                if check.status not in HELD:
                     statistic.failures.append((student_id, check))
         return sorted(found.values(), key=lambda statistic: (-statistic.failure_rate, statistic.id))
 
@@ -200,3 +220,11 @@ class ClassReport:
         return render("class_summary.html.j2", report=self, summary=self.score_summary(),
                       histogram=draw_score_histogram(percentages) if percentages else "",
                       common_failures=self.common_failures())
+
+
+def _csv(columns, rows):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
