@@ -3,8 +3,13 @@
 A :class:`ClassReport` holds every student's result; it writes one gradebook row per
 student (total, each part, each family), one row per student and check with the check's
 status, and a summary page with the score histogram, the failure rate of every check,
-the most common failures with a representative counterexample each, and the submissions
-whose code timed out or crashed its worker.
+the most common failures with a representative counterexample each, the submissions
+whose code timed out or crashed its worker, and what could not be graded.
+
+What could not be graded (an unreadable hand-in, an untouched stub, a missing module or
+function: :data:`~autograder.statuses.NOT_GRADED`) is not a failure: a check's failure
+rate is over the students who attempted its function, those with at least one of its
+checks graded.
 """
 
 import csv
@@ -19,7 +24,7 @@ from autograder.reports.escaping import spreadsheet_cell
 from autograder.reports.plots import draw_score_histogram
 from autograder.reports.rendering import percent, render
 from autograder.reports.student import CheckView
-from autograder.statuses import HELD, Status
+from autograder.statuses import HELD, NOT_GRADED, NOT_GRADED_WORD, Status
 
 #: How many of the most failed checks the summary shows with a counterexample.
 COMMON_FAILURES_SHOWN = 10
@@ -60,20 +65,40 @@ class Incident:
 
 
 @dataclass
+class NotGraded:
+    """The functions of one student's hand-in that could not be graded, for one reason."""
+
+    student_id: str
+    status: Status
+    """``unreadable``, ``unimplemented`` or ``missing``."""
+    tasks: list[str]
+    """``<module>.<function>`` of each function not graded."""
+    every_task: bool
+    """Whether no function of the hand-in was graded."""
+
+
+@dataclass
 class CheckStatistics:
     """How one check went across the class."""
 
     id: str
     description: str
     hidden: bool
-    graded: int = 0
+    attempted: int = 0
+    """How many students attempted the check's function (graded on at least one of its checks)."""
     statuses: Counter = field(default_factory=Counter)
+    """Status -> how many students' checks ended so, not graded ones included."""
     failures: list = field(default_factory=list)
-    """``(student_id, CheckResult)`` of every student whose check did not hold (a withheld check held)."""
+    """``(student_id, CheckResult)`` of every student who attempted the function and whose check did not
+    hold (withheld checks held, and a declaration error judged nothing)."""
 
     @property
     def failure_rate(self):
-        return len(self.failures) / self.graded if self.graded else 0.0
+        return len(self.failures) / self.attempted if self.attempted else 0.0
+
+    @property
+    def not_graded(self):
+        return sum(self.statuses[status] for status in NOT_GRADED)
 
     @property
     def words(self):
@@ -124,12 +149,34 @@ class ClassReport:
                          if check.status in INCIDENTS)
         return found
 
+    @cached_property
+    def attempted(self):
+        """Student id -> the ``(module, function)`` pairs that student attempted: graded on at least one check."""
+        return {student_id: {(check.module, check.function) for check in result.checks
+                             if check.status not in NOT_GRADED}
+                for student_id, result in self.results.items()}
+
+    @cached_property
+    def not_graded(self):
+        """What could not be graded: one :class:`NotGraded` per student and reason, in student order."""
+        found = []
+        for student_id, result in self.results.items():
+            reasons = {}
+            for check in result.checks:
+                if (check.module, check.function) not in self.attempted[student_id]:
+                    reasons.setdefault(check.status, {})[f"{check.module}.{check.function}"] = None
+            every_task = not self.attempted[student_id]
+            found.extend(NotGraded(student_id, status, list(tasks), every_task) for status, tasks in reasons.items())
+        return found
+
     def submission_status(self, student_id):
-        """``graded``, or what needs a look, in the statuses' words: ``timeout``, ``crash``, ``submission
-        problem``."""
+        """``graded``, or what needs a look, in the statuses' words: ``timeout``, ``crash``, ``not graded`` (no
+        function of the hand-in was), ``submission problem``."""
         result = self.results[student_id]
         statuses = {check.status for check in result.checks}
         words = [status.word for status in INCIDENTS if status in statuses]
+        if result.checks and not self.attempted[student_id]:
+            words.append(NOT_GRADED_WORD)
         if result.problems:
             words.append(SUBMISSION_PROBLEM)
         return ", ".join(words) or "graded"
@@ -172,14 +219,16 @@ class ClassReport:
 
     @cached_property
     def check_statistics(self):
-        """Every check that any student was graded on, most often failed first."""
+        """Every check of any student's result, most often failed first."""
         found = {}
         for student_id, result in self.results.items():
             for check in result.checks:
                 statistic = found.setdefault(check.id, CheckStatistics(check.id, check.description, check.hidden))
-                statistic.graded += 1
                 statistic.statuses[check.status] += 1
-                if check.status not in HELD:
+                if (check.module, check.function) not in self.attempted[student_id]:
+                    continue
+                statistic.attempted += 1
+                if check.status not in HELD and check.status is not Status.DECLARATION_ERROR:
                     statistic.failures.append((student_id, check))
         return sorted(found.values(), key=lambda statistic: (-statistic.failure_rate, statistic.id))
 
