@@ -23,6 +23,7 @@ from autograder.extras import import_extra
 from autograder.grade import grade_submission
 from autograder.integrity import Seal
 from autograder.oracle import Oracle
+from autograder.results import SCHEMA_VERSION
 from autograder.submission import SubmissionError, file_digest, prepare_submission
 
 RESULT_NAME = "result.json"
@@ -87,15 +88,16 @@ def submission_digest(path, files):
 
 
 def result_is_current(result_path, *, sha256, config_sha256, seal):
-    """``True`` if the file holds a result of these exact inputs, sealed by ``seal``'s key; ``None`` if it is
-    unreadable or its seal does not verify (it was changed, or written, by anyone but the grader)."""
+    """``True`` if the file holds a result of these exact inputs, by this grader and in its schema, sealed by
+    ``seal``'s key; ``None`` if it is unreadable or its seal does not verify (it was changed, or written, by
+    anyone but the grader)."""
     try:
         text = result_path.read_bytes()
         if not seal.verify((result_path.parent / SEAL_NAME).read_bytes(), text):
             return None
         data = json.loads(text.decode("utf-8"))
         return (data["submission"]["sha256"] == sha256 and data["config_sha256"] == config_sha256
-                and data["grader_version"] == autograder.__version__)
+                and data["grader_version"] == autograder.__version__ and data["schema_version"] == SCHEMA_VERSION)
     except FileNotFoundError:
         return None if result_path.exists() else False
     except (OSError, ValueError, KeyError, TypeError):

@@ -34,7 +34,9 @@ to the submission as a wrong answer.
 A wrong answer or an exception in the student's code is shrunk towards the smallest
 failing example, for at most :data:`SHRINK_BUDGET` further examples (a count, not a
 time, so that a regrade finds the same example). A timeout, a crash or a garbled reply
-ends the check at once: shrinking would rerun the slow or fatal call many times.
+ends the check at once: shrinking would rerun the slow or fatal call many times. A
+function that is still the untouched stub ends ``unimplemented``, not graded, whatever
+its verdict made of the stub's ``NotImplementedError``.
 """
 
 import contextlib
@@ -47,8 +49,9 @@ from hypothesis import HealthCheck, Phase, Verbosity, example, given, seed, sett
 from hypothesis.errors import Flaky
 from hypothesis.internal.conjecture import providers
 
-from autograder.results import COUNTEREXAMPLE_VALUES, DECLARATION_ERROR, ValueBudget, plain
+from autograder.results import COUNTEREXAMPLE_VALUES, ValueBudget, plain
 from autograder.sandbox.session import WorkerFailure, WorkerTimeout
+from autograder.statuses import Status, raised_by_stub
 from autograder.verdicts import CheckFailure
 
 
@@ -122,10 +125,14 @@ class DeclarationFault(BaseException):
 class Outcome:
     """What running a check found; the grader turns it into a CheckResult."""
 
-    status: str
+    status: Status
     message: str = ""
     counterexample: dict | None = None
     examples: int = 0
+    duration_seconds: float = 0.0
+
+    def __post_init__(self):
+        self.status = Status(self.status)  # a custom verdict's CheckFailure may name its status as a string
 
 
 @dataclass(frozen=True)
@@ -174,7 +181,7 @@ class _Runner:
                     self.verdict(case.expected, answers)
                 except CheckFailure:
                     return None
-        return Outcome("passed", examples=len(cases))
+        return Outcome(Status.PASSED, examples=len(cases))
 
     def aborted(self, abort, examples_run):
         message = str(abort.failure)
@@ -234,20 +241,30 @@ def _generate(runner, max_examples, check_seed):
             property_holds()
     except (CheckFailure, _ShrinkBudgetSpent):
         failure = failures[-1][1]
-        return Outcome(failure.status, failure.message, counterexample(failure.example, failure), len(cases))
+        return Outcome(_status_of(failure, check), failure.message, counterexample(failure.example, failure),
+                       len(cases))
     except Flaky:
         failure = failures[-1][1]
-        return Outcome(failure.status, "the same input gave different answers on different calls (does the code "
-                       f"keep hidden state between calls, or draw unseeded random numbers?): {failure.message}",
+        return Outcome(_status_of(failure, check), "the same input gave different answers on different calls (does "
+                       "the code keep hidden state between calls, or draw unseeded random numbers?): "
+                       f"{failure.message}",
                        counterexample(failure.example, failure), len(cases))
     except AbortCheck as abort:
         return runner.aborted(abort, len(cases))
     except DeclarationFault as fault:
-        return Outcome(DECLARATION_ERROR, f"{fault} on the example below: an error of the declaration of "
+        return Outcome(Status.DECLARATION_ERROR, f"{fault} on the example below: an error of the declaration of "
                                           f"{check.id}, not of the submission", {"inputs": plain(fault.example)},
                        len(cases))
     runner.oracle.record_cases(check, max_examples, check_seed, cases)
-    return Outcome("passed", examples=len(cases))
+    return Outcome(Status.PASSED, examples=len(cases))
+
+
+def _status_of(failure, check):
+    """A failure's status, ``unimplemented`` where the function is the untouched stub (whose
+    NotImplementedError a verdict may have judged a wrong answer: "expected ValueError")."""
+    if raised_by_stub(failure.error, module=check.module, function=check.function):
+        return Status.UNIMPLEMENTED
+    return failure.status
 
 
 def _declared(part, name, example):

@@ -13,9 +13,10 @@ from autograder.config import config_digest
 from autograder.diagnostics import run_diagnostics
 from autograder.engine import Outcome, run_check
 from autograder.oracle import Oracle
-from autograder.results import DECLARATION_ERROR, CheckResult, SubmissionResult, score_checks
+from autograder.results import CheckResult, SubmissionResult, score_checks
 from autograder.sandbox import launcher
 from autograder.sandbox.session import SandboxSettings, WorkerFailure, WorkerSession
+from autograder.statuses import Status, withheld_by, withheld_message
 from autograder.submission import PreparedSubmission, SubmissionError, file_digest, prepare_submission
 
 MEGABYTE = 1024 * 1024
@@ -52,14 +53,16 @@ def configured_checks(config, *, include_hidden=True, functions=None, families=N
 
 
 def grade_submission(submission, *, config, oracle=None, include_hidden=True, functions=None, families=None,
-                     salt=None):
+                     salt=None, unavailable=None):
     """Grade the folder or .zip ``submission``; return a :class:`SubmissionResult`.
 
     ``include_hidden=False`` runs only the checks students may see (the self-check);
     ``functions`` grades only the named functions (a regrade of one task), ``families``
     only the named families. ``salt`` draws the examples (:func:`autograder.engine.example_seed`):
     the config's :attr:`~autograder.config.GradingConfig.graded_salt` if None; the
-    student kit records its expectations under its own.
+    student kit records its expectations under its own. ``unavailable`` says what the caller
+    already knows cannot be graded, and why: a module name, or a ``(module, function)`` pair,
+    -> ``(status, message)`` (a notebook not submitted, an answer cell that does not compile).
     """
     started = time.monotonic()
     oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True, files=config.files)
@@ -79,29 +82,31 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
         try:
             prepared = prepare_submission(submission, Path(scratch) / "submission", files=config.module_files)
         except SubmissionError as error:
-            unreadable = _Availability("error", str(error))
-            results = [_grade_check(check, points_of(check), assignment.family_of(check), unreadable)
-                       for check in checks]
+            unreadable = _Availability(Status.UNREADABLE, str(error))
+            outcomes = [_run_check(check, assignment.family_of(check), unreadable) for check in checks]
             prepared = PreparedSubmission(directory=None, sha256=file_digest(submission), problems=[str(error)])
             isolation = {"level": "not run", "network": False, "unprivileged_user": False}
             diagnostics = {}
         else:
             deadline = started + config.limits.submission_seconds
             with WorkerSession(prepared.directory, sandbox_settings(config), deadline=deadline) as session:
-                availability = {module: _module_availability(module, prepared, session, config)
+                availability = {module: _module_availability(module, prepared, session, config, unavailable or {})
                                 for module in sorted({check.module for check in checks})}
-                results = [_grade_check(check, points_of(check), assignment.family_of(check),
-                                        availability[check.module], session=session, oracle=oracle, config=config,
-                                        salt=salt, deadline=deadline) for check in checks]
+                outcomes = [_run_check(check, assignment.family_of(check), availability[check.module],
+                                       session=session, oracle=oracle, config=config, salt=salt, deadline=deadline)
+                            for check in checks]
                 diagnostics = run_diagnostics(
                     [diagnostic for diagnostic in assignment.diagnostics
-                     if availability.get(diagnostic.module, _UNAVAILABLE).status == "passed"
+                     if availability.get(diagnostic.module, _UNAVAILABLE).status is Status.PASSED
                      and diagnostic.function in availability[diagnostic.module].functions
                      and (functions is None or diagnostic.function in functions)],
                     session=session, oracle=oracle, timeout=config.limits.call_seconds)
                 isolation = session.isolation.to_dict()
                 prepared.problems.extend(session.notes)
-    withhold_unearned_points(results, checks, assignment)
+    statuses = {check.id: outcome.status for check, outcome in zip(checks, outcomes)}
+    results = [_check_result(check, outcome, points_of(check), assignment.family_of(check),
+                             withheld_by(required_checks(check, checks, assignment), statuses))
+               for check, outcome in zip(checks, outcomes)]
     if tampered := oracle.take_tampered():
         prepared.problems.append(f"the grader's example bank had {tampered} entries whose seal did not verify "
                                  "(changed outside the grader); they were computed again from the reference")
@@ -133,69 +138,62 @@ def point_shares(assignment, checks):
     return points_of
 
 
-def withhold_unearned_points(results, checks, assignment):
-    """A check of a family that ``requires`` value families pays only when the same function passed
-    every check of those families: a form property (purity, types, determinism) of wrong values, or a
-    property that wrong values hold vacuously, earns nothing. Families not graded in this run
-    (``functions`` or ``families`` filters) withhold nothing, nor does a check whose own code raised
-    (``declaration_error``: the instructor's error, not a wrong value)."""
-    failed_by_family = {}
-    for result in results:
-        if result.status not in ("passed", DECLARATION_ERROR):
-            failed_by_family.setdefault((result.module, result.function, result.family), []).append(result.id)
-    for check, result in zip(checks, results):
-        required = assignment.family_of(check).requires
-        failed = sorted(check_id for family in required
-                        for check_id in failed_by_family.get((check.module, check.function, family), []))
-        if failed and result.status == "passed":
-            result.score, result.withheld_by = 0.0, failed
-            result.message = (f"this property holds, but it pays only where {check.function}'s values are right, "
-                              f"and {', '.join(failed)} did not pass")
+def required_checks(check, checks, assignment):
+    """The ids of the checks among ``checks`` whose passing ``check``'s points require: those of the same
+    function in the value families its family ``requires``. A form property (purity, types, determinism)
+    of wrong values, or a property that wrong values hold vacuously, earns nothing
+    (:func:`autograder.statuses.withheld_by`); families not graded in this run (``functions`` or
+    ``families`` filters) withhold nothing."""
+    required = assignment.family_of(check).requires
+    return [other.id for other in checks
+            if other.module == check.module and other.function == check.function and other.family in required]
 
 
 class _Availability:
     """Whether a module can be graded, and which functions it defines."""
 
-    def __init__(self, status="passed", message="", functions=()):
+    def __init__(self, status=Status.PASSED, message="", functions=(), absent=None):
         self.status, self.message, self.functions = status, message, set(functions)
+        self.absent = absent or {}
+        """Function -> ``(status, message)`` of a function known to be absent, and why."""
 
 
-_UNAVAILABLE = _Availability("missing")
+_UNAVAILABLE = _Availability(Status.MISSING)
 
 
-def _module_availability(module, prepared, session, config):
+def _module_availability(module, prepared, session, config, unavailable):
+    if module in unavailable:
+        return _Availability(*unavailable[module])
     if module in prepared.module_errors:
-        return _Availability("error", prepared.module_errors[module])
+        return _Availability(*prepared.module_errors[module])
     file = config.file_of(module)
     if not (prepared.directory / file).is_file():
-        return _Availability("missing", f"{file} was not submitted")
+        return _Availability(Status.MISSING, f"{file} was not submitted")
     try:
         reply = session.request({"driver": "probe", "module": module}, timeout=config.limits.call_seconds)
     except WorkerFailure as failure:
         return _Availability(failure.status, f"importing {file} failed: {failure}")
     if "error" in reply:
         error = reply["error"]
-        return _Availability("error", f"importing {file} raised {error['type']}: {error['message']}\n"
-                                      f"{error['traceback']}".rstrip())
+        return _Availability(Status.ERROR, f"importing {file} raised {error['type']}: {error['message']}\n"
+                                           f"{error['traceback']}".rstrip())
     names = reply["ok"]
     if type(names) is not list or not all(type(name) is str for name in names):  # a frame forged at import
-        return _Availability("error", f"importing {file} gave an unreadable list of its functions")
-    return _Availability(functions=names)
+        return _Availability(Status.CRASH, f"importing {file} gave an unreadable list of its functions")
+    absent = {key[1]: reason for key, reason in unavailable.items() if isinstance(key, tuple) and key[0] == module}
+    return _Availability(functions=names, absent=absent)
 
 
-def _grade_check(check, points, family, availability, *, session=None, oracle=None, config=None, salt=None,
-                 deadline=None):
+def _run_check(check, family, availability, *, session=None, oracle=None, config=None, salt=None, deadline=None):
+    """Run one check, or say why it cannot run; an :class:`~autograder.engine.Outcome` with its duration."""
     started = time.monotonic()
-    result = CheckResult(id=check.id, module=check.module, function=check.function, family=check.family,
-                         description=check.description, status="passed", score=0.0, max_score=round(points, 6),
-                         hidden=family.hidden, visibility=family.visibility)
-    if availability.status != "passed":
-        result.status, result.message = availability.status, availability.message
+    if availability.status is not Status.PASSED:
+        outcome = Outcome(availability.status, availability.message)
     elif check.function not in availability.functions:
-        result.status = "missing"
-        result.message = f"{config.file_of(check.module)} defines no function {check.function}"
+        outcome = Outcome(*availability.absent.get(
+            check.function, (Status.MISSING, f"{config.file_of(check.module)} defines no function {check.function}")))
     elif time.monotonic() >= deadline:
-        result.status, result.message = "timeout", "the submission's total time limit was reached"
+        outcome = Outcome(Status.TIMEOUT, "the submission's total time limit was reached")
     else:
         try:
             outcome = run_check(check, session=session, oracle=oracle,
@@ -203,13 +201,24 @@ def _grade_check(check, points, family, availability, *, session=None, oracle=No
                                 max_examples=config.max_examples_for(family), salt=salt,
                                 call_timeout=config.limits.call_seconds)
         except Exception as error:  # noqa: BLE001 - a reply no verdict foresaw costs this check, not the result
-            outcome = Outcome("error", f"the grader could not judge this check's replies: {type(error).__name__}: "
-                                       f"{error}")
-        result.status, result.message = outcome.status, outcome.message
-        result.counterexample, result.examples = outcome.counterexample, outcome.examples
-    if result.status == "passed":
-        result.score = result.max_score
-    elif result.status != DECLARATION_ERROR:
-        result.hint = family.hint
-    result.duration_seconds = round(time.monotonic() - started, 3)
-    return result
+            outcome = Outcome(Status.CRASH, f"the grader could not judge this check's replies: "
+                                            f"{type(error).__name__}: {error}")
+    outcome.duration_seconds = round(time.monotonic() - started, 3)
+    return outcome
+
+
+def _check_result(check, outcome, points, family, withholding):
+    """The :class:`CheckResult` of ``check``: ``outcome``'s status, or ``withheld`` where it passed and
+    ``withholding`` (the required checks that did not pass) is not empty; its points if it passed, and
+    the family's hint if the student's code did not (a declaration error is the instructor's)."""
+    status, message = outcome.status, outcome.message
+    if status is Status.PASSED and withholding:
+        status, message = Status.WITHHELD, withheld_message(check.function, withholding)
+    max_score = round(points, 6)
+    return CheckResult(
+        id=check.id, module=check.module, function=check.function, family=check.family,
+        description=check.description, status=status, score=max_score if status is Status.PASSED else 0.0,
+        max_score=max_score, hidden=family.hidden, visibility=family.visibility, message=message,
+        hint="" if status in (Status.PASSED, Status.WITHHELD, Status.DECLARATION_ERROR) else family.hint,
+        withheld_by=withholding if status is Status.WITHHELD else [], counterexample=outcome.counterexample,
+        examples=outcome.examples, duration_seconds=outcome.duration_seconds)

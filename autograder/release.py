@@ -2,7 +2,8 @@
 
 A stub is its reference module with every solution region, the lines from
 ``### BEGIN SOLUTION`` to ``### END SOLUTION``, replaced by one
-``raise NotImplementedError(...)`` that names the task (``<module>.<function>``), at the
+``raise NotImplementedError(...)`` that names the task (``<module>.<function>``, in
+:data:`~autograder.statuses.STUB_MESSAGE`, by which the grader knows an untouched stub), at the
 region's indentation. Every other byte is kept, so the signature, the docstring with
 the lecture's math and the imports students receive are exactly the reference's.
 
@@ -14,6 +15,8 @@ stem unless the config's ``files`` maps a module to the file (``5-momentum.py`` 
 import ast
 import re
 from pathlib import Path
+
+from autograder.statuses import STUB_MESSAGE
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -43,8 +46,8 @@ def stub_source(source, module_name):
             if function is None:
                 raise ReleaseError(f"{module_name}.py line {number}: a solution region outside any function")
             newline = line[len(line.rstrip("\r\n")):]
-            output.append(f'{match["indent"]}raise NotImplementedError("{module_name}.{function}: '
-                          f'not implemented yet (see the docstring)"){newline}')
+            message = STUB_MESSAGE.format(task=f"{module_name}.{function}")
+            output.append(f'{match["indent"]}raise NotImplementedError("{message}"){newline}')
         elif marker == END:
             if region_start is None:
                 raise ReleaseError(f"{module_name}.py line {number}: {END} without {BEGIN}")

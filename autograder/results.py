@@ -1,8 +1,10 @@
 """The result of grading one submission: plain dataclasses and their JSON form.
 
-The JSON schema is ``autograder/schemas/result.schema.json`` (``schema_version`` 1).
-Two gradings of the same submission with the same config and grader version give the
-same JSON except for the ``duration_seconds`` fields.
+The JSON schema is ``autograder/schemas/result.schema.json`` (``schema_version`` 2: each
+check's ``status`` is its cause, :class:`autograder.statuses.Status`; version 1 told a crash,
+an untouched stub and a withheld check apart only in English). Two gradings of the same
+submission with the same config and grader version give the same JSON except for the
+``duration_seconds`` fields.
 """
 
 import json
@@ -11,12 +13,13 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-SCHEMA_VERSION = 1
+from autograder.statuses import Status
 
-#: The status of a check whose own code (its requests or its expected value) raised: the instructor's error.
-DECLARATION_ERROR = "declaration_error"
-#: The statuses a check can end in.
-STATUSES = ("passed", "failed", "error", "timeout", "missing", DECLARATION_ERROR)
+SCHEMA_VERSION = 2
+
+
+class ResultVersionError(ValueError):
+    """A ``result.json`` of another schema version: regrade the submission with this grader."""
 
 
 @dataclass
@@ -33,13 +36,12 @@ class CheckResult:
     """The family of properties the check belongs to (``trajectory``)."""
     description: str
     """What the check verifies, in one sentence."""
-    status: str
-    """``passed``; ``failed`` (wrong answer); ``error`` (raised, crashed, or returned
-    something that cannot be graded); ``timeout``; ``missing`` (no such module or function);
-    ``declaration_error`` (the check's own requests or expected value raised: the instructor's error,
-    which earns nothing until the check is mended, and withholds no other check's points)."""
+    status: Status
+    """How the check ended, as its cause (:class:`~autograder.statuses.Status`): passed, a wrong
+    answer, withheld, an error the code raised, a crash, a timeout, not graded (missing, unreadable,
+    unimplemented), or an error of the check's own declaration."""
     score: float
-    """Points earned."""
+    """Points earned: ``max_score`` if the status is ``passed``, else 0."""
     max_score: float
     """Points available."""
     hidden: bool
@@ -52,14 +54,17 @@ class CheckResult:
     hint: str = ""
     """The config's hint for the family, shown when the check did not pass."""
     withheld_by: list = field(default_factory=list)
-    """The value checks of the same function whose failure withheld this check's points: it holds,
-    but a form property pays only where the values are right (``Family.requires``)."""
+    """For a ``withheld`` check, the value checks of the same function whose failure withheld its points:
+    it holds, but a form property pays only where the values are right (``Family.requires``)."""
     counterexample: dict | None = None
     """The minimal failing example: ``inputs``, ``expected``, ``got``, ``location``."""
     examples: int = 0
     """How many examples were run, shrinking included."""
     duration_seconds: float = 0.0
     """Wall-clock time of the check."""
+
+    def __post_init__(self):
+        self.status = Status(self.status)
 
 
 @dataclass
@@ -107,7 +112,12 @@ class SubmissionResult:
 
     @classmethod
     def from_json(cls, text):
+        """The result that :meth:`to_json` wrote; :class:`ResultVersionError` for another schema version."""
         data = json.loads(text)
+        version = data.get("schema_version") if isinstance(data, dict) else None
+        if version != SCHEMA_VERSION:
+            raise ResultVersionError(f"a result of schema_version {version!r}, not {SCHEMA_VERSION}: regrade it "
+                                     "with this grader (autograder grade-all)")
         data["parts"] = [PartResult(**part) for part in data["parts"]]
         data["checks"] = [CheckResult(**check) for check in data["checks"]]
         return cls(**data)

@@ -24,6 +24,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autograder.statuses import Status
+
 #: Limits on what one submission may contain.
 MAX_FILES = 200
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -67,8 +69,9 @@ class PreparedSubmission:
     """Digest of every file's relative path and bytes."""
     problems: list[str] = field(default_factory=list)
     """What was skipped or refused, one sentence each."""
-    module_errors: dict[str, str] = field(default_factory=dict)
-    """Module name -> why its file's source cannot be imported (encoding, syntax, size)."""
+    module_errors: dict[str, tuple[Status, str]] = field(default_factory=dict)
+    """Module name -> the status of its checks and why its file's source cannot be imported: ``unreadable``
+    (not UTF-8), ``missing`` (empty), ``error`` (it does not compile)."""
 
 
 def prepare_submission(source, destination, *, files):
@@ -255,16 +258,16 @@ def _source_error(directory, name):
     try:
         source = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return f"{name} is not UTF-8 text (byte {error.start}); save it as UTF-8"
+        return Status.UNREADABLE, f"{name} is not UTF-8 text (byte {error.start}); save it as UTF-8"
     if not source.strip():
-        return f"{name} is empty"
+        return Status.MISSING, f"{name} is empty"
     try:
         compile(source, name, "exec", dont_inherit=True)
     except SyntaxError as error:
         where = f" line {error.lineno}" if error.lineno else ""
-        return f"{name}{where}: {type(error).__name__}: {error.msg}"
+        return Status.ERROR, f"{name}{where}: {type(error).__name__}: {error.msg}"
     except (ValueError, RecursionError, MemoryError) as error:
-        return f"{name} cannot be compiled: {type(error).__name__}: {error}"
+        return Status.ERROR, f"{name} cannot be compiled: {type(error).__name__}: {error}"
     return None
 
 

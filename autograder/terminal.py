@@ -17,8 +17,12 @@ from rich.progress import ProgressColumn
 from rich.table import Table
 from rich.text import Text
 
-STATUS_STYLES = {"passed": "green", "failed": "red", "error": "red", "timeout": "yellow", "missing": "dim",
-                 "declaration_error": "magenta"}
+from autograder.statuses import Status
+
+#: The colour of each status's word.
+STATUS_STYLES = {Status.PASSED: "green", Status.FAILED: "red", Status.WITHHELD: "yellow", Status.ERROR: "red",
+                 Status.CRASH: "red", Status.TIMEOUT: "yellow", Status.MISSING: "dim", Status.UNREADABLE: "dim",
+                 Status.UNIMPLEMENTED: "dim", Status.DECLARATION_ERROR: "magenta", Status.SKIPPED: "dim"}
 
 #: What a terminal acts on instead of showing: C0 controls but tab and newline, DEL, C1
 #: controls (ESC and CSI start escape sequences), lone surrogates (which no encoder
@@ -53,14 +57,16 @@ def print_result(result, *, console=None, show_hidden_details=True, verbose=Fals
     for problem in result.problems:
         console.print(f"[yellow]submission:[/] {escape(problem)}", highlight=False)
     for check in result.checks:
-        if check.status == "passed" and not verbose:
+        if check.status is Status.PASSED and not verbose:
             continue
-        style = STATUS_STYLES[check.status]
-        console.print(f"[{style}]{check.status:>7}[/] {escape(check.id)}  ({check.score:g}/{check.max_score:g})",
+        details_shown = show_hidden_details or not check.hidden
+        word = check.status.shown(details_shown=details_shown)
+        style = STATUS_STYLES[check.status] if details_shown else "red"
+        console.print(f"[{style}]{word:>10}[/] {escape(check.id)}  ({check.score:g}/{check.max_score:g})",
                       highlight=False)
-        if check.status == "passed":
+        if check.status is Status.PASSED:
             continue
-        if check.hidden and not show_hidden_details:
+        if not details_shown:
             console.print("          hidden check: details are shown to your instructors only", style="dim")
             continue
         console.print(f"          {escape(check.description)}", style="dim", highlight=False)

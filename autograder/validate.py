@@ -32,7 +32,7 @@ from autograder.catalog import load_catalog
 from autograder.grade import grade_submission
 from autograder.kit import grade_kit_examples
 from autograder.oracle import Oracle
-from autograder.results import DECLARATION_ERROR
+from autograder.statuses import HELD, Status
 
 #: The row of the reference graded on the kit's examples.
 KIT_ROW = "reference on the kit's examples"
@@ -113,7 +113,7 @@ def judge(kind, name, result, entry=None):
     points: it judged nothing.
     """
     row = _judge(kind, name, result, entry)
-    broken = [check for check in result.checks if check.status == DECLARATION_ERROR]
+    broken = [check for check in result.checks if check.status is Status.DECLARATION_ERROR]
     if broken:
         row.ok = False
         row.found = f"the expected value of {', '.join(check.id for check in broken[:3])} raised; {row.found}"
@@ -123,7 +123,7 @@ def judge(kind, name, result, entry=None):
 
 
 def _judge(kind, name, result, entry):
-    failing = sorted({check.family for check in result.checks if check.status != "passed"})
+    failing = sorted({check.family for check in result.checks if check.status not in HELD})
     scored = [check.id for check in result.checks if check.score > 0]
     common = {"score": result.score, "max_score": result.max_score}
     if not result.checks:
@@ -138,7 +138,7 @@ def _judge(kind, name, result, entry):
         return Row(kind, name, expected, found, ok, **common)
     if kind == "garbage":
         return _judge_garbage(name, result, entry, common)
-    failures = [f"{check.id} ({check.status})" for check in result.checks if check.status != "passed"]
+    failures = [f"{check.id} ({check.status.word})" for check in result.checks if check.status is not Status.PASSED]
     return Row(kind, name, "full marks", "full marks" if not failures else f"fails {', '.join(failures[:3])}",
                not failures, **common)
 
@@ -149,13 +149,13 @@ def _evidence(kind, result, entry):
     if kind == "stubs":
         return [check for check in checks if check.score > 0]
     if kind == "mutant":
-        failing = {check.family for check in checks if check.status != "passed"}
-        return [check for check in checks if (check.status != "passed" and check.family not in entry.fails)
+        failing = {check.family for check in checks if check.status not in HELD}
+        return [check for check in checks if (check.status not in HELD and check.family not in entry.fails)
                 or (check.family in entry.fails - failing)]
     if kind == "garbage":
         return [check for check in checks if (check.score > 0 and check.family not in entry.keeps)
                 or (check.family in entry.keeps and check.score < check.max_score)]
-    return [check for check in checks if check.status != "passed"]
+    return [check for check in checks if check.status is not Status.PASSED]
 
 
 def explanation(row):
@@ -163,8 +163,8 @@ def explanation(row):
     message, and the smallest example it was judged on (its inputs, as JSON)."""
     lines = [f"MISS {row.kind} {row.name}: must {row.expected}; {row.found}"]
     for check in row.evidence:
-        lines.append(f"  {check.id}: {check.status} ({check.score:g} / {check.max_score:g})")
-        if check.status == "passed" and not check.message:
+        lines.append(f"  {check.id}: {check.status.word} ({check.score:g} / {check.max_score:g})")
+        if check.status is Status.PASSED:
             lines.append(f"    it passed every one of its {check.examples} examples")
         lines.extend(f"    {line}" for line in check.message.splitlines())
         if check.counterexample:

@@ -85,7 +85,7 @@ def test_the_example_class_grades_as_built(graded):
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
     expected = {(mutants[name].function, family) for name in builder.ALAN.values() for family in mutants[name].fails}
-    failed = {(check["function"], check["family"]) for check in alan["checks"] if check["status"] != "passed"}
+    failed = {(check["function"], check["family"]) for check in alan["checks"] if check["status"] not in ("passed", "withheld")}
     assert failed == expected
 
 

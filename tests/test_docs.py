@@ -11,6 +11,7 @@ import io
 import re
 
 from autograder.reports.canvas import _points
+from autograder.reports.loading import load_results
 
 from conftest import ROOT
 from recorded_grades import recorded
@@ -35,3 +36,12 @@ def test_the_reference_page_documents_every_public_name_and_is_current():
     assert build_reference.main(["--check"]) == 0, "run python docs/build_reference.py"
     for section, documented in build_reference.entries():
         assert documented, section
+
+
+def test_the_example_reports_page_shows_the_committed_results_scores():
+    page = (ROOT / "docs" / "examples" / "README.md").read_text(encoding="utf-8")
+    shown = dict(re.findall(r"^\| `([\w-]+)` \|.*\| ([\d.]+ / [\d.]+) \|$", page, re.M))
+    loaded = load_results(ROOT / "docs" / "examples" / "results")
+    assert not loaded.unreadable
+    assert shown == {student: f"{round(result.score, 2):g} / {result.max_score:g}"
+                     for student, result in loaded.results.items()}

@@ -11,7 +11,8 @@ import pytest
 from autograder.catalog import load_catalog
 from autograder.grade import configured_checks, grade_submission
 from autograder.oracle import Oracle
-from autograder.results import SubmissionResult
+from autograder.results import SCHEMA_VERSION, ResultVersionError, SubmissionResult
+from autograder.statuses import GRADED
 from autograder.verdicts import CheckFailure
 from autograder.verdicts.generic import validates_arguments
 
@@ -44,15 +45,27 @@ def test_results_follow_the_documented_schema(reference_result, tmp_path, config
     schema = json.loads((ROOT / "autograder" / "schemas" / "result.schema.json").read_text())
     broken = tmp_path / "broken.zip"
     broken.write_bytes(b"not a zip")
-    for result in (reference_result, grade_submission(broken, config=config, oracle=oracle)):
+    unreadable = grade_submission(broken, config=config, oracle=oracle)
+    assert {check.status for check in unreadable.checks} == {"unreadable"}
+    for result in (reference_result, unreadable):
         jsonschema.validate(json.loads(result.to_json()), schema)
+    statuses = schema["properties"]["checks"]["items"]["properties"]["status"]["enum"]
+    assert statuses == [status.value for status in GRADED]
+    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
 
 
-def test_the_stubs_earn_zero_with_not_implemented_messages(config, oracle):
+def test_a_result_of_another_schema_version_is_refused_with_what_to_do(reference_result):
+    older = json.loads(reference_result.to_json())
+    older["schema_version"] = 1
+    with pytest.raises(ResultVersionError, match="schema_version 1, not 2: regrade it"):
+        SubmissionResult.from_json(json.dumps(older))
+
+
+def test_the_stubs_earn_zero_and_are_not_graded_as_unimplemented(config, oracle):
     result = grade_submission(ROOT / "assignments" / "optimization", config=config, oracle=oracle)
     assert result.score == 0
     for check in result.checks:
-        assert check.status in ("error", "failed"), check.id
+        assert check.status == "unimplemented" and check.status.word == "not graded", (check.id, check.status)
         assert f"{check.module}.{check.function}: not implemented yet" in check.message, check.id
 
 
@@ -74,10 +87,10 @@ def test_a_zip_grades_like_its_folder(tmp_path, config, oracle):
 @pytest.mark.parametrize("source, status, message", [
     (None, "missing", "optimizers.py was not submitted"),
     ("def sgd(:\n", "error", "optimizers.py line 1: SyntaxError"),
-    (b"\xff\xfe bad bytes", "error", "optimizers.py is not UTF-8 text"),
-    ("", "error", "optimizers.py is empty"),
+    (b"\xff\xfe bad bytes", "unreadable", "optimizers.py is not UTF-8 text"),
+    ("", "missing", "optimizers.py is empty"),
     ("raise RuntimeError('boom')\n", "error", "importing optimizers.py raised RuntimeError: boom"),
-    ("import os\nos._exit(1)\n", "error", "importing optimizers.py failed: the worker exited with code 1"),
+    ("import os\nos._exit(1)\n", "crash", "importing optimizers.py failed: the worker exited with code 1"),
     ("while True:\n    pass\n", "timeout", "importing optimizers.py failed: the call did not return"),
 ])
 def test_a_broken_module_fails_its_own_checks_with_a_clear_message(tmp_path, config, oracle, source, status, message):

@@ -38,7 +38,7 @@ def test_a_ragged_result_fails_each_check_with_a_message(make_submission, config
     assert all(check.status == "passed" for check in result.checks if check.function == "dropout_backward")
 
 
-def test_a_result_no_verdict_foresaw_is_an_error_of_its_check(make_submission, config, oracle, monkeypatch):
+def test_a_result_no_verdict_foresaw_is_a_crash_of_its_check(make_submission, config, oracle, monkeypatch):
     """The guard behind every verdict: one that raises what it should not costs its own check only."""
     def unforeseen(expected, replies, **parameters):
         raise ValueError("setting an array element with a sequence")
@@ -48,7 +48,7 @@ def test_a_result_no_verdict_foresaw_is_an_error_of_its_check(make_submission, c
                               functions={"dropout_forward", "dropout_backward"})
     judged_by_scaling = {check.id for check in configured_checks(config) if check.verdict == "scaling"}
     crashed = [check for check in result.checks if check.id in judged_by_scaling]
-    assert crashed and all(check.status == "error" and check.score == 0 and check.message.startswith(
+    assert crashed and all(check.status == "crash" and check.score == 0 and check.message.startswith(
         "the grader could not judge this check's replies: ValueError") for check in crashed)
     assert all(check.status == "passed" for check in result.checks if check.id not in judged_by_scaling)
 
@@ -58,6 +58,6 @@ def test_a_reply_forged_at_import_costs_its_module(make_submission, config, orac
                               config=config, oracle=oracle, functions={"sgd", "dropout_backward"})
     for check in result.checks:
         if check.module == "optimizers":
-            assert check.status == "error" and "unreadable list of its functions" in check.message, check.message
+            assert check.status == "crash" and "unreadable list of its functions" in check.message, check.message
         else:
             assert check.status == "passed", (check.id, check.message)

@@ -244,12 +244,12 @@ def _set(cell_id, **metadata):
                                                 "does not have"),
 ], ids=["invalid-json", "not-a-notebook", "no-cells", "duplicated-cell", "missing-answer-cell", "missing-graded-cell",
         "edited-points", "edited-flags", "unknown-id"])
-def test_a_malformed_notebook_is_an_error_for_its_module_and_nothing_else(course_notebooks, edit, expected):
+def test_a_malformed_notebook_is_unreadable_for_its_module_and_nothing_else(course_notebooks, edit, expected):
     source_dir, submit = course_notebooks
     extracted = extract(submit("cy", lambda module, notebook: edit(notebook) if module == "toy" else notebook),
                         source_dir)
     status, message = extracted.module_errors["toy"]
-    assert status == "error" and message.startswith("toy.ipynb cannot be graded: ")
+    assert status == "unreadable" and message.startswith("toy.ipynb cannot be graded: ")
     assert expected in message and "Fetch a fresh copy of the notebook" in message
     assert extracted.problems == [message]
     assert not (extracted.directory / "toy.py").exists() and (extracted.directory / "other.py").is_file()
@@ -333,7 +333,7 @@ def test_notebooks_are_graded_with_the_engine_and_say_what_could_not_be_graded(a
 
     (folder / "optimizers.ipynb").write_text("{", encoding="utf-8")
     result = grade_notebooks(folder, source_dir=assignment, config=fast_config, oracle=oracle)
-    assert result.score == 0 and {check.status for check in result.checks} == {"error"}
+    assert result.score == 0 and {check.status for check in result.checks} == {"unreadable"}
     assert all(check.message.startswith("optimizers.ipynb cannot be graded: it is not valid JSON")
                for check in result.checks)
 

@@ -140,7 +140,7 @@ def test_nbgrader_and_the_autograder_grade_the_same_course_end_to_end(course):
     assert "graded 1, unchanged and skipped 3, failed to grade 0" in rerun.stdout
     dee = json.loads((out / "dee" / "result.json").read_text())
     assert dee["score"] == 0 and dee["problems"][0].startswith("optimizers.ipynb cannot be graded: it is not valid JSON")
-    assert {check["status"] for check in dee["checks"]} == {"error"}
+    assert {check["status"] for check in dee["checks"]} == {"unreadable"}
     after = gradebook_scores(course)
     assert set(after["dee"].values()) == {0.0}
     assert {student: after[student] for student in results} == full

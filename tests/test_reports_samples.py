@@ -94,14 +94,14 @@ def struggling_student():
                    hint=f"Validate the learning rate ({SECRET}).",
                    counterexample={"inputs": {"w": [0.0], "dw": [0.0], "hyperparameters": {"lr": -1.0},
                                               "reason": SECRET}, "location": None}),
-        make_check("optimizers.adam.one_step", "error", 2.0, message=COMMON_ERROR, hint="Start from the docstring.",
+        make_check("optimizers.adam.one_step", "unimplemented", 2.0, message=COMMON_ERROR, hint="Start from the docstring.",
                    counterexample={"inputs": {"w": 0.0, "dw": 0.0}, "location": None}),
-        make_check("optimizers.adam.trajectory", "error", 3.0, message=COMMON_ERROR, hint="Thread the state.",
+        make_check("optimizers.adam.trajectory", "unimplemented", 3.0, message=COMMON_ERROR, hint="Thread the state.",
                    counterexample={"inputs": {"w0": 0.0, "gradients": [0.0]}, "location": None}),
         make_check("optimizers.adagrad.convergence", "timeout", 2.0,
                    message="the call did not return within 10 seconds", hint="Check your loops.",
                    counterexample={"inputs": {"steps": 3000, "hyperparameters": {"lr": 0.5}}}),
-        make_check("optimizers.rmsprop.purity", "error", 2.0, message=CRASH, hint="Build new arrays.",
+        make_check("optimizers.rmsprop.purity", "crash", 2.0, message=CRASH, hint="Build new arrays.",
                    counterexample={"inputs": {"w0": [1.0, 2.0]}}),
         make_check("optimizers.adadelta.one_step", "missing", 2.0,
                    message="optimizers.py defines no function adadelta", hint="Keep the stub's names."),
@@ -134,3 +134,33 @@ def write_results_dir(root, results):
         (root / student_id).mkdir(parents=True, exist_ok=True)
         (root / student_id / "result.json").write_text(result.to_json(), encoding="utf-8")
     return root
+
+
+def every_status_student():
+    """One check of each status the grader writes, each of its own function (so that no two share a
+    common error), and a hidden check that failed. The withheld check is withheld by the failed one."""
+    failed_message = "1 of 1 values differ beyond rtol=1e-07, atol=1e-10: expected 0.5, got 0.25"
+    checks = [
+        make_check("optimizers.adam.one_step", "passed", 2.0),
+        make_check("optimizers.sgd.one_step", "failed", 2.0, message=failed_message, hint="Mind the sign.",
+                   counterexample={"inputs": {"w": 1.0, "dw": 0.5}, "expected": 0.5, "got": 0.25, "location": None}),
+        make_check("optimizers.sgd.purity", "withheld", 1.0,
+                   message="this property holds, but it pays only where sgd's values are right, and "
+                           "optimizers.sgd.one_step did not pass"),
+        make_check("optimizers.sgd.invalid_arguments", "failed", 1.0, hidden=True, message=f"expected {SECRET}"),
+        make_check("optimizers.rmsprop.one_step", "error", 2.0, message="raised ZeroDivisionError: division by zero",
+                   counterexample={"inputs": {"w": 0.0, "dw": 0.0}, "location": None}),
+        make_check("optimizers.adagrad.purity", "crash", 2.0, message=CRASH,
+                   counterexample={"inputs": {"w": [1.0, 2.0]}}),
+        make_check("optimizers.adadelta.convergence", "timeout", 2.0,
+                   message="the call did not return within 10 seconds", counterexample={"inputs": {"steps": 3000}}),
+        make_check("optimizers.nadam.one_step", "missing", 2.0, message="optimizers.py defines no function nadam"),
+        make_check("dropout.dropout_forward.keep_rate", "unreadable", 2.0,
+                   message="dropout.py is not UTF-8 text (byte 3); save it as UTF-8"),
+        make_check("batchnorm.batchnorm_forward.one_step", "unimplemented", 2.0, message=COMMON_ERROR.replace(
+            "optimizers.adam", "batchnorm.batchnorm_forward")),
+        make_check("initializers.xavier_uniform.statistics", "declaration_error", 2.0,
+                   message="the check's expected value raised KeyError: 'fan_in' on the example below"),
+    ]
+    checks[2].withheld_by = ["optimizers.sgd.one_step"]
+    return make_result("every-status", checks)

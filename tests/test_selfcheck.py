@@ -19,12 +19,12 @@ from autograder.sandbox import wire
 
 from conftest import ROOT, reduced_config
 
-#: sgd's single steps (values compared) and dropout's keep rate (a binomial test, scipy's).
-KEPT = {"optimizers": ("one_step",), "dropout": ("keep_rate", "identity")}
-#: The checks of KEPT, in the order the self-check runs them.
-CHECKS = ["optimizers.sgd.one_step", "optimizers.adagrad.one_step", "optimizers.rmsprop.one_step",
-          "optimizers.adadelta.one_step", "optimizers.adam.one_step", "optimizers.adamw.one_step",
-          "dropout.dropout_forward.identity", "dropout.dropout_forward.keep_rate"]
+#: sgd's single steps (values compared), its purity (paid only where they are right) and dropout's
+#: keep rate (a binomial test, scipy's).
+KEPT = {"optimizers": ("one_step", "purity"), "dropout": ("keep_rate", "identity")}
+#: The checks of KEPT, in the order the self-check runs them: function by function.
+CHECKS = [f"optimizers.{function}.{family}" for function in ("sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw")
+          for family in ("one_step", "purity")] + ["dropout.dropout_forward.identity", "dropout.dropout_forward.keep_rate"]
 #: Enough checks of enough functions that an untouched kit fails more of them than are detailed.
 UNTOUCHED = {"optimizers": ("one_step", "trajectory"), "initializers": ("determinism",)}
 
@@ -64,8 +64,9 @@ def test_a_failing_check_shows_a_summary_first_then_its_smallest_example_by_name
     assert run.returncode == 1, run.stdout
     lines = run.stdout.splitlines()
     summary = lines[2:lines.index("")]
-    assert [line.split()[:2] for line in summary] == [["failed", "optimizers.sgd.one_step"]] + [
-        ["passed", check] for check in CHECKS[1:]]
+    assert [line.split()[:2] for line in summary] == [["failed", "optimizers.sgd.one_step"],
+                                                      ["withheld", "optimizers.sgd.purity"]] + [
+        ["passed", check] for check in CHECKS[2:]]
     details = run.stdout[run.stdout.index("\n\n"):]
     assert "optimizers.sgd.one_step" in details and "adagrad" not in details and "dropout" not in details
     example = details[details.index("smallest failing example:"):].splitlines()
@@ -120,7 +121,7 @@ def test_help_runs_nothing_and_a_pattern_that_matches_no_check_is_an_error(kit, 
     assert nothing.stderr == ("selfcheck: no visible check's id contains 'sdg'; the checked functions are adadelta, "
                               "adagrad, adam, adamw, dropout_forward, rmsprop, sgd\n")
     chosen = selfcheck(kit, folder, arguments=["sgd", "keep_rate"])
-    assert "2 of 2 visible checks pass" in chosen.stdout, chosen.stdout
+    assert "3 of 3 visible checks pass" in chosen.stdout, chosen.stdout
 
 
 def test_the_kit_has_a_readme_and_autograder_check_ignores_its_own_folder(kit, tmp_path):
@@ -131,6 +132,19 @@ def test_the_kit_has_a_readme_and_autograder_check_ignores_its_own_folder(kit, t
     config = load_config(reduced_config(tmp_path, KEPT, max_examples=10))
     result = grade_submission(kit, config=config, include_hidden=False)
     assert result.problems == [] and result.score == 0
+
+
+def test_a_check_the_grader_withholds_reads_withheld_naming_the_checks_that_withheld_it(kit, tmp_path):
+    """sgd's purity holds for a wrong sign, but pays only where sgd's values are right, as in the grader."""
+    reference = (ROOT / "reference" / "optimization" / "optimizers.py").read_text()
+    wrong_sign = reference.replace("    return np.asarray(w - lr * g), new_state", "    return np.asarray(w + lr * g), new_state")
+    run = selfcheck(kit, hand_in(tmp_path / "student", {"optimizers": wrong_sign}))
+    lines = run.stdout.splitlines()
+    assert "    failed  optimizers.sgd.one_step  (0/" in run.stdout, run.stdout
+    summary, details = (index for index, line in enumerate(lines) if "optimizers.sgd.purity" in line)
+    assert lines[summary] == lines[details] and lines[summary].startswith("  withheld  optimizers.sgd.purity  (0/")
+    assert "optimizers.sgd.one_step did not pass" in "\n".join(lines[details:details + 4]), run.stdout
+    assert "optimizers.adam.purity" in run.stdout and "withheld  optimizers.adam" not in run.stdout
 
 
 def test_a_correct_submission_passes_every_visible_check(kit, tmp_path):

@@ -101,7 +101,7 @@ def test_an_expected_value_that_raises_is_an_error_of_the_declaration_not_of_the
     flat = re.sub(r"\s+", "", outcome.output)
     assert re.sub(r"\s+", "", f"MISS reference reference: must full marks; the expected value of "
                                f"toy.double.within_bounds raised;") in flat
-    assert re.sub(r"\s+", "", f"toy.double.within_bounds: declaration_error (0 / 1) {RAISED}") in flat
+    assert re.sub(r"\s+", "", f"toy.double.within_bounds: not judged (0 / 1) {RAISED}") in flat
     assert "smallestexample:{\"x\":" in flat
 
 

@@ -20,6 +20,10 @@ check's examples are stored simplest first (:func:`simplicity`), each with its i
 name as the report shows them, and the self-check reports the first that fails.
 ``autograder validate`` grades the reference on these same examples
 (:func:`grade_kit_examples`), so an assignment that validates builds its kit.
+
+Each check records the ids of the visible value checks its points ``requires``, so that the
+self-check says ``withheld`` where the grader withholds, in the words of
+:mod:`autograder.statuses`, which the kit ships.
 """
 
 import json
@@ -32,19 +36,21 @@ import numpy as np
 import autograder
 from autograder import release
 from autograder.engine import example_seed
-from autograder.grade import configured_checks, grade_submission
+from autograder.grade import configured_checks, grade_submission, required_checks
 from autograder.kit.readme import kit_readme
 from autograder.oracle import Oracle
 from autograder.results import ValueBudget, plain
 from autograder.sandbox import wire
 from autograder.submission import KIT_SUPPORT_FOLDER
+from autograder.statuses import Status
 
 #: The salt of the kit's examples: public, and never a graded run's (those are prefixed ``graded:``).
 KIT_SALT = "kit"
 
 #: Modules copied into the kit, relative to the autograder package. None holds a solution.
-KIT_MODULES = ("__init__.py", "requests.py", "sandbox/__init__.py", "sandbox/wire.py", "sandbox/drivers.py",
-               "sandbox/worker.py", "sandbox/guard.py", "sandbox/affinity.py", "verdicts/*.py", "reports/values.py")
+KIT_MODULES = ("__init__.py", "requests.py", "statuses.py", "sandbox/__init__.py", "sandbox/wire.py",
+               "sandbox/drivers.py", "sandbox/worker.py", "sandbox/guard.py", "sandbox/affinity.py", "verdicts/*.py",
+               "reports/values.py")
 
 #: Values of an example's inputs the kit keeps to show them: a terminal shows a few hundred of an
 #: array, and the statistical checks' inputs (a million values) would make the kit ten times larger.
@@ -99,7 +105,7 @@ def _record_expectations(config, oracle):
         for file in config.module_files.values():  # the solutions only: the checks never enter a worker
             shutil.copyfile(config.reference / file, reference_copy / file)
         result = grade_kit_examples(config, reference_copy, oracle=oracle)
-    failing = [entry for entry in result.checks if entry.status != "passed"]
+    failing = [entry for entry in result.checks if entry.status != Status.PASSED]
     if failing:
         raise KitError(_refusal(failing))
     recorded, grader_only = [], []
@@ -113,6 +119,7 @@ def _record_expectations(config, oracle):
         recorded.append({
             "id": check.id, "module": check.module, "function": check.function, "family": check.family,
             "description": check.description, "max_score": entry.max_score, "hint": family.hint,
+            "requires": required_checks(check, checks, assignment),
             "verdict": verdict,
             "cases": [{"requests": case.requests, "expected": case.expected,
                        "example": plain(case.example, budget=ValueBudget(SHOWN_VALUES))}

@@ -50,6 +50,7 @@ sys.path.insert(0, str(HERE / "_selfcheck"))
 from autograder import requests, verdicts  # noqa: E402
 from autograder.reports.values import as_counterexample, counterexample_lines  # noqa: E402
 from autograder.sandbox import drivers, guard, wire, worker  # noqa: E402
+from autograder.statuses import Status, raised_by_stub, withheld_by, withheld_message  # noqa: E402
 
 MAX_BYTES = 1 << 32
 #: The most failing checks (or groups of checks that stopped on the same error) shown in detail in one run.
@@ -57,9 +58,15 @@ MAX_DETAILS = 10
 #: Lines of what the code printed that one check shows.
 OUTPUT_LINES = 20
 #: Statuses that stop every check of a function alike (a stub not written yet): shown once for all of them.
-STOPPING_STATUSES = ("error", "missing", "timeout")
+STOPPING_STATUSES = (Status.ERROR, Status.CRASH, Status.MISSING, Status.UNIMPLEMENTED, Status.TIMEOUT)
 #: The width the details wrap lists of check ids to.
 WIDTH = 100
+
+
+#: The error replies of the self-check's own making, and the grader's status for each: a call out of
+#: time, a child process that died or answered out of turn.
+CALL_TIMEOUT, PROCESS_FAILED = "CallTimeout", "ProcessFailed"
+_OWN_FAILURES = {CALL_TIMEOUT: Status.TIMEOUT, PROCESS_FAILED: Status.CRASH}
 
 
 class CallTimeout(Exception):
@@ -70,7 +77,8 @@ class CallTimeout(Exception):
 class Outcome:
     """How one check went on the kit's examples."""
 
-    status: str
+    status: Status
+    """In the grader's statuses (:class:`~autograder.statuses.Status`)."""
     message: str = ""
     example: list = field(default_factory=list)
     """The first failing example as lines of text (inputs by name, expected, got, where); empty if none."""
@@ -78,18 +86,29 @@ class Outcome:
 
 def run_check(check, call):
     """Replay a check's cases, simplest first, through ``call(request) -> reply``, up to the first that fails;
-    return the :class:`Outcome`. A statistical check is ``skipped`` without scipy."""
+    return the :class:`Outcome`. A statistical check is ``skipped`` without scipy; a function that is still
+    the stub is ``unimplemented``, as the grader says."""
     verdict = verdicts.Verdict.from_data(check["verdict"])
     for case in check["cases"]:
         replies = [call(request) for request in case["requests"]]
         try:
             verdict(case["expected"], replies)
         except ModuleNotFoundError as missing:
-            return Outcome("skipped", f"needs {missing.name}, which is not installed (pip install {missing.name}); "
+            return Outcome(Status.SKIPPED, f"needs {missing.name}, which is not installed (pip install {missing.name}); "
                                       "the grader runs it")
         except verdicts.CheckFailure as failure:
-            return Outcome(failure.status, failure.message, example_lines(case["example"], failure))
-    return Outcome("passed")
+            return Outcome(_status_of(failure, check), failure.message, example_lines(case["example"], failure))
+    return Outcome(Status.PASSED)
+
+
+def _status_of(failure, check):
+    """The status the grader gives ``failure``: a stub's own error is ``unimplemented``, a call out of
+    time a ``timeout``, a child that died a ``crash``."""
+    if raised_by_stub(failure.error, module=check["module"], function=check["function"]):
+        return Status.UNIMPLEMENTED
+    if failure.error and failure.status == Status.ERROR:
+        return _OWN_FAILURES.get(failure.error.get("type"), Status.ERROR)
+    return Status(failure.status)
 
 
 def example_lines(inputs, failure):
@@ -129,9 +148,9 @@ class StudentProcess:
                 raise wire.WireError("a reply that answers no call (written by the code itself?)")
             return wire.decode(payload, max_bytes=MAX_BYTES, max_values=wire.MESSAGE_VALUES)
         except wire.ChannelTimeout:
-            return self._failure("CallTimeout", "the call did not return in time (an infinite loop?)")
+            return self._failure(CALL_TIMEOUT, "the call did not return in time (an infinite loop?)")
         except (wire.WireError, OSError) as error:
-            return self._failure("ProcessFailed", f"the process running your code failed: {error}")
+            return self._failure(PROCESS_FAILED, f"the process running your code failed: {error}")
 
     def _start(self):
         request_read, self._requests = os.pipe()
@@ -270,12 +289,12 @@ def main(argv):
           file=sys.stderr if options.json else sys.stdout, flush=True)
     results = _run(checks, data, folder, echo=not options.json)
     if options.json:
-        print(json.dumps([{"id": result.check["id"], "status": result.outcome.status,
+        print(json.dumps([{"id": result.check["id"], "status": result.outcome.status.value,
                            "message": result.outcome.message} for result in results], indent=2))
     else:
         _print_details(results)
         _print_totals(results, grader_only)
-    return 0 if all(result.outcome.status in ("passed", "skipped") for result in results) else 1
+    return 0 if all(result.outcome.status in (Status.PASSED, Status.SKIPPED) for result in results) else 1
 
 
 def _chosen(check_id, patterns):
@@ -292,30 +311,56 @@ class Result:
 
     @property
     def score(self):
-        return self.check["max_score"] if self.outcome.status == "passed" else 0
+        return self.check["max_score"] if self.outcome.status is Status.PASSED else 0
 
     @property
     def line(self):
-        return f"{self.outcome.status:>7}  {self.check['id']}  ({self.score:g}/{self.check['max_score']:g})"
+        """How the check went, in the status's word, its id and its points (the notebook cells' too)."""
+        return f"{self.outcome.status.word:>10}  {self.check['id']}  ({self.score:g}/{self.check['max_score']:g})"
 
 
 def _run(checks, data, folder, *, echo):
-    """Run ``checks`` on the modules in ``folder``, each summed up in one line as it ends if ``echo``."""
+    """Run ``checks`` on the modules in ``folder``, one function's checks after another, each summed up in
+    one line if ``echo`` as its function's checks end: a check that holds is ``withheld``, as the grader
+    withholds it, where the value checks its points require did not pass."""
     student = StudentProcess(folder, data)
     submitted = drivers.StudentModules(str(folder), data["files"])  # names the files; the child imports them
+    functions = {}
+    for check in checks:
+        functions.setdefault((check["module"], check["function"]), []).append(check)
     results = []
     try:
-        for check in checks:
-            file = submitted.file_of(check["module"])
-            if not (folder / file).is_file():
-                outcome = Outcome("missing", f"{file} not found in {folder}")
-            else:
-                outcome = run_check(check, student)
-            results.append(Result(check, outcome, student.take_output()))
+        for (module, _), function_checks in functions.items():
+            file = submitted.file_of(module)
+            ran = [Result(check, Outcome(Status.MISSING, f"{file} not found in {folder}")
+                          if not (folder / file).is_file() else run_check(check, student), student.take_output())
+                   for check in function_checks]
+            results.extend(withheld(ran))
             if echo:
-                print(results[-1].line, flush=True)
+                for result in results[-len(ran):]:
+                    print(result.line, flush=True)
     finally:
         student.stop()
+    return results
+
+
+def failure_text(result):
+    """What a graded notebook cell says of a check that did not pass, in its ``AssertionError``."""
+    check, outcome = result.check, result.outcome
+    lines = [f"{outcome.status.word}: {check['id']}: {check['description']}", *outcome.message.splitlines(),
+             *outcome.example]
+    if check["hint"] and outcome.status is not Status.WITHHELD:
+        lines.append(f"hint: {check['hint']}")
+    return "\n    ".join(lines)
+
+
+def withheld(results):
+    """``results`` of one function's checks, each that passed ``withheld`` where a check it requires did not."""
+    statuses = {result.check["id"]: result.outcome.status for result in results}
+    for result in results:
+        withholding = withheld_by(result.check.get("requires", ()), statuses)
+        if result.outcome.status is Status.PASSED and withholding:
+            result.outcome = Outcome(Status.WITHHELD, withheld_message(result.check["function"], withholding))
     return results
 
 
@@ -324,7 +369,7 @@ def _print_details(results):
     :data:`MAX_DETAILS` of them."""
     groups = {}
     for result in results:
-        if result.outcome.status in ("passed", "skipped"):
+        if result.outcome.status in (Status.PASSED, Status.SKIPPED):
             continue
         stopping = result.outcome.status in STOPPING_STATUSES
         key = (result.outcome.status, result.outcome.message) if stopping else id(result)
@@ -333,11 +378,12 @@ def _print_details(results):
         print(f"\n{first.line}")
         lines = [first.check["description"], *first.outcome.message.splitlines()]
         if others:
-            lines += textwrap.wrap(f"the same {first.outcome.status} stopped {_checks(len(others), 'more')}: "
+            cause = "timeout" if first.outcome.status is Status.TIMEOUT else "error"
+            lines += textwrap.wrap(f"the same {cause} stopped {_checks(len(others), 'more')}: "
                                    + ", ".join(_id_after(first, other) for other in others), WIDTH,
                                    break_on_hyphens=False)
         lines += first.outcome.example
-        if first.check["hint"]:
+        if first.check["hint"] and first.outcome.status is not Status.WITHHELD:
             lines.append(f"hint: {first.check['hint']}")
         output = next((result.output for result in (first, *others) if result.output), [])
         if output:
@@ -362,8 +408,8 @@ def _id_after(first, other):
 
 
 def _print_totals(results, grader_only):
-    passed = sum(result.outcome.status == "passed" for result in results)
-    skipped = [result.check["id"] for result in results if result.outcome.status == "skipped"]
+    passed = sum(result.outcome.status is Status.PASSED for result in results)
+    skipped = [result.check["id"] for result in results if result.outcome.status is Status.SKIPPED]
     print(f"\n{passed} of {len(results)} visible checks pass")
     if skipped:
         print(f"{len(skipped)} statistical checks were skipped, because scipy is not installed: {', '.join(skipped)}")

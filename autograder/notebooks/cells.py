@@ -26,6 +26,7 @@ from pathlib import Path
 from . import selfcheck
 from autograder import requests  # on sys.path from the kit's _selfcheck/, set up by selfcheck
 from autograder.sandbox import guard, wire, worker
+from autograder.statuses import Status
 
 EXPECTATIONS = Path(__file__).resolve().parent / "_selfcheck" / "expectations.bin"
 
@@ -61,15 +62,14 @@ def check_function(module, function, namespace):
     if forbidden:
         raise AssertionError(f"{module}.{function} uses {', '.join(forbidden)}, which the grader does not allow "
                              "(it cannot be imported there): implement it with numpy")
-    failures = []
     with _grader_rules(data["forbidden_modules"]):
         functions, namespaces = NotebookFunctions(namespace), worker.Namespaces()
-        for check in checks:
-            outcome = selfcheck.run_check(check, _in_kernel(functions, data["call_seconds"], namespaces))
-            points = check["max_score"] if outcome.status == "passed" else 0
-            print(f"{outcome.status:>7}  {check['id']}  ({points:g}/{check['max_score']:g})")
-            if outcome.status != "passed":
-                failures.append(_explain(check, outcome))
+        call = _in_kernel(functions, data["call_seconds"], namespaces)
+        results = selfcheck.withheld([selfcheck.Result(check, selfcheck.run_check(check, call), [])
+                                      for check in checks])
+    for result in results:
+        print(result.line)
+    failures = [selfcheck.failure_text(result) for result in results if result.outcome.status is not Status.PASSED]
     if failures:
         raise AssertionError(f"{len(failures)} of {len(checks)} visible checks of {module}.{function} do not pass\n\n"
                              + "\n\n".join(failures))
@@ -82,14 +82,6 @@ def expectations():
     if _expectations is None:
         _expectations = wire.decode(EXPECTATIONS.read_bytes(), max_bytes=selfcheck.MAX_BYTES)
     return _expectations
-
-
-def _explain(check, outcome):
-    lines = [f"{outcome.status}: {check['id']}: {check['description']}", *outcome.message.splitlines(),
-             *outcome.example]
-    if check["hint"]:
-        lines.append(f"hint: {check['hint']}")
-    return "\n    ".join(lines)
 
 
 def _forbidden_modules_used(function, namespace, forbidden):

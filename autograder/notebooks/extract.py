@@ -18,6 +18,7 @@ import nbformat
 
 from autograder.notebooks import layout
 from autograder.notebooks.layout import parse_cell_id
+from autograder.statuses import Status
 
 #: A submitted notebook larger than this is refused unread.
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
@@ -44,8 +45,9 @@ class ExtractedSubmission:
     """The folder of the modules' files to grade."""
     problems: list[str] = field(default_factory=list)
     """One sentence per notebook or cell that could not be graded."""
-    module_errors: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Module -> (check status, message) for a notebook that was not submitted or is malformed."""
+    module_errors: dict[str, tuple[Status, str]] = field(default_factory=dict)
+    """Module -> (check status, message) for a notebook that was not submitted (``missing``) or is malformed
+    (``unreadable``)."""
     function_errors: dict[tuple[str, str], str] = field(default_factory=dict)
     """``(module, function)`` -> message, for an answer cell that does not compile."""
 
@@ -66,14 +68,14 @@ def extract_notebooks(submitted_dir, *, source_dir, files, destination):
         source = nbformat.read(source_dir / notebook, as_version=4)
         path = submitted_dir / notebook
         if not path.is_file():
-            extracted.module_errors[module] = ("missing", f"{notebook} was not submitted")
+            extracted.module_errors[module] = (Status.MISSING, f"{notebook} was not submitted")
             continue
         try:
             submitted = _read_notebook(path)
             cells = _answer_cells(submitted, source, module)
         except NotebookError as error:
             message = f"{notebook} cannot be graded: {error}"
-            extracted.module_errors[module] = ("error", message)
+            extracted.module_errors[module] = (Status.UNREADABLE, message)
             extracted.problems.append(message)
             continue
         parts = []

@@ -36,6 +36,7 @@ from autograder.notebooks.generate import function_points
 from autograder.notebooks.layout import CellName, parse_cell_id
 from autograder.reports.escaping import code_block
 from autograder.results import SubmissionResult
+from autograder.statuses import Status
 
 CONFIG_FILE = "nbgrader_config.py"
 DEFAULT_STRUCTURE = "{nbgrader_step}/{student_id}/{assignment_id}"
@@ -192,10 +193,10 @@ def feedback_comment(module, function, checks):
     for check in checks:
         points = f"{_points(check.score)} / {_points(check.max_score)}"
         if check.hidden:
-            lines.append(f"- hidden check `{check.id}`: {check.status} ({points})")
+            lines.append(f"- hidden check `{check.id}`: {check.status.shown(details_shown=False)} ({points})")
             continue
-        lines.append(f"- {check.status} `{check.id}` ({points}): {check.description}")
-        if check.status != "passed":
+        lines.append(f"- {check.status.word} `{check.id}` ({points}): {check.description}")
+        if check.status is not Status.PASSED:
             message = check.message[:MAX_MESSAGE_CHARS] + ("..." if len(check.message) > MAX_MESSAGE_CHARS else "")
             lines += ["", *(f"  {line}" for line in code_block(message, info="text"))]
             if check.hint:

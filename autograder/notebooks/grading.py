@@ -5,6 +5,7 @@ from pathlib import Path
 
 from autograder.grade import grade_submission
 from autograder.notebooks.extract import extract_notebooks, notebook_digest
+from autograder.statuses import Status
 
 
 def grade_notebooks(submitted_dir, *, source_dir, config, oracle=None):
@@ -21,14 +22,9 @@ def grade_notebooks(submitted_dir, *, source_dir, config, oracle=None):
     with tempfile.TemporaryDirectory(prefix="autograder-notebooks-") as scratch:
         extracted = extract_notebooks(submitted_dir, source_dir=source_dir, files=config.module_files,
                                       destination=Path(scratch) / submitted_dir.name)
-        result = grade_submission(extracted.directory, config=config, oracle=oracle)
-    for check in result.checks:
-        if check.status != "missing":
-            continue
-        if check.module in extracted.module_errors:
-            check.status, check.message = extracted.module_errors[check.module]
-        elif (check.module, check.function) in extracted.function_errors:
-            check.status, check.message = "error", extracted.function_errors[check.module, check.function]
+        unavailable = {**extracted.module_errors,
+                       **{task: (Status.ERROR, message) for task, message in extracted.function_errors.items()}}
+        result = grade_submission(extracted.directory, config=config, oracle=oracle, unavailable=unavailable)
     result.problems = extracted.problems + result.problems
     result.submission = {"name": submitted_dir.name,
                          "sha256": notebook_digest(submitted_dir, source_dir=source_dir)}

@@ -3,7 +3,8 @@
 Per student, ``OUT/<student_id>/``: ``feedback.html`` and ``feedback.md`` (the student's
 view), ``ta.html`` (hidden checks in full) and ``results.json`` (Gradescope); an id that is
 not a plain name, or names a class file, gets a folder of its own
-(:func:`~autograder.reports.names.output_name`). For the class, ``OUT/gradebook.csv`` and
+(:func:`~autograder.reports.names.output_name`). For the class, ``OUT/gradebook.csv`` (a row
+per student), ``OUT/checks.csv`` (a row per student and check, with its status) and
 ``OUT/class_summary.html``. Students are rendered in
 parallel processes: drawing the plots is most of the time.
 """
@@ -73,5 +74,6 @@ def build_reports(results_dir, *, out_dir, jobs=None, released=False):
                 written.result()
     class_report = ClassReport(loaded.results, unreadable=loaded.unreadable)
     (out_dir / "gradebook.csv").write_text(class_report.to_csv(), encoding="utf-8", newline="")
+    (out_dir / "checks.csv").write_text(class_report.checks_csv(), encoding="utf-8", newline="")
     (out_dir / "class_summary.html").write_text(class_report.to_html(), encoding="utf-8")
     return ReportSummary(students=list(loaded.results), unreadable=loaded.unreadable)

@@ -1,9 +1,15 @@
-"""The class at a glance, for TAs and instructors: the gradebook CSV and the class summary page.
+"""The class at a glance, for TAs and instructors: the gradebook CSVs and the class summary page.
 
 A :class:`ClassReport` holds every student's result; it writes one gradebook row per
-student (total, each part, each family), and a summary page with the score histogram,
-the failure rate of every check, the most common failures with a representative
-counterexample each, and the submissions whose code timed out or killed its worker.
+student (total, each part, each family), one row per student and check with the check's
+status, and a summary page with the score histogram, the failure rate of every check,
+the most common failures with a representative counterexample each, the submissions
+whose code timed out or crashed its worker, and what could not be graded.
+
+What could not be graded (an unreadable hand-in, an untouched stub, a missing module or
+function: :data:`~autograder.statuses.NOT_GRADED`) is not a failure: a check's failure
+rate is over the students who attempted its function, those with at least one of its
+checks graded.
 """
 
 import csv
@@ -17,10 +23,15 @@ from functools import cached_property
 from autograder.reports.escaping import spreadsheet_cell
 from autograder.reports.plots import draw_score_histogram
 from autograder.reports.rendering import percent, render
-from autograder.reports.student import WORKER_DEATH_PREFIX, CheckView
+from autograder.reports.student import CheckView
+from autograder.statuses import HELD, NOT_GRADED, NOT_GRADED_WORD, Status
 
 #: How many of the most failed checks the summary shows with a counterexample.
 COMMON_FAILURES_SHOWN = 10
+#: The statuses of a check whose worker the summary lists: it ran out of time, or died.
+INCIDENTS = (Status.TIMEOUT, Status.CRASH)
+#: The status column of a problem with a whole submission.
+SUBMISSION_PROBLEM = "submission problem"
 
 
 def _number(value):
@@ -35,14 +46,35 @@ def _signature(check):
 
 @dataclass
 class Incident:
-    """A check whose run ended in a timeout or the death of the worker, or a problem with a whole submission."""
+    """A check whose run ended in a timeout or a crash, or a problem with a whole submission."""
 
     student_id: str
     check_id: str
     """The check's id, or ``submission`` for a problem with the submission as a whole."""
-    status: str
-    """``timeout``, ``error`` (the worker died) or ``problem``."""
+    status: Status | None
+    """``timeout`` or ``crash``; None for a problem with the whole submission."""
     message: str
+
+    @property
+    def word(self):
+        return self.status.word if self.status else SUBMISSION_PROBLEM
+
+    @property
+    def css(self):
+        return self.status.value if self.status else Status.TIMEOUT.value
+
+
+@dataclass
+class NotGraded:
+    """The functions of one student's hand-in that could not be graded, for one reason."""
+
+    student_id: str
+    status: Status
+    """``unreadable``, ``unimplemented`` or ``missing``."""
+    tasks: list[str]
+    """``<module>.<function>`` of each function not graded."""
+    every_task: bool
+    """Whether no function of the hand-in was graded."""
 
 
 @dataclass
@@ -52,14 +84,31 @@ class CheckStatistics:
     id: str
     description: str
     hidden: bool
-    graded: int = 0
+    attempted: int = 0
+    """How many students attempted the check's function (graded on at least one of its checks)."""
     statuses: Counter = field(default_factory=Counter)
+    """Status -> how many students' checks ended so, not graded ones included."""
     failures: list = field(default_factory=list)
-    """``(student_id, CheckResult)`` of every student who did not pass."""
+    """``(student_id, CheckResult)`` of every student who attempted the function and whose check did not
+    hold (withheld checks held, and a declaration error judged nothing)."""
 
     @property
     def failure_rate(self):
-        return len(self.failures) / self.graded if self.graded else 0.0
+        return len(self.failures) / self.attempted if self.attempted else 0.0
+
+    @property
+    def not_graded(self):
+        return sum(self.statuses[status] for status in NOT_GRADED)
+
+    @property
+    def words(self):
+        """``(word, css class, count)`` of the statuses, most frequent first; the not graded ones counted
+        together under their one word."""
+        counts, classes = Counter(), {}
+        for status, count in self.statuses.most_common():
+            counts[status.word] += count
+            classes.setdefault(status.word, status.value)
+        return [(word, classes[word], count) for word, count in counts.most_common()]
 
 
 @dataclass
@@ -95,17 +144,41 @@ class ClassReport:
     def incidents(self):
         found = []
         for student_id, result in self.results.items():
-            found.extend(Incident(student_id, "submission", "problem", problem) for problem in result.problems)
+            found.extend(Incident(student_id, "submission", None, problem) for problem in result.problems)
             found.extend(Incident(student_id, check.id, check.status, check.message) for check in result.checks
-                         if check.status == "timeout"
-                         or (check.status == "error" and check.message.startswith(WORKER_DEATH_PREFIX)))
+                         if check.status in INCIDENTS)
+        return found
+
+    @cached_property
+    def attempted(self):
+        """Student id -> the ``(module, function)`` pairs that student attempted: graded on at least one check."""
+        return {student_id: {(check.module, check.function) for check in result.checks
+                             if check.status not in NOT_GRADED}
+                for student_id, result in self.results.items()}
+
+    @cached_property
+    def not_graded(self):
+        """What could not be graded: one :class:`NotGraded` per student and reason, in student order."""
+        found = []
+        for student_id, result in self.results.items():
+            reasons = {}
+            for check in result.checks:
+                if (check.module, check.function) not in self.attempted[student_id]:
+                    reasons.setdefault(check.status, {})[f"{check.module}.{check.function}"] = None
+            every_task = not self.attempted[student_id]
+            found.extend(NotGraded(student_id, status, list(tasks), every_task) for status, tasks in reasons.items())
         return found
 
     def submission_status(self, student_id):
-        """``graded``, or what went wrong: ``timed out``, ``crashed``, ``submission problem``."""
-        statuses = {incident.status for incident in self.incidents if incident.student_id == student_id}
-        words = [word for status, word in (("timeout", "timed out"), ("error", "crashed"),
-                                           ("problem", "submission problem")) if status in statuses]
+        """``graded``, or what needs a look, in the statuses' words: ``timeout``, ``crash``, ``not graded`` (no
+        function of the hand-in was), ``submission problem``."""
+        result = self.results[student_id]
+        statuses = {check.status for check in result.checks}
+        words = [status.word for status in INCIDENTS if status in statuses]
+        if result.checks and not self.attempted[student_id]:
+            words.append(NOT_GRADED_WORD)
+        if result.problems:
+            words.append(SUBMISSION_PROBLEM)
         return ", ".join(words) or "graded"
 
     def gradebook_rows(self):
@@ -128,23 +201,34 @@ class ClassReport:
 
     def to_csv(self):
         """The gradebook: one row per student; points, with the maximum in ``max_score``."""
-        columns = ["student_id", "status", "total", "max_score", *self.parts, *self.families]
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, restval="")
-        writer.writeheader()
-        writer.writerows(self.gradebook_rows())
-        return buffer.getvalue()
+        return _csv(["student_id", "status", "total", "max_score", *self.parts, *self.families],
+                    self.gradebook_rows())
+
+    def check_rows(self):
+        """One dict per student and check: id (safe in a spreadsheet), check, status (its word), meaning,
+        points, and the checks that withheld them."""
+        return [{"student_id": spreadsheet_cell(student_id), "check": check.id, "status": check.status.word,
+                 "meaning": check.status.meaning, "score": _number(check.score), "max_score": _number(check.max_score),
+                 "withheld_by": " ".join(check.withheld_by)}
+                for student_id, result in self.results.items() for check in result.checks]
+
+    def checks_csv(self):
+        """Every check of every student: one row each, with its status's word (``checks.csv``)."""
+        return _csv(["student_id", "check", "status", "meaning", "score", "max_score", "withheld_by"],
+                    self.check_rows())
 
     @cached_property
     def check_statistics(self):
-        """Every check that any student was graded on, most often failed first."""
+        """Every check of any student's result, most often failed first."""
         found = {}
         for student_id, result in self.results.items():
             for check in result.checks:
                 statistic = found.setdefault(check.id, CheckStatistics(check.id, check.description, check.hidden))
-                statistic.graded += 1
                 statistic.statuses[check.status] += 1
-                if check.status != "passed":
+                if (check.module, check.function) not in self.attempted[student_id]:
+                    continue
+                statistic.attempted += 1
+                if check.status not in HELD and check.status is not Status.DECLARATION_ERROR:
                     statistic.failures.append((student_id, check))
         return sorted(found.values(), key=lambda statistic: (-statistic.failure_rate, statistic.id))
 
@@ -156,7 +240,7 @@ class ClassReport:
                 break
             kinds = Counter(_signature(check) for _, check in statistic.failures)
             # Ties go to wrong answers: their expected and got say more than a traceback.
-            kind, same_way = max(kinds.items(), key=lambda item: (item[1], item[0][0] == "failed"))
+            kind, same_way = max(kinds.items(), key=lambda item: (item[1], item[0][0] is Status.FAILED))
             student_id, check = min(
                 ((student_id, check) for student_id, check in statistic.failures if _signature(check) == kind),
                 key=lambda failure: (len(repr(failure[1].counterexample)), failure[0]))
@@ -185,3 +269,11 @@ class ClassReport:
         return render("class_summary.html.j2", report=self, summary=self.score_summary(),
                       histogram=draw_score_histogram(percentages) if percentages else "",
                       common_failures=self.common_failures())
+
+
+def _csv(columns, rows):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -15,7 +15,7 @@ from autograder.cli_options import config_option, load_assignment_config
 @click.argument("results_dir", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for OUT/<student_id>/{feedback.html,feedback.md,ta.html,results.json}, "
-                   "OUT/gradebook.csv and OUT/class_summary.html.")
+                   "OUT/gradebook.csv, OUT/checks.csv and OUT/class_summary.html.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes rendering the students [default: all cores].")
 @click.option("--canvas-roster", "canvas_roster", default=None,

@@ -1,8 +1,10 @@
 """A result as Gradescope's ``results.json``, checked against a schema of their specification.
 
 Each check becomes a Gradescope test named by its task id, with its points and a
-Markdown output: the description, the message, the smallest failing input and the hint.
-A hidden check is shown to the student as its name and points only; when it did not
+Markdown output that opens with the status's word (:mod:`autograder.statuses`: a withheld
+check reads "withheld", though Gradescope's own ``status`` knows only passed and failed),
+then the description, the message, the smallest failing input and the hint.
+A hidden check is shown to the student as its word and points only; when it did not
 pass, a companion test with ``visibility: hidden`` and no points carries its details,
 which Gradescope shows to instructors only. The top-level ``score`` is the result's, so
 the companions never change the total.
@@ -39,9 +41,11 @@ def _test(check_view, *, name, score, max_score, output, visibility):
             "tags": [check_view.result.module, check_view.result.function, check_view.result.family]}
 
 
-def _details(check_view):
+def _output(check_view):
+    if not check_view.details_shown:
+        return f"**{check_view.status_label}**. {HIDDEN_OUTPUT}"
     if check_view.passed:
-        return f"{check_view.result.description}."
+        return f"**{check_view.status_label}**. {check_view.result.description}."
     return render("gradescope_test.md.j2", check=check_view).strip()
 
 
@@ -52,15 +56,15 @@ def gradescope_results(result):
         if check.visibility == "after_due_date":  # Gradescope itself shows it once the due date has passed
             full = CheckView(check, details_shown=True)
             tests.append(_test(full, name=check.id, score=check.score, max_score=check.max_score,
-                               output=_details(full), visibility="after_due_date"))
+                               output=_output(full), visibility="after_due_date"))
             continue
         shown = CheckView(check, details_shown=not check.hidden)
         tests.append(_test(shown, name=check.id, score=check.score, max_score=check.max_score,
-                           output=_details(shown) if shown.details_shown else HIDDEN_OUTPUT, visibility="visible"))
-        if check.hidden and check.status != "passed":
+                           output=_output(shown), visibility="visible"))
+        if check.hidden and not shown.passed:
             full = CheckView(check, details_shown=True)
             tests.append(_test(full, name=f"{check.id} (details for instructors)", score=0.0, max_score=0.0,
-                               output=_details(full), visibility="hidden"))
+                               output=_output(full), visibility="hidden"))
     summary = render("gradescope_summary.md.j2", result=result).strip()
     results = {"score": result.score, "execution_time": round(result.duration_seconds, 3), "output": summary,
                "output_format": "md", "visibility": "visible", "stdout_visibility": "hidden", "tests": tests,

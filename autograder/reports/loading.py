@@ -1,6 +1,5 @@
 """Find and read the results that reports are built from, without regrading."""
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +45,6 @@ def load_results(results_dir):
     for student_id, path in result_files(results_dir).items():
         try:
             loaded.results[student_id] = load_result(path)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError) as error:  # ValueError: bad JSON, status or version
             loaded.unreadable[student_id] = f"{path}: {type(error).__name__}: {error}"
     return loaded

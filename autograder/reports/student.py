@@ -12,20 +12,18 @@ from functools import cached_property
 from autograder.reports.plots import draw_diagnostics
 from autograder.reports.rendering import render
 from autograder.reports.values import counterexample_of
+from autograder.statuses import HIDDEN_MEANING, HIDDEN_NOT_PASSED, NOT_GRADED, Status
 
 #: Who reads the report: ``student`` (hidden checks redacted) or ``ta`` (everything).
 AUDIENCES = ("student", "ta")
-#: How the sandbox words a worker that died or garbled its reply (``autograder.sandbox.session``).
-WORKER_DEATH_PREFIX = "the worker "
-#: What each check status means, in the words the pages use.
-STATUS_MEANINGS = {
-    "passed": "passed",
-    "failed": "wrong answer",
-    "error": "raised an error or returned something that cannot be graded",
-    "timeout": "ran out of time",
-    "missing": "module or function not found",
-    "declaration_error": "not judged: the check itself raised an error, which your instructors must mend",
-}
+#: The statuses whose run stopped at once, on the first failing input: Hypothesis shrinks
+#: wrong answers and exceptions, but not a timeout or a dead worker.
+UNSHRUNK = frozenset({Status.TIMEOUT, Status.CRASH})
+#: The CSS class of a hidden check that did not pass, in the student's view.
+HIDDEN_CLASS = "not-passed"
+#: The statuses that stop every check of a function alike (an unimplemented stub, a module that
+#: does not import): the report shows their one message once.
+STOPPING = NOT_GRADED | {Status.ERROR, Status.CRASH, Status.TIMEOUT}
 
 
 #: The longest message line the TA view's list of what needs a look quotes.
@@ -48,8 +46,12 @@ class CheckView:
 
     @property
     def passed(self):
-        """Passed and paid: a form property whose points were withheld (wrong values) did not."""
-        return self.result.status == "passed" and not self.result.withheld_by
+        """Passed and paid: a withheld check (a form property of wrong values) did not."""
+        return self.result.status is Status.PASSED
+
+    @property
+    def withheld(self):
+        return self.result.status is Status.WITHHELD
 
     @property
     def points_lost(self):
@@ -57,20 +59,23 @@ class CheckView:
 
     @property
     def status_label(self):
-        if self.result.withheld_by and self.details_shown:
-            return "withheld"
-        if not self.details_shown:
-            return "passed" if self.passed else "not passed"
-        return self.result.status
+        """The status's word (:attr:`~autograder.statuses.Status.word`); a hidden check's details include it."""
+        return self.result.status.shown(details_shown=self.details_shown)
+
+    @property
+    def status_class(self):
+        """The CSS class of the status's badge: the status itself, where this audience may see it."""
+        if self.details_shown or self.passed:
+            return self.result.status.value
+        return HIDDEN_CLASS
 
     @property
     def meaning(self):
-        return STATUS_MEANINGS.get(self.result.status, self.result.status)
+        return self.result.status.meaning
 
     @property
     def input_label(self):
-        """Hypothesis shrinks wrong answers and exceptions, but stops at once on a timeout or a dead worker."""
-        if self.result.status == "timeout" or self.result.message.startswith(WORKER_DEATH_PREFIX):
+        if self.result.status in UNSHRUNK:
             return "Failing input"
         return "Smallest failing input"
 
@@ -116,8 +121,7 @@ class TaskView:
         """The message, when every failure here stopped on the same error (an unimplemented stub)."""
         failures = self.failures
         messages = {check.result.message for check in failures}
-        if len(failures) >= 2 and len(messages) == 1 and all(
-                check.result.status in ("error", "missing", "timeout") for check in failures):
+        if len(failures) >= 2 and len(messages) == 1 and all(check.result.status in STOPPING for check in failures):
             return messages.pop()
         return None
 
@@ -177,6 +181,14 @@ class StudentReport:
         return [check for check in self.checks if not check.passed]
 
     @property
+    def legend(self):
+        """``(word, css class, meaning)`` of each status this report shows, in the vocabulary's order."""
+        shown = {(check.status_label, check.status_class) for check in self.checks}
+        entries = [(status.word, status.value, status.meaning) for status in Status]
+        entries.append((HIDDEN_NOT_PASSED, HIDDEN_CLASS, HIDDEN_MEANING))
+        return [entry for entry in entries if entry[:2] in shown]
+
+    @property
     def title(self):
         view = "TA view" if self.for_ta else "Feedback"
         return f"{view}: {self.student_id}"
@@ -184,8 +196,7 @@ class StudentReport:
     def _context(self):
         checks = self.checks
         return {"report": self, "result": self.result, "parts": self.parts,
-                "passed": sum(check.passed for check in checks), "total_checks": len(checks),
-                "status_meanings": STATUS_MEANINGS}
+                "passed": sum(check.passed for check in checks), "total_checks": len(checks)}
 
     def to_html(self):
         """A self-contained page: inline CSS, plots as base64 PNG, no scripts, nothing fetched."""

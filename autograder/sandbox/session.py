@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import requests
+from autograder.statuses import Status
 from autograder.sandbox import affinity, launcher, wire
 from autograder.sandbox.launcher import remove_tree
 
@@ -38,11 +39,11 @@ SUBMISSION_TIMEOUT = "the submission's total time limit was reached"
 class WorkerFailure(Exception):
     """A request that produced no reply: the worker hung, died, or sent garbage."""
 
-    status = "error"
+    status = Status.CRASH
 
 
 class WorkerTimeout(WorkerFailure):
-    status = "timeout"
+    status = Status.TIMEOUT
 
 
 class WorkerCrashed(WorkerFailure):

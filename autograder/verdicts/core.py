@@ -2,11 +2,14 @@
 
 import numpy as np
 
+from autograder.statuses import Status
+
 
 class CheckFailure(Exception):
-    """The student's code gave a wrong answer (``failed``) or raised (``error``)."""
+    """The student's code gave a wrong answer (``failed``) or raised (``error``); ``error`` is the worker's
+    description of what it raised, if it did (:func:`autograder.statuses.raised_by_stub` reads it)."""
 
-    def __init__(self, message, *, status="failed", expected=None, got=None, location=None, error=None):
+    def __init__(self, message, *, status=Status.FAILED, expected=None, got=None, location=None, error=None):
         super().__init__(message)
         self.message = message
         self.status = status
@@ -30,7 +33,7 @@ def value_of(reply):
         error = reply["error"]
         traceback = error.get("traceback", "").rstrip()
         where = f"\n{traceback}" if traceback else ""
-        raise CheckFailure(f"raised {error['type']}: {error['message']}{where}", status="error", error=error)
+        raise CheckFailure(f"raised {error['type']}: {error['message']}{where}", status=Status.ERROR, error=error)
     return reply["ok"]
 
 

@@ -50,7 +50,7 @@ def validates_arguments(expected, replies):
         if "error" in reply:
             error = reply["error"]
             raise CheckFailure(f"{expected['accepted']} is valid (the reference accepts it), but the call raised "
-                               f"{error['type']}: {error['message']}", status="failed", error=error)
+                               f"{error['type']}: {error['message']}", error=error)
         return
     if "error" not in reply:
         raise CheckFailure(f"expected ValueError for {expected['reason']}, but the call returned normally")
