@@ -157,7 +157,7 @@ def committed_checks():
     found = []
     for path in (path for path in paths if not is_course_file(ROOT / path)):
         config = load_config(ROOT / path)
-        oracle = Oracle(config.reference)
+        oracle = Oracle(config.reference, files=config.files)
         found += [(check, config, oracle) for check in configured_checks(config)]
     return found
 

@@ -428,9 +428,9 @@ def test_report_command_refuses_a_folder_without_results(tmp_path):
 def test_the_committed_examples_are_real_results_that_still_render():
     loaded = loading.load_results(EXAMPLES / "results")
     assert not loaded.unreadable
-    assert {"reference", "stubs"} <= set(loaded.results)
-    assert loaded.results["reference"].score == loaded.results["reference"].max_score
-    page = StudentReport(loaded.results["stubs"], student_id="stubs", plots=[]).to_html()
+    assert {"ada", "grace", "linus"} <= set(loaded.results)  # ken's zip is cut short: no result
+    assert loaded.results["ada"].score == loaded.results["ada"].max_score
+    page = StudentReport(loaded.results["linus"], student_id="linus", plots=[]).to_html()
     assert "optimizers.adam" in page and "NotImplementedError" in page
 
 
