@@ -50,7 +50,7 @@ from hypothesis.errors import Flaky
 from hypothesis.internal.conjecture import providers
 
 from autograder.results import COUNTEREXAMPLE_VALUES, ValueBudget, plain
-from autograder.sandbox.session import WorkerFailure, WorkerTimeout
+from autograder.sandbox.session import WorkerFailure
 from autograder.statuses import Status, raised_by_stub
 from autograder.verdicts import CheckFailure
 
