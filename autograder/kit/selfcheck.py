@@ -12,8 +12,8 @@ expectations computed from the reference solution. For a check that fails it sho
 smallest failing example it has (the fewest values): the inputs, what was expected,
 what your code returned and where they differ. The grader checks the same properties
 on other examples of the same kind, and hidden checks are not included: passing here
-does not guarantee full marks. Needs numpy only; the statistical checks also need
-scipy, and are skipped (and said so) without it. PyTorch is not needed.
+does not guarantee full marks. Needs numpy only; the statistical checks that need
+scipy (a Beta or chi-square law) are skipped (and said so) without it. PyTorch is not needed.
 
 Your code runs as you, in a child process (:class:`StudentProcess`): it gets the calls
 and sends back its answers, while the expected values, the verdicts and the summary
@@ -57,7 +57,7 @@ def run_check(check, call):
 
     A wrong answer does not stop the replay: the failing case with the fewest values is
     shown. An exception does (it usually fails every case alike, and a slow one would
-    cost every case its time limit). A statistical check is ``skipped`` without scipy.
+    cost every case its time limit). A check whose verdict needs scipy is ``skipped`` without it.
     """
     verdict = verdicts.Verdict.from_data(check["verdict"])
     smallest = None
