@@ -117,9 +117,14 @@ class WorkerSession:
         A frame with another nonce was left by an earlier call (late, or forged and
         followed by the real one): the worker is replaced and the calls not yet answered
         are sent again, so the earlier call's tricks cost these nothing. On a fresh
-        worker only this batch's own code can have written a stray frame. A call that
-        leaves stray threads or processes gets an error reply, and the rest of the batch
-        is sent again to a fresh worker.
+        worker only this batch's own code can have written a stray frame.
+
+        The census of the sandbox's threads and processes is taken once a batch, when the
+        worker is idle: after the last reply, or after cancelling the rest. Strays turn the
+        last reply into an error and replace the worker (after a cancel, they only replace
+        it). A batch holds the calls of one check, so strays cost that check alone; a
+        replay that fails is asked again call by call, each with its census, which finds
+        the call that left them.
         """
         sent = [requests.split(request) for request in batch]
         answered = 0
@@ -133,11 +138,11 @@ class WorkerSession:
                 payloads = [wire.encode(request, max_bytes=max_bytes) for request, _ in sent[answered:]]
                 cpu = affinity.current_cpu()
                 wire.write_frame(self._request_fd, wire.encode_batch(payloads, cpu), nonce)
-            for _, answerer in sent[answered:]:
+            for position, (_, answerer) in enumerate(sent[answered:], start=answered + 1):
                 deadline = self._call_deadline(timeout)
                 with self._failures(deadline, timeout):
                     reply = self._reply(nonce, answerer, deadline, cpu)
-                    stray = 0 if reply is None else self._processes.strays()
+                    stray = 0 if reply is None or position < len(sent) else self._processes.strays()
                 if reply is None:  # a stray frame
                     self._stop()
                     if fresh:
@@ -148,17 +153,30 @@ class WorkerSession:
                 answered += 1
                 if stray:
                     self._stop()
+                    calls = "the call" if len(sent) == 1 else f"the {len(sent)} calls of this check"
                     reply = {"error": {"type": "StrayProcesses", "bases": ["StrayProcesses"], "traceback": "",
-                                       "message": f"the call left {stray} threads or processes running; a function "
+                                       "message": f"{calls} left {stray} threads or processes running; a function "
                                                   "must not start threads or processes that outlive it"}}
                 try:
                     yield reply
                 except GeneratorExit:
                     if answered < len(sent) and self._process is not None:
                         self._cancel(nonce, timeout)
+                        self._stop_if_strays()
                     raise
                 if self._process is None:
                     break
+
+    def _stop_if_strays(self):
+        """Replace the worker if the calls of a cancelled batch left threads or processes (or none can be counted)."""
+        if self._process is None:
+            return
+        try:
+            stray = self._processes.strays()
+        except ProcessLookupError:
+            stray = True
+        if stray:
+            self._stop()
 
     def _call_deadline(self, timeout):
         """When a call started now must be answered: ``timeout`` from now, and not after the session's deadline."""
