@@ -126,7 +126,13 @@ class WorkerSession:
         replay that fails is asked again call by call, each with its census, which finds
         the call that left them.
         """
-        sent = [requests.split(request) for request in batch]
+        try:
+            yield from self._answers([requests.split(request) for request in batch], timeout)
+        finally:
+            self._note_dropped_output()
+
+    def _answers(self, sent, timeout):
+        """The replies to the ``sent`` (request, answerer) pairs: :meth:`stream`'s work."""
         answered = 0
         while answered < len(sent):
             fresh, nonce = self._process is None, secrets.token_bytes(len(wire.READY_NONCE))
@@ -205,8 +211,6 @@ class WorkerSession:
             self._stop()
             raise WorkerGarbage(f"the worker sent an unreadable reply ({error}); did the code write to a file "
                                 "descriptor it does not own?") from None
-        finally:
-            self._note_dropped_output()
 
     def _reply(self, nonce, answerer, deadline, cpu):
         """The next reply under ``nonce``, after answering its call's questions with ``answerer`` (on ``cpu``,
@@ -284,7 +288,8 @@ class WorkerSession:
                                                     own_pid_namespace=self.isolation.level != "rlimits")
 
     def _note_dropped_output(self):
-        """Note, once, that the current worker's output reached the cap (RLIMIT_FSIZE stops it there)."""
+        """Note, once, that the current worker's output reached the cap (RLIMIT_FSIZE stops it there); looked at
+        once a batch and when a worker stops, not after every reply."""
         cap = self.settings.limits.file_size_bytes
         note = f"the code printed more than {cap / 2**20:g} MiB; the output past that was dropped"
         if self.starts and note not in self.notes and os.stat(self._output_path).st_size >= cap:
@@ -319,6 +324,7 @@ class WorkerSession:
         """Kill the worker and everything it started; close the channel."""
         if self._process is None:
             return
+        self._note_dropped_output()
         try:
             os.killpg(self._process.pid, signal.SIGKILL)
         except ProcessLookupError:
