@@ -68,7 +68,7 @@ def test_a_correct_submission_passes_every_visible_check(kit, tmp_path):
 
 def test_without_scipy_the_binomial_test_still_runs(kit, tmp_path):
     """The keep rate's binomial p-value is a Chernoff bound computed with math alone; only a verdict that
-    needs scipy.special (the Haar law's Beta CDF, the chi-square law of uniform orders) is skipped without it."""
+    needs scipy.special (the chi-square law of a test of uniformity) is skipped without it."""
     run = selfcheck(kit, hand_in(tmp_path / "student", {}), without="scipy")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "skipped" not in run.stdout, run.stdout

@@ -244,3 +244,10 @@ def test_the_uniformity_check_rejects_every_naive_shuffle_and_no_uniform_one():
 def test_fisher_exact_p_value_is_scipys(table):
     assert fisher_exact_p_value(np.array(table)) == pytest.approx(stats.fisher_exact(table).pvalue, rel=1e-9,
                                                                   abs=1e-300)
+
+
+@pytest.mark.parametrize("dimension", [2, 3, 4, 5, 6, 11, 36])
+def test_the_unit_vector_coordinate_cdf_is_the_beta_law(dimension):
+    t = np.linspace(-1, 1, 2001)
+    beta = stats.beta((dimension - 1) / 2, (dimension - 1) / 2, loc=-1.0, scale=2.0)
+    np.testing.assert_allclose(random_tensors.unit_vector_coordinate_cdf(t, dimension), beta.cdf(t), atol=1e-12)

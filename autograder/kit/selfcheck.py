@@ -13,7 +13,7 @@ smallest failing example it has (the fewest values): the inputs, what was expect
 what your code returned and where they differ. The grader checks the same properties
 on other examples of the same kind, and hidden checks are not included: passing here
 does not guarantee full marks. Needs numpy only; the statistical checks that need
-scipy (a Beta or chi-square law) are skipped (and said so) without it. PyTorch is not needed.
+scipy (the chi-square law of a test of uniformity) are skipped (and said so) without it. PyTorch is not needed.
 
 Your code runs as you, in a child process (:class:`StudentProcess`): it gets the calls
 and sends back its answers, while the expected values, the verdicts and the summary

@@ -155,10 +155,7 @@ def haar_distributed(expected, replies, *, false_failure_probability):
     (Bonferroni): at most ``false_failure_probability`` in all. Without the sign
     correction of the QR factorization, LAPACK's Q has entry [0, 0] <= 0 in every draw, a
     CDF gap of 1/2 at 0 (see :func:`~autograder.verdicts.significance.samples_to_detect_cdf_gap`).
-    The Beta CDF is scipy.special's regularized incomplete beta function.
     """
-    from scipy.special import betainc
-
     shape = tuple(expected["shape"])
     matrices = np.stack([_weights_of(reply, shape, f"draw {index}").reshape(shape[0], -1)
                          for index, reply in enumerate(replies, start=1)])
@@ -170,7 +167,7 @@ def haar_distributed(expected, replies, *, false_failure_probability):
     for i in range(rows):
         for j in range(cols):
             entries = np.sort(matrices[:, i, j])
-            cdf = betainc((n - 1) / 2, (n - 1) / 2, np.clip((entries + 1) / 2, 0.0, 1.0))
+            cdf = unit_vector_coordinate_cdf(entries, n)
             statistic, _, p_value = kolmogorov_smirnov(entries, cdf)
             if p_value < level:
                 positive = int(np.sum(entries > 0))
@@ -181,6 +178,25 @@ def haar_distributed(expected, replies, *, false_failure_probability):
                     f"{statistic:.3f}, p-value {p_value:.3g} < {level:.3g}); {positive} of {draws} draws "
                     f"were positive, about half expected. Did you correct the signs of the QR factorization?",
                     expected="Haar", got=statistic, location=f"[{i}, {j}]")
+
+
+def unit_vector_coordinate_cdf(t, dimension):
+    """P(u_1 <= t) for u uniformly distributed on the unit sphere of R^n, n = ``dimension`` >= 2.
+
+    u_1 has density proportional to (1 - t^2)^((n - 3) / 2) on (-1, 1), so with t = sin(phi)
+    the CDF is 1/2 + sign(t) J_{n-2}(arcsin |t|) / (2 J_{n-2}(pi / 2)), J_m(phi) the integral of
+    cos^m from 0 to phi: J_0 = phi, J_1 = sin(phi), and J_m = cos^(m-1)(phi) sin(phi) / m +
+    (m - 1) / m J_{m-2}. (The Beta((n - 1) / 2, (n - 1) / 2) law of (u_1 + 1) / 2, without scipy.)
+    """
+    def integral(phi):
+        order = dimension - 2
+        value = phi if order % 2 == 0 else np.sin(phi)
+        for m in range(2 + order % 2, order + 1, 2):
+            value = np.cos(phi)**(m - 1) * np.sin(phi) / m + (m - 1) / m * value
+        return value
+
+    t = np.asarray(t, dtype=np.float64)
+    return 0.5 + np.sign(t) * integral(np.arcsin(np.minimum(np.abs(t), 1.0))) / (2 * integral(np.pi / 2))
 
 
 def orthonormal(expected, replies, *, tolerance):
