@@ -131,9 +131,9 @@ def student_code_share(submissions, config, count):
 
 def install_root(python):
     """The checkout whose grader ``python`` imports."""
-    found = subprocess.run([python, "-c", "import autograder, pathlib; print(pathlib.Path(autograder.__file__).parent.parent)"],
-                           cwd=tempfile.gettempdir(), check=True, capture_output=True, text=True)
-    return Path(found.stdout.strip())
+    source = "import autograder, pathlib; print(pathlib.Path(autograder.__file__).parent)"
+    found = subprocess.run([python, "-c", source], cwd=tempfile.gettempdir(), check=True, capture_output=True, text=True)
+    return Path(found.stdout.strip()).parent
 
 
 def timed_command(python, submissions, out, bank, cores):

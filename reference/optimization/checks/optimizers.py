@@ -60,8 +60,8 @@ CONVERGENCE_TOLERANCE = 5e-2
 #: :func:`strategies.quadratic_problems` draws with CONVERGENCE_CONDITION_NUMBERS, and within half of it at
 #: every step within 50 of that one (adaptive methods with a constant learning rate end up hovering around
 #: the minimum, at a distance that grows with lr: a correct implementation whose rounding differs may land
-#: elsewhere on that orbit). tests/test_reference_optimizers.py measures it on 100 problems. 1,550 steps an example in all,
-#: where 11,300 with condition numbers up to 100 and a tolerance of 1e-2.
+#: elsewhere on that orbit). tests/test_reference_optimizers.py measures it on 100 problems. 1,550 steps an
+#: example in all, where 11,300 with condition numbers up to 100 and a tolerance of 1e-2.
 CONVERGENCE_SETTINGS = {
     "sgd": ({"lr": 0.5, "momentum": 0.9}, 150),
     "adagrad": ({"lr": 2.0}, 200),
