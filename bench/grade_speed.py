@@ -38,7 +38,8 @@ def install_config(python):
     """The flagship's grading config in the checkout whose grader ``python`` imports: each install grades with
     its own checks."""
     source = "import autograder, pathlib; print(pathlib.Path(autograder.__file__).parent)"
-    found = subprocess.run([python, "-c", source], cwd=tempfile.gettempdir(), check=True, capture_output=True, text=True)
+    found = subprocess.run([python, "-c", source], cwd=tempfile.gettempdir(), check=True, capture_output=True,
+                           text=True)
     return Path(found.stdout.strip()).parent / "reference" / "optimization" / "grading_config.yml"
 
 

@@ -132,7 +132,8 @@ def student_code_share(submissions, config, count):
 def install_root(python):
     """The checkout whose grader ``python`` imports."""
     source = "import autograder, pathlib; print(pathlib.Path(autograder.__file__).parent)"
-    found = subprocess.run([python, "-c", source], cwd=tempfile.gettempdir(), check=True, capture_output=True, text=True)
+    found = subprocess.run([python, "-c", source], cwd=tempfile.gettempdir(), check=True, capture_output=True,
+                           text=True)
     return Path(found.stdout.strip()).parent
 
 
