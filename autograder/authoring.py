@@ -23,7 +23,11 @@ The vocabulary, each item documented where it is defined:
 - checks, the long form: :class:`Check`, its requests as data (:func:`call`,
   :func:`chain` and :func:`result_of`, :func:`loop` and its case :func:`trajectory`),
   :func:`expected_validation`, and the verdicts of :mod:`autograder.verdicts` it names,
-  with :func:`compare`, the comparison they share;
+  with :func:`compare`, the comparison they share; for a statistical verdict, the sample
+  that detects a stated deviation (:func:`samples_to_detect_scale`,
+  :func:`samples_to_detect_cdf_gap`, :func:`samples_to_detect_rate`,
+  :func:`samples_to_detect_outcome_bias`, from
+  :mod:`autograder.verdicts.significance`);
 - inputs: the Hypothesis strategies of :mod:`autograder.strategies` (:func:`arrays` with its
   bounds, of a fixed, drawn or named shape; :func:`shared_shape` and its ``.map`` for
   arguments whose shapes agree);
@@ -46,11 +50,14 @@ from autograder.strategies import (DEFAULT_MAGNITUDE, arrays, finite_arrays, fin
 from autograder.torch_oracles import torch_optimizer_steps
 from autograder.verdicts import CheckFailure, compare
 from autograder.verdicts.random_tensors import log_variance_profiles
+from autograder.verdicts.significance import (samples_to_detect_cdf_gap, samples_to_detect_outcome_bias,
+                                             samples_to_detect_rate, samples_to_detect_scale)
 
 __all__ = [
     "VISIBILITIES", "Assignment", "Family", "Part", "Tolerances",
     "Mutant", "Garbage", "garbage_entries", "Variant",
     "Check", "expected_validation", "CheckFailure", "compare",
+    "samples_to_detect_cdf_gap", "samples_to_detect_outcome_bias", "samples_to_detect_rate", "samples_to_detect_scale",
     "Diagnostic", "channel_statistics", "histogram", "keep_rate", "layer_variance", "path_on_quadratic",
     "Problem", "custom", "equals_reference", "equals_torch", "gradient_check", "same_seed_same_result",
     "unchanged_arguments", "validates_arguments", "within_bounds",

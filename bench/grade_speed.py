@@ -34,13 +34,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SUBMISSION = ROOT / "examples" / "optimization" / "submissions" / "ada.zip"
 
 
+def install_config(python):
+    """The flagship's grading config in the checkout whose grader ``python`` imports: each install grades with
+    its own checks."""
+    source = "import autograder, pathlib; print(pathlib.Path(autograder.__file__).parent)"
+    found = subprocess.run([python, "-c", source], cwd=tempfile.gettempdir(), check=True, capture_output=True,
+                           text=True)
+    return Path(found.stdout.strip()).parent / "reference" / "optimization" / "grading_config.yml"
+
+
 def timed_grade(python, submission, bank, out):
     """Seconds of one ``autograder grade`` process with ``bank`` as its example bank."""
     environment = {**os.environ, "AUTOGRADER_BANK": str(bank)}
     started = time.perf_counter()
     # Run outside any checkout, so that each interpreter imports its own install of the grader.
     completed = subprocess.run([python, "-m", "autograder", "grade", str(submission), "--out", str(out),
-                                "--config", str(ROOT / "reference" / "optimization" / "grading_config.yml")],
+                                "--config", str(install_config(python))],
                                cwd=out.parent, env=environment, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
@@ -50,8 +59,7 @@ def timed_grade(python, submission, bank, out):
 
 def built_kit(python, submission, folder):
     """``folder``, holding the student kit ``python``'s install builds, with ``submission``'s modules in it."""
-    subprocess.run([python, "-m", "autograder", "kit", "--out", str(folder),
-                    "--config", str(ROOT / "reference" / "optimization" / "grading_config.yml")],
+    subprocess.run([python, "-m", "autograder", "kit", "--out", str(folder), "--config", str(install_config(python))],
                    cwd=folder.parent, check=True, capture_output=True)
     with zipfile.ZipFile(submission) as archive:
         for member in archive.infolist():
@@ -130,7 +138,8 @@ def main():
         ratio = statistics.median(times["current", kind]) / statistics.median(times["baseline", kind])
         print(f"  current / baseline, {kind}: {ratio:.2f}")
     print(f"  the reference alone in the same {calls} calls: {summary(floors)}")
-    print(f"  warm grade / the reference alone: {statistics.median(times['current', 'warm']) / statistics.median(floors):.1f}")
+    overhead = statistics.median(times["current", "warm"]) / statistics.median(floors)
+    print(f"  warm grade / the reference alone: {overhead:.1f}")
 
 
 if __name__ == "__main__":

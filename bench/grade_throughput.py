@@ -19,7 +19,10 @@ own (``AUTOGRADER_BANK`` in a scratch folder):
     workers record expectations in the results folder's own file, which starts empty);
   * times, for a few submissions graded in this process, the share of grading time
     spent waiting on student code (inside worker requests).
-``--throughput-only`` stops after the rounds of the first item.
+``--throughput-only`` stops after the rounds of the first item. ``--baseline PYTHON`` instead
+times whole ``autograder grade-all`` processes of this install and of the one PYTHON runs
+(each with its own checkout's config and bank), in turns, on the same submissions: once
+from an empty bank, then ``--runs`` rounds on the filled one, and their ratio.
 """
 
 import argparse
@@ -126,6 +129,43 @@ def student_code_share(submissions, config, count):
     return waiting[0] / total
 
 
+def install_root(python):
+    """The checkout whose grader ``python`` imports."""
+    source = "import autograder, pathlib; print(pathlib.Path(autograder.__file__).parent)"
+    found = subprocess.run([python, "-c", source], cwd=tempfile.gettempdir(), check=True, capture_output=True,
+                           text=True)
+    return Path(found.stdout.strip()).parent
+
+
+def timed_command(python, submissions, out, bank, cores):
+    """Seconds of one ``autograder grade-all`` process of the install ``python`` runs, with ``bank``."""
+    config = install_root(python) / "reference" / "optimization" / "grading_config.yml"
+    command = [python, "-m", "autograder", "grade-all", str(submissions), "--out", str(out), "--config", str(config),
+               "--jobs", str(cores)]
+    started = time.perf_counter()
+    # Run outside any checkout, so that each interpreter imports its own install of the grader.
+    subprocess.run(command, cwd=out.parent, env={**os.environ, "AUTOGRADER_BANK": str(bank)}, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def compare_installs(baseline, submissions, scratch, students, runs, cores):
+    """Throughput of this install and of ``baseline``'s, in turns on the same submissions; print both."""
+    installs = {"baseline": baseline, "current": sys.executable}
+    rounds = {name: [] for name in installs}
+    for run in range(runs + 1):
+        for name, python in installs.items():
+            seconds = timed_command(python, submissions, scratch / f"{name}-{run}", scratch / f"bank-{name}", cores)
+            what = "from an empty bank" if run == 0 else f"round {run} on the filled bank"
+            print(f"{name} {what}: {seconds:.0f} s, {students / seconds * 60:.1f} a minute", flush=True)
+            if run:
+                rounds[name].append(seconds)
+    print(f"\n{students} students, {cores} processes, {runs} rounds on the filled bank, a minute:")
+    for name, seconds in rounds.items():
+        print(f"  {name:8}: {spread([students / value * 60 for value in seconds])}")
+    print(f"  current / baseline: {statistics.median(rounds['baseline']) / statistics.median(rounds['current']):.2f}")
+
+
 def spread(values):
     return f"{statistics.median(values):.1f} (min {min(values):.1f}, max {max(values):.1f})"
 
@@ -137,6 +177,7 @@ def main():
     parser.add_argument("--throughput-only", action="store_true",
                         help="only the rounds with every core (no one-process pass, kill, Dask or share)")
     parser.add_argument("--config", default=str(ROOT / "reference" / "optimization" / "grading_config.yml"))
+    parser.add_argument("--baseline", help="the Python of another install to compare with (only the throughput)")
     arguments = parser.parse_args()
     config = load_config(arguments.config)
     cores = os.cpu_count()
@@ -146,6 +187,9 @@ def main():
         os.environ["AUTOGRADER_BANK"] = str(scratch / "bank")
         submissions = scratch / "class"
         build_class(submissions, students)
+        if arguments.baseline:
+            compare_installs(arguments.baseline, submissions, scratch, students, arguments.runs, cores)
+            return
         cold = timed_batch(submissions, scratch / "cold", config, jobs=cores)
         print(f"from an empty bank, {cores} processes: {cold:.0f} s, {students / cold * 60:.1f} a minute", flush=True)
         rounds = []

@@ -1,4 +1,4 @@
-"""reference/optimizers.py against torch.optim (PyTorch 2.13), in float64.
+"""reference/optimization/optimizers.py against torch.optim (PyTorch 2.13), in float64.
 
 One harness runs a trajectory through the reference function (threading the returned
 state) and through the PyTorch oracle, and compares the weights and the state buffers
@@ -31,6 +31,8 @@ from reference.optimization.checks.strategies.optimizers import (
     trajectories,
 )
 from reference.optimization import optimizers
+from reference.optimization.checks.optimizers import (CONVERGENCE_CONDITION_NUMBERS, CONVERGENCE_SETTINGS,
+                                                      CONVERGENCE_TOLERANCE)
 
 #: Hypothesis examples per configuration (36 of them) for one step from an empty state.
 ONE_STEP_EXAMPLES = 25
@@ -472,6 +474,26 @@ def test_converges_on_ill_conditioned_quadratics(name):
         for _ in range(CONVERGENCE_STEPS):
             w, state = getattr(optimizers, name)(w, matrix @ (w - w_star), state, **CONVERGENCE_HYPERPARAMETERS[name])
         assert loss(w) <= CONVERGENCE_LOSS_RATIO * initial_loss
+
+    check()
+
+
+@pytest.mark.parametrize("name", sorted(CONVERGENCE_SETTINGS))
+def test_the_convergence_checks_settings_reach_a_fifth_of_their_tolerance(name):
+    """A fifth of the tolerance at the check's step count, half of it at every step within 50 of it, on 100
+    problems of its condition numbers."""
+    hyperparameters, steps = CONVERGENCE_SETTINGS[name]
+
+    @exact(100)
+    @given(quadratic_problems(condition_number=st.floats(*CONVERGENCE_CONDITION_NUMBERS)))
+    def check(problem):
+        matrix, w_star, w = problem
+        initial, state, distances = np.linalg.norm(w - w_star), {}, []
+        for _ in range(steps + 50):
+            w, state = getattr(optimizers, name)(w, matrix @ (w - w_star), state, **hyperparameters)
+            distances.append(np.linalg.norm(w - w_star))
+        assert distances[steps - 1] <= CONVERGENCE_TOLERANCE / 5 * initial
+        assert max(distances[steps - 51:]) <= CONVERGENCE_TOLERANCE / 2 * initial
 
     check()
 

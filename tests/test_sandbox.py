@@ -141,6 +141,25 @@ def test_a_hang_in_a_batch_costs_that_call_and_no_earlier_one(session):
     assert float(call(session, "fine")["ok"]["result"]) == 2.0
 
 
+def test_the_census_is_taken_once_a_batch_and_strays_fail_its_last_reply(session, monkeypatch):
+    """Threads left by the first call of a batch are found after its last reply, which becomes the error; the
+    worker is replaced, and a cancelled batch that left strays replaces it too."""
+    censuses = []
+    call(session, "fine")
+    counter = type(session._processes)
+    original = counter.strays
+    monkeypatch.setattr(counter, "strays", lambda self: censuses.append(1) or original(self))
+    replies = list(session.stream([request("spin_threads"), request("fine"), request("fine")], timeout=10))
+    assert [reply.get("error", {}).get("type") for reply in replies] == [None, None, "StrayProcesses"]
+    assert "the 3 calls of this check left" in replies[-1]["error"]["message"]
+    assert len(censuses) == 1 and session._process is None
+    replies = session.stream([request("spin_threads"), request("fine"), request("fine")], timeout=10)
+    assert float(next(replies)["ok"]["result"]) == 1.0 and session.starts == 2
+    replies.close()
+    assert len(censuses) == 2 and session._process is None
+    assert float(call(session, "fine")["ok"]["result"]) == 2.0 and session.starts == 3
+
+
 def test_a_normal_call_returns_its_value(session):
     assert call(session, "fine")["ok"]["result"] == 2.0
 

@@ -20,7 +20,7 @@ from autograder.sandbox import wire
 from conftest import ROOT, reduced_config
 
 #: sgd's single steps (values compared), its purity (paid only where they are right) and dropout's
-#: keep rate (a binomial test, scipy's).
+#: keep rate (a binomial test, which needs no scipy).
 KEPT = {"optimizers": ("one_step", "purity"), "dropout": ("keep_rate", "identity")}
 #: The checks of KEPT, in the order the self-check runs them: function by function.
 CHECKS = [f"optimizers.{function}.{family}" for function in ("sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw")
@@ -154,14 +154,13 @@ def test_a_correct_submission_passes_every_visible_check(kit, tmp_path):
     assert passing == total
 
 
-def test_without_scipy_the_statistical_checks_are_skipped_and_the_others_run(kit, tmp_path):
+def test_without_scipy_the_binomial_test_still_runs(kit, tmp_path):
+    """The keep rate's binomial p-value is a Chernoff bound computed with math alone; only a verdict that
+    needs scipy.special (the chi-square law of a test of uniformity) is skipped without it."""
     run = selfcheck(kit, hand_in(tmp_path / "student", {}), without="scipy")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "statistical checks were skipped, because scipy is not installed" in run.stdout, run.stdout
-    assert "dropout.dropout_forward.keep_rate" in run.stdout.splitlines()[-1]
-    assert "optimizers.sgd.one_step" not in run.stdout.splitlines()[-1]
-    passing, total = re.search(r"(\d+) of (\d+) visible checks pass", run.stdout).groups()
-    assert 0 < int(passing) < int(total)
+    assert "skipped" not in run.stdout, run.stdout
+    assert re.search(r"passed +dropout.dropout_forward.keep_rate", run.stdout), run.stdout
 
 
 FORGER = '''

@@ -16,8 +16,8 @@ example, the examples being stored simplest first, as the grader's report shows 
 input by name, what was expected, what your code returned, where they differ), and a
 hint. The grader checks the same properties on other examples of the same kind, and
 hidden checks are not included: passing here does not guarantee full marks (the kit's
-README.md says what else is graded). Needs numpy only; the statistical checks also need
-scipy, and are skipped (and said so) without it. PyTorch is not needed.
+README.md says what else is graded). Needs numpy only; the checks that need scipy (the
+chi-square law of a test of uniformity) are skipped (and said so) without it. PyTorch is not needed.
 
 Your code runs as you, in a child process (:class:`StudentProcess`): it gets the calls
 and sends back its answers, while the expected values, the verdicts and the summary
@@ -86,8 +86,8 @@ class Outcome:
 
 def run_check(check, call):
     """Replay a check's cases, simplest first, through ``call(request) -> reply``, up to the first that fails;
-    return the :class:`Outcome`. A statistical check is ``skipped`` without scipy; a function that is still
-    the stub is ``unimplemented``, as the grader says."""
+    return the :class:`Outcome`. A check whose verdict needs scipy is ``skipped`` without it; a function that is
+    still the stub is ``unimplemented``, as the grader says."""
     verdict = verdicts.Verdict.from_data(check["verdict"])
     for case in check["cases"]:
         replies = [call(request) for request in case["requests"]]
@@ -412,7 +412,7 @@ def _print_totals(results, grader_only):
     skipped = [result.check["id"] for result in results if result.outcome.status is Status.SKIPPED]
     print(f"\n{passed} of {len(results)} visible checks pass")
     if skipped:
-        print(f"{len(skipped)} statistical checks were skipped, because scipy is not installed: {', '.join(skipped)}")
+        print(f"{len(skipped)} checks were skipped, because scipy is not installed: {', '.join(skipped)}")
     if grader_only:
         print(f"{len(grader_only)} visible checks run in the grader only (custom checks): {', '.join(grader_only)}")
 

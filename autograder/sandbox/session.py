@@ -118,11 +118,22 @@ class WorkerSession:
         A frame with another nonce was left by an earlier call (late, or forged and
         followed by the real one): the worker is replaced and the calls not yet answered
         are sent again, so the earlier call's tricks cost these nothing. On a fresh
-        worker only this batch's own code can have written a stray frame. A call that
-        leaves stray threads or processes gets an error reply, and the rest of the batch
-        is sent again to a fresh worker.
+        worker only this batch's own code can have written a stray frame.
+
+        The census of the sandbox's threads and processes is taken once a batch, when the
+        worker is idle: after the last reply, or after cancelling the rest. Strays turn the
+        last reply into an error and replace the worker (after a cancel, they only replace
+        it). A batch holds the calls of one check, so strays cost that check alone; a
+        replay that fails is asked again call by call, each with its census, which finds
+        the call that left them.
         """
-        sent = [requests.split(request) for request in batch]
+        try:
+            yield from self._answers([requests.split(request) for request in batch], timeout)
+        finally:
+            self._note_dropped_output()
+
+    def _answers(self, sent, timeout):
+        """The replies to the ``sent`` (request, answerer) pairs: :meth:`stream`'s work."""
         answered = 0
         while answered < len(sent):
             fresh, nonce = self._process is None, secrets.token_bytes(len(wire.READY_NONCE))
@@ -134,11 +145,11 @@ class WorkerSession:
                 payloads = [wire.encode(request, max_bytes=max_bytes) for request, _ in sent[answered:]]
                 cpu = affinity.current_cpu()
                 wire.write_frame(self._request_fd, wire.encode_batch(payloads, cpu), nonce)
-            for _, answerer in sent[answered:]:
+            for position, (_, answerer) in enumerate(sent[answered:], start=answered + 1):
                 deadline = self._call_deadline(timeout)
                 with self._failures(deadline, timeout):
                     reply = self._reply(nonce, answerer, deadline, cpu)
-                    stray = 0 if reply is None else self._processes.strays()
+                    stray = 0 if reply is None or position < len(sent) else self._processes.strays()
                 if reply is None:  # a stray frame
                     self._stop()
                     if fresh:
@@ -149,17 +160,30 @@ class WorkerSession:
                 answered += 1
                 if stray:
                     self._stop()
+                    calls = "the call" if len(sent) == 1 else f"the {len(sent)} calls of this check"
                     reply = {"error": {"type": "StrayProcesses", "bases": ["StrayProcesses"], "traceback": "",
-                                       "message": f"the call left {stray} threads or processes running; a function "
+                                       "message": f"{calls} left {stray} threads or processes running; a function "
                                                   "must not start threads or processes that outlive it"}}
                 try:
                     yield reply
                 except GeneratorExit:
                     if answered < len(sent) and self._process is not None:
                         self._cancel(nonce, timeout)
+                        self._stop_if_strays()
                     raise
                 if self._process is None:
                     break
+
+    def _stop_if_strays(self):
+        """Replace the worker if the calls of a cancelled batch left threads or processes (or none can be counted)."""
+        if self._process is None:
+            return
+        try:
+            stray = self._processes.strays()
+        except ProcessLookupError:
+            stray = True
+        if stray:
+            self._stop()
 
     def _call_deadline(self, timeout):
         """When a call started now must be answered: ``timeout`` from now, and not after the session's deadline."""
@@ -188,8 +212,6 @@ class WorkerSession:
             self._stop()
             raise WorkerGarbage(f"the worker sent an unreadable reply ({error}); did the code write to a file "
                                 "descriptor it does not own?") from None
-        finally:
-            self._note_dropped_output()
 
     def _reply(self, nonce, answerer, deadline, cpu):
         """The next reply under ``nonce``, after answering its call's questions with ``answerer`` (on ``cpu``,
@@ -267,7 +289,8 @@ class WorkerSession:
                                                     own_pid_namespace=self.isolation.level != "rlimits")
 
     def _note_dropped_output(self):
-        """Note, once, that the current worker's output reached the cap (RLIMIT_FSIZE stops it there)."""
+        """Note, once, that the current worker's output reached the cap (RLIMIT_FSIZE stops it there); looked at
+        once a batch and when a worker stops, not after every reply."""
         cap = self.settings.limits.file_size_bytes
         note = f"the code printed more than {cap / 2**20:g} MiB; the output past that was dropped"
         if self.starts and note not in self.notes and os.stat(self._output_path).st_size >= cap:
@@ -302,6 +325,7 @@ class WorkerSession:
         """Kill the worker and everything it started; close the channel."""
         if self._process is None:
             return
+        self._note_dropped_output()
         try:
             os.killpg(self._process.pid, signal.SIGKILL)
         except ProcessLookupError:

@@ -19,14 +19,6 @@ class CheckFailure(Exception):
         self.error = error
 
 
-def scipy_stats():
-    """``scipy.stats``, imported by the statistical verdicts when they run, not when they are loaded: the
-    student kit runs every other verdict with numpy alone (an import error here makes it skip the check)."""
-    from scipy import stats
-
-    return stats
-
-
 def value_of(reply):
     """The value of a reply, or a CheckFailure with status ``error`` if the student's code raised."""
     if "error" in reply:

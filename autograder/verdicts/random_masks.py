@@ -9,7 +9,8 @@ implementation with probability at most ``false_failure_probability`` per exampl
 
 import numpy as np
 
-from autograder.verdicts.core import CheckFailure, as_zero_d, compare, describe, scipy_stats, single_value, value_of
+from autograder.verdicts.core import CheckFailure, as_zero_d, compare, describe, single_value, value_of
+from autograder.verdicts.significance import binomial_p_value, fisher_exact_p_value
 
 
 def _pair(reply_value):
@@ -76,12 +77,13 @@ def fixed_output(expected, replies, *, rtol, atol):
 
 
 def keep_rate(expected, replies, *, false_failure_probability):
-    """Each element is kept with probability ``expected["keep_probability"]``: exact two-sided binomial test."""
-    stats = scipy_stats()
+    """Each element is kept with probability ``expected["keep_probability"]``: a two-sided binomial test
+    (:func:`~autograder.verdicts.significance.binomial_p_value`; the elements a keep rate off by a given error
+    needs are :func:`~autograder.verdicts.significance.samples_to_detect_rate`'s)."""
     keep_probability = expected["keep_probability"]
     kept = _kept(replies, expected["shape"])
     count, size = int(np.count_nonzero(kept)), kept.size
-    p_value = stats.binomtest(count, size, keep_probability).pvalue
+    p_value = binomial_p_value(count, size, keep_probability)
     if not p_value >= false_failure_probability:
         raise CheckFailure(
             f"with p = {expected['p']!r}, out was nonzero (kept) at {count} of {size} elements, a keep rate of "
@@ -149,13 +151,13 @@ def independence(expected, replies, *, false_failure_probability):
     """Neighbours are kept independently along every axis: Fisher's exact test, Bonferroni over axes.
 
     Along each axis, elements 2k and 2k + 1 form disjoint pairs; under independence the
-    2 x 2 table of (first kept, second kept) has independent margins. A mask shared
+    2 x 2 table of (first kept, second kept) has independent margins
+    (:func:`~autograder.verdicts.significance.fisher_exact_p_value`). A mask shared
     along an axis (one draw per row, per column, per channel) makes every pair along it
     equal. The smallest per-axis p-value times the number of axes tested is compared
     with ``false_failure_probability``, so a correct implementation fails with at most
     that probability.
     """
-    stats = scipy_stats()
     shape = tuple(expected["shape"])
     kept = _kept(replies, shape)
     tables = {}
@@ -165,7 +167,7 @@ def independence(expected, replies, *, false_failure_probability):
             second = kept.take(range(1, side, 2), axis=axis).ravel()
             tables[axis] = np.array([[np.count_nonzero(first & second), np.count_nonzero(first & ~second)],
                                      [np.count_nonzero(~first & second), np.count_nonzero(~first & ~second)]])
-    p_values = {axis: stats.fisher_exact(table).pvalue for axis, table in tables.items()}
+    p_values = {axis: fisher_exact_p_value(table) for axis, table in tables.items()}
     if not p_values:
         return
     axis = min(p_values, key=p_values.get)

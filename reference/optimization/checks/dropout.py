@@ -27,7 +27,8 @@ fails with probability below 1e-11 per example (see :data:`DETERMINISM_SHAPES`).
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.authoring import Check, Family, expected_validation, finite_arrays, keep_rate, seeds, shapes
+from autograder.authoring import (Check, Family, expected_validation, finite_arrays, keep_rate, samples_to_detect_rate,
+                                  seeds, shapes)
 
 from .strategies import dropout as strategies
 
@@ -68,20 +69,31 @@ FAMILIES = {
 }
 
 #: Probability that a statistical verdict rejects one example of a correct
-#: implementation (each test is exact or conservative at this level).
+#: implementation (each test is conservative at this level).
 FALSE_FAILURE_PROBABILITY = 1e-9
 
-#: Elements of the input of one keep-rate example. The standard error of the keep rate
-#: is at most sqrt(0.25 / 50_000) = 0.0022, and a two-sided test at 1e-9 rejects
-#: beyond 6.1 of them (0.014): a keep rate off by 0.03 is rejected with probability
-#: above 1 - 1e-12, and p taken for the keep probability (off by |1 - 2p| >= 0.4 for
-#: the listed p's) with certainty.
-KEEP_RATE_SAMPLE_SIZE = 50_000
+#: The probability that ``keep_rate`` misses a keep rate off by KEEP_RATE_ERROR: its power is at least
+#: 1 - MISSED_DETECTION_PROBABILITY.
+MISSED_DETECTION_PROBABILITY = 1e-6
+
+#: The smallest error in the keep rate that ``keep_rate`` must detect, either way. The catalog's mistakes are
+#: far larger: p taken for the keep probability is off by |1 - 2p| >= 0.4 for the listed p's.
+KEEP_RATE_ERROR = 0.02
+
+#: Elements of the input of one keep-rate example: the fewest with which the binomial test detects
+#: KEEP_RATE_ERROR at the hardest keep probability, 1/2 (the widest binomial law;
+#: :func:`autograder.verdicts.significance.samples_to_detect_rate`: 86,994; tests/test_significance.py
+#: checks every drawn p needs no more, and draws from the just-detectable rates).
+KEEP_RATE_SAMPLE_SIZE = samples_to_detect_rate(0.5, KEEP_RATE_ERROR,
+                                               false_failure_probability=FALSE_FAILURE_PROBABILITY,
+                                               missed_detection_probability=MISSED_DETECTION_PROBABILITY)
 
 #: Inputs of the independence examples: 40_000 to 50_000 elements, so 20_000 to 25_000
-#: disjoint pairs along every axis. A mask shared along an axis makes every pair along
-#: it equal, a p-value of 0; the cells of the 2 x 2 tables hold >= 0.05^2 * 20_000 =
-#: 50 pairs on average, for p in [0.05, 0.95].
+#: disjoint pairs along every axis. The deviation to detect is a mask shared along an axis,
+#: which makes every pair along it equal: with r of m pairs first kept and all r both kept,
+#: the p-value is at most 2 (r / m)^r, below 1e-40 for every p in [0.05, 0.95] at these sizes:
+#: detected with certainty unless its shared draws all keep or all drop (then keep_rate
+#: fails, if not on the same example). tests/test_significance.py shares masks along each axis.
 INDEPENDENCE_SHAPES = [(200, 250), (10, 8, 20, 26), (250, 8, 20)]
 
 #: Inputs of the determinism examples: >= 256 elements, so that two different seeds

@@ -23,7 +23,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 from autograder.authoring import (Check, Family, Tolerances, expected_validation, histogram, layer_variance,
-                                  log_variance_profiles, seeds)
+                                  log_variance_profiles, samples_to_detect_cdf_gap, samples_to_detect_rate,
+                                  samples_to_detect_scale, seeds)
 
 from .strategies import initializers as strategies
 
@@ -64,16 +65,43 @@ FAMILIES = {
 #: The level of every statistical test: the probability that it fails a correct implementation.
 FALSE_FAILURE_PROBABILITY = 1e-9
 
-#: Weights pooled per example of a ``distribution`` check. With 2**18 normal draws the
-#: chi-square test of the mean square (level 1e-9) rejects a std off by 2% (either way)
-#: except with probability below 1e-15; for a uniform law the bounds test alone
-#: rejects a bound off by 0.01%. tests/test_checks_initializers.py computes both.
-LAW_SAMPLES = 2**18
+#: The probability that a statistical test misses the smallest deviation it is stated to detect: every
+#: sample size below gives a power of at least 1 - MISSED_DETECTION_PROBABILITY against it.
+MISSED_DETECTION_PROBABILITY = 1e-6
 
-#: Independent draws per example of the Haar test of ``orthogonal``: LAPACK's unsigned Q
-#: (entry [0, 0] never positive, a CDF gap of 1/2 at 0) is rejected from about 50 draws
-#: on; 200 draws reject a CDF gap of about 0.3 at any entry of a 6x6 matrix.
-HAAR_DRAWS = 200
+_RATES = {"false_failure_probability": FALSE_FAILURE_PROBABILITY,
+          "missed_detection_probability": MISSED_DETECTION_PROBABILITY}
+
+#: The smallest error in a law's scale that a ``distribution`` check must detect: a std (or bound) 5% too
+#: large or too small. The catalog's mistakes are far larger (a forgotten sqrt(3) is 42%, a swapped mode or
+#: fan two-fold or more).
+SCALE_ERROR = 0.05
+
+#: Weights pooled per example of a ``distribution`` check: the fewest with which the normal law's
+#: mean-square test (the binding one) rejects a std off by SCALE_ERROR either way with probability
+#: 1 - MISSED_DETECTION_PROBABILITY at level FALSE_FAILURE_PROBABILITY
+#: (:func:`autograder.verdicts.significance.samples_to_detect_scale`: 29,153). At that size the uniform law's
+#: bounds test rejects a bound off by 0.1% with certainty, and the Kolmogorov-Smirnov test a law whose CDF is
+#: 0.035 away from the right one (:data:`LAW_CDF_GAP`; a uniform law of the right variance for a normal one
+#: is 0.057 away). tests/test_significance.py draws from the just-detectable laws and counts.
+LAW_SAMPLES = samples_to_detect_scale(SCALE_ERROR, **_RATES)
+
+#: The smallest CDF gap the Kolmogorov-Smirnov test of a ``distribution`` check detects with LAW_SAMPLES draws.
+LAW_CDF_GAP = 0.035
+
+#: The smallest deviation of ``orthogonal``'s law the Haar test must detect: an entry whose CDF is 1/2 away
+#: from the Haar law's at some point, as LAPACK's unsigned Q's entry [0, 0] (never positive) is at 0.
+HAAR_CDF_GAP = 0.5
+
+#: The largest matrix of the Haar examples (:func:`strategies.small_orthogonal_shapes`): its entries share the
+#: level by Bonferroni.
+HAAR_MAX_ENTRIES = 36
+
+#: Independent draws per example of the Haar test: the fewest with which a per-entry Kolmogorov-Smirnov test
+#: at level FALSE_FAILURE_PROBABILITY / HAAR_MAX_ENTRIES detects HAAR_CDF_GAP
+#: (:func:`autograder.verdicts.significance.samples_to_detect_cdf_gap`: 152).
+HAAR_DRAWS = samples_to_detect_cdf_gap(HAAR_CDF_GAP, false_failure_probability=FALSE_FAILURE_PROBABILITY
+                                       / HAAR_MAX_ENTRIES, missed_detection_probability=MISSED_DETECTION_PROBABILITY)
 
 #: The network of the variance checks: 16 input features, 10 hidden layers of 256
 #: units, a batch of 128. The narrow input makes the two Kaiming modes differ 16-fold at
@@ -108,8 +136,18 @@ VARIANCE_BANDS = {"relu": 8.0, "tanh": 2.0}
 #: orthogonal to within a few units of 1e-16 times the matrix size).
 ORTHOGONALITY_TOLERANCE = 1e-10
 
-#: Columns of the wide weight on which ``sparsity`` tests where the zeros are.
-SPARSE_POSITION_COLUMNS = 2048
+#: The smallest deviation of where sparse's zeros are that ``sparsity`` must detect: a row zeroed in a share
+#: of the columns 0.15 away from ceil(sparsity * rows) / rows (zeros always in the first rows, or in the same
+#: rows of every column, put a share of 1 or 0 in every row).
+ZERO_SHARE_ERROR = 0.15
+
+#: Columns of the wide weight on which ``sparsity`` tests where the zeros are: the fewest with which one row's
+#: binomial test, at level FALSE_FAILURE_PROBABILITY / 100 (Bonferroni over the at most 100 rows of
+#: :func:`strategies.sparse_shapes`), detects ZERO_SHARE_ERROR at the hardest share, 1/2
+#: (:func:`autograder.verdicts.significance.samples_to_detect_rate`).
+SPARSE_POSITION_COLUMNS = samples_to_detect_rate(
+    0.5, ZERO_SHARE_ERROR, false_failure_probability=FALSE_FAILURE_PROBABILITY / 100,
+    missed_detection_probability=MISSED_DETECTION_PROBABILITY)
 
 
 def _call(function, shape, kwargs=None, seed=None):
@@ -171,9 +209,10 @@ def _initializer_arguments(function):
     return st.one_of(st.just({}), strategies.kaiming_arguments())
 
 
-#: Shapes of the law checks' edge cases, LAW_SAMPLES weights each (one call): a linear and a convolution
-#: weight whose two fans differ four-fold, so that a mode, a fan or a receptive field read wrong shows.
-LAW_EDGE_SHAPES = ((256, 1024), (64, 256, 4, 4))
+#: Shapes of the law checks' edge cases, at least LAW_SAMPLES weights each (one call): a linear and a
+#: convolution weight whose two fans differ four-fold, so that a mode, a fan or a receptive field read wrong
+#: shows.
+LAW_EDGE_SHAPES = ((96, 384), (24, 96, 4, 4))
 
 
 def law_edge_cases(function):

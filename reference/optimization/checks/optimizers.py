@@ -45,21 +45,31 @@ FAMILIES = {
         " have the same shape (numpy would silently broadcast (3,) against (1,)).")),
 }
 
-#: Hyperparameters and step counts with which every optimizer, as the reference
-#: implements it, gets within 2e-3 * ||w0 - w*|| of the minimizer of every problem
-#: :func:`strategies.quadratic_problems` draws (condition numbers 10 to 100; measured
-#: over 100 such problems, tests/test_checks_optimizers.py keeps it so); the check asks
-#: students for 1e-2, five times looser. Adaptive methods with a constant learning rate
-#: hover around the minimum at a distance that shrinks with lr, hence their small lr.
+#: The condition numbers of the convergence checks' quadratics (eigenvalues log-spaced from 1 down to
+#: 1 / condition number): ill-conditioned enough that a step size or a sign wrong on the slow directions
+#: shows, well-conditioned enough that every optimizer gets there in a few hundred steps.
+CONVERGENCE_CONDITION_NUMBERS = (10.0, 30.0)
+
+#: How close the last iterate must be to the minimizer: within CONVERGENCE_TOLERANCE * ||w0 - w*||. The check
+#: asks whether the optimizer minimizes at all; a step that ignores the adaptive denominator (RMSprop's
+#: momentum on the raw gradient) is still at about a third of the distance after the steps below.
+CONVERGENCE_TOLERANCE = 5e-2
+
+#: Hyperparameters and step counts with which every optimizer, as the reference implements it, gets within
+#: a fifth of CONVERGENCE_TOLERANCE of the minimizer of every problem
+#: :func:`strategies.quadratic_problems` draws with CONVERGENCE_CONDITION_NUMBERS, and within half of it at
+#: every step within 50 of that one (adaptive methods with a constant learning rate end up hovering around
+#: the minimum, at a distance that grows with lr: a correct implementation whose rounding differs may land
+#: elsewhere on that orbit). tests/test_reference_optimizers.py measures it on 100 problems. 1,550 steps an
+#: example in all, where 11,300 with condition numbers up to 100 and a tolerance of 1e-2.
 CONVERGENCE_SETTINGS = {
-    "sgd": ({"lr": 0.5, "momentum": 0.9}, 300),
-    "adagrad": ({"lr": 0.5}, 3000),
-    "rmsprop": ({"lr": 1e-3, "momentum": 0.9}, 2000),
-    "adadelta": ({"lr": 1.0, "rho": 0.9, "eps": 1e-2}, 2000),
-    "adam": ({"lr": 0.05}, 2000),
-    "adamw": ({"lr": 0.05, "weight_decay": 0.0}, 2000),
+    "sgd": ({"lr": 0.5, "momentum": 0.9}, 150),
+    "adagrad": ({"lr": 2.0}, 200),
+    "rmsprop": ({"lr": 1e-2, "momentum": 0.9}, 300),
+    "adadelta": ({"lr": 1.0, "rho": 0.9, "eps": 1e-2}, 200),
+    "adam": ({"lr": 0.15}, 350),
+    "adamw": ({"lr": 0.15, "weight_decay": 0.0}, 350),
 }
-CONVERGENCE_TOLERANCE = 1e-2
 
 
 def _call(name, w, dw, hyperparameters):
@@ -98,7 +108,7 @@ def _single_step(draw):
 
 @st.composite
 def _quadratic(draw, name):
-    A, w_star, w0 = draw(strategies.quadratic_problems())
+    A, w_star, w0 = draw(strategies.quadratic_problems(condition_number=st.floats(*CONVERGENCE_CONDITION_NUMBERS)))
     hyperparameters, steps = CONVERGENCE_SETTINGS[name]
     return {"A": A, "w_star": w_star, "w0": w0, "steps": steps, "hyperparameters": hyperparameters}
 
@@ -182,7 +192,8 @@ def checks_of(name):
                 lambda e, oracle: reference_trajectory(oracle, name, e["w0"], e["gradients"], e["hyperparameters"]),
                 "trajectory", variant=configuration.id.partition("-")[2] or "no-flags")
           for configuration in strategies.configurations(name)),
-        check("convergence", f"{name} minimizes random ill-conditioned quadratics (condition numbers 10 to 100)",
+        check("convergence", f"{name} minimizes random ill-conditioned quadratics (condition numbers "
+                             f"{CONVERGENCE_CONDITION_NUMBERS[0]:g} to {CONVERGENCE_CONDITION_NUMBERS[1]:g})",
               _quadratic(name),
               lambda e: [trajectory(MODULE, name, e["w0"], quadratic=(e["A"], e["w_star"]), steps=e["steps"],
                                     hyperparameters=e["hyperparameters"], record_states=False)],

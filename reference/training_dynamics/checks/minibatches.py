@@ -8,12 +8,13 @@ drop_last), ``uniform`` (every order of the indices equally likely: a chi-square
 use of ``rng`` draws other permutations.
 """
 
+import itertools
 import math
 
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.authoring import CheckFailure, Family, call, expected_validation, seeds
+from autograder.authoring import CheckFailure, Family, call, expected_validation, samples_to_detect_outcome_bias, seeds
 
 from .common import checker, validation_cases
 
@@ -26,7 +27,7 @@ FAMILIES = {
     "batch_sizes": Family(points=8, max_examples=15, requires=("partition",), hint=(
         "ceil(n / batch_size) batches, all of batch_size but the last; drop_last drops a last batch that is "
         "smaller than batch_size (and only then).")),
-    "uniform": Family(points=8, max_examples=2, hint=(
+    "uniform": Family(points=8, max_examples=1, hint=(
         "Every one of the n! orders must be equally likely: shuffle the indices themselves, not only the order of "
         "the batches, and use an unbiased shuffle (rng.permutation).")),
     "determinism": Family(points=6, max_examples=5, requires=("partition", "uniform"), hint=(
@@ -37,9 +38,31 @@ FAMILIES = {
 
 check = checker(MODULE)
 
-#: The uniformity test: n indices (n! orders), batches of UNIFORM_BATCH, UNIFORM_CALLS epochs, each of the
-#: n! counts expected UNIFORM_CALLS / n! = 40 times; a correct shuffle fails with probability UNIFORM_ALPHA.
-UNIFORM_N, UNIFORM_BATCH, UNIFORM_CALLS, UNIFORM_ALPHA = 4, 2, 960, 1e-6
+#: The uniformity test: n indices (n! orders) in batches of UNIFORM_BATCH; a correct shuffle fails with
+#: probability UNIFORM_ALPHA, and the least biased of the usual wrong shuffles is missed with probability
+#: UNIFORM_MISS at most.
+UNIFORM_N, UNIFORM_BATCH, UNIFORM_ALPHA, UNIFORM_MISS = 4, 2, 1e-6, 1e-6
+
+
+def naive_shuffle_orders(n):
+    """The probabilities of the n! orders that the naive shuffle gives (for i in 0 .. n-1 swap i with a uniform
+    j in 0 .. n-1, not in i .. n-1): its n^n equally likely paths, counted per order (for n = 4, 8/256 to
+    15/256 where uniform is 10.67/256)."""
+    counts = dict.fromkeys(itertools.permutations(range(n)), 0)
+    for choices in itertools.product(range(n), repeat=n):
+        order = list(range(n))
+        for i, j in enumerate(choices):
+            order[i], order[j] = order[j], order[i]
+        counts[tuple(order)] += 1
+    return [count / n**n for count in counts.values()]
+
+
+#: Epochs of the uniformity test: the fewest with which it rejects the naive shuffle (the least biased of the
+#: usual mistakes; a random rotation or a shuffle of the batches alone leaves most orders out, and fails
+#: with far fewer) with probability 1 - UNIFORM_MISS (:func:`samples_to_detect_outcome_bias`: 4,886 epochs,
+#: each order expected about 204 times).
+UNIFORM_CALLS = samples_to_detect_outcome_bias(naive_shuffle_orders(UNIFORM_N), false_failure_probability=UNIFORM_ALPHA,
+                                               missed_detection_probability=UNIFORM_MISS)
 
 
 #: Seeds after an example's own that the determinism check tries: the epoch must differ for at least one. An
