@@ -8,15 +8,16 @@ table or hide text; and rich reads ``[...]`` as markup. Every such text goes thr
 """
 
 import datetime
-import json
 import re
 
 from rich.console import Console
 from rich.markup import escape as escape_markup
+from rich.padding import Padding
 from rich.progress import ProgressColumn
 from rich.table import Table
 from rich.text import Text
 
+from autograder.reports.values import counterexample_lines, counterexample_of, input_label, points
 from autograder.statuses import Status
 
 #: The colour of each status's word.
@@ -33,7 +34,13 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200
 def escape(text):
     """``text`` made inert for a rich console: unsafe characters shown as escapes
     (ESC as ``\\x1b``), markup brackets escaped."""
-    return escape_markup(_UNSAFE.sub(_visible, str(text)))
+    return escape_markup(inert(text))
+
+
+def inert(text):
+    """``text`` with its unsafe characters shown as escapes (ESC as ``\\x1b``), for a :class:`~rich.text.Text`,
+    which reads no markup."""
+    return _UNSAFE.sub(_visible, str(text))
 
 
 def _visible(match):
@@ -62,21 +69,30 @@ def print_result(result, *, console=None, show_hidden_details=True, verbose=Fals
         details_shown = show_hidden_details or not check.hidden
         word = check.status.shown(details_shown=details_shown)
         style = STATUS_STYLES[check.status] if details_shown else "red"
-        console.print(f"[{style}]{word:>10}[/] {escape(check.id)}  ({check.score:g}/{check.max_score:g})",
+        console.print(f"[{style}]{word:>10}[/] {escape(check.id)}  ({points(check.score)}/{points(check.max_score)})",
                       highlight=False)
         if check.status is Status.PASSED:
             continue
         if not details_shown:
-            console.print("          hidden check: details are shown to your instructors only", style="dim")
+            _print_detail(console, "hidden check: details are shown to your instructors only", style="dim")
             continue
-        console.print(f"          {escape(check.description)}", style="dim", highlight=False)
-        for line in check.message.splitlines():
-            console.print(f"          {escape(line)}", highlight=False)
-        if check.counterexample:
-            inputs = json.dumps(check.counterexample.get("inputs"))
-            console.print(f"          smallest failing input: {escape(inputs[:800])}", highlight=False)
+        _print_detail(console, check.description, style="dim")
+        _print_detail(console, check.message)
+        example = counterexample_of(check)
+        if example is not None:
+            _print_detail(console, "\n".join(counterexample_lines(example, check.message, input_label(check.status))))
         if check.hint:
-            console.print(f"          hint: {escape(check.hint)}", style="cyan", highlight=False)
+            _print_detail(console, f"hint: {check.hint}", style="cyan")
+
+
+#: How far a check's details are indented, under its status word.
+DETAIL_INDENT = 11
+
+
+def _print_detail(console, text, style=""):
+    """Student-controlled ``text`` as inert plain text, indented under its check, wrapped lines included."""
+    if text:
+        console.print(Padding(Text(inert(text), style=style), (0, 0, 0, DETAIL_INDENT), expand=False))
 
 
 class WholeRunRate(ProgressColumn):

@@ -67,3 +67,24 @@ def test_the_progress_rate_and_eta_are_the_whole_runs():
     progress.advance(task)
     assert str(WholeRunRate().render(progress.tasks[task])) == "13.3/min"
     assert str(WholeRunRemaining().render(progress.tasks[task])) == "ETA 0:00:36"
+
+
+def test_a_failing_check_shows_its_counterexample_by_name_as_the_report_does_indented_when_wrapped():
+    check = CheckResult(id="optimizers.sgd.one_step", module="optimizers", function="sgd", family="one_step",
+                        description="one step of SGD equals the reference's", status="failed", score=0.0,
+                        max_score=5 / 3, message="new_w: 1 of 2 values are off " + "and the reason is long " * 8,
+                        hint="", hidden=False,
+                        counterexample={"inputs": {"w": [0.0, 1.0], "dw": 1.0, "hyperparameters": {"lr": 0.5}},
+                                        "expected": [-0.5, 0.5], "got": [0.5, 0.5]})
+    result = result_with("ada")
+    result.checks[0] = check
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    print_result(result, console=console)
+    lines = console.file.getvalue().splitlines()
+    assert "    failed optimizers.sgd.one_step  (0/1.67)" in lines
+    details = lines[lines.index("    failed optimizers.sgd.one_step  (0/1.67)") + 1:]
+    assert all(line.startswith(" " * 11) for line in details), details
+    shown = [line.strip() for line in details]
+    for line in ("smallest failing input:", "w = [0.0, 1.0]", "dw = 1.0", "hyperparameters:", "lr = 0.5",
+                 "expected: [-0.5, 0.5]", "got: [0.5, 0.5]"):
+        assert line in shown, shown

@@ -7,11 +7,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 import autograder
 from autograder.reports.escaping import fence, markdown_text
 from autograder.reports.names import output_name
-
-
-def points(value):
-    """Points as people write them: ``12``, ``1.67``, never ``1.6666667``."""
-    return f"{round(float(value), 2):g}"
+from autograder.reports.values import points
 
 
 def percent(score, max_score):

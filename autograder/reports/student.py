@@ -11,14 +11,11 @@ from functools import cached_property
 
 from autograder.reports.plots import draw_diagnostics
 from autograder.reports.rendering import render
-from autograder.reports.values import counterexample_of
+from autograder.reports.values import counterexample_of, input_label
 from autograder.statuses import HIDDEN_MEANING, HIDDEN_NOT_PASSED, NOT_GRADED, Status
 
 #: Who reads the report: ``student`` (hidden checks redacted) or ``ta`` (everything).
 AUDIENCES = ("student", "ta")
-#: The statuses whose run stopped at once, on the first failing input: Hypothesis shrinks
-#: wrong answers and exceptions, but not a timeout or a dead worker.
-UNSHRUNK = frozenset({Status.TIMEOUT, Status.CRASH})
 #: The CSS class of a hidden check that did not pass, in the student's view.
 HIDDEN_CLASS = "not-passed"
 #: The statuses that stop every check of a function alike (an unimplemented stub, a module that
@@ -75,9 +72,7 @@ class CheckView:
 
     @property
     def input_label(self):
-        if self.result.status in UNSHRUNK:
-            return "Failing input"
-        return "Smallest failing input"
+        return input_label(self.result.status).capitalize()
 
     @property
     def first_line(self):

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from autograder.statuses import Status
+
 #: Arrays up to this many values are drawn as a grid in HTML.
 GRID_MAX_VALUES = 64
 #: Longer text is cut, with a note saying how much was left out.
@@ -99,6 +101,21 @@ def format_number(number):
     if number != 0 and not 1e-4 <= abs(number) < 1e6:
         return np.format_float_scientific(number, unique=True, trim="0")
     return np.format_float_positional(number, unique=True, trim="0")
+
+
+#: The statuses whose run stopped at once, on the first failing input: Hypothesis shrinks
+#: wrong answers and exceptions, but not a timeout or a dead worker.
+UNSHRUNK = frozenset({Status.TIMEOUT, Status.CRASH})
+
+
+def input_label(status):
+    """What a check's counterexample is called: the smallest failing input, unless the run could not shrink it."""
+    return "failing input" if status in UNSHRUNK else "smallest failing input"
+
+
+def points(value):
+    """Points as people write them: ``12``, ``1.67``, never ``1.6666667``."""
+    return f"{round(float(value), 2):g}"
 
 
 def _cut(text):
