@@ -51,11 +51,11 @@ def _visible(match):
 def print_result(result, *, console=None, show_hidden_details=True, verbose=False):
     """Print the score by part, then every check that did not pass with its minimal counterexample."""
     console = console or Console()
-    table = Table(title=f"{escape(result.submission['name'])}: {result.score:g} / {result.max_score:g}")
+    table = Table(title=f"{escape(result.submission['name'])}: {points(result.score)} / {points(result.max_score)}")
     table.add_column("part")
     table.add_column("score", justify="right")
     for part in result.parts:
-        table.add_row(escape(part.name), f"{part.score:g} / {part.max_score:g}")
+        table.add_row(escape(part.name), f"{points(part.score)} / {points(part.max_score)}")
     console.print(table)
     if result.isolation.get("level") not in ("bubblewrap", "not run"):
         console.print(f"[bold yellow]warning:[/] student code ran without bubblewrap "

@@ -32,6 +32,7 @@ from autograder.catalog import load_catalog
 from autograder.grade import grade_submission
 from autograder.kit import grade_kit_examples
 from autograder.oracle import Oracle
+from autograder.reports.values import points
 from autograder.statuses import HELD, Status
 
 #: The row of the reference graded on the kit's examples.
@@ -163,7 +164,7 @@ def explanation(row):
     message, and the smallest example it was judged on (its inputs, as JSON)."""
     lines = [f"MISS {row.kind} {row.name}: must {row.expected}; {row.found}"]
     for check in row.evidence:
-        lines.append(f"  {check.id}: {check.status.word} ({check.score:g} / {check.max_score:g})")
+        lines.append(f"  {check.id}: {check.status.word} ({points(check.score)} / {points(check.max_score)})")
         if check.status is Status.PASSED:
             lines.append(f"    it passed every one of its {check.examples} examples")
         lines.extend(f"    {line}" for line in check.message.splitlines())

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from autograder.results import CheckResult, PartResult, SubmissionResult
+from autograder.reports.values import points
 from autograder.terminal import WholeRunRate, WholeRunRemaining, escape, print_result
 
 #: Clear the screen, home the cursor, draw a fake score table, then conceal what follows;
@@ -88,3 +89,9 @@ def test_a_failing_check_shows_its_counterexample_by_name_as_the_report_does_ind
     for line in ("smallest failing input:", "w = [0.0, 1.0]", "dw = 1.0", "hyperparameters:", "lr = 0.5",
                  "expected: [-0.5, 0.5]", "got: [0.5, 0.5]"):
         assert line in shown, shown
+
+
+@pytest.mark.parametrize("value, shown", [(12, "12"), (5 / 3, "1.67"), (12345.678, "12345.68"), (0.004, "0"),
+                                          (-0.001, "0"), (374.66667200000006, "374.67"), (400.0000060000001, "400")])
+def test_points_are_shown_to_two_decimals_whatever_their_size(value, shown):
+    assert points(value) == shown

@@ -114,8 +114,10 @@ def input_label(status):
 
 
 def points(value):
-    """Points as people write them: ``12``, ``1.67``, never ``1.6666667``."""
-    return f"{round(float(value), 2):g}"
+    """Points as people write them, to two decimals at most: ``12``, ``1.67``, ``12345.67``, never
+    ``1.6666667`` (nor ``1.23457e+04``, which ``:g`` would give)."""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _cut(text):
