@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from autograder.cli import main
-from autograder.reports import loading
+from autograder.reports import classreport, loading
 from autograder.reports.bundle import BundleError, build_autograder_zip
 from autograder.reports.classreport import ClassReport
 from autograder.reports.gradescope import HIDDEN_OUTPUT, gradescope_results, validate
@@ -457,3 +457,9 @@ def test_an_after_due_date_check_is_hidden_until_the_reports_are_released(alice)
     tests = gradescope_results(later)["tests"]
     shown, = [test for test in tests if test["name"].startswith("optimizers.sgd.invalid_arguments")]
     assert shown["visibility"] == "after_due_date" and SECRET in shown["output"] and shown["max_score"] == 2.0
+
+
+@pytest.mark.parametrize("score, cell", [(12345.6789, "12345.679"), (374.66667200000006, "374.667"), (400.000006, "400"),
+                                         (0.0004, "0")])
+def test_a_gradebook_cell_keeps_three_decimals_whatever_the_score(score, cell):
+    assert classreport._number(score) == cell

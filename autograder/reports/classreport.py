@@ -35,7 +35,9 @@ SUBMISSION_PROBLEM = "submission problem"
 
 
 def _number(value):
-    return format(round(value, 3), "g")
+    """A score in a CSV cell: three decimals at most, whatever its size (``:g`` keeps six digits: 1234.57)."""
+    text = f"{float(value):.3f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _signature(check):
