@@ -155,7 +155,7 @@ def test_the_benchmarks_page_counts_the_example_class_checks_and_points():
             .replace("4 bundled", "four bundled") in page_text("docs", "benchmarks.md"))
 
 
-@pytest.mark.parametrize("page", ["benchmarks.md"])
+@pytest.mark.parametrize("page", ["benchmarks.md", "install.md"])
 def test_every_bench_command_a_page_names_takes_its_options(page):
     """A number a page shows from a bench/ script names the script and its command: the script exists and its
     --help lists every option the page passes."""
