@@ -18,6 +18,7 @@ import subprocess
 import sys
 
 import click
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -25,11 +26,16 @@ from autograder.catalog import Garbage, Mutant, load_catalog
 from autograder.reports.canvas import _points, export_canvas
 from autograder.reports.commands import _describe_canvas_export
 from autograder.reports.loading import load_results
+from autograder.notebooks.extract import MAX_NOTEBOOK_VALUES
+from autograder.results import COUNTEREXAMPLE_VALUES
+from autograder.sandbox import wire
+from autograder.submission import MAX_CENTRAL_DIRECTORY_BYTES, MAX_ZIP_ENTRIES
 
 from conftest import ROOT
 from recorded_grades import recorded
 from test_authoring import FILES as AUTHORING_FILES
 from test_calls import LINE_BUDGETS, declaration_lines as call_lines
+from test_memory_bounds import ALLOWANCE, GROWTH_PER_BYTE
 from test_outside_courses import COURSES, declaration_lines
 
 NUMBER_WORDS = {3: "three", 9: "nine"}
@@ -167,3 +173,20 @@ def test_every_bench_command_a_page_names_takes_its_options(page):
         assert shown.returncode == 0, f"{script} --help: {shown.stderr}"
         for option in re.findall(r"(--[\w-]+)", arguments.split("#")[0]):
             assert option in shown.stdout, f"{page}: {script} has no {option}"
+
+
+def test_the_readme_states_the_memory_bounds_the_code_enforces():
+    """The reply claiming 10**8 cells is the wire's own encoding of such an array, and the grader refuses it."""
+    claim = wire.encode(np.zeros((10**8, 0)), max_bytes=1 << 20)
+    with pytest.raises(wire.WireError, match="more than the 200000 a message may hold"):
+        wire.decode(claim, max_bytes=1 << 20, max_values=wire.MESSAGE_VALUES)
+    readme = page_text("README.md")
+    for sentence in (
+            f"at most {GROWTH_PER_BYTE} times the input's size plus {ALLOWANCE >> 20} MiB above its baseline",
+            f"against a reply's {wire.MESSAGE_VALUES:,} values (a {len(claim)}-byte reply claiming `(10**8, 0)` is "
+            "refused",
+            f"a counterexample keeps at most {COUNTEREXAMPLE_VALUES:,} values in `result.json` (about "
+            f"{24 * COUNTEREXAMPLE_VALUES / 1e6:.1f} MB a check",
+            f"a notebook holds at most {MAX_NOTEBOOK_VALUES:,} JSON values and a zip's central directory at most "
+            f"{MAX_ZIP_ENTRIES:,} entries and {MAX_CENTRAL_DIRECTORY_BYTES // 1024:,} KiB"):
+        assert sentence in readme
