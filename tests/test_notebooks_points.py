@@ -106,3 +106,9 @@ def test_a_total_no_cell_can_make_is_refused():
     with pytest.raises(ValueError, match="no cell can take"):
         cell_scores({("a", "f"): Fraction(0)}, points={("a", "f"): Fraction(1)}, stored_points={("a", "f"): 1.0},
                     total=Fraction(1, 2))
+
+
+def test_a_total_of_more_decimals_than_the_grade_shows_is_refused():
+    with pytest.raises(ValueError, match="more than the grade's 3 decimals"):
+        cell_scores({("a", "f"): Fraction(1, 3)}, points={("a", "f"): Fraction(1)}, stored_points={("a", "f"): 1.0},
+                    total=Fraction(1, 3))

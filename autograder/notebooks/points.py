@@ -94,7 +94,8 @@ def _apportion(start, total, *, exact, cost):
     such key on a tie; a value never goes below zero. Largest remainder, when every cost is 0."""
     values = dict(start)
     left = (total - sum(values.values(), Fraction(0))) / UNIT
-    assert left.denominator == 1, "a total of the grade's decimals"
+    if left.denominator != 1:
+        raise ValueError(f"a total of {float(total)} has more than the grade's {DECIMALS} decimals")
     step = UNIT if left > 0 else -UNIT
     for _ in range(abs(left.numerator)):
         moves = [(abs(values[key] + step - exact[key]) / UNIT + extra, key) for key in values
