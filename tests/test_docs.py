@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from autograder.catalog import Garbage, Mutant, load_catalog
-from autograder.reports.canvas import _points, export_canvas
+from autograder.reports.canvas import CanvasError, _points, canvas_import, export_canvas, read_roster
 from autograder.reports.commands import _describe_canvas_export
 from autograder.reports.loading import load_results
 from autograder.notebooks.extract import MAX_NOTEBOOK_VALUES
@@ -91,10 +91,16 @@ def test_the_canvas_page_shows_what_the_export_of_the_example_results_writes_and
     printed = re.search(r"the command above with the roster above, printed\n\n((?:    .*\n)+)", page).group(1)
     describe = click.command()(lambda: _describe_canvas_export(canvas, ROOT.joinpath("reports", "canvas.csv")
                                                                .relative_to(ROOT)))
-    students = len(load_results(results).results)
+    loaded = load_results(results)
     assert [line[4:] for line in printed.splitlines()] == [
-        f"wrote the reports of {students} students to reports; class summary: reports/class_summary.html",
+        f"wrote the reports of {len(loaded.results)} students to reports; class summary: reports/class_summary.html",
         *CliRunner().invoke(describe).output.splitlines()]
+
+    quoted = re.search(r"the error lists every such student id \(`([^`]+) \.\.\.`\)", " ".join(page.split())).group(1)
+    strangers = {name: loaded.results["ada"] for name in ("bob", "carol")}
+    with pytest.raises(CanvasError) as refused:
+        canvas_import(strangers, roster=read_roster(tmp_path / "roster.csv"), assignment=assignment)
+    assert str(refused.value).startswith(quoted)
 
 
 def test_the_outside_course_pages_state_their_lines_and_catalogs():
