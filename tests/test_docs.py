@@ -196,3 +196,15 @@ def test_the_readme_states_the_memory_bounds_the_code_enforces():
             f"a notebook holds at most {MAX_NOTEBOOK_VALUES:,} JSON values and a zip's central directory at most "
             f"{MAX_ZIP_ENTRIES:,} entries and {MAX_CENTRAL_DIRECTORY_BYTES // 1024:,} KiB"):
         assert sentence in readme
+
+
+def test_the_install_page_derives_its_sentences_from_its_table():
+    """The rows come from bench/install_sizes.py; what the prose says of them is their arithmetic."""
+    page = (ROOT / "docs" / "install.md").read_text()
+    rows = {label.strip(): (int(packages.strip("* ")), int(size.strip("* "))) for label, packages, size in
+            re.findall(r"^\| ([^|]+) \| ([*\d]+) \| ([*\d]+) \| [^|]+ \|$", page, re.M)}
+    before = rows["before (0.2.0): `pip install .`, everything in the core"]
+    core = rows["after: `pip install .`, the core"]
+    text = " ".join(page.split())
+    assert f"The core loses {before[0] - core[0]} packages and {before[1] - core[1]} MiB" in text
+    assert re.search(rf"the CPU wheel, \d+ MiB of the {core[1]}\)", text)
