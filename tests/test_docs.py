@@ -16,6 +16,7 @@ import io
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import numpy as np
@@ -89,8 +90,7 @@ def test_the_canvas_page_shows_what_the_export_of_the_example_results_writes_and
     assert [line[4:] for line in block.splitlines()] == (tmp_path / "canvas.csv").read_text().splitlines()
 
     printed = re.search(r"the command above with the roster above, printed\n\n((?:    .*\n)+)", page).group(1)
-    describe = click.command()(lambda: _describe_canvas_export(canvas, ROOT.joinpath("reports", "canvas.csv")
-                                                               .relative_to(ROOT)))
+    describe = click.command()(lambda: _describe_canvas_export(canvas, Path("reports") / "canvas.csv"))
     loaded = load_results(results)
     assert [line[4:] for line in printed.splitlines()] == [
         f"wrote the reports of {len(loaded.results)} students to reports; class summary: reports/class_summary.html",
@@ -105,11 +105,11 @@ def test_the_canvas_page_shows_what_the_export_of_the_example_results_writes_and
 
 def test_the_outside_course_pages_state_their_lines_and_catalogs():
     """docs/cs231n and docs/plain_functions: lines of checks and catalog, and what the catalog holds."""
-    for name, functions_per_garbage in (("cs231n", 3), ("plain_functions", 2)):
+    for name, garbage_per_function in (("cs231n", 3), ("plain_functions", 2)):
         folder, course = ROOT / "docs" / name, COURSES[name]
         mutants, variants = load_catalog(folder / "catalog.py")
         mistakes = sum(isinstance(entry, Mutant) for entry in mutants)
-        assert sum(isinstance(entry, Garbage) for entry in mutants) == functions_per_garbage * course.functions
+        assert sum(isinstance(entry, Garbage) for entry in mutants) == garbage_per_function * course.functions
         checks, catalog = declaration_lines(folder, ["checks.py"]), declaration_lines(folder, ["catalog.py"])
         page = page_text("docs", name, "README.md")
         if name == "cs231n":
