@@ -92,6 +92,10 @@ def test_grade_gives_full_marks_to_the_right_one_and_a_minimal_counterexample_to
     assert wrong["score"] == 0
     reference_check = next(check for check in wrong["checks"] if check["family"] == "equals_reference")
     assert reference_check["counterexample"]["inputs"] == {"dout": 1.0, "x": 0.0, "negative_slope": 0.0}
+    shrunk = ", ".join(f"{name} = {value}" for name, value in reference_check["counterexample"]["inputs"].items())
+    assert (f"`grade` of a correct submission gives {right['score']:g} / {right['max_score']:g}; of the mutant's "
+            f"mistake, {wrong['score']:g} / {wrong['max_score']:g} with the smallest input on which it goes wrong: "
+            f"Hypothesis shrinks it to `{shrunk}`") in " ".join(PAGE.split())
     hidden = next(check for check in wrong["checks"] if check["family"] == "equals_torch")
     assert hidden["hidden"] is True
 

@@ -5,11 +5,15 @@ A temporary course gets the notebooks, nbgrader releases them, three students ha
 autogrades them (the graded cells replay the visible checks in a kernel), the
 autograder grades them in full and writes the gradebook, and nbgrader's feedback and
 CSV export show the autograder's scores. A fourth student whose notebook is not JSON
-then gets an error and zero, while the others are left as they were.
+then gets an error and zero, while the others are left as they were. Without nbgrader
+autograde, grade-all alone feeds generate_feedback. nbgrader's own CSV export writes every
+total exactly as result.json has it, for the flagship's example class and drawn variants of it.
 """
 
+import copy
 import csv
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -19,7 +23,12 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import reduced_config
+from autograder.config import load_config
+from autograder.notebooks.generate import function_points, module_notebook
+from autograder.notebooks.gradebook import NbgraderCourse
+from autograder.notebooks.layout import notebook_of
+from autograder.notebooks.points import cell_points
+from conftest import ROOT, reduced_config
 
 ASSIGNMENT = "ps1"
 
@@ -71,6 +80,13 @@ def mutant_answer(cell_id, solution, stub):
         return solution
     assert "beta1**step" in solution
     return solution.replace("beta1**step", "beta1**(step + 1)")
+
+
+def exported_grades(course):
+    """``nbgrader export``'s CSV (nbgrader's own exporter), student id -> row."""
+    run("nbgrader", "export", cwd=course)
+    with open(course / "grades.csv", newline="") as handle:
+        return {row["student_id"]: row for row in csv.DictReader(handle)}
 
 
 def gradebook_scores(course):
@@ -125,12 +141,10 @@ def test_nbgrader_and_the_autograder_grade_the_same_course_end_to_end(course):
     assert f"Score: {results['cy']['score']:.1f} / 24.0" in feedback
     assert "hidden check <code>optimizers.adam.invalid_arguments</code>: passed" in feedback
 
-    run("nbgrader", "export", cwd=course)
-    with open(course / "grades.csv", newline="") as handle:
-        exported = {row["student_id"]: row for row in csv.DictReader(handle)}
+    exported = exported_grades(course)
     for student, result in results.items():
-        assert float(exported[student]["score"]) == pytest.approx(result["score"], abs=1e-3)
-        assert float(exported[student]["max_score"]) == pytest.approx(result["max_score"], abs=1e-3)
+        assert (exported[student]["score"], exported[student]["max_score"]) == (
+            repr(result["score"]), repr(result["max_score"])), exported[student]
         assert exported[student]["timestamp"] == "2026-11-20 10:00:00"
 
     broken = hand_in(course, "dee", reference_answer)
@@ -148,7 +162,8 @@ def test_nbgrader_and_the_autograder_grade_the_same_course_end_to_end(course):
 
 def test_grade_all_alone_feeds_nbgrader_feedback_and_exports_scores_as_the_grade_shows_them(tmp_path):
     """Without nbgrader autograde: no SQLAlchemy warning, generate_feedback reads the autograded/ folder that
-    grade-all writes, and a family of 10 points split six ways (3.666667 a cell) exports as 22.0, not 22.000002."""
+    grade-all writes, and plain nbgrader export writes a family of 10 points split six ways (3.666667 a
+    function) as 22.0, not 22.000002."""
     reduced_config(tmp_path, {"optimizers": ("one_step", "shapes")}, max_examples=3, family_max_examples=3)
     course = tmp_path / "course"
     course.mkdir()
@@ -173,9 +188,58 @@ def test_grade_all_alone_feeds_nbgrader_feedback_and_exports_scores_as_the_grade
     assert f"Score: {round(results['cy']['score'], 2)} / 22.0" in feedback
     assert "<code>optimizers.adam.one_step</code>" in feedback
 
-    run("nbgrader", "export", "--exporter", "autograder.notebooks.export.GradeCsvExport", cwd=course)
-    with open(course / "grades.csv", newline="") as handle:
-        exported = {row["student_id"]: row for row in csv.DictReader(handle)}
+    exported = exported_grades(course)
     for student, result in results.items():
         assert (exported[student]["score"], exported[student]["max_score"]) == (
             repr(result["score"]), repr(result["max_score"])), exported[student]
+
+
+def varied_results(example, count):
+    """``count`` results of the example class's checks with drawn statuses (whole functions passed or
+    failed, or checks each way), scored as the grader scores them: totals such as 374.667 / 400."""
+    functions = sorted({(check["module"], check["function"]) for check in example["checks"]})
+    varied = []
+    for seed in range(count):
+        draw = random.Random(seed)
+        modes = {function: draw.choice(["passed", "failed", "mixed"]) for function in functions}
+        result = copy.deepcopy(example)
+        for check in result["checks"]:
+            mode = modes[check["module"], check["function"]]
+            check["status"] = draw.choice(["passed", "failed"]) if mode == "mixed" else mode
+            check["score"] = check["max_score"] if check["status"] == "passed" else 0.0
+        result["score"] = round(sum(check["score"] for check in result["checks"]), 3)
+        varied.append(result)
+    return varied
+
+
+def test_plain_nbgrader_export_writes_the_example_class_scores_as_the_grade_shows_them(tmp_path):
+    """The flagship's 18 graded functions in nbgrader's gradebook, the example class's results and 16 more
+    with drawn statuses written into it: nbgrader's own export writes each total and the maximum exactly
+    as result.json has them, where the function points as they are (16.666667 a function) sum to
+    400.0000060000001 or so."""
+    config = load_config(ROOT / "reference" / "optimization")
+    points = function_points(config)
+    assert sum(float(value) for value in points.values()) != 400.0  # 400.000006 and noise, as stored before
+    course = tmp_path / "course"
+    (course / "source" / ASSIGNMENT).mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "deep-learning"\n')
+    for module, file in config.module_files.items():
+        notebook = module_notebook(module, (config.reference / file).read_text(), points=cell_points(points))
+        nbformat.write(notebook, course / "source" / ASSIGNMENT / notebook_of(file))
+    run("nbgrader", "generate_assignment", ASSIGNMENT, cwd=course)
+
+    examples = ROOT / "docs" / "examples" / "results"
+    results = {path.parent.name: json.loads(path.read_text()) for path in sorted(examples.glob("*/result.json"))}
+    results.update({f"drawn{index}": result for index, result in enumerate(varied_results(results["grace"], 16))})
+    paths = {}
+    for student, result in results.items():
+        paths[student] = tmp_path / "results" / student / "result.json"
+        paths[student].parent.mkdir(parents=True)
+        paths[student].write_text(json.dumps(result))
+    assert NbgraderCourse(course, ASSIGNMENT).write_results(paths) == {}
+    assert sum(result["score"] % 0.125 != 0 for result in results.values()) >= 8  # totals binary cannot hold
+
+    exported = exported_grades(course)
+    assert {student: (row["raw_score"], row["score"], row["max_score"]) for student, row in exported.items()} == {
+        student: (repr(result["score"]), repr(result["score"]), repr(result["max_score"]))
+        for student, result in results.items()}

@@ -10,9 +10,10 @@ One job per module, in the order a course uses them:
 - :mod:`~autograder.notebooks.extract`: turn a submitted notebook's answer cells into ``<module>.py``
   without running the notebook, refusing malformed notebooks with a clear message.
 - :mod:`~autograder.notebooks.grading`: grade one submitted assignment with the engine.
+- :mod:`~autograder.notebooks.points`: the graded cells' points and scores, chosen so that the totals nbgrader
+  sums (``nbgrader export``) are the grade's.
 - :mod:`~autograder.notebooks.gradebook`: the nbgrader course, writing scores into its gradebook and the
   ``autograded/`` notebooks that ``nbgrader generate_feedback`` reads.
-- :mod:`~autograder.notebooks.export`: ``nbgrader export``'s CSV with the scores as the grade shows them.
 - :mod:`~autograder.notebooks.cli`: the ``autograder notebooks`` command.
 
 Nothing here is imported by the rest of the grader unless nbgrader is in use, so the

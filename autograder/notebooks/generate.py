@@ -18,6 +18,7 @@ import inspect
 import shutil
 import tempfile
 from collections import defaultdict
+from fractions import Fraction
 from pathlib import Path
 
 import nbformat
@@ -27,6 +28,7 @@ from autograder.grade import point_shares, configured_checks
 from autograder.kit import build_kit
 from autograder.notebooks import layout
 from autograder.notebooks.layout import CellName
+from autograder.notebooks.points import cell_points, exact
 from autograder.submission import KIT_SUPPORT_FOLDER
 
 NBGRADER_SCHEMA_VERSION = 3
@@ -54,7 +56,7 @@ def write_notebooks(*, config, out_dir, oracle=None):
     of the notebooks written.
     """
     out_dir = Path(out_dir)
-    points = function_points(config)
+    points = cell_points(function_points(config))
     written = []
     with tempfile.TemporaryDirectory(prefix="autograder-notebooks-") as scratch:
         support = _support_folder(config, Path(scratch), oracle)  # first: a kit that cannot be built writes nothing
@@ -73,13 +75,15 @@ def write_notebooks(*, config, out_dir, oracle=None):
 
 
 def function_points(config):
-    """``(module, function)`` -> the points of all its checks, hidden ones included, as the grader counts them."""
+    """``(module, function)`` -> the exact points of all its checks, hidden ones included, each check's rounded as
+    the grader rounds it (:func:`autograder.grade.grade_submission`); a graded cell's points are these as
+    :func:`~autograder.notebooks.points.cell_points` stores them."""
     checks = configured_checks(config)
     points_of = point_shares(config.assignment, checks)  # the grader's own split, so that a cell's points are its checks'
-    points = defaultdict(float)
+    points = defaultdict(Fraction)
     for check in checks:
-        points[check.module, check.function] += round(points_of(check), 6)
-    return {key: round(value, 6) for key, value in points.items()}
+        points[check.module, check.function] += exact(round(points_of(check), 6))
+    return dict(points)
 
 
 def module_notebook(module, source, *, points, forbidden=()):

@@ -3,7 +3,8 @@
 The course's own ``nbgrader_config.py`` is read for its directories, database URL and
 course id, as nbgrader's commands read it. Scores go through :class:`nbgrader.api.Gradebook`:
 each graded cell's ``auto_score`` becomes the function's score over all its checks,
-hidden ones included, and each answer cell's ``auto_comment`` says which checks passed,
+hidden ones included (as :mod:`~autograder.notebooks.points` stores it, so that the
+totals nbgrader sums are the grade's), and each answer cell's ``auto_comment`` says which checks passed,
 so formgrader, ``nbgrader export`` and ``nbgrader generate_feedback`` show them. As with
 ``nbgrader autograde``, a manual score a grader gave stays in force and the cell is
 flagged for review. If ``nbgrader autograde`` runs, run it first: it would replace the
@@ -19,6 +20,7 @@ wrote it, for the same submission, it is left as it is.
 
 import copy
 from collections import defaultdict
+from fractions import Fraction
 from pathlib import Path
 
 from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
@@ -34,6 +36,7 @@ from autograder.notebooks import layout
 from autograder.notebooks.extract import notebook_digest
 from autograder.notebooks.generate import function_points
 from autograder.notebooks.layout import CellName, parse_cell_id
+from autograder.notebooks.points import cell_points, cell_scores, exact
 from autograder.reports.escaping import code_block
 from autograder.results import SubmissionResult
 from autograder.statuses import Status
@@ -96,7 +99,7 @@ class NbgraderCourse:
             raise GradingError(f"{self.source_directory}: no {', '.join(missing)}; write the notebooks with "
                                "`autograder notebooks`")
         expected = {CellName(module, layout.CHECKS, function=function).cell_id: points
-                    for (module, function), points in function_points(config).items()}
+                    for (module, function), points in cell_points(function_points(config)).items() if points}
         with self.gradebook() as gradebook:
             try:
                 assignment = gradebook.find_assignment(self.assignment)
@@ -108,7 +111,7 @@ class NbgraderCourse:
                      for cell in notebook.grade_cells
                      if getattr(parse_cell_id(module, cell.name), "role", None) == layout.CHECKS}
         differ = sorted(name for name in expected.keys() | found.keys()
-                        if name not in expected or name not in found or abs(expected[name] - found[name]) > 1e-6)
+                        if name not in expected or name not in found or expected[name] != found[name])
         if differ:
             raise GradingError(f"the graded cells of {self.assignment} in the gradebook do not match the grading config "
                                f"({', '.join(differ)}): write the notebooks again (`autograder notebooks`) and run "
@@ -163,15 +166,19 @@ class NbgraderCourse:
         checks_of = defaultdict(list)
         for check in result.checks:
             checks_of[check.module, check.function].append(check)
-        for notebook in gradebook.find_assignment(self.assignment).notebooks:
-            for cell in notebook.grade_cells:
-                name = parse_cell_id(notebook.name, cell.name)
-                if name is None or name.role != layout.CHECKS:
-                    continue
-                grade = gradebook.find_grade(cell.name, notebook.name, self.assignment, student)
-                earned = sum(check.score for check in checks_of[notebook.name, name.function])
-                grade.auto_score = min(round(earned, 6), cell.max_score)
-                grade.needs_manual_grade = grade.manual_score is not None
+        notebooks = gradebook.find_assignment(self.assignment).notebooks
+        graded_cells = {(notebook.name, name.function): cell for notebook in notebooks for cell in notebook.grade_cells
+                        if (name := parse_cell_id(notebook.name, cell.name)) is not None and name.role == layout.CHECKS}
+        scores = cell_scores({key: _exact_sum(check.score for check in checks_of[key]) for key in graded_cells},
+                             points={key: _exact_sum(check.max_score for check in checks_of[key])
+                                     for key in graded_cells},
+                             stored_points={key: cell.max_score for key, cell in graded_cells.items()},
+                             total=exact(result.score))
+        for key, cell in graded_cells.items():
+            grade = gradebook.find_grade(cell.name, key[0], self.assignment, student)
+            grade.auto_score = scores[key]
+            grade.needs_manual_grade = grade.manual_score is not None
+        for notebook in notebooks:
             for cell in notebook.solution_cells:
                 name = parse_cell_id(notebook.name, cell.name)
                 if name is None or name.role != layout.ANSWER or not checks_of[notebook.name, name.function]:
@@ -202,6 +209,10 @@ def feedback_comment(module, function, checks):
             if check.hint:
                 lines += ["", f"  Hint: {check.hint}"]
     return "\n".join(lines)
+
+
+def _exact_sum(values):
+    return sum(map(exact, values), Fraction(0))
 
 
 def _points(value):
