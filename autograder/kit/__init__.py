@@ -17,7 +17,10 @@ still fail a visible check, on an example the kit does not hold.
 
 The kit cannot shrink a failure as the grader does (it runs on numpy alone), so each
 check's examples are stored simplest first (:func:`simplicity`), each with its inputs by
-name as the report shows them, and the self-check reports the first that fails.
+name as the report shows them, and the self-check reports the first that fails. Among
+them are the grader's own shrunk counterexamples of the mistakes of the assignment's
+catalog (:mod:`autograder.kit.shrunk`): a student who makes one sees the example the
+grader's feedback shows.
 ``autograder validate`` grades the reference on these same examples
 (:func:`grade_kit_examples`), so an assignment that validates builds its kit.
 
