@@ -16,6 +16,7 @@ from autograder.config import load_config
 from autograder.grade import configured_checks, grade_submission
 from autograder.kit import build_kit, simplicity
 from autograder.kit.readme import DETAILS_SHOWN as MAX_DETAILS
+from autograder.oracle import Oracle
 from autograder.reports.values import as_counterexample, counterexample_lines
 from autograder.sandbox import wire
 from autograder.statuses import Status
@@ -99,6 +100,15 @@ def test_a_mistake_of_the_catalog_shows_the_counterexample_of_the_graders_feedba
     start = details.index("smallest failing example:")
     inputs = [line for line in shown[1:] if line.startswith("    ")]
     assert inputs and details[start + 1:start + 1 + len(inputs)] == inputs, run.stdout
+
+
+def test_the_kit_is_the_same_bytes_whether_or_not_the_bank_holds_its_examples(kit, kit_config, tmp_path):
+    """Built again with an oracle of its own (memory only), which draws every example and grades every
+    mistake of the catalog afresh, the kit is byte for byte the one built on the bank."""
+    build_kit(config=kit_config, out_dir=tmp_path / "kit",
+              oracle=Oracle(kit_config.reference, checks=kit_config.checks, files=kit_config.files))
+    for file in ("_selfcheck/expectations.bin", "README.md", "optimizers.py"):
+        assert (tmp_path / "kit" / file).read_bytes() == (kit / file).read_bytes(), file
 
 
 def test_the_examples_are_stored_simplest_first_with_their_inputs_by_name(kit):
