@@ -130,6 +130,9 @@ class Outcome:
     counterexample: dict | None = None
     examples: int = 0
     duration_seconds: float = 0.0
+    failing_example: object = None
+    """The shrunk example that failed, as drawn (not made plain), for a caller that replays it: the
+    student kit keeps the catalog's mistakes' (:mod:`autograder.kit.shrunk`); None if no answer was judged wrong."""
 
     def __post_init__(self):
         self.status = Status(self.status)  # a custom verdict's CheckFailure may name its status as a string
@@ -242,7 +245,7 @@ def _generate(runner, max_examples, check_seed):
     except (CheckFailure, _ShrinkBudgetSpent):
         failure = failures[-1][1]
         return Outcome(_status_of(failure, check), failure.message, counterexample(failure.example, failure),
-                       len(cases))
+                       len(cases), failing_example=failure.example)
     except Flaky:
         failure = failures[-1][1]
         return Outcome(_status_of(failure, check), "the same input gave different answers on different calls (does "

@@ -113,6 +113,22 @@ class Oracle:
         if self._disk:
             self._disk.put(key, [[case.example, case.requests, case.expected] for case in cases], table="sequences")
 
+    def recorded_counterexample(self, check, key):
+        """What :meth:`record_counterexample` remembered for ``check`` under ``key``: ``[example]``, ``[]`` (the
+        submission ``key`` names failed with no shrunk example), or None if nothing is known yet."""
+        if (check.id, key) not in self._sequences and self._disk:
+            found = self._disk.get((check.id, key), table="sequences")
+            if found is not None:
+                self._sequences[check.id, key] = found
+        return self._sequences.get((check.id, key))
+
+    def record_counterexample(self, check, key, examples):
+        """Remember the shrunk failing example of ``check`` (``[example]``, or ``[]``) on the submission that
+        ``key`` names with its seed (the student kit's record of the catalog's mistakes)."""
+        self._sequences[check.id, key] = examples
+        if self._disk:
+            self._disk.put((check.id, key), examples, table="sequences")
+
 
 def _sequence_key(check, max_examples, seed):
     return check.id, f"{max_examples}/{seed}"

@@ -11,11 +11,15 @@ import sys
 import numpy as np
 import pytest
 
+from autograder.catalog import load_catalog
 from autograder.config import load_config
 from autograder.grade import configured_checks, grade_submission
 from autograder.kit import build_kit, simplicity
 from autograder.kit.readme import DETAILS_SHOWN as MAX_DETAILS
+from autograder.oracle import Oracle
+from autograder.reports.values import as_counterexample, counterexample_lines
 from autograder.sandbox import wire
+from autograder.statuses import Status
 
 from conftest import ROOT, reduced_config
 
@@ -30,10 +34,14 @@ UNTOUCHED = {"optimizers": ("one_step", "trajectory"), "initializers": ("determi
 
 
 @pytest.fixture(scope="module")
-def kit(tmp_path_factory):
-    config = load_config(reduced_config(tmp_path_factory.mktemp("config"), KEPT, max_examples=10))
+def kit_config(tmp_path_factory):
+    return load_config(reduced_config(tmp_path_factory.mktemp("config"), KEPT, max_examples=10))
+
+
+@pytest.fixture(scope="module")
+def kit(kit_config, tmp_path_factory):
     folder = tmp_path_factory.mktemp("kit")
-    build_kit(config=config, out_dir=folder)
+    build_kit(config=kit_config, out_dir=folder)
     return folder
 
 
@@ -75,6 +83,32 @@ def test_a_failing_check_shows_a_summary_first_then_its_smallest_example_by_name
     assert [line.split(":")[0] for line in example[3:6]] == ["expected", "got", "largest error at"], run.stdout
     assert "arg0" not in run.stdout and '"driver"' not in run.stdout
     assert max(len(line) for line in run.stdout.splitlines()) < 200, run.stdout
+
+
+def test_a_mistake_of_the_catalog_shows_the_counterexample_of_the_graders_feedback(kit, kit_config, tmp_path):
+    """The kit keeps the example the grader shrinks each of the catalog's mistakes to: sgd updating w in
+    place fails its purity check on the same inputs in the self-check as in the grader's feedback."""
+    (mutant,) = [entry for entry in load_catalog(kit_config.catalog)[0] if entry.name == "sgd-updates-w-in-place"]
+    folder = hand_in(tmp_path / "student", {"optimizers": mutant.source(kit_config.reference)})
+    (graded,) = grade_submission(folder, config=kit_config, include_hidden=False, functions={"sgd"},
+                                 families={"purity"}).checks
+    assert graded.status == Status.FAILED and graded.counterexample
+    shown = counterexample_lines(as_counterexample(graded.counterexample, graded.message), graded.message,
+                                 "smallest failing example")
+    run = selfcheck(kit, folder, arguments=["sgd.purity"])
+    details = [line.removeprefix(" " * 9) for line in run.stdout.splitlines()]
+    start = details.index("smallest failing example:")
+    inputs = [line for line in shown[1:] if line.startswith("    ")]
+    assert inputs and details[start + 1:start + 1 + len(inputs)] == inputs, run.stdout
+
+
+def test_the_kit_is_the_same_bytes_whether_or_not_the_bank_holds_its_examples(kit, kit_config, tmp_path):
+    """Built again with an oracle of its own (memory only), which draws every example and grades every
+    mistake of the catalog afresh, the kit is byte for byte the one built on the bank."""
+    build_kit(config=kit_config, out_dir=tmp_path / "kit",
+              oracle=Oracle(kit_config.reference, checks=kit_config.checks, files=kit_config.files))
+    for file in ("_selfcheck/expectations.bin", "README.md", "optimizers.py"):
+        assert (tmp_path / "kit" / file).read_bytes() == (kit / file).read_bytes(), file
 
 
 def test_the_examples_are_stored_simplest_first_with_their_inputs_by_name(kit):

@@ -17,7 +17,10 @@ still fail a visible check, on an example the kit does not hold.
 
 The kit cannot shrink a failure as the grader does (it runs on numpy alone), so each
 check's examples are stored simplest first (:func:`simplicity`), each with its inputs by
-name as the report shows them, and the self-check reports the first that fails.
+name as the report shows them, and the self-check reports the first that fails. Among
+them are the grader's own shrunk counterexamples of the mistakes of the assignment's
+catalog (:mod:`autograder.kit.shrunk`): a student who makes one sees the example the
+grader's feedback shows.
 ``autograder validate`` grades the reference on these same examples
 (:func:`grade_kit_examples`), so an assignment that validates builds its kit.
 
@@ -38,7 +41,8 @@ from autograder import release
 from autograder.engine import example_seed
 from autograder.grade import configured_checks, grade_submission, required_checks
 from autograder.kit.readme import kit_readme
-from autograder.oracle import Oracle
+from autograder.kit.shrunk import catalog_cases
+from autograder.oracle import Oracle, example_digest
 from autograder.results import ValueBudget, plain
 from autograder.sandbox import wire
 from autograder.submission import KIT_SUPPORT_FOLDER
@@ -105,9 +109,10 @@ def _record_expectations(config, oracle):
         for file in config.module_files.values():  # the solutions only: the checks never enter a worker
             shutil.copyfile(config.reference / file, reference_copy / file)
         result = grade_kit_examples(config, reference_copy, oracle=oracle)
-    failing = [entry for entry in result.checks if entry.status != Status.PASSED]
-    if failing:
-        raise KitError(_refusal(failing))
+        failing = [entry for entry in result.checks if entry.status != Status.PASSED]
+        if failing:
+            raise KitError(_refusal(failing))
+        shrunk = catalog_cases(config, oracle, checks, reference_copy, salt=config.graded_salt)
     recorded, grader_only = [], []
     for check, entry in zip(checks, result.checks):
         family = assignment.family_of(check)
@@ -115,7 +120,8 @@ def _record_expectations(config, oracle):
         if verdict is None:  # the instructor's own predicate is code: it stays with the grader
             grader_only.append(check.id)
             continue
-        cases = oracle.recorded_cases(check, config.max_examples_for(family), example_seed(KIT_SALT, check))
+        cases = _simplest_first(oracle.recorded_cases(check, config.max_examples_for(family),
+                                                      example_seed(KIT_SALT, check)), shrunk.get(check.id, []))
         recorded.append({
             "id": check.id, "module": check.module, "function": check.function, "family": check.family,
             "description": check.description, "max_score": entry.max_score, "hint": family.hint,
@@ -123,11 +129,23 @@ def _record_expectations(config, oracle):
             "verdict": verdict,
             "cases": [{"requests": case.requests, "expected": case.expected,
                        "example": plain(case.example, budget=ValueBudget(SHOWN_VALUES))}
-                      for case in sorted(cases, key=lambda case: simplicity(case.example))]})
+                      for case in cases]})
     return {"grader_version": autograder.__version__, "call_seconds": config.limits.call_seconds,
             "forbidden_modules": list(config.isolation.forbidden_modules), "files": config.module_files,
             "checks": recorded,
             "grader_only": grader_only}
+
+
+def _simplest_first(recorded, shrunk):
+    """The ``recorded`` cases and the ``shrunk`` ones whose example no recorded case holds, simplest first
+    (:func:`simplicity`; a shrunk case after a recorded one as simple)."""
+    keyed = [(simplicity(case.example), case) for case in recorded]
+    shrunk_keyed = [(simplicity(case.example), case) for case in shrunk]
+    # A repeated example is exactly as simple: only the recorded cases as simple as a shrunk one are compared.
+    shrunk_keys = {key for key, _ in shrunk_keyed}
+    held = {example_digest(case.example) for key, case in keyed if key in shrunk_keys}
+    keyed += [(key, case) for key, case in shrunk_keyed if example_digest(case.example) not in held]
+    return [case for _, case in sorted(keyed, key=lambda item: item[0])]
 
 
 def _refusal(failing):

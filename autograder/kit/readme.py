@@ -48,7 +48,8 @@ its status, its id (`module.function.family`: the same id as in your stub's
 Then the details of the checks that did not pass, the first {details} of them: what the check
 verifies, why it failed, the smallest failing example the kit holds (each input by name,
 the expected answer, what your code returned and where they differ most), what your code
-printed, and a hint. Checks that stopped on the same error (a function not written yet)
+printed, and a hint. For the mistakes students often make, the kit holds the example the
+grader's feedback would show: the smallest input on which that mistake goes wrong. Checks that stopped on the same error (a function not written yet)
 are shown once. Run the self-check on one function to see all of its details. The last
 line counts the visible checks that pass; the exit status is 0 when they all do.
 

@@ -12,9 +12,10 @@ It runs the grader's visible checks on recorded examples and compares your answe
 expectations computed from the reference solution. It prints one line per check, then
 the details of the checks that do not pass (at most :data:`MAX_DETAILS`; checks that
 stopped on the same error are shown once): the check's message and its first failing
-example, the examples being stored simplest first, as the grader's report shows one (each
-input by name, what was expected, what your code returned, where they differ), and a
-hint. The grader checks the same properties on other examples of the same kind, and
+example, as the grader's report shows one (each input by name, what was expected, what
+your code returned, where they differ), and a hint. The examples are stored simplest
+first, with the grader's own shrunk counterexamples of the mistakes of the assignment's
+catalog among them. The grader checks the same properties on other examples of the same kind, and
 hidden checks are not included: passing here does not guarantee full marks (the kit's
 README.md says what else is graded). Needs numpy only; the checks that need scipy (the
 chi-square law of a test of uniformity) are skipped (and said so) without it. PyTorch is not needed.
@@ -88,17 +89,28 @@ def run_check(check, call):
     """Replay a check's cases, simplest first, through ``call(request) -> reply``, up to the first that fails;
     return the :class:`Outcome`. A check whose verdict needs scipy is ``skipped`` without it; a function that is
     still the stub is ``unimplemented``, as the grader says."""
+    try:
+        found = first_failure(check, call)
+    except ModuleNotFoundError as missing:
+        return Outcome(Status.SKIPPED, f"needs {missing.name}, which is not installed (pip install {missing.name}); "
+                                       "the grader runs it")
+    if found is None:
+        return Outcome(Status.PASSED)
+    case, failure = found
+    return Outcome(_status_of(failure, check), failure.message, example_lines(case["example"], failure))
+
+
+def first_failure(check, call):
+    """``(case, failure)``: the first of a check's cases (stored simplest first) that fails through
+    ``call(request) -> reply``, and its :class:`~autograder.verdicts.CheckFailure`; None if every case passes."""
     verdict = verdicts.Verdict.from_data(check["verdict"])
     for case in check["cases"]:
         replies = [call(request) for request in case["requests"]]
         try:
             verdict(case["expected"], replies)
-        except ModuleNotFoundError as missing:
-            return Outcome(Status.SKIPPED, f"needs {missing.name}, which is not installed (pip install {missing.name}); "
-                                      "the grader runs it")
         except verdicts.CheckFailure as failure:
-            return Outcome(_status_of(failure, check), failure.message, example_lines(case["example"], failure))
-    return Outcome(Status.PASSED)
+            return case, failure
+    return None
 
 
 def _status_of(failure, check):
