@@ -70,9 +70,10 @@ ASSIGNMENT = Assignment(parts=[
 
 
 def reduced_config(folder, keep, *, max_examples=None, family_max_examples=None, limits=None, functions=None,
-                   hypothesis=None):
-    """The project's config, grading only the families ``keep`` names (part -> family names), with the
-    flagship's catalog (the kit keeps its mutants' shrunk examples).
+                   hypothesis=None, catalog=False):
+    """The project's config, grading only the families ``keep`` names (part -> family names); with
+    ``catalog``, the flagship's catalog, whose mutants' shrunk examples a kit built from it grades and keeps
+    (without, a kit costs no catalog grading).
 
     ``max_examples`` is the config's default example count, ``family_max_examples`` one
     that overrides every kept family's own, ``limits`` overrides some limits,
@@ -87,7 +88,7 @@ def reduced_config(folder, keep, *, max_examples=None, family_max_examples=None,
         max_examples=family_max_examples, functions=None if functions is None else tuple(sorted(functions))))
     data = yaml.safe_load(standalone_config_text(ROOT / "reference" / "optimization" / "grading_config.yml"))
     data.update(reference=str(ROOT / "reference" / "optimization"), checks="reduced_checks.py",
-                catalog=str(ROOT / "reference" / "optimization" / "catalog"))
+                catalog=str(ROOT / "reference" / "optimization" / "catalog") if catalog else None)
     if max_examples is not None:
         data["hypothesis"]["max_examples"] = max_examples
     data["hypothesis"].update({"seed": "reduced", **(hypothesis or {})})

@@ -35,7 +35,7 @@ UNTOUCHED = {"optimizers": ("one_step", "trajectory"), "initializers": ("determi
 
 @pytest.fixture(scope="module")
 def kit_config(tmp_path_factory):
-    return load_config(reduced_config(tmp_path_factory.mktemp("config"), KEPT, max_examples=10))
+    return load_config(reduced_config(tmp_path_factory.mktemp("config"), KEPT, max_examples=10, catalog=True))
 
 
 @pytest.fixture(scope="module")
