@@ -78,14 +78,14 @@ def loop(module, function, args=(), kwargs=None, *, threads, returns=None, per_s
     with ``quadratic = (A, w_star)``: the grader keeps the quadratic and answers the
     worker's question for each gradient (see :func:`split`), so the minimizer is never
     where student code could find it; the grader answers one question a step, about w0
-    and then each iterate the reply records (:class:`Questions`). A quadratic that is no secret (the report's
-    showcase, whose path earns nothing) is ``known_quadratic`` instead: the worker
-    computes its gradients itself, without a round trip per step.
+    and then each iterate the reply records (:class:`Questions`). A quadratic that is
+    no secret (the report's showcase, whose path earns nothing) is ``known_quadratic``
+    instead: the worker computes its gradients itself, without a round trip per step.
 
-    The reply holds, for each step, the item at path ``record`` of its values (default:
-    the iterate; always the iterate with ``quadratic``) as ``weights``, and with ``record_states`` each value the state thread
-    returned next to the same value after the following call (``states_returned``,
-    ``states_after_next_call``).
+    The reply holds, for each step, the item at path ``record`` of its values (default,
+    and always with ``quadratic``: the iterate) as ``weights``, and with
+    ``record_states`` each value the state thread returned next to the same value after
+    the following call (``states_returned``, ``states_after_next_call``).
     """
     request = {"driver": "loop", "module": module, "function": function, "args": list(args),
                "kwargs": dict(kwargs or {}), "threads": [[position, out] for position, out in threads.items()]}
