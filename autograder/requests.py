@@ -11,8 +11,12 @@ threads an optimizer's state through repeated calls, whatever the signature keep
 What the answer follows from never enters the worker, where student code could read
 it: a loop on a quadratic keeps the quadratic in the request's ``quadratic``
 field, which :func:`split` takes out before the request is sent, and the worker asks
-for the gradient at each iterate instead.
+for the gradient at each iterate instead. The grader answers only the questions the
+driver asks, one a step (:class:`Questions`): student code shares the worker's memory
+and can reach the function that asks, so what is asked is checked where it is answered.
 """
+
+import warnings
 
 import numpy as np
 
@@ -73,14 +77,15 @@ def loop(module, function, args=(), kwargs=None, *, threads, returns=None, per_s
     f(w) = 1/2 (w - w_star)^T A (w - w_star) at the current iterate for ``steps`` steps,
     with ``quadratic = (A, w_star)``: the grader keeps the quadratic and answers the
     worker's question for each gradient (see :func:`split`), so the minimizer is never
-    where student code could find it. A quadratic that is no secret (the report's
-    showcase, whose path earns nothing) is ``known_quadratic`` instead: the worker
-    computes its gradients itself, without a round trip per step.
+    where student code could find it; the grader answers one question a step, about w0
+    and then each iterate the reply records (:class:`Questions`). A quadratic that is
+    no secret (the report's showcase, whose path earns nothing) is ``known_quadratic``
+    instead: the worker computes its gradients itself, without a round trip per step.
 
-    The reply holds, for each step, the item at path ``record`` of its values (default:
-    the iterate) as ``weights``, and with ``record_states`` each value the state thread
-    returned next to the same value after the following call (``states_returned``,
-    ``states_after_next_call``).
+    The reply holds, for each step, the item at path ``record`` of its values (default,
+    and always with ``quadratic``: the iterate) as ``weights``, and with
+    ``record_states`` each value the state thread returned next to the same value after
+    the following call (``states_returned``, ``states_after_next_call``).
     """
     request = {"driver": "loop", "module": module, "function": function, "args": list(args),
                "kwargs": dict(kwargs or {}), "threads": [[position, out] for position, out in threads.items()]}
@@ -89,6 +94,10 @@ def loop(module, function, args=(), kwargs=None, *, threads, returns=None, per_s
                 "gradient": gradient, "record": None if record is None else list(record),
                 "record_states": record_states}
     request.update({field: value for field, value in optional.items() if value is not None})
+    iterate_out = next(iter(threads.values()))
+    if quadratic is not None and record is not None and list(record) != ([] if iterate_out is None else [iterate_out]):
+        raise ValueError("a loop on a served quadratic records its iterates: the grader checks its questions "
+                         "against them (see Questions)")
     for field, given in (("quadratic", quadratic), ("known_quadratic", known_quadratic)):
         if given is not None:
             A, w_star = given
@@ -118,9 +127,90 @@ def split(request):
 
     The ``quadratic`` of a loop stays with the caller (the grader, or the student
     kit, which runs on the student's machine): from ``A`` and ``w_star``, or ``A`` and one
-    gradient, the minimizer follows, and student code shares the worker's memory.
+    gradient, the minimizer follows, and student code shares the worker's memory. Its
+    answerer is a :class:`Questions`.
     """
     if "quadratic" not in request:
         return request, None
     sent = {key: value for key, value in request.items() if key != "quadratic"}
-    return sent, QuadraticGradient(**request["quadratic"])
+    return sent, Questions(request)
+
+
+class QuestionsOutOfTurn(Exception):
+    """A loop's questions were not the driver's: more than one a step, or about another iterate."""
+
+
+#: What every :class:`QuestionsOutOfTurn` ends with.
+ONE_QUESTION_A_STEP = ("the driver asks one per step, for the gradient at w0 and then at the iterate each step "
+                       "returned; a function must not ask the grader questions of its own")
+
+
+class Questions:
+    """The grader's side of one loop on a served quadratic: the answers to the worker's questions, and a
+    check that they were the driver's.
+
+    The driver asks once a step, for the gradient at w0 and then at the iterate the previous step returned
+    (:func:`autograder.sandbox.drivers.loop`). Student code runs in the same process and can reach the
+    function that asks (from the driver's frame, or the heap) and ask its own questions, probing the
+    quadratic for its minimizer. So the grader answers at most ``steps`` questions (one more raises
+    :class:`QuestionsOutOfTurn`), and :meth:`out_of_turn` compares, after the call, the iterates asked
+    about with w0 and the iterates the reply records: an answer the driver did not ask for is found
+    whoever asked it, and a loop whose questions were not exactly the driver's earns nothing. Within
+    those rules the answers are what any first-order method may use; a method that recovers the
+    minimizer from them (finite differences of n + 1 steps) is no optimizer of the kind asked for, and
+    the families that judge its values are what it fails (a convergence family ``requires`` them).
+    """
+
+    def __init__(self, request):
+        self.gradient = QuadraticGradient(**request["quadratic"])
+        self.size = self.gradient.size
+        per_step = request.get("per_step")
+        self.steps = len(per_step[0][1]) if per_step else request["steps"]
+        position = request["threads"][0][0]
+        w0 = request["args"][position] if isinstance(position, int) else request["kwargs"][position]
+        self.w0 = np.ravel(np.asarray(w0, dtype=np.float64))
+        self.asked = []
+
+    def __call__(self, w):
+        """The gradient at the iterate ``w`` (a vector of :attr:`size` values), if the driver may ask for it."""
+        if len(self.asked) == self.steps:
+            raise QuestionsOutOfTurn(f"the code asked the grader more than {self.steps} questions in a loop of "
+                                     f"{self.steps} steps; {ONE_QUESTION_A_STEP}")
+        self.asked.append(w)
+        return self.gradient(w)
+
+    def out_of_turn(self, reply):
+        """Why the questions asked in the call that sent ``reply`` were not the driver's, or None.
+
+        A reply of the student's error needs no check (the check fails on it); a reply of values must come
+        after exactly one question a step, about w0 and then each step's iterate as ``weights`` records it.
+        """
+        if "ok" not in reply:
+            return None
+        weights = reply["ok"].get("weights") if isinstance(reply["ok"], dict) else None
+        if not isinstance(weights, list) or len(weights) != self.steps:
+            return f"the reply records no {self.steps} iterates to check the questions against; {ONE_QUESTION_A_STEP}"
+        if len(self.asked) != self.steps:
+            return (f"the code asked the grader {len(self.asked)} questions in a loop of {self.steps} steps; "
+                    f"{ONE_QUESTION_A_STEP}")
+        iterates = [self.w0, *weights[:-1]]
+        if _same_vectors(np.array(self.asked).reshape(self.steps, self.size), iterates, self.size):
+            return None  # one comparison of every question: a loop asks hundreds
+        step = next((step for step, (asked, returned) in enumerate(zip(self.asked, iterates))
+                    if not _same_vectors(asked[np.newaxis], [returned], self.size)), None)
+        if step is None:  # every one the same, but in shapes that do not stack
+            return None
+        what = "w0" if step == 0 else f"the iterate step {step} returned"
+        return f"question {step + 1} asked for the gradient at a point that is not {what}; {ONE_QUESTION_A_STEP}"
+
+
+def _same_vectors(asked, returned, size):
+    """Whether the values ``returned`` are, read as the worker reads an iterate (float64, ``size`` values), the
+    rows of ``asked``, NaN for NaN."""
+    try:
+        with warnings.catch_warnings():  # a complex iterate is read as the worker reads it: its real part
+            warnings.simplefilter("ignore")
+            returned = np.array(returned, dtype=np.float64).reshape(len(asked), size)
+    except (TypeError, ValueError):
+        return False
+    return bool(np.all((asked == returned) | (np.isnan(asked) & np.isnan(returned))))

@@ -67,6 +67,9 @@ class Attack:
     limits: tuple = (("call_seconds", 3), ("submission_seconds", 120))
     problem: str = ""
     """Text one of the result's problems must contain."""
+    withheld: tuple = ()
+    """Families whose checks of the attacked function must end ``withheld``: the property holds, and pays only
+    with the values right, which the attack gets wrong."""
 
 
 def attack(statuses, text="", **options):
@@ -123,6 +126,10 @@ ATTACKS = {
     # Round 3 (issue #28): memory out of proportion to the input.
     "returns_empty_giant": attack({"crash"}, "spans 100000000 cells"),
     "markdown_message": attack({"error"}, "raised RuntimeError"),
+    # Round 3: the answer follows from the questions.
+    "ask_own_questions": attack({"failed"}, "the driver asks one per step", families=("convergence",)),
+    "finite_difference_newton": attack({"failed", "error", "withheld"}, "",
+                                       families=("one_step", "trajectory", "convergence"), withheld=("convergence",)),
 }
 
 #: The attacks whose grades tests/data/recorded_grades.json holds (graded on sgd and adagrad).
@@ -190,6 +197,8 @@ def assert_costs_the_attacked_function_only(name, result, config):
         assert check.status in attack.statuses, (check.id, check.status, check.message)
         if check.status != "passed":
             assert check.score == 0 and any(text in check.message for text in alternatives), (check.id, check.message)
+    for family in attack.withheld:
+        assert [check.status for check in attacked if check.family == family] == ["withheld"], family
     if attack.bystander:
         others = [check for check in result.checks if check.function == attack.bystander]
         assert others and all(check.status == "passed" for check in others), [(c.id, c.message) for c in others]

@@ -2,6 +2,7 @@
 the worker; the worker asks for the gradient at each iterate and the grader answers."""
 
 import os
+import re
 import textwrap
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from autograder import requests
 from autograder.grade import sandbox_settings
 from autograder.sandbox import wire
-from autograder.sandbox.session import WorkerGarbage
+from autograder.sandbox.session import WorkerGarbage, WorkerOutOfTurn
 
 from conftest import worker_session_at
 
@@ -41,6 +42,19 @@ OPTIMIZERS = textwrap.dedent('''
 
     def grows(w, dw, state, *, lr):
         return np.zeros(np.size(w) + 1), {}
+
+    def asks_its_own(w, dw, state, *, lr):
+        """Take the driver's ask from its frame and probe the quadratic: n + 1 questions of its own."""
+        ask = sys._getframe(1).f_locals["ask"]
+        for offset in range(np.size(w) + 1):
+            ask(np.asarray(w, dtype=float) + offset)
+        return w - lr * dw, {}
+
+    def moves_the_questions(w, dw, state, *, lr):
+        """Have the driver ask about other points than the iterates, one a step: the count holds."""
+        drivers = sys.modules["autograder.sandbox.drivers"]
+        drivers._iterate = lambda w, shape, step: np.full(shape, float(step))
+        return w - lr * dw, {}
 
     def ask_twice(x):
         """Forge a question in a call that has none to ask."""
@@ -124,6 +138,67 @@ def test_a_question_in_a_call_without_questions_is_garbage(session):
     with pytest.raises(WorkerGarbage, match="a question from a call that has none to ask"):
         session.request({"driver": "call", "module": "optimizers", "function": "ask_twice", "args": [1.0]}, timeout=10)
     assert session.request(descent("gradient_descent", steps=2), timeout=10)["ok"]["weights"]
+
+
+def test_questions_of_the_codes_own_fail_the_call_and_replace_the_worker(session):
+    """Student code that takes ``ask`` from the driver's frame gets no answer past one a step."""
+    with pytest.raises(WorkerOutOfTurn, match="more than 5 questions in a loop of 5 steps; the driver asks one per "
+                                              "step") as raised:
+        session.request(descent("asks_its_own", steps=5), timeout=10)
+    assert raised.value.status == "failed"
+    assert len(session.request(descent("gradient_descent", steps=2), timeout=10)["ok"]["weights"]) == 2
+    assert session.starts == 2
+
+
+def test_questions_about_points_no_step_returned_fail_the_call(session):
+    """One question a step, but not about the iterates: the grader compares them with the reply's."""
+    with pytest.raises(WorkerOutOfTurn, match="question 2 asked for the gradient at a point that is not the "
+                                              "iterate step 1 returned"):
+        session.request(descent("moves_the_questions", steps=4), timeout=10)
+    assert len(session.request(descent("gradient_descent", steps=3), timeout=10)["ok"]["weights"]) == 3
+    assert session.starts == 2  # the patched driver went with the worker
+
+
+def answered(request, points):
+    """The grader's Questions of ``request`` after the worker asked about ``points``."""
+    _, questions = requests.split(request)
+    for point in points:
+        questions(np.asarray(point, dtype=np.float64))
+    return questions
+
+
+def test_the_driver_s_questions_are_in_turn_nan_included():
+    w1, w2 = np.array([np.nan, 1.0]), np.array([0.5, -0.0])
+    questions = answered(descent("any", steps=3), [np.zeros(2), w1, w2])
+    assert questions.out_of_turn({"ok": {"weights": [w1, w2, np.ones(2)]}}) is None
+    assert questions.out_of_turn({"ok": {"weights": [w1.tolist(), np.float32(w2), np.ones(2)]}}) is None
+
+
+@pytest.mark.parametrize("points, weights, message", [
+    ([np.zeros(2)], [np.ones(2)] * 3, "asked the grader 1 questions in a loop of 3 steps"),
+    ([np.zeros(2), np.ones(2), np.ones(2)], [np.ones(2), 2 * np.ones(2), np.ones(2)],
+     "question 3 asked for the gradient at a point that is not the iterate step 2 returned"),
+    ([np.ones(2), np.ones(2), np.ones(2)], [np.ones(2)] * 3, "question 1 asked .* not w0"),
+    ([np.zeros(2), np.ones(2), np.ones(2)], [np.ones(2), "one", np.ones(2)], "question 3"),
+    ([np.zeros(2)] * 3, [np.zeros(2)] * 2, "records no 3 iterates"),
+])
+def test_questions_out_of_turn_are_named(points, weights, message):
+    reason = answered(descent("any", steps=3), points).out_of_turn({"ok": {"weights": weights}})
+    assert reason is not None and re.search(message, reason) and reason.endswith(requests.ONE_QUESTION_A_STEP)
+
+
+def test_an_error_reply_needs_no_check_and_one_question_too_many_is_refused():
+    questions = answered(descent("any", steps=2), [np.zeros(2)])
+    assert questions.out_of_turn({"error": {}}) is None
+    questions(np.ones(2))
+    with pytest.raises(requests.QuestionsOutOfTurn, match="more than 2 questions"):
+        questions(np.ones(2))
+
+
+def test_a_loop_on_a_served_quadratic_records_its_iterates():
+    with pytest.raises(ValueError, match="records its iterates"):
+        requests.loop("optimizers", "any", [np.zeros(2), None, {}], threads={0: 0, 2: 1}, returns=2, gradient=1,
+                      quadratic=(A, W_STAR), steps=3, record=[1])
 
 
 def test_an_iterate_of_the_wrong_shape_is_the_students_error(session):

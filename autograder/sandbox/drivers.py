@@ -182,7 +182,10 @@ def loop(request, modules, ask=None):
     ``values[t]``, each ``[position, start]`` of ``counters`` sets it to ``start + t`` (Adam's t, passed by
     the caller), and the argument at ``gradient`` is set to the gradient at the current iterate: that of
     the request's ``known_quadratic``, else ``ask(iterate)`` (the grader's answer, the gradient of a
-    quadratic only the grader holds), the iterate as a float64 array of its first value's shape.
+    quadratic only the grader holds), the iterate as a float64 array of its first value's shape. These are
+    the only questions the grader answers: one a step, about w0 and then each iterate ``weights`` records
+    (it checks them against the reply, :class:`autograder.requests.Questions`), so ``ask`` is of no use to
+    student code that takes it from this frame.
     ``steps`` is the length of the ``per_step`` values when there are any.
 
     Returns ``weights``, the item at path ``record`` of each step's unpacked values (default: the

@@ -54,6 +54,13 @@ class WorkerGarbage(WorkerFailure):
     pass
 
 
+class WorkerOutOfTurn(WorkerFailure):
+    """A loop's questions to the grader were not the driver's (:class:`autograder.requests.Questions`): the
+    check fails without shrinking, which would only run the code that asked them again."""
+
+    status = Status.FAILED
+
+
 @dataclass(frozen=True)
 class SandboxSettings:
     """How workers are started and limited (built from the config's ``limits`` and ``isolation``)."""
@@ -115,6 +122,9 @@ class WorkerSession:
         (:func:`autograder.requests.split`) stays here, and the worker's questions about
         it are answered while the call runs.
 
+        A call whose questions were not its driver's (:class:`autograder.requests.Questions`) raises
+        :class:`WorkerOutOfTurn` and replaces the worker.
+
         A frame with another nonce was left by an earlier call (late, or forged and
         followed by the real one): the worker is replaced and the calls not yet answered
         are sent again, so the earlier call's tricks cost these nothing. On a fresh
@@ -128,28 +138,30 @@ class WorkerSession:
         the call that left them.
         """
         try:
-            yield from self._answers([requests.split(request) for request in batch], timeout)
+            yield from self._answers(batch, timeout)
         finally:
             self._note_dropped_output()
 
-    def _answers(self, sent, timeout):
-        """The replies to the ``sent`` (request, answerer) pairs: :meth:`stream`'s work."""
+    def _answers(self, batch, timeout):
+        """The replies to the requests of ``batch``: :meth:`stream`'s work."""
         answered = 0
-        while answered < len(sent):
+        while answered < len(batch):
             fresh, nonce = self._process is None, secrets.token_bytes(len(wire.READY_NONCE))
             deadline = self._call_deadline(timeout)
+            # Split at every sending: a call sent again asks its questions again, of a new answerer.
+            pending = [requests.split(request) for request in batch[answered:]]
             with self._failures(deadline, timeout):
                 if fresh:
                     self._start(deadline)
                 max_bytes = self.settings.max_message_bytes
-                payloads = [wire.encode(request, max_bytes=max_bytes) for request, _ in sent[answered:]]
+                payloads = [wire.encode(request, max_bytes=max_bytes) for request, _ in pending]
                 cpu = affinity.current_cpu()
                 wire.write_frame(self._request_fd, wire.encode_batch(payloads, cpu), nonce)
-            for position, (_, answerer) in enumerate(sent[answered:], start=answered + 1):
+            for position, (_, answerer) in enumerate(pending, start=answered + 1):
                 deadline = self._call_deadline(timeout)
                 with self._failures(deadline, timeout):
                     reply = self._reply(nonce, answerer, deadline, cpu)
-                    stray = 0 if reply is None or position < len(sent) else self._processes.strays()
+                    stray = 0 if reply is None or position < len(batch) else self._processes.strays()
                 if reply is None:  # a stray frame
                     self._stop()
                     if fresh:
@@ -160,14 +172,14 @@ class WorkerSession:
                 answered += 1
                 if stray:
                     self._stop()
-                    calls = "the call" if len(sent) == 1 else f"the {len(sent)} calls of this check"
+                    calls = "the call" if len(batch) == 1 else f"the {len(batch)} calls of this check"
                     reply = {"error": {"type": "StrayProcesses", "bases": ["StrayProcesses"], "traceback": "",
                                        "message": f"{calls} left {stray} threads or processes running; a function "
                                                   "must not start threads or processes that outlive it"}}
                 try:
                     yield reply
                 except GeneratorExit:
-                    if answered < len(sent) and self._process is not None:
+                    if answered < len(batch) and self._process is not None:
                         self._cancel(nonce, timeout)
                         self._stop_if_strays()
                     raise
@@ -227,6 +239,9 @@ class WorkerSession:
                     answer = answerer(wire.decode_vector(reply, answerer.size))
                     wire.write_frame(self._request_fd, wire.encode_vector(answer), nonce)
                     answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
+            except requests.QuestionsOutOfTurn as error:
+                self._stop()
+                raise WorkerOutOfTurn(str(error)) from None
             finally:
                 affinity.release(own_cpus)
         if answered != nonce:
@@ -235,6 +250,10 @@ class WorkerSession:
         if not _well_formed(reply):
             self._stop()
             raise WorkerGarbage("the worker sent a reply of the wrong form")
+        out_of_turn = answerer.out_of_turn(reply) if answerer is not None else None
+        if out_of_turn:  # the code reached into the worker's machinery: what it changed there goes with it
+            self._stop()
+            raise WorkerOutOfTurn(out_of_turn)
         return reply
 
     def _cancel(self, nonce, timeout):

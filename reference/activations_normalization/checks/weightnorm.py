@@ -1,6 +1,7 @@
 """Checks of ``weightnorm.py``: parity with torch._weight_norm (the forward of
-torch.nn.utils.parametrizations.weight_norm) and autograd, ||w|| along dim equal to |g|,
-a gradient check, argument checks."""
+torch.nn.utils.parametrizations.weight_norm) and autograd, ||w|| along dim equal to |g|
+(paid only with the values right: any w of that norm has it), a gradient check, argument
+checks."""
 
 import numpy as np
 
@@ -89,7 +90,8 @@ def problems():
     return [
         Problem(MODULE, "weightnorm_forward", _inputs("weightnorm_forward-parity", ("v", "g", "dim")),
                 [equals_reference(points=2), equals_torch(torch_weight_norm, points=2, visibility="hidden"),
-                 custom(norm_is_magnitude, description="the norm of w along dim equals |g|", points=2),
+                 custom(norm_is_magnitude, description="the norm of w along dim equals |g|", points=2,
+                        requires=("equals_reference", "equals_torch")),
                  validates_arguments(invalid=INVALID, valid=VALID, points=1, visibility="hidden")],
                 edge_cases=_edge_cases(("v", "g", "dim"))),
         Problem(MODULE, "weightnorm_backward", _inputs("weightnorm_backward-parity", ("dw", "v", "g", "dim")),

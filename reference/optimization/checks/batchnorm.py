@@ -10,7 +10,9 @@ Families, and the oracle of each:
   training call (momentum weighs the new batch; the unbiased variance), and equal the
   arguments after an evaluation call.
 - ``output_statistics``: per channel, the training output has mean beta and standard
-  deviation |gamma| * sqrt(var / (var + eps)), computed from the student's own output.
+  deviation |gamma| * sqrt(var / (var + eps)), computed from the student's own output;
+  paid only with ``forward_training`` right (the right values in the wrong places have
+  the same moments).
 - ``backward``: dx, dgamma and dbeta equal torch autograd's gradients of the training
   output.
 - ``gradient_check``: dx, dgamma and dbeta equal central differences of
@@ -67,7 +69,8 @@ FAMILIES = {
         "new = (1 - momentum) * old + momentum * batch (PyTorch's momentum weighs the NEW batch), with "
         "the UNBIASED variance (divide by M - 1) for running_var; evaluation returns the running "
         "statistics unchanged.")),
-    "output_statistics": Family(points=6, tolerances=Tolerances(rtol=1e-07, atol=1e-300), hint=(
+    "output_statistics": Family(points=6, tolerances=Tolerances(rtol=1e-07, atol=1e-300),
+                                requires=("forward_training",), hint=(
         "After normalizing with the biased batch variance, each channel of out has mean beta and standard"
         " deviation |gamma| * sqrt(var / (var + eps)).")),
     "backward": Family(points=20, max_examples=40, tolerances=Tolerances(rtol=1e-07, atol=1e-300), hint=(

@@ -6,7 +6,8 @@ reference, which equals PyTorch, exactly), ``distribution`` (the law of the weig
 bounds, moments and a Kolmogorov-Smirnov test; Haar for ``orthogonal``; the non-zero
 entries for ``sparse``), ``variance_preservation`` (a 10-layer network built from the
 student's weights neither explodes nor vanishes: tanh with Xavier, ReLU with Kaiming),
-``orthogonality``, ``sparsity`` (zeros per column and where they are), ``determinism``
+``orthogonality`` (paid only with ``distribution`` right: gain times the identity is
+orthogonal), ``sparsity`` (zeros per column and where they are), ``determinism``
 (the same seed gives the same weights) and ``invalid_arguments``.
 
 Random weights cannot equal the reference's, so the statistical checks test their law.
@@ -44,7 +45,7 @@ FAMILIES = {
     "variance_preservation": Family(points=20, max_examples=2, hint=(
         "Var(W) = 1 / fan_in keeps the activations' variance, 1 / fan_out the gradients'; Kaiming's mode "
         "chooses which fan, times gain^2 (2 for ReLU). Xavier averages the two fans.")),
-    "orthogonality": Family(points=10, hint=(
+    "orthogonality": Family(points=10, requires=("distribution",), hint=(
         "View the weight as a (shape[0], rest) matrix; QR-factorize it (its transpose if wide), transpose"
         " Q back if wide, multiply by the gain and reshape.")),
     "sparsity": Family(points=10, max_examples=12, hint=(

@@ -2,7 +2,9 @@
 
 Families: ``one_step`` (defaults, against the reference), ``trajectory`` (defaults,
 several steps, against PyTorch), ``hyperparameters`` (every flag combination, against
-the reference), ``convergence`` (random ill-conditioned quadratics), ``purity``
+the reference), ``convergence`` (random ill-conditioned quadratics; it pays only with
+``one_step`` and ``trajectory`` right, as the gradients served at n + 1 iterates give the
+minimizer to any code, optimizer or not), ``purity``
 (arguments and returned states never edited in place), ``shapes`` (0-d to 4-D, the
 returned pair's types) and ``invalid_arguments`` (ValueError as PyTorch raises it).
 """
@@ -28,7 +30,8 @@ FAMILIES = {
     "hyperparameters": Family(points=24, max_examples=12, hint=(
         "Check each flag against the docstring: SGD's first momentum step, Nesterov, Adagrad's lr_decay, "
         "RMSprop's centered variant, AMSGrad, weight decay (AdamW decays w before the Adam step).")),
-    "convergence": Family(points=12, max_examples=4, hint=(
+    "convergence": Family(points=12, max_examples=4,
+                          requires=("one_step", "trajectory"), hint=(
         "Your optimizer does not reach the minimum of a quadratic where the reference does: check signs "
         "and step sizes.")),
     "purity": Family(points=12, max_examples=15,

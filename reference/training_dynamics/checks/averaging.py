@@ -2,7 +2,8 @@
 
 Families: ``torch_parity`` (the average after every update, against
 torch.optim.swa_utils.AveragedModel), ``noisy_sgd`` (the average of 2,000 noisy SGD
-iterates is much closer to the minimum than an iterate typically is), ``purity``
+iterates is much closer to the minimum than an iterate typically is; paid only with
+``torch_parity`` right, as an average with other weights settles there too), ``purity``
 (neither the arrays nor a returned state are edited in place) and ``invalid_arguments``.
 """
 
@@ -21,7 +22,7 @@ FAMILIES = {
     "torch_parity": Family(points=14, max_examples=12, hint=(
         "The first update copies w (n_averaged = 0); later ones move the average towards w: by 1 / (n + 1) for "
         "Polyak's mean, by 1 - decay for the EMA. Thread n_averaged through the state.")),
-    "noisy_sgd": Family(points=6, max_examples=3, hint=(
+    "noisy_sgd": Family(points=6, max_examples=3, requires=("torch_parity",), hint=(
         "The average of noisy iterates must settle near the minimum: check that every iterate enters the "
         "average with the right weight.")),
     "purity": Family(points=6, max_examples=10, requires=("torch_parity",), hint=(
