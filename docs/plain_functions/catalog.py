@@ -14,7 +14,8 @@ MUTANTS = [
     *garbage_entries("adam", "update_variables_Adam", zeros="np.zeros_like(var), v, s", input="var, v, s"),
     *garbage_entries("batch_norm", "batch_norm", zeros="np.zeros_like(Z)", input="Z"),
 ]
-VARIANTS = [Variant("adam-paper-step-size", "adam", "update_variables_Adam", "folds the corrections into alpha",
+VARIANTS = [Variant("adam-paper-step-size", "adam", "update_variables_Adam",
+                    "folds the corrections into alpha",
                     "def update_variables_Adam(alpha, beta1, beta2, epsilon, var, grad, v, s, t):\n"
                     "    v, s = beta1 * v + (1 - beta1) * grad, beta2 * s + (1 - beta2) * grad * grad\n"
                     "    step = alpha * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)\n"
