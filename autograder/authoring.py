@@ -32,8 +32,9 @@ The vocabulary, each item documented where it is defined:
   bounds, of a fixed, drawn or named shape; :func:`shared_shape` and its ``.map`` for
   arguments whose shapes agree);
 - diagnostics for the reports' plots: :mod:`autograder.diagnostics`;
-- the catalog that ``autograder validate`` grades: :class:`Mutant`, :class:`Garbage` (and
-  :func:`garbage_entries`, the four kinds of a function at once), :class:`Variant`.
+- the catalog that ``autograder validate`` grades: :class:`Mutant` (located by its find text),
+  :class:`Variant`, and where the garbage ``validate`` derives from the reference's answers
+  does not fit, :class:`Garbage` (and :func:`garbage_entries`, several kinds of a function at once).
 """
 
 from autograder.assignment import VISIBILITIES, Assignment, Family, Part, Tolerances

@@ -12,8 +12,8 @@ keyword arguments unless its ``calls`` say otherwise, with one of these values:
   last call is the graded one, the problem's function;
 - :func:`repeat` ``(invocation, threads=..., per_step=..., counters=...)``, a stateful
   loop: each step's result feeds the next step's arguments (an optimizer's iterate and
-  state, positional, keyword or in a config dict), per-step inputs (the gradients) are
-  lists with one value per step, and a counter passes the step number (Adam's ``t``).
+  state, positional, keyword or in a config dict), a per-step input (the gradients) is
+  drawn once per step, and a counter passes the step number (Adam's ``t``).
 
 The reference is called the same way, in the grader, by the same drivers
 (:mod:`autograder.sandbox.drivers`), so a chain's expected value is the reference's
@@ -76,6 +76,8 @@ class Repeat:
     per_step: tuple = ()
     counters: dict = field(default_factory=dict)
     returns: int | None = None
+    steps: int = 5
+    """The most steps an example has: each draws between 1 and ``steps`` of them."""
 
     def calling(self, invocation):
         """This loop of ``invocation``: every name it threads, takes per step or counts is one of its arguments."""
@@ -102,7 +104,7 @@ class Repeat:
                     record=select)
 
 
-def repeat(invocation=None, *, threads, per_step=(), counters=None, returns=None):
+def repeat(invocation=None, *, threads, per_step=(), counters=None, returns=None, steps=5):
     """Call ``invocation`` once per step, threading each step's result into the next step's arguments.
 
     Without ``invocation``, the problem's function is called with its inputs and counters by
@@ -116,8 +118,10 @@ def repeat(invocation=None, *, threads, per_step=(), counters=None, returns=None
     ``next_w, config = update(w, dw, config)``, are ``threads={"w": 0, "config": 1}``, their
     hyperparameters and their state in the threaded config; ``var, v, s =
     update_variables_Adam(alpha, beta1, beta2, epsilon, var, grad, v, s, t)`` is
-    ``threads={"var": 0, "v": 1, "s": 2}``. ``per_step`` names inputs drawn as lists, one
-    value per step (the gradients; the loop has as many steps as they have values), and
+    ``threads={"var": 0, "v": 1, "s": 2}``. ``per_step`` names the inputs that take a new
+    value at each step (the gradients; a name alone, or a sequence of names): the input's
+    strategy draws one step's value, and an example holds a list of them, between 1 and
+    ``steps`` values, as many for every per-step input (an edge case gives the lists). And
     ``counters`` maps an argument to its value at the first step, increased by 1 at each
     step (``{"t": 1}``: the caller passes t = 1, 2, ...); a counter is not an input.
     """
@@ -127,7 +131,11 @@ def repeat(invocation=None, *, threads, per_step=(), counters=None, returns=None
     indices = [out for out in threads.values() if out is not None]
     if returns is None and indices:
         returns = max(indices) + 1
-    loop = Repeat(invocation, dict(threads), tuple(per_step), dict(counters or {}), returns)
+    if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
+        raise ValueError(f"repeat({invocation.function if invocation else ''}): steps is the most steps an "
+                         f"example has, a positive integer, not {steps!r}")
+    per_step = (per_step,) if isinstance(per_step, str) else tuple(per_step)
+    loop = Repeat(invocation, dict(threads), per_step, dict(counters or {}), returns, steps)
     return loop if invocation is None else loop.calling(invocation)
 
 

@@ -3,18 +3,25 @@
 A mutant is a realistic student mistake, written as an edit of the reference: the
 exact text ``find`` (which must occur once in the function's code, its docstring left
 out) becomes ``replace``. It names the families of its function's checks that must lose
-points, and no other family may. A garbage entry is the mistake of a student who gave up: the
-function returns a value of the right type that is not the answer (zeros, its input,
-NaN, a constant); it must earn nothing but the points of the families it ``keeps``. A
-variant is a correct implementation written differently: its source is appended to the
-reference module, so its definition replaces the reference's, and it must earn full
-marks. ``autograder validate`` grades every entry (:mod:`autograder.validate`). A
-catalog is a Python file or package that defines ``MUTANTS`` (mutants and garbage) and
-``VARIANTS``, named by the config's ``catalog`` key.
+points (by default all), and no other family may; one that names none (``fails=()``) is
+an equivalent mutant, a correct variant written as an edit. Its function is the one
+whose code holds ``find``: a catalog names ``module`` and ``function`` only where the
+text occurs in several. A
+garbage entry is the mistake of a student who gave up: the function returns a value of
+the right type that is not the answer (zeros, its input, NaN, a constant); it must earn
+nothing but the points of the families it ``keeps``. ``autograder validate`` derives
+three of them for every graded function the catalog gives no :class:`Garbage`
+(:func:`derived_garbage`), so a catalog declares garbage only where it deserves points or
+needs another shape. A variant is a correct implementation written differently: its
+source is appended to the reference module, so its definition replaces the
+reference's, and it must earn full marks. ``autograder validate`` grades every entry
+(:mod:`autograder.validate`). A catalog is a Python file or package that defines
+``MUTANTS`` (mutants and garbage) and ``VARIANTS`` (variants and equivalent mutants), named
+by the config's ``catalog`` key.
 """
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from autograder.assignment import AssignmentError, import_privately
@@ -22,22 +29,66 @@ from autograder.assignment import AssignmentError, import_privately
 
 @dataclass(frozen=True)
 class Mutant:
-    """A realistic mistake, as an edit of the reference module."""
+    """A realistic mistake, as an edit of the reference module: ``find`` becomes ``replace`` in the code of
+    the one function that holds it::
+
+        Mutant("sgd-ascends", "steps up the gradient", "w - lr * dw", "w + lr * dw")
+    """
 
     name: str
     """Short kebab-case name that says the mistake, e.g. ``momentum-ignored``."""
-    module: str
-    function: str
     description: str
     """The mistake in the words a TA would use."""
     find: str
     replace: str
-    fails: frozenset
-    """Exactly the families of ``function``'s checks that must not pass."""
-    kind = "mutant"
+    fails: frozenset | None = None
+    """Exactly the families of ``function``'s checks that must not pass: one name, or a collection of names;
+    by default (None) every family of them, as a wrong value fails every check of a small course's function.
+    An empty collection makes an equivalent mutant: an edit that changes nothing a check may see (a
+    correct variant written as an edit), which must earn full marks."""
+    module: str | None = None
+    function: str | None = None
+    """Where the edit is made. By default, the one function of the reference whose code holds ``find``
+    (:meth:`located`); name ``function`` (and ``module``, where two modules define it) only where the
+    text occurs in the code of several."""
+
+    @property
+    def kind(self):
+        """``mutant``, or ``variant`` for an equivalent mutant (``fails=()``): graded as a correct variant."""
+        return "variant" if self.fails == frozenset() else "mutant"
 
     def __post_init__(self):
-        object.__setattr__(self, "fails", frozenset(self.fails))
+        if self.fails is not None:
+            object.__setattr__(self, "fails", frozenset((self.fails,) if isinstance(self.fails, str) else self.fails))
+
+    def must_fail(self, families):
+        """The families that must not pass, among ``families``, those of the function's checks."""
+        return set(families) if self.fails is None else set(self.fails)
+
+    def located(self, reference_dir, files):
+        """This mutant with its ``module`` and ``function``: those given, or else the one function of the
+        reference (``files``: module -> file name in ``reference_dir``) in whose code ``find`` occurs.
+
+        The code is each module-level function's signature and body, its docstring left out
+        (:meth:`source`); ``find`` must occur in exactly one function's code, or the catalog
+        fails to load with an :class:`AssignmentError` that names the functions it occurs in.
+        """
+        if self.module is not None and self.function is not None:
+            return self
+        found = {}
+        for module, function, reference, definition in _functions(reference_dir, files, self.module, self.function):
+            count = sum(reference[start:end].count(self.find) for start, end in _code_spans(reference, definition))
+            if count:
+                found[(module, function)] = count
+        if sum(found.values()) != 1:
+            where = ", ".join(f"{module}.{function} ({'once' if count == 1 else f'{count} times'})"
+                              for (module, function), count in found.items())
+            raise AssignmentError(f"mutant {self.name}: the text to replace occurs in "
+                                  f"{'the code of ' + where if where else 'no function of the reference'}, not once "
+                                  f"in one function's code; lengthen it, or name function= (and module=): "
+                                  f"{self.find!r}"[:600])
+        (module, function), = found
+        return replace(self, module=module, function=function)
 
     def source(self, reference_dir, file=None):
         """The reference module (its file in ``reference_dir``: ``file``, by default ``<module>.py``) with the
@@ -57,6 +108,18 @@ class Mutant:
                                   f"not once: {self.find!r}"[:600])
         start, end = spans[counts.index(1)]
         return reference[:start] + reference[start:end].replace(self.find, self.replace) + reference[end:]
+
+
+def _functions(reference_dir, files, module=None, function=None):
+    """``(module, function name, module source, definition)`` of every module-level function of the reference
+    (``files``: module -> file name), of ``module`` only and of that ``function`` only when they are given."""
+    for name, file in files.items():
+        if module is not None and name != module:
+            continue
+        reference = (Path(reference_dir) / file).read_text(encoding="utf-8")
+        for node in ast.parse(reference).body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and function in (None, node.name):
+                yield name, node.name, reference, node
 
 
 @dataclass(frozen=True)
@@ -176,13 +239,35 @@ class Variant:
     """A correct implementation written differently from the reference."""
 
     name: str
-    module: str
-    function: str
     description: str
     """How it differs from the reference."""
     code: str
     """A complete definition of ``function`` (and any helpers it needs)."""
+    module: str | None = None
+    function: str | None = None
+    """The function it replaces. By default, the one function that ``code`` defines and the reference
+    defines too (:meth:`located`); name them where it defines several, or two modules define it."""
     kind = "variant"
+
+    def located(self, reference_dir, files):
+        """This variant with its ``module`` and ``function``: those given, or else the one function that
+        ``code`` defines at its top level and one module of the reference (``files``) defines; an
+        :class:`AssignmentError` otherwise."""
+        if self.module is not None and self.function is not None:
+            return self
+        try:
+            defined = {node.name for node in ast.parse(self.code).body
+                       if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+        except SyntaxError as error:
+            raise AssignmentError(f"variant {self.name}: its code is not Python: {error}") from None
+        found = sorted({(module, function) for module, function, _, _ in _functions(
+            reference_dir, files, self.module, self.function) if function in defined})
+        if len(found) != 1:
+            where = ", ".join(f"{module}.{function}" for module, function in found) or "none"
+            raise AssignmentError(f"variant {self.name}: its code must define exactly one function of the "
+                                  f"reference, not {where}; name function= (and module=)")
+        (module, function), = found
+        return replace(self, module=module, function=function)
 
     def source(self, reference_dir, file=None):
         """The reference module (``file``, by default ``<module>.py``, in ``reference_dir``) with this definition
@@ -190,17 +275,124 @@ class Variant:
         return (Path(reference_dir) / (file or f"{self.module}.py")).read_text(encoding="utf-8") + "\n\n" + self.code
 
 
-def load_catalog(path):
-    """``(mutants, variants)`` of the catalog at ``path`` (a ``.py`` file or a package folder)."""
+def load_catalog(path, *, reference=None, files=None):
+    """``(mutants, variants)`` of the catalog at ``path`` (a ``.py`` file or a package folder), each located
+    in the reference (:meth:`Mutant.located`): ``reference`` is its folder and ``files`` maps its modules to
+    their file names. Without ``reference``, every entry must name its module and function."""
     module = import_privately(path, "_autograder_catalog_", ("MUTANTS", "VARIANTS"))
     mutants, variants = list(module.MUTANTS), list(module.VARIANTS)
+    wrong = [entry for entry in mutants if not isinstance(entry, Mutant | Garbage)] + [
+        entry for entry in variants if not isinstance(entry, Variant | Mutant) or entry.kind != "variant"]
+    if wrong:
+        raise AssignmentError(f"{path}: MUTANTS holds Mutant and Garbage entries and VARIANTS Variant entries "
+                              f"and equivalent mutants (fails=()), not {wrong[0]!r}"[:300])
     names = [entry.name for entry in mutants + variants]
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
         raise AssignmentError(f"{path}: catalog names must be unique; repeated: {', '.join(duplicated)}")
-    wrong = [entry for entry in mutants if not isinstance(entry, Mutant | Garbage)] + [
-        entry for entry in variants if not isinstance(entry, Variant)]
-    if wrong:
-        raise AssignmentError(f"{path}: MUTANTS holds Mutant and Garbage entries and VARIANTS Variant entries, "
-                              f"not {wrong[0]!r}"[:300])
+    unlocated = [entry.name for entry in mutants + variants if entry.module is None or entry.function is None]
+    if unlocated and reference is None:
+        raise AssignmentError(f"{path}: {', '.join(unlocated[:3])} name no module and function, and no "
+                              "reference was given to find them in")
+    if reference is not None:
+        mutants = [entry.located(reference, files) if isinstance(entry, Mutant) else entry for entry in mutants]
+        variants = [entry.located(reference, files) for entry in variants]
     return mutants, variants
+
+
+#: The kinds of garbage :func:`derived_garbage` derives from the reference's answer, and how its descriptions
+#: say them.
+DERIVED_KINDS = {"zeros": "zeros", "nan": "NaN", "input": "its input"}
+
+
+@dataclass(frozen=True)
+class DerivedGarbage:
+    """Garbage that ``autograder validate`` derives from the reference's own answer (see :func:`derived_garbage`)."""
+
+    name: str
+    module: str
+    function: str
+    description: str
+    gives: str
+    """The kind of garbage: a key of :data:`DERIVED_KINDS`."""
+    keeps: frozenset = frozenset()
+    kind = "garbage"
+
+    def source(self, reference_dir, file=None):
+        """The reference module (``file``, by default ``<module>.py``, in ``reference_dir``) with ``function``
+        wrapped: the wrapper calls the reference's function on copies of the arguments and returns its answer
+        with every number replaced (:func:`derived_garbage`)."""
+        reference = (Path(reference_dir) / (file or f"{self.module}.py")).read_text(encoding="utf-8")
+        return reference + _GIVES_UP.format(function=self.function, gives=self.gives)
+
+
+def derived_garbage(functions, entries=()):
+    """Three :class:`DerivedGarbage` entries, ``<function>-returns-zeros``, ``-nan`` and ``-input``, for each
+    ``(module, function)`` of ``functions`` that no :class:`Garbage` of ``entries`` gives up on.
+
+    Each returns the reference's answer, computed on copies of the arguments (so that an
+    argument the function updates in place is left as it was), with every number and
+    numeric array in it (floats and integers, not booleans), however nested in tuples,
+    lists and dicts, replaced, its type and shape kept: by zeros; by NaN (zeros for an
+    integer, which cannot be NaN); or by the first argument of the same shape that is a
+    number or a numeric array (zeros where there is none). Booleans, strings and other
+    objects stay the reference's. Such garbage must earn no point: a function where one of
+    them deserves some (a dropout that returns its input is right in evaluation mode), or
+    whose answer holds no number, declares its garbage itself, with :class:`Garbage` and
+    its ``keeps``.
+    """
+    declared = {(entry.module, entry.function) for entry in entries if isinstance(entry, Garbage)}
+    derived = [DerivedGarbage(f"{function.replace('_', '-')}-returns-{gives}", module, function,
+                              f"gives up and returns {said} (derived from the reference's answer)", gives)
+               for module, function in functions if (module, function) not in declared
+               for gives, said in DERIVED_KINDS.items()]
+    taken = sorted({entry.name for entry in entries} & {entry.name for entry in derived})
+    if taken:
+        raise AssignmentError(f"catalog entries named as derived garbage: {', '.join(taken)}; rename them, or "
+                              "declare the function's garbage with Garbage")
+    return derived
+
+
+#: The wrapper appended to a reference module by :class:`DerivedGarbage`; names start with ``_autograder_`` so
+#: as not to clash with the module's.
+_GIVES_UP = """
+
+def _autograder_gives_up(function, gives):
+    import copy as _copy
+    import functools as _functools
+
+    import numpy as _np
+
+    def numeric(value):
+        if isinstance(value, (_np.ndarray, _np.number)):
+            return value.dtype.kind in "iuf"
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    @_functools.wraps(function)
+    def given_up(*args, **kwargs):
+        answer = function(*_copy.deepcopy(args), **_copy.deepcopy(kwargs))
+        inputs = [value for value in (*args, *kwargs.values()) if numeric(value)]
+
+        def replaced(value):
+            if isinstance(value, dict):
+                return type(value)((key, replaced(item)) for key, item in value.items())
+            if isinstance(value, tuple) and hasattr(value, "_fields"):
+                return type(value)(*(replaced(item) for item in value))
+            if isinstance(value, (tuple, list)):
+                return type(value)(replaced(item) for item in value)
+            if not numeric(value):
+                return value
+            same = [given for given in inputs if _np.shape(given) == _np.shape(value)]
+            if gives == "nan" and _np.dtype(type(value) if _np.isscalar(value) else value.dtype).kind == "f":
+                new = _np.full(_np.shape(value), _np.nan)
+            elif gives == "input" and same:
+                new = _np.array(same[0], dtype=_np.float64)
+            else:
+                new = _np.zeros(_np.shape(value))
+            return new.astype(value.dtype) if isinstance(value, _np.ndarray) else type(value)(new)
+        return replaced(answer)
+    return given_up
+
+
+{function} = _autograder_gives_up({function}, {gives!r})
+"""

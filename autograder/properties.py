@@ -305,6 +305,8 @@ class Problem:
 
     @property
     def examples(self):
+        if isinstance(self.calls, Repeat):
+            return _examples(self.inputs, rng=self.rng, per_step=self.calls.per_step, steps=self.calls.steps)
         return _examples(self.inputs, rng=self.rng)
 
     def requests(self, example, *, select=None, argument=None):
@@ -370,8 +372,12 @@ class Problem:
 
 
 @st.composite
-def _examples(draw, inputs, *, rng):
-    example = {name: draw(strategy) for name, strategy in inputs.items()}
+def _examples(draw, inputs, *, rng, per_step=(), steps=1):
+    """An example of ``inputs``; each input named in ``per_step`` a list of 1 to ``steps`` values (as many for
+    each) of its strategy."""
+    count = draw(st.integers(1, steps)) if per_step else 0
+    example = {name: draw(st.lists(strategy, min_size=count, max_size=count) if name in per_step else strategy)
+               for name, strategy in inputs.items()}
     if rng:
         example["rng_seed"] = draw(seeds())
     return example

@@ -7,12 +7,15 @@ Five kinds of submission are graded, and each must come out as declared:
   so that an assignment that validates builds its kit and its notebooks;
 - the stubs ``autograder release`` writes: zero on every check (a check that an empty
   stub passes cannot fail, as ``nbgrader validate --invert`` asks);
-- every mutant of the catalog: it loses points on exactly the families it declares,
-  among the checks of its function, and on no other;
-- every garbage entry of the catalog: it earns every point of the families it keeps,
-  among the checks of its function, and no other point (a form property of wrong values
-  pays nothing, so points, not statuses, are what count);
-- every correct variant of the catalog: full marks.
+- every mutant of the catalog: it loses points on exactly the families it declares
+  (by default, every family), among the checks of its function, and on no other;
+- every garbage entry of the catalog, and the three that validate derives from the
+  reference's answer for each graded function the catalog gives no garbage
+  (:func:`autograder.catalog.derived_garbage`: zeros, NaN, its input): it earns every
+  point of the families it keeps, among the checks of its function, and no other point
+  (a form property of wrong values pays nothing, so points, not statuses, are what count);
+- every correct variant of the catalog, and every equivalent mutant (an edit that must fail
+  no family: ``fails=()``): full marks.
 
 Catalog entries are graded on their own function's checks, in a pool of processes that
 share the example bank of the assignment's version (:mod:`autograder.bank`), so that the
@@ -28,7 +31,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from autograder import release
-from autograder.catalog import load_catalog
+from autograder.catalog import derived_garbage, load_catalog
 from autograder.grade import grade_submission
 from autograder.kit import grade_kit_examples
 from autograder.oracle import Oracle
@@ -82,7 +85,9 @@ def validate(*, config, jobs=None, progress=None):
     ``jobs`` processes grade in parallel (default: every core); ``progress(row)`` is told
     about each row as it is judged.
     """
-    mutants, variants = load_catalog(config.catalog) if config.catalog else ([], [])
+    mutants, variants = ([], []) if not config.catalog else load_catalog(
+        config.catalog, reference=config.reference, files=config.module_files)
+    mutants += derived_garbage(graded_functions(config.assignment), mutants + variants)
     validation = Validation()
     with tempfile.TemporaryDirectory(prefix="autograder-validate-") as scratch:
         scratch = Path(scratch)
@@ -105,6 +110,11 @@ def validate(*, config, jobs=None, progress=None):
                 if progress:
                     progress(row)
     return validation
+
+
+def graded_functions(assignment):
+    """``(module, function)`` of every function ``assignment`` grades, in the order of its checks."""
+    return list(dict.fromkeys((check.module, check.function) for part in assignment.parts for check in part.checks))
 
 
 def judge(kind, name, result, entry=None):
@@ -133,9 +143,10 @@ def _judge(kind, name, result, entry):
         return Row(kind, name, "zero on every check", "zero on every check" if not scored else
                    f"points on {len(scored)} checks: {', '.join(scored[:3])}", not scored, **common)
     if kind == "mutant":
-        expected = f"fails {', '.join(sorted(entry.fails))}"
+        fails = entry.must_fail(check.family for check in result.checks)
+        expected = f"fails {', '.join(sorted(fails))}"
         found = f"fails {', '.join(failing)}" if failing else "passes every check"
-        ok = set(failing) == entry.fails and result.score < result.max_score
+        ok = set(failing) == fails and result.score < result.max_score
         return Row(kind, name, expected, found, ok, **common)
     if kind == "garbage":
         return _judge_garbage(name, result, entry, common)
@@ -151,8 +162,9 @@ def _evidence(kind, result, entry):
         return [check for check in checks if check.score > 0]
     if kind == "mutant":
         failing = {check.family for check in checks if check.status not in HELD}
-        return [check for check in checks if (check.status not in HELD and check.family not in entry.fails)
-                or (check.family in entry.fails - failing)]
+        fails = entry.must_fail(check.family for check in checks)
+        return [check for check in checks if (check.status not in HELD and check.family not in fails)
+                or (check.family in fails - failing)]
     if kind == "garbage":
         return [check for check in checks if (check.score > 0 and check.family not in entry.keeps)
                 or (check.family in entry.keeps and check.score < check.max_score)]

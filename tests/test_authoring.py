@@ -39,7 +39,8 @@ def course(tmp_path_factory):
     for name, text in FILES.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text)
-    (mutant, _), (variant,) = load_catalog(folder / "catalog.py")
+    (mutant,), (variant,) = load_catalog(folder / "catalog.py", reference=folder / "reference",
+                                         files={"activations": "activations.py"})
     for student, entry in (("right", variant), ("wrong", mutant)):
         for place in (folder / student, folder / "submissions" / student):
             place.mkdir(parents=True)
@@ -68,20 +69,20 @@ def test_release_writes_the_stub(course):
 def test_validate_grades_reference_stubs_mutant_garbage_and_variant_as_declared(course):
     _, outputs = course
     output = outputs["validate"]
-    assert "6 of 6 submissions graded as declared" in output
+    assert "8 of 8 submissions graded as declared" in output
     for kind in ("reference", "kit", "stubs", "mutant", "garbage", "variant"):
         assert kind in output
 
 
 def test_validate_fails_on_a_mutant_whose_families_are_wrong(course, tmp_path):
     folder, _ = course
-    catalog = (folder / "catalog.py").read_text().replace('{"equals_reference", "equals_torch"}',
-                                                          '{"equals_reference"}')
+    catalog = (folder / "catalog.py").read_text().replace('("equals_reference", "equals_torch")',
+                                                          '"equals_reference"')
     (folder / "wrong_catalog.py").write_text(catalog)
     config = (folder / "grading_config.yml").read_text().replace("catalog.py", "wrong_catalog.py")
     (folder / "wrong_config.yml").write_text(config)
     output = autograder("validate wrong_config.yml", folder, expect=1)
-    assert "MISS" in output and "5 of 6 submissions graded as declared" in output
+    assert "MISS" in output and "7 of 8 submissions graded as declared" in output
 
 
 def test_grade_gives_full_marks_to_the_right_one_and_a_minimal_counterexample_to_the_wrong_one(course):

@@ -87,7 +87,7 @@ BN = {"x": BATCH.flatmap(lambda shape: finite_arrays(shape, magnitude=10.0)),
 # end
 # steps
 W = st.shared(shapes(max_dims=2), key="w")
-STEPS = W.flatmap(lambda shape: st.lists(finite_arrays(shape, magnitude=10.0), min_size=1, max_size=5))
+GRADIENT = W.flatmap(lambda shape: finite_arrays(shape, magnitude=10.0))
 # end
 
 PROBLEMS = [
@@ -104,20 +104,20 @@ PROBLEMS = [
                invoke("batchnorm_backward", "dout", result_of(0, [1]))]),
     # end
     # adam
-    Problem("toy", "adam", {"w": W.flatmap(finite_arrays), "dw": STEPS, "config": st.fixed_dictionaries({
+    Problem("toy", "adam", {"w": W.flatmap(finite_arrays), "dw": GRADIENT, "config": st.fixed_dictionaries({
         "learning_rate": floats(1e-4, 0.1), "beta1": floats(0.0, 0.99), "beta2": floats(0.9, 0.9999),
         "epsilon": floats(1e-8, 1e-4)})}, [
         equals_reference(points=3),
         equals_reference(select=1, keys=["m", "v", "t"], points=1, family="moments")],
-        calls=repeat(invoke("adam", "w", "dw", "config"), threads={"w": 0, "config": 1}, per_step=["dw"])),
+        calls=repeat(invoke("adam", "w", "dw", "config"), threads={"w": 0, "config": 1}, per_step="dw")),
     # end
     # update_variables_Adam
     Problem("toy", "update_variables_Adam", {
         "alpha": floats(1e-4, 0.1), "beta1": floats(0.0, 0.99), "beta2": floats(0.9, 0.9999),
-        "epsilon": floats(1e-8, 1e-4), "var": W.flatmap(finite_arrays), "grad": STEPS,
+        "epsilon": floats(1e-8, 1e-4), "var": W.flatmap(finite_arrays), "grad": GRADIENT,
         "v": W.map(np.zeros), "s": W.map(np.zeros)}, [equals_reference(points=4)],
         calls=repeat(invoke("update_variables_Adam", "alpha", "beta1", "beta2", "epsilon", "var", "grad", "v",
-                            "s", "t"), threads={"var": 0, "v": 1, "s": 2}, per_step=["grad"], counters={"t": 1})),
+                            "s", "t"), threads={"var": 0, "v": 1, "s": 2}, per_step="grad", counters={"t": 1})),
     # end
 ]
 ASSIGNMENT = Assignment(problems=PROBLEMS)
@@ -339,3 +339,33 @@ def test_torch_optimizer_steps_are_the_optimizers_iterates_in_float64():
     velocity = gradients[0]
     expected = [w - 0.1 * velocity, w - 0.1 * velocity - 0.1 * (0.9 * velocity + gradients[1])]
     np.testing.assert_allclose([iterate.numpy() for iterate in iterates], expected, rtol=1e-15)
+
+
+def test_a_loop_draws_one_steps_value_per_step_the_same_number_for_every_per_step_input():
+    from hypothesis import HealthCheck, find, given, settings
+
+    from autograder.authoring import Problem, arrays, equals_reference, repeat
+
+    problem = Problem("m", "update", {"var": arrays("w"), "grad": arrays("w"), "noise": arrays("w"),
+                                      "v": arrays("w")}, [equals_reference(points=1)],
+                      calls=repeat(threads={"var": 0, "v": 1}, per_step=("grad", "noise"), steps=3))
+
+    quiet = settings(database=None, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+
+    @settings(quiet, max_examples=30)
+    @given(problem.examples)
+    def drawn(example):
+        assert 1 <= len(example["grad"]) == len(example["noise"]) <= 3
+        assert all(np.shape(value) == np.shape(example["var"]) for value in example["grad"] + example["noise"])
+    drawn()
+    assert len(find(problem.examples, lambda example: len(example["grad"]) == 3,
+                    settings=quiet)["noise"]) == 3
+
+
+def test_a_loop_takes_one_per_step_name_alone_and_at_least_one_step():
+    from autograder.authoring import repeat
+
+    assert repeat(threads={"var": 0}, per_step="grad").per_step == ("grad",)
+    for steps in (0, 2.5, True):
+        with pytest.raises(ValueError, match="steps is the most steps an example has, a positive integer"):
+            repeat(threads={"var": 0}, per_step="grad", steps=steps)

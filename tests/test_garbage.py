@@ -1,11 +1,13 @@
-"""Garbage entries of a catalog: the source a function that gives up is graded as, and how validate judges it."""
+"""Garbage entries of a catalog and the garbage validate derives: the source a function that gives up is graded as,
+and how validate judges it."""
 
 import ast
 
+import numpy as np
 import pytest
 
 from autograder.assignment import AssignmentError
-from autograder.catalog import Garbage, garbage_entries, load_catalog
+from autograder.catalog import Garbage, Mutant, derived_garbage, garbage_entries, load_catalog
 from autograder.results import CheckResult, SubmissionResult
 from autograder.validate import judge
 
@@ -153,3 +155,91 @@ def test_garbage_with_full_marks_is_a_miss_even_when_it_keeps_every_family():
     entry = garbage("double", keeps={"identity"})
     row = judge("garbage", entry.name, result_of(("identity", "passed", 2, 2)), entry)
     assert not row.ok and row.found == "full marks"
+
+
+DERIVING = '''
+import collections
+
+import numpy as np
+
+Cache = collections.namedtuple("Cache", "mean count")
+
+
+def forward(x, gamma, state, *, steps=2):
+    state["calls"] = state.get("calls", 0) + 1
+    state["mean"] = x.mean(axis=0)
+    return gamma * x + 1.0, Cache(x.mean(axis=0), steps), {"mask": x > 0, "rate": 0.5, "history": [gamma * 2.0]}
+
+
+def rate(step, lr):
+    return lr / step
+
+
+def count(x, limit):
+    return int((x > limit).sum()), np.arange(3)
+'''
+
+
+def derived(function, gives):
+    return next(entry for entry in derived_garbage([("things", function)]) if entry.name.endswith(gives))
+
+
+@pytest.fixture
+def deriving(tmp_path):
+    (tmp_path / "things.py").write_text(DERIVING, encoding="utf-8")
+    return tmp_path
+
+
+def given_up(folder, function, gives):
+    namespace = {}
+    exec(derived(function, gives).source(folder), namespace)
+    return namespace[function]
+
+
+def test_validate_derives_three_kinds_of_garbage_for_each_function_the_catalog_gives_none():
+    declared = Garbage("forward-gives-up", "things", "forward", "gives up", "x")
+    entries = derived_garbage([("things", "forward"), ("things", "rate")], [declared])
+    assert [(entry.name, entry.kind, entry.keeps) for entry in entries] == [
+        (f"rate-returns-{gives}", "garbage", frozenset()) for gives in ("zeros", "nan", "input")]
+    assert entries[2].description == "gives up and returns its input (derived from the reference's answer)"
+    with pytest.raises(AssignmentError, match="catalog entries named as derived garbage: rate-returns-nan"):
+        derived_garbage([("things", "rate")], [Mutant("rate-returns-nan", "halves", "lr / step", "lr / 2", "values")])
+
+
+def test_derived_garbage_replaces_every_number_of_the_answer_and_keeps_its_structure(deriving):
+    x, gamma = np.array([[1.0, -2.0], [3.0, 4.0]]), np.array([0.5, 2.0])
+    zeros = given_up(deriving, "forward", "zeros")(x, gamma, {}, steps=3)
+    np.testing.assert_array_equal(zeros[0], np.zeros((2, 2)))
+    assert type(zeros[1]).__name__ == "Cache" and (zeros[1].count, type(zeros[1].count)) == (0, int)
+    np.testing.assert_array_equal(zeros[1].mean, np.zeros(2))
+    np.testing.assert_array_equal(zeros[2]["mask"], x > 0)
+    assert zeros[2]["rate"] == 0.0 and type(zeros[2]["rate"]) is float
+    np.testing.assert_array_equal(zeros[2]["history"][0], np.zeros(2))
+    nan = given_up(deriving, "forward", "nan")(x, gamma, {})
+    assert np.isnan(nan[0]).all() and np.isnan(nan[1].mean).all() and np.isnan(nan[2]["rate"])
+    given = given_up(deriving, "forward", "input")(x, gamma, {})
+    np.testing.assert_array_equal(given[0], x)
+    assert given[0] is not x
+    np.testing.assert_array_equal(given[1].mean, gamma)
+    assert given[2]["rate"] == 0.0
+
+
+def test_derived_garbage_leaves_the_arguments_as_the_call_found_them(deriving):
+    state = {"calls": 4}
+    given_up(deriving, "forward", "zeros")(np.ones((2, 2)), np.ones(2), state)
+    assert state == {"calls": 4}
+
+
+def test_derived_garbage_of_integers_keeps_them_integers(deriving):
+    x = np.array([1.0, 5.0])
+    assert given_up(deriving, "count", "zeros")(x, 2)[0] == 0
+    number, indices = given_up(deriving, "count", "nan")(x, 2)
+    assert (number, type(number), indices.dtype) == (0, int, np.arange(3).dtype)
+    np.testing.assert_array_equal(indices, [0, 0, 0])
+    assert given_up(deriving, "count", "input")(x, 7)[0] == 7
+
+
+def test_derived_garbage_of_a_float_returns_a_float_argument_as_its_input(deriving):
+    assert given_up(deriving, "rate", "input")(4.0, 0.5) == 4.0 and given_up(deriving, "rate", "input")(4, 0.5) == 4.0
+    assert given_up(deriving, "rate", "zeros")(4, 0.5) == 0.0
+    assert given_up(deriving, "rate", "zeros").__name__ == "rate"

@@ -70,6 +70,19 @@ def test_the_page_states_the_lines_per_graded_function(name):
     assert f"**{declaration_lines(folder) / COURSES[name].functions:.1f} lines per graded function**" in page
 
 
+#: The longest line a course's checks and catalog may have: the counts above are of readable lines, not of
+#: declarations packed into a few long ones.
+LONGEST_LINE = 110
+
+
+@pytest.mark.parametrize("name", sorted(COURSES))
+def test_no_line_of_the_checks_or_the_catalog_is_longer_than_110_characters(name):
+    for file in ("checks.py", "catalog.py"):
+        lines = (ROOT / "docs" / name / file).read_text().splitlines()
+        long = [number for number, line in enumerate(lines, 1) if len(line) > LONGEST_LINE]
+        assert not long, f"docs/{name}/{file}: lines {long} are longer than {LONGEST_LINE} characters"
+
+
 def test_the_plain_function_course_takes_at_most_8_lines_of_checks_per_function():
     folder = ROOT / "docs" / "plain_functions"
     per_function = declaration_lines(folder, ["checks.py"]) / COURSES["plain_functions"].functions

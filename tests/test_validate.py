@@ -44,7 +44,7 @@ def test_a_miss_of_the_reference_shows_each_failing_checks_message_and_smallest_
 
 
 def test_a_mutant_miss_shows_the_family_it_passed_and_the_one_it_should_not_have_failed():
-    mutant = Mutant("triples", "toy", "double", "triples", "2 *", "3 *", {"values"})
+    mutant = Mutant("triples", "triples", "2 *", "3 *", {"values"}, module="toy", function="double")
     row = judge("mutant", mutant.name, result_of(check("values", "passed", 2, 2), check("types", "passed", 1, 1),
                                                  check("purity", "failed", 0, 1, "modified x", {"x": [0.0]})), mutant)
     assert not row.ok and [item.family for item in row.evidence] == ["values", "purity"]

@@ -18,7 +18,7 @@ PRELU_DX = "    dx = np.where(off, slopes * dout, dout)\n    contributions = np.
 
 
 def mutant(name, function, description, find, replace, fails):
-    return Mutant(name, MODULE, function, description, find, replace, fails)
+    return Mutant(name, description, find, replace, fails, module=MODULE, function=function)
 
 
 MUTANTS = [
@@ -96,7 +96,7 @@ MUTANTS = [
 
 
 def variant(name, function, description, code):
-    return Variant(name, MODULE, function, description, code)
+    return Variant(name, description, code, module=MODULE, function=function)
 
 
 #: Activations that give up, with the right types: arrays of x's shape (PReLU's dalpha of alpha's); the input of

@@ -16,7 +16,7 @@ DX = ("    dx = (g - np.mean(g, axis=axes, keepdims=True)\n"
 
 
 def mutant(name, function, description, find, replace, fails):
-    return Mutant(name, MODULE, function, description, find, replace, fails)
+    return Mutant(name, description, find, replace, fails, module=MODULE, function=function)
 
 
 MUTANTS = [
@@ -64,20 +64,20 @@ GARBAGE = [
 ]
 
 VARIANTS = [
-    Variant("layernorm-mean-of-squares", MODULE, "layernorm_forward", "var = E[x^2] - E[x]^2, the textbook form",
+    Variant("layernorm-mean-of-squares", "var = E[x^2] - E[x]^2, the textbook form",
             "def layernorm_forward(x, normalized_shape, gamma, beta, eps=1e-5):\n"
             "    axes = _normalized_axes(x, normalized_shape, gamma, beta)\n"
             "    mean = x.mean(axis=axes, keepdims=True)\n"
             "    var = (x * x).mean(axis=axes, keepdims=True) - mean ** 2\n"
-            "    return gamma * (x - mean) / np.sqrt(var + eps) + beta\n"),
-    Variant("layernorm-reshaped-rows", MODULE, "layernorm_forward", "reshapes to (samples, M) and uses np.std",
+            "    return gamma * (x - mean) / np.sqrt(var + eps) + beta\n", module=MODULE, function="layernorm_forward"),
+    Variant("layernorm-reshaped-rows", "reshapes to (samples, M) and uses np.std",
             "def layernorm_forward(x, normalized_shape, gamma, beta, eps=1e-5):\n"
             "    _normalized_axes(x, normalized_shape, gamma, beta)\n"
             "    rows = x.reshape(-1, int(np.prod(normalized_shape)))\n"
             "    mean = rows.mean(axis=1, keepdims=True)\n"
             "    x_hat = (rows - mean) / np.sqrt(rows.std(axis=1, keepdims=True) ** 2 + eps)\n"
-            "    return gamma * x_hat.reshape(x.shape) + beta\n"),
-    Variant("layernorm-backward-sums", MODULE, "layernorm_backward", "the textbook form with sums and 1 / (M sigma)",
+            "    return gamma * x_hat.reshape(x.shape) + beta\n", module=MODULE, function="layernorm_forward"),
+    Variant("layernorm-backward-sums", "the textbook form with sums and 1 / (M sigma)",
             "def layernorm_backward(dout, x, normalized_shape, gamma, beta, eps=1e-5):\n"
             "    axes = _normalized_axes(x, normalized_shape, gamma, beta)\n"
             "    m = int(np.prod(normalized_shape))\n"
@@ -88,5 +88,5 @@ VARIANTS = [
             "    g = dout * gamma\n"
             "    dx = inverse / m * (m * g - g.sum(axis=axes, keepdims=True)\n"
             "                        - x_hat * (g * x_hat).sum(axis=axes, keepdims=True))\n"
-            "    return dx, (dout * x_hat).sum(axis=leading), dout.sum(axis=leading)\n"),
+            "    return dx, (dout * x_hat).sum(axis=leading), dout.sum(axis=leading)\n", module=MODULE, function="layernorm_backward"),
 ]

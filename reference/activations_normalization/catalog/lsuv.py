@@ -12,7 +12,7 @@ MODULE = "lsuv"
 
 
 def mutant(name, description, find, replace, fails):
-    return Mutant(name, MODULE, "lsuv", description, find, replace, fails)
+    return Mutant(name, description, find, replace, fails, module=MODULE, function="lsuv")
 
 
 MUTANTS = [
@@ -48,7 +48,7 @@ GARBAGE = garbage_entries(MODULE, "lsuv", zeros=f"[np.zeros((int(rows), int(cols
                           constant=f"[np.ones((int(rows), int(cols))) for rows, cols in {SHAPES}]")
 
 VARIANTS = [
-    Variant("lsuv-while-std", MODULE, "lsuv", "a while loop dividing by the standard deviation; the transposed "
+    Variant("lsuv-while-std", "a while loop dividing by the standard deviation; the transposed "
             "Gaussian matrix drawn directly",
             "def lsuv(layer_sizes, x, *, rng, nonlinearity=\"relu\", tol=0.1, max_iter=10):\n"
             "    x = np.asarray(x, dtype=np.float64)\n"
@@ -75,5 +75,5 @@ VARIANTS = [
             "            rounds += 1\n"
             "        weights.append(w)\n"
             "        h = {\"relu\": np.maximum(z, 0), \"tanh\": np.tanh(z), \"linear\": z}[nonlinearity]\n"
-            "    return weights\n"),
+            "    return weights\n", module=MODULE, function="lsuv"),
 ]

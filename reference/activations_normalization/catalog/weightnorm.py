@@ -12,7 +12,7 @@ FORWARD = ("    axes = _norm_axes(v, g, dim)\n    ### BEGIN SOLUTION\n"
 
 
 def mutant(name, function, description, find, replace, fails):
-    return Mutant(name, MODULE, function, description, find, replace, fails)
+    return Mutant(name, description, find, replace, fails, module=MODULE, function=function)
 
 
 MUTANTS = [
@@ -51,18 +51,18 @@ GARBAGE = [
 ]
 
 VARIANTS = [
-    Variant("weightnorm-moveaxis-linalg", MODULE, "weightnorm_forward", "np.linalg.norm of the slices along dim",
+    Variant("weightnorm-moveaxis-linalg", "np.linalg.norm of the slices along dim",
             "def weightnorm_forward(v, g, dim=0):\n"
             "    _norm_axes(v, g, dim)\n"
             "    if dim is None:\n"
             "        return g * v / np.linalg.norm(v)\n"
             "    slices = np.moveaxis(v, dim, 0).reshape(v.shape[dim], -1)\n"
-            "    return v * (g.reshape(-1) / np.linalg.norm(slices, axis=1)).reshape(g.shape)\n"),
-    Variant("weightnorm-backward-unit-direction", MODULE, "weightnorm_backward", "through the unit direction "
+            "    return v * (g.reshape(-1) / np.linalg.norm(slices, axis=1)).reshape(g.shape)\n", module=MODULE, function="weightnorm_forward"),
+    Variant("weightnorm-backward-unit-direction", "through the unit direction "
             "u = v / ||v||", "def weightnorm_backward(dw, v, g, dim=0):\n"
             "    axes = _norm_axes(v, g, dim)\n"
             "    norm = np.sqrt((v ** 2).sum(axis=axes, keepdims=True))\n"
             "    u = v / norm\n"
             "    dg = (dw * u).sum(axis=axes, keepdims=True)\n"
-            "    return g * (dw - u * dg) / norm, dg.reshape(np.shape(g))\n"),
+            "    return g * (dw - u * dg) / norm, dg.reshape(np.shape(g))\n", module=MODULE, function="weightnorm_backward"),
 ]

@@ -30,40 +30,40 @@ EVALUATION_BRANCH = """\
 NORMALIZATION = "    x_hat = (x - mean.reshape(along_channels)) / np.sqrt(var + eps).reshape(along_channels)\n"
 
 MUTANTS = [
-    Mutant("batchnorm-normalizes-with-unbiased-variance", MODULE, FORWARD,
+    Mutant("batchnorm-normalizes-with-unbiased-variance",
            "normalizes with the unbiased variance (ddof=1), which belongs only in running_var",
            "        var = x.var(axis=axes)\n        unbiased_var = var * values_per_channel / (values_per_channel - 1)\n",
            "        var = x.var(axis=axes, ddof=1)\n        unbiased_var = var\n",
-           TRAINING_OUTPUT),
-    Mutant("batchnorm-running-var-biased", MODULE, FORWARD,
+           TRAINING_OUTPUT, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-running-var-biased",
            "moves running_var towards the biased batch variance instead of the unbiased one",
            "momentum * unbiased_var", "momentum * var",
-           {"running_statistics"}),
-    Mutant("batchnorm-momentum-reversed", MODULE, FORWARD,
+           {"running_statistics"}, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-momentum-reversed",
            "uses the Keras/lecture convention new = momentum * old + (1 - momentum) * batch",
            RUNNING_UPDATE,
            "        new_running_mean = momentum * running_mean + (1 - momentum) * mean\n"
            "        new_running_var = momentum * running_var + (1 - momentum) * unbiased_var\n",
-           {"running_statistics"}),
-    Mutant("batchnorm-default-momentum-keras", MODULE, FORWARD,
+           {"running_statistics"}, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-default-momentum-keras",
            "gives momentum the Keras-style default 0.9 instead of PyTorch's 0.1",
            "*, training, momentum=0.1, eps=1e-5):", "*, training, momentum=0.9, eps=1e-5):",
-           {"running_statistics"}),
-    Mutant("batchnorm-eps-outside-sqrt", MODULE, FORWARD,
+           {"running_statistics"}, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-eps-outside-sqrt",
            "divides by sqrt(var) + eps instead of sqrt(var + eps), in both modes",
            "np.sqrt(var + eps).reshape(along_channels)", "(np.sqrt(var) + eps).reshape(along_channels)",
-           TRAINING_OUTPUT | {"forward_evaluation"}),
-    Mutant("batchnorm-normalizes-over-batch-axis-only", MODULE, FORWARD,
+           TRAINING_OUTPUT | {"forward_evaluation"}, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-normalizes-over-batch-axis-only",
            "takes the statistics over axis 0 only, right for (N, C) but not for (N, C, H, W)",
            "        axes = (0, *range(2, x.ndim))\n        mean = x.mean(axis=axes)",
            "        axes = 0\n        mean = x.mean(axis=axes)",
-           TRAINING_OUTPUT | {"running_statistics"}),
-    Mutant("batchnorm-evaluation-uses-batch-statistics", MODULE, FORWARD,
+           TRAINING_OUTPUT | {"running_statistics"}, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-evaluation-uses-batch-statistics",
            "normalizes with the batch's statistics in evaluation mode too",
            "        mean, var = running_mean, running_var\n",
            "        mean, var = x.mean(axis=(0, *range(2, x.ndim))), x.var(axis=(0, *range(2, x.ndim)))\n",
-           {"forward_evaluation"}),
-    Mutant("batchnorm-evaluation-without-eps", MODULE, FORWARD,
+           {"forward_evaluation"}, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-evaluation-without-eps",
            "divides by sqrt(running_var) in evaluation mode, forgetting eps there",
            EVALUATION_BRANCH,
            "    else:\n"
@@ -71,8 +71,8 @@ MUTANTS = [
            "        x_hat = (x - running_mean.reshape(along)) / np.sqrt(running_var).reshape(along)\n"
            "        out = gamma.reshape(along) * x_hat + beta.reshape(along)\n"
            "        return out, running_mean.copy(), running_var.copy()\n",
-           {"forward_evaluation"}),
-    Mutant("batchnorm-evaluation-updates-running-statistics", MODULE, FORWARD,
+           {"forward_evaluation"}, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-evaluation-updates-running-statistics",
            "moves the running statistics towards the batch in evaluation mode too",
            EVALUATION_BRANCH,
            "    else:\n"
@@ -80,8 +80,8 @@ MUTANTS = [
            "        batch_axes = (0, *range(2, x.ndim))\n"
            "        new_running_mean = (1 - momentum) * running_mean + momentum * x.mean(axis=batch_axes)\n"
            "        new_running_var = (1 - momentum) * running_var + momentum * x.var(axis=batch_axes)\n",
-           {"running_statistics"}),
-    Mutant("batchnorm-running-statistics-in-place", MODULE, FORWARD,
+           {"running_statistics"}, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-running-statistics-in-place",
            "updates running_mean and running_var in place (running_mean *= ...) and returns them",
            RUNNING_UPDATE,
            "        running_mean *= 1 - momentum\n"
@@ -89,56 +89,56 @@ MUTANTS = [
            "        running_var *= 1 - momentum\n"
            "        running_var += momentum * unbiased_var\n"
            "        new_running_mean, new_running_var = running_mean, running_var\n",
-           {"purity"}),
-    Mutant("batchnorm-centers-x-in-place", MODULE, FORWARD,
+           {"purity"}, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-centers-x-in-place",
            "subtracts the mean from x in place (x -= mean) before dividing",
            NORMALIZATION,
            "    x -= mean.reshape(along_channels)\n"
            "    x_hat = x / np.sqrt(var + eps).reshape(along_channels)\n",
-           {"purity"}),
-    Mutant("batchnorm-no-error-for-one-value-per-channel", MODULE, FORWARD,
+           {"purity"}, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-no-error-for-one-value-per-channel",
            "accepts one value per channel in training (x_hat = 0, running_var divided by M - 1 = 0)",
            "    if training and values_per_channel == 1:\n"
            '        raise ValueError(f"Expected more than 1 value per channel when training, got input size {x.shape}")\n',
            "",
-           {"invalid_arguments"}),
-    Mutant("batchnorm-backward-missing-mean-term", MODULE, BACKWARD,
+           {"invalid_arguments"}, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-backward-missing-mean-term",
            "forgets that the mean depends on x: drops the - sum(dout) term of dx",
            "values_per_channel * dout - dbeta.reshape(along_channels) - x_hat", "values_per_channel * dout - x_hat",
-           GRADIENTS),
-    Mutant("batchnorm-backward-dgamma-uses-x", MODULE, BACKWARD,
+           GRADIENTS, module=MODULE, function=BACKWARD),
+    Mutant("batchnorm-backward-dgamma-uses-x",
            "computes dgamma = sum(dout * x) with the raw input instead of x_hat",
            "dgamma = (dout * x_hat).sum(axis=axes)", "dgamma = (dout * x).sum(axis=axes)",
-           GRADIENTS),
-    Mutant("batchnorm-backward-dbeta-over-batch-axis-only", MODULE, BACKWARD,
+           GRADIENTS, module=MODULE, function=BACKWARD),
+    Mutant("batchnorm-backward-dbeta-over-batch-axis-only",
            "sums dbeta over axis 0 only, which for (N, C, H, W) leaves the spatial axes in",
            "dbeta = dout.sum(axis=axes)", "dbeta = dout.sum(axis=0)",
-           GRADIENTS),
-    Mutant("batchnorm-backward-unbiased-variance", MODULE, BACKWARD,
+           GRADIENTS, module=MODULE, function=BACKWARD),
+    Mutant("batchnorm-backward-unbiased-variance",
            "recomputes sigma in the backward pass with the unbiased variance",
            "sigma = np.sqrt(x.var(axis=axes) + eps)", "sigma = np.sqrt(x.var(axis=axes, ddof=1) + eps)",
-           GRADIENTS),
-    Mutant("batchnorm-backward-without-gamma", MODULE, BACKWARD,
+           GRADIENTS, module=MODULE, function=BACKWARD),
+    Mutant("batchnorm-backward-without-gamma",
            "forgets the factor gamma in dx (the gradient of x_hat, not of out)",
            "scale = np.asarray(gamma, dtype=np.float64).reshape(along_channels) / (values_per_channel * sigma)",
            "scale = 1.0 / (values_per_channel * sigma)",
-           GRADIENTS),
-    Mutant("batchnorm-backward-scales-dout-in-place", MODULE, BACKWARD,
+           GRADIENTS, module=MODULE, function=BACKWARD),
+    Mutant("batchnorm-backward-scales-dout-in-place",
            "multiplies dout by M in place while forming dx",
            "    dx = scale * (values_per_channel * dout - dbeta",
            "    dout *= values_per_channel\n    dx = scale * (dout - dbeta",
-           {"purity"}),
-    Mutant("batchnorm-rejects-zero-eps-in-evaluation", MODULE, FORWARD,
+           {"purity"}, module=MODULE, function=BACKWARD),
+    Mutant("batchnorm-rejects-zero-eps-in-evaluation",
            "requires eps > 0 in evaluation too, where torch accepts eps = 0",
            "    if eps < 0.0:\n        raise ValueError(f\"batch_norm eps must be non-negative, but got {eps}\")",
            "    if eps <= 0.0:\n        raise ValueError(f\"batch_norm eps must be non-negative, but got {eps}\")",
-           {"invalid_arguments"}),
-    Mutant("batchnorm-empty-batch-nan-running-statistics", MODULE, FORWARD,
+           {"invalid_arguments"}, module=MODULE, function=FORWARD),
+    Mutant("batchnorm-empty-batch-nan-running-statistics",
            "normalizes an empty batch like any other, so the running statistics become NaN (torch leaves them as "
            "they are)",
            "    if training and values_per_channel == 0:\n        return x.copy(), running_mean.copy(), "
            "running_var.copy()\n", "",
-           {"empty_batch"}),
+           {"empty_batch"}, module=MODULE, function=FORWARD),
 ]
 
 
@@ -195,7 +195,7 @@ def _checked_backward_input(dout, x, gamma, eps):
 
 
 def variant(name, function, description, code):
-    return Variant(name, MODULE, function, description, _VALIDATION + code)
+    return Variant(name, description, _VALIDATION + code, module=MODULE, function=function)
 
 
 VARIANTS = [

@@ -35,11 +35,11 @@ BACKWARD_RETURN = "    return np.asarray(dout * mask / (1 - p))\n"
 
 
 def forward(name, description, find, replace, fails):
-    return Mutant(name, "dropout", "dropout_forward", description, find, replace, fails)
+    return Mutant(name, description, find, replace, fails, module="dropout", function="dropout_forward")
 
 
 def backward(name, description, find, replace, fails):
-    return Mutant(name, "dropout", "dropout_backward", description, find, replace, fails)
+    return Mutant(name, description, find, replace, fails, module="dropout", function="dropout_backward")
 
 
 MUTANTS = [
@@ -127,7 +127,7 @@ GARBAGE = [
 ]
 
 VARIANTS = [
-    Variant("dropout-forward-rand-below-keep-probability", "dropout", "dropout_forward",
+    Variant("dropout-forward-rand-below-keep-probability",
             "keeps where rng.random < 1 - p, and selects with np.where", '''
 def dropout_forward(x, *, p, training, rng):
     if not 0.0 <= p <= 1.0:
@@ -139,8 +139,8 @@ def dropout_forward(x, *, p, training, rng):
         return np.zeros_like(x), np.full(x.shape, False)
     mask = np.asarray(rng.random(x.shape) < 1 - p)
     return np.where(mask, x / (1 - p), 0.0), mask
-'''),
-    Variant("dropout-forward-binomial", "dropout", "dropout_forward",
+''', module="dropout", function="dropout_forward"),
+    Variant("dropout-forward-binomial",
             "draws the mask with rng.binomial, always (evaluation included), and multiplies by 1 / (1 - p)", '''
 def dropout_forward(x, *, p, training, rng):
     if p < 0 or p > 1 or p != p:
@@ -151,8 +151,8 @@ def dropout_forward(x, *, p, training, rng):
         return x.copy(), np.ones(x.shape, dtype=bool)
     scale = 0.0 if p == 1 else 1.0 / (1 - p)
     return np.asarray(x * drawn * scale), drawn
-'''),
-    Variant("dropout-forward-uniform-above-p", "dropout", "dropout_forward",
+''', module="dropout", function="dropout_forward"),
+    Variant("dropout-forward-uniform-above-p",
             "keeps where rng.uniform > p, no special case for p == 0", '''
 def dropout_forward(x, *, p, training, rng):
     if not (0 <= p <= 1):
@@ -165,8 +165,8 @@ def dropout_forward(x, *, p, training, rng):
     if p < 1:
         out[keep] = x[keep] / (1 - p)
     return out, keep
-'''),
-    Variant("dropout-forward-numpy-scalars-for-0d", "dropout", "dropout_forward",
+''', module="dropout", function="dropout_forward"),
+    Variant("dropout-forward-numpy-scalars-for-0d",
             "no np.asarray around numpy's arithmetic: a 0-d x gives numpy scalars, as numpy itself does", '''
 def dropout_forward(x, *, p, training, rng):
     if not 0.0 <= p <= 1.0:
@@ -178,8 +178,8 @@ def dropout_forward(x, *, p, training, rng):
         return np.zeros(x.shape), np.zeros(x.shape, dtype=bool)
     mask = rng.random(x.shape) >= p
     return x * mask / (1 - p), mask
-'''),
-    Variant("dropout-backward-where", "dropout", "dropout_backward",
+''', module="dropout", function="dropout_forward"),
+    Variant("dropout-backward-where",
             "np.where on the mask, with np.divide guarding p == 1", '''
 def dropout_backward(dout, mask, *, p):
     if not 0 <= p <= 1:
@@ -189,5 +189,5 @@ def dropout_backward(dout, mask, *, p):
         raise ValueError(f"mask should have the shape of dout {dout.shape}, got {mask.shape}")
     scale = 0.0 if p == 1 else 1 / (1 - p)
     return np.where(mask, dout * scale, 0.0)
-'''),
+''', module="dropout", function="dropout_backward"),
 ]

@@ -50,7 +50,7 @@ SPARSE_ZEROS = '''    row_orders = rng.permuted(np.arange(rows)[:, None].repeat(
 
 
 def initializer(name, function, description, find, replace, fails):
-    return Mutant(name, MODULE, function, description, find, replace, fails)
+    return Mutant(name, description, find, replace, fails, module=MODULE, function=function)
 
 
 SCALE = {"distribution", "variance_preservation"}
@@ -181,7 +181,7 @@ MUTANTS = [
     initializer("sparse-global-random", "sparse", "draws the values from the global np.random instead of rng",
                 "    weights = rng.normal(0.0, std, size=shape)\n",
                 "    weights = np.random.normal(0.0, std, size=shape)\n", {"determinism"}),
-    Mutant("xavier-uniform-checks-gain-after-empty-shape", MODULE, "xavier_uniform",
+    Mutant("xavier-uniform-checks-gain-after-empty-shape",
            "returns the empty array of a zero-element shape before checking the gain, so a negative gain passes",
            "    if gain < 0:\n        raise ValueError(f\"Invalid gain: {gain}\")\n    if 0 in shape:\n"
            "        return np.zeros(shape)\n    std = gain * math.sqrt(2.0 / (fan_in + fan_out))\n"
@@ -189,10 +189,10 @@ MUTANTS = [
            "    if 0 in shape:\n        return np.zeros(shape)\n    if gain < 0:\n"
            "        raise ValueError(f\"Invalid gain: {gain}\")\n    std = gain * math.sqrt(2.0 / (fan_in + fan_out))\n"
            "    bound = math.sqrt(3.0) * std",
-           {"invalid_arguments"}),
-    Mutant("sparse-rejects-zero-std", MODULE, "sparse", "requires std > 0, but PyTorch accepts std = 0 (all zeros)",
+           {"invalid_arguments"}, module=MODULE, function="xavier_uniform"),
+    Mutant("sparse-rejects-zero-std", "requires std > 0, but PyTorch accepts std = 0 (all zeros)",
            "    if std < 0:", "    if std <= 0:",
-           {"invalid_arguments"}),
+           {"invalid_arguments"}, module=MODULE, function="sparse"),
 ]
 
 #: Initializers that give up, with the right types (no kind returns "its input": an initializer has no array
@@ -207,15 +207,15 @@ GARBAGE = [
 ]
 
 VARIANTS = [
-    Variant("fans-numpy-receptive-field", MODULE, "calculate_fan_in_and_fan_out",
+    Variant("fans-numpy-receptive-field",
             "np.prod over the kernel sides with an integer dtype: numpy integers, equal values", '''
 def calculate_fan_in_and_fan_out(shape):
     if len(shape) < 2:
         raise ValueError("fewer than 2 dimensions")
     receptive_field = np.prod(shape[2:], dtype=np.int64)
     return shape[1] * receptive_field, shape[0] * receptive_field
-'''),
-    Variant("gain-table", MODULE, "calculate_gain", "a dict of the constant gains, leaky_relu computed apart", '''
+''', module=MODULE, function="calculate_fan_in_and_fan_out"),
+    Variant("gain-table", "a dict of the constant gains, leaky_relu computed apart", '''
 GAINS = {name: 1.0 for name in ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                                 "conv_transpose3d", "sigmoid")}
 GAINS.update(tanh=5.0 / 3, relu=2.0**0.5, selu=0.75)
@@ -230,8 +230,8 @@ def calculate_gain(nonlinearity, param=None):
     if nonlinearity not in GAINS:
         raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
     return GAINS[nonlinearity]
-'''),
-    Variant("xavier-uniform-from-random", MODULE, "xavier_uniform",
+''', module=MODULE, function="calculate_gain"),
+    Variant("xavier-uniform-from-random",
             "(2 U - 1) * bound from rng.random instead of rng.uniform", '''
 def xavier_uniform(shape, *, gain=1.0, rng):
     fan_in, fan_out = calculate_fan_in_and_fan_out(shape)
@@ -239,8 +239,8 @@ def xavier_uniform(shape, *, gain=1.0, rng):
         raise ValueError(f"Invalid gain: {gain}")
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out)) if fan_in + fan_out else 0.0
     return (2.0 * rng.random(shape) - 1.0) * bound
-'''),
-    Variant("xavier-normal-standard-normal", MODULE, "xavier_normal",
+''', module=MODULE, function="xavier_uniform"),
+    Variant("xavier-normal-standard-normal",
             "standard normal draws of the transposed shape, scaled by the std", '''
 def xavier_normal(shape, *, gain=1.0, rng):
     fan_in, fan_out = calculate_fan_in_and_fan_out(shape)
@@ -248,8 +248,8 @@ def xavier_normal(shape, *, gain=1.0, rng):
         raise ValueError(f"Invalid gain: {gain}")
     variance = gain**2 * 2.0 / (fan_in + fan_out) if fan_in + fan_out else 0.0
     return rng.standard_normal(shape[::-1]).T * math.sqrt(variance)
-'''),
-    Variant("kaiming-uniform-unit-interval", MODULE, "kaiming_uniform",
+''', module=MODULE, function="xavier_normal"),
+    Variant("kaiming-uniform-unit-interval",
             "rng.uniform(-1, 1) times the bound, the variance formula written out", '''
 def kaiming_uniform(shape, *, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng):
     if 0 in shape:
@@ -259,8 +259,8 @@ def kaiming_uniform(shape, *, a=0.0, mode="fan_in", nonlinearity="leaky_relu", r
     fans = dict(zip(("fan_in", "fan_out"), calculate_fan_in_and_fan_out(shape)))
     variance = calculate_gain(nonlinearity, a) ** 2 / fans[mode.lower()]
     return rng.uniform(-1.0, 1.0, size=shape) * math.sqrt(3.0 * variance)
-'''),
-    Variant("kaiming-normal-per-row", MODULE, "kaiming_normal", "one rng.normal call per output unit", '''
+''', module=MODULE, function="kaiming_uniform"),
+    Variant("kaiming-normal-per-row", "one rng.normal call per output unit", '''
 def kaiming_normal(shape, *, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng):
     if 0 in shape:
         return np.zeros(shape)
@@ -270,8 +270,8 @@ def kaiming_normal(shape, *, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rn
     fan_in, fan_out = calculate_fan_in_and_fan_out(shape)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan_in if mode == "fan_in" else fan_out)
     return np.stack([rng.normal(0.0, std, size=shape[1:]) for _ in range(shape[0])])
-'''),
-    Variant("orthogonal-polar-factor", MODULE, "orthogonal",
+''', module=MODULE, function="kaiming_normal"),
+    Variant("orthogonal-polar-factor",
             "the polar factor U V^T of a Gaussian matrix (from its SVD), Haar-distributed by invariance", '''
 def orthogonal(shape, *, gain=1.0, rng):
     if len(shape) < 2:
@@ -281,8 +281,8 @@ def orthogonal(shape, *, gain=1.0, rng):
     matrix = rng.standard_normal((shape[0], math.prod(shape[1:])))
     u, _, vt = np.linalg.svd(matrix, full_matrices=False)
     return gain * (u @ vt).reshape(shape)
-'''),
-    Variant("sparse-choice-per-column", MODULE, "sparse",
+''', module=MODULE, function="orthogonal"),
+    Variant("sparse-choice-per-column",
             "a loop over the columns with rng.choice(rows, num_zeros, replace=False)", '''
 def sparse(shape, *, sparsity, std=0.01, rng):
     if len(shape) != 2:
@@ -295,5 +295,5 @@ def sparse(shape, *, sparsity, std=0.01, rng):
     for column in range(cols):
         weights[rng.choice(rows, num_zeros, replace=False), column] = 0.0
     return weights
-'''),
+''', module=MODULE, function="sparse"),
 ]

@@ -8,27 +8,27 @@ POLYAK_UPDATE = "    new_average = w.copy() if n == 0 else average + (w - averag
 EMA_UPDATE = "    new_average = w.copy() if n == 0 else decay * average + (1 - decay) * w\n"
 
 MUTANTS = [
-    Mutant("polyak-divides-by-n", MODULE, "polyak_average",
+    Mutant("polyak-divides-by-n",
            "moves by (w - average) / n, which drops the first iterate from the mean",
-           POLYAK_UPDATE, POLYAK_UPDATE.replace("/ (n + 1)", "/ n"), {"torch_parity"}),
-    Mutant("polyak-counts-the-initial-weights", MODULE, "polyak_average",
+           POLYAK_UPDATE, POLYAK_UPDATE.replace("/ (n + 1)", "/ n"), {"torch_parity"}, module=MODULE, function="polyak_average"),
+    Mutant("polyak-counts-the-initial-weights",
            "averages the initial weights in as a first iterate instead of discarding them",
-           POLYAK_UPDATE, "    new_average = average + (w - average) / (n + 2)\n", {"torch_parity"}),
-    Mutant("polyak-state-in-place", MODULE, "polyak_average", "increments n_averaged in the caller's state dict",
+           POLYAK_UPDATE, "    new_average = average + (w - average) / (n + 2)\n", {"torch_parity"}, module=MODULE, function="polyak_average"),
+    Mutant("polyak-state-in-place", "increments n_averaged in the caller's state dict",
            POLYAK_UPDATE + '    return np.asarray(new_average), {"n_averaged": n + 1}',
-           POLYAK_UPDATE + '    state["n_averaged"] = n + 1\n    return np.asarray(new_average), state', {"purity"}),
-    Mutant("polyak-average-in-place", MODULE, "polyak_average", "updates the caller's average array with +=",
+           POLYAK_UPDATE + '    state["n_averaged"] = n + 1\n    return np.asarray(new_average), state', {"purity"}, module=MODULE, function="polyak_average"),
+    Mutant("polyak-average-in-place", "updates the caller's average array with +=",
            POLYAK_UPDATE,
            "    if n == 0:\n        new_average = w.copy()\n    else:\n"
-           "        average += (w - average) / (n + 1)\n        new_average = average\n", {"purity"}),
-    Mutant("ema-decay-swapped", MODULE, "ema_average", "weights the new iterate by decay and the average by 1 - decay",
+           "        average += (w - average) / (n + 1)\n        new_average = average\n", {"purity"}, module=MODULE, function="polyak_average"),
+    Mutant("ema-decay-swapped", "weights the new iterate by decay and the average by 1 - decay",
            EMA_UPDATE, EMA_UPDATE.replace("decay * average + (1 - decay) * w", "(1 - decay) * average + decay * w"),
-           {"torch_parity", "noisy_sgd"}),
-    Mutant("ema-no-first-copy", MODULE, "ema_average",
+           {"torch_parity", "noisy_sgd"}, module=MODULE, function="ema_average"),
+    Mutant("ema-no-first-copy",
            "blends the first iterate into the initial weights instead of copying it",
-           EMA_UPDATE, "    new_average = decay * average + (1 - decay) * w\n", {"torch_parity"}),
-    Mutant("ema-accepts-decay-above-one", MODULE, "ema_average", "checks decay >= 0 only",
-           "if not 0 <= decay <= 1:", "if not 0 <= decay:", {"invalid_arguments"}),
+           EMA_UPDATE, "    new_average = decay * average + (1 - decay) * w\n", {"torch_parity"}, module=MODULE, function="ema_average"),
+    Mutant("ema-accepts-decay-above-one", "checks decay >= 0 only",
+           "if not 0 <= decay <= 1:", "if not 0 <= decay:", {"invalid_arguments"}, module=MODULE, function="ema_average"),
 ]
 
 #: Averages that give up, with the right types: an array of w's shape and the state's count. Returning the input
@@ -41,7 +41,7 @@ GARBAGE = [entry for function in ("polyak_average", "ema_average")
                                         constant=f"np.ones(np.shape(w)), {COUNT}")]
 
 VARIANTS = [
-    Variant("polyak-weighted-sum", MODULE, "polyak_average", "(n * average + w) / (n + 1), the state copied and updated",
+    Variant("polyak-weighted-sum", "(n * average + w) / (n + 1), the state copied and updated",
             "def polyak_average(average, w, state):\n"
             "    if np.shape(average) != np.shape(w):\n"
             "        raise ValueError('shapes differ')\n"
@@ -50,8 +50,8 @@ VARIANTS = [
             "    new_state['n_averaged'] = n + 1\n"
             "    if n == 0:\n"
             "        return np.array(w, dtype=np.float64), new_state\n"
-            "    return (n * np.asarray(average) + w) / (n + 1), new_state\n"),
-    Variant("ema-lerp", MODULE, "ema_average", "torch's lerp: average + (1 - decay) * (w - average)",
+            "    return (n * np.asarray(average) + w) / (n + 1), new_state\n", module=MODULE, function="polyak_average"),
+    Variant("ema-lerp", "torch's lerp: average + (1 - decay) * (w - average)",
             "def ema_average(average, w, state, *, decay=0.999):\n"
             "    if decay < 0 or decay > 1:\n"
             "        raise ValueError(f'Invalid decay value: {decay}')\n"
@@ -59,5 +59,5 @@ VARIANTS = [
             "        raise ValueError('shapes differ')\n"
             "    if not state:\n"
             "        return np.array(w, dtype=np.float64), {'n_averaged': 1}\n"
-            "    return average + (1 - decay) * (np.asarray(w) - average), {'n_averaged': state['n_averaged'] + 1}\n"),
+            "    return average + (1 - decay) * (np.asarray(w) - average), {'n_averaged': state['n_averaged'] + 1}\n", module=MODULE, function="ema_average"),
 ]

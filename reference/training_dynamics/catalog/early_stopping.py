@@ -12,24 +12,24 @@ NO_IMPROVEMENT = ('    bad_epochs = state["bad_epochs"] + 1\n'
                   '                                    "bad_epochs": bad_epochs}\n')
 
 MUTANTS = [
-    Mutant("stops-one-epoch-late", MODULE, FUNCTION, "stops when bad_epochs exceeds patience instead of reaching it",
-           "return bad_epochs >= patience, {", "return bad_epochs > patience, {", {"stop_epoch"}),
-    Mutant("tie-is-an-improvement", MODULE, FUNCTION, "counts a loss equal to best_loss - min_delta as an improvement",
+    Mutant("stops-one-epoch-late", "stops when bad_epochs exceeds patience instead of reaching it",
+           "return bad_epochs >= patience, {", "return bad_epochs > patience, {", {"stop_epoch"}, module=MODULE, function=FUNCTION),
+    Mutant("tie-is-an-improvement", "counts a loss equal to best_loss - min_delta as an improvement",
            "    if val_loss < best_loss - min_delta:\n        return", "    if val_loss <= best_loss - min_delta:\n        return",
-           BOTH),
-    Mutant("min-delta-ignored", MODULE, FUNCTION, "counts any decrease as an improvement",
-           "    if val_loss < best_loss - min_delta:\n        return", "    if val_loss < best_loss:\n        return", BOTH),
-    Mutant("bad-epochs-not-reset", MODULE, FUNCTION, "keeps counting epochs without improvement after an improvement",
+           BOTH, module=MODULE, function=FUNCTION),
+    Mutant("min-delta-ignored", "counts any decrease as an improvement",
+           "    if val_loss < best_loss - min_delta:\n        return", "    if val_loss < best_loss:\n        return", BOTH, module=MODULE, function=FUNCTION),
+    Mutant("bad-epochs-not-reset", "keeps counting epochs without improvement after an improvement",
            '"best_epoch": epoch, "bad_epochs": 0}', '"best_epoch": epoch, "bad_epochs": state.get("bad_epochs", 0)}',
-           {"best_epoch"}),
-    Mutant("state-updated-in-place", MODULE, FUNCTION, "updates the state dict it was given and returns it",
+           {"best_epoch"}, module=MODULE, function=FUNCTION),
+    Mutant("state-updated-in-place", "updates the state dict it was given and returns it",
            NO_IMPROVEMENT,
            '    state["bad_epochs"] += 1\n    state["epoch"] = epoch\n    return state["bad_epochs"] >= patience, state\n',
-           {"purity"}),
-    Mutant("epochs-count-from-one", MODULE, FUNCTION, "numbers the first epoch 1",
-           'epoch = state.get("epoch", -1) + 1', 'epoch = state.get("epoch", 0) + 1', {"best_epoch"}),
-    Mutant("accepts-nan-loss", MODULE, FUNCTION, "does not check that the loss is finite",
-           "    if not math.isfinite(val_loss):\n", "    if False:\n", {"invalid_arguments"}),
+           {"purity"}, module=MODULE, function=FUNCTION),
+    Mutant("epochs-count-from-one", "numbers the first epoch 1",
+           'epoch = state.get("epoch", -1) + 1', 'epoch = state.get("epoch", 0) + 1', {"best_epoch"}, module=MODULE, function=FUNCTION),
+    Mutant("accepts-nan-loss", "does not check that the loss is finite",
+           "    if not math.isfinite(val_loss):\n", "    if False:\n", {"invalid_arguments"}, module=MODULE, function=FUNCTION),
 ]
 
 #: Early stopping that gives up, with the right types: a bool and a state of the documented keys. The constant
@@ -41,7 +41,7 @@ GARBAGE = garbage_entries(
     constant='True, {"epoch": 0, "best_loss": float(val_loss), "best_epoch": 0, "bad_epochs": 0}')
 
 VARIANTS = [
-    Variant("early-stopping-numpy-counters", MODULE, FUNCTION,
+    Variant("early-stopping-numpy-counters",
             "copies the state and keeps numpy counters: returns numpy bools and ints",
             "import numpy as np\n\n\n"
             "def early_stopping(val_loss, state, *, patience=3, min_delta=0.0):\n"
@@ -54,5 +54,5 @@ VARIANTS = [
             "        new['best_loss'], new['best_epoch'], new['bad_epochs'] = val_loss, new['epoch'], np.int64(0)\n"
             "        return np.bool_(False), new\n"
             "    new['bad_epochs'] = new['bad_epochs'] + 1\n"
-            "    return new['bad_epochs'] >= patience, new\n"),
+            "    return new['bad_epochs'] >= patience, new\n", module=MODULE, function=FUNCTION),
 ]
