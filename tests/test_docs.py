@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from autograder.catalog import Garbage, Mutant, load_catalog
+from autograder.config import load_config
 from autograder.reports.canvas import CanvasError, _points, canvas_import, export_canvas, read_roster
 from autograder.reports.commands import _describe_canvas_export
 from autograder.reports.loading import load_results
@@ -104,28 +105,30 @@ def test_the_canvas_page_shows_what_the_export_of_the_example_results_writes_and
 
 
 def test_the_outside_course_pages_state_their_lines_and_catalogs():
-    """docs/cs231n and docs/plain_functions: lines of checks and catalog, and what the catalog holds."""
-    for name, garbage_per_function in (("cs231n", 3), ("plain_functions", 2)):
+    """docs/cs231n and docs/plain_functions: lines of checks and catalog, and what the catalog holds; the
+    garbage is none of it: validate derives three kinds for every graded function."""
+    for name in ("cs231n", "plain_functions"):
         folder, course = ROOT / "docs" / name, COURSES[name]
-        mutants, variants = load_catalog(folder / "catalog.py")
+        config = load_config(folder / "grading_config.yml")
+        mutants, variants = load_catalog(config.catalog, reference=config.reference, files=config.module_files)
         mistakes = sum(isinstance(entry, Mutant) for entry in mutants)
-        assert sum(isinstance(entry, Garbage) for entry in mutants) == garbage_per_function * course.functions
+        assert not any(isinstance(entry, Garbage) for entry in mutants)
         checks, catalog = declaration_lines(folder, ["checks.py"]), declaration_lines(folder, ["catalog.py"])
         page = page_text("docs", name, "README.md")
         if name == "cs231n":
             assert (f"**{(checks + catalog) / course.functions:.1f} lines per graded function**: {checks + catalog} "
-                    f"non-blank, non-comment lines of checks and catalog (docstrings included) for "
-                    f"{NUMBER_WORDS[course.functions]} graded functions") in page
-            assert (f"The catalog takes {catalog} of them: {mistakes} mistakes, the three kinds of garbage of every "
-                    f"function, {len(variants)} correct variants") in page
-            assert f"grades the reference ({course.full_marks}), the stubs (0), and the " \
-                   f"{len(mutants) + len(variants)} catalog entries as declared" in page
+                    f"non-blank, non-comment lines of checks and catalog (docstrings included, no line longer than "
+                    f"110 characters) for {NUMBER_WORDS[course.functions]} graded functions") in page
+            assert f"The catalog takes {catalog} of them: {mistakes} mistakes" in page
+            assert f"and {len(variants)} correct variants" in page
+            assert (f"`validate` grades the reference ({course.full_marks}), the stubs (0), the "
+                    f"{len(mutants) + len(variants)} catalog entries and the {3 * course.functions} derived garbage "
+                    "entries as declared") in page
         else:
             assert (f"**{checks / course.functions:.1f} lines of checks per graded function** ({checks} non-blank, "
                     f"non-comment lines for {NUMBER_WORDS[course.functions]} functions") in page
             assert (f"**{(checks + catalog) / course.functions:.1f} lines per graded function** with the catalog "
-                    f"({checks + catalog} lines: {mistakes} mistakes, the garbage of every function, "
-                    f"{len(variants)} correct variant)") in page
+                    f"({checks + catalog} lines: {mistakes} mistakes and {len(variants)} correct") in page
 
 
 def test_the_readme_and_the_authoring_page_state_the_lines_the_tests_count():

@@ -54,11 +54,12 @@ def catalog_cases(config, oracle, checks, reference_dir, *, salt):
     found = {}
     with tempfile.TemporaryDirectory(prefix="autograder-kit-catalog-") as scratch, \
             _LazySession(reference_dir, config) as reference:
-        for mutant in load_catalog(config.catalog)[0]:
+        for mutant in load_catalog(config.catalog, reference=config.reference, files=config.module_files)[0]:
             if mutant.kind != "mutant":
                 continue
-            failing = [check for check in checks if (check.module, check.function) == (mutant.module, mutant.function)
-                       and check.family in mutant.fails]
+            own = [check for check in checks if (check.module, check.function) == (mutant.module, mutant.function)]
+            fails = mutant.must_fail(check.family for check in own)
+            failing = [check for check in own if check.family in fails]
             for check, example in _shrunk(config, oracle, mutant, failing, Path(scratch) / mutant.name, salt,
                                           reference):
                 found.setdefault(check.id, (check, {}))[1].setdefault(example_digest(example), example)
