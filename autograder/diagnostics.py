@@ -13,6 +13,7 @@ A diagnostic belongs to a kind of function, not to a function: any stateful upda
 :func:`channel_statistics`, any random mask :func:`keep_rate`.
 """
 
+import contextlib
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -171,7 +172,9 @@ def run_diagnostics(diagnostics, *, session, oracle, timeout):
     found = {}
     for diagnostic in diagnostics:
         try:
-            values = [value_of(session.request(request, timeout=timeout)) for request in diagnostic.requests]
+            # A diagnostic's calls go in one batch, as a check's do: one round trip, not one per call.
+            with contextlib.closing(session.stream(diagnostic.requests, timeout=timeout)) as replies:
+                values = [value_of(reply) for reply in replies]
             found[diagnostic.key] = plain(diagnostic.summarize(values, oracle))
         except (WorkerFailure, CheckFailure) as failure:
             found[diagnostic.key] = {"error": str(failure).splitlines()[0]}

@@ -11,7 +11,7 @@ from pathlib import Path
 import autograder
 from autograder.config import config_digest
 from autograder.diagnostics import run_diagnostics
-from autograder.engine import Outcome, run_check
+from autograder.engine import Outcome, example_seed, run_check
 from autograder.oracle import Oracle
 from autograder.results import CheckResult, SubmissionResult, score_checks
 from autograder.sandbox import launcher
@@ -90,6 +90,8 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
         else:
             deadline = started + config.limits.submission_seconds
             with WorkerSession(prepared.directory, sandbox_settings(config), deadline=deadline) as session:
+                session.start()
+                _read_recorded_cases(checks, oracle=oracle, config=config, salt=salt)  # while the worker starts
                 availability = {module: _module_availability(module, prepared, session, config, unavailable or {})
                                 for module in sorted({check.module for check in checks})}
                 outcomes = [_run_check(check, assignment.family_of(check), availability[check.module],
@@ -182,6 +184,14 @@ def _module_availability(module, prepared, session, config, unavailable):
         return _Availability(Status.CRASH, f"importing {file} gave an unreadable list of its functions")
     absent = {key[1]: reason for key, reason in unavailable.items() if isinstance(key, tuple) and key[0] == module}
     return _Availability(functions=names, absent=absent)
+
+
+def _read_recorded_cases(checks, *, oracle, config, salt):
+    """Read what the example bank holds of ``checks`` (each check's replayed sequence), as
+    :func:`~autograder.engine.run_check` would, one check after the other."""
+    for check in checks:
+        oracle.recorded_cases(check, config.max_examples_for(config.assignment.family_of(check)),
+                              example_seed(salt, check))
 
 
 def _run_check(check, family, availability, *, session=None, oracle=None, config=None, salt=None, deadline=None):

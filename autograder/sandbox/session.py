@@ -99,6 +99,7 @@ class WorkerSession:
             self.root.chmod(0o711)  # the worker's own uid must pass through to its folder, but not list it
         self.starts = 0
         self._process = None
+        self._ready = False
         self._uid = None
 
     def __enter__(self):
@@ -106,6 +107,12 @@ class WorkerSession:
 
     def __exit__(self, *exc_info):
         self.close()
+
+    def start(self):
+        """Start the worker now, without waiting until it is ready: the first request waits for it, so
+        what the grader does in between (reading the example bank) overlaps with the worker's start."""
+        if self._process is None:
+            self._spawn()
 
     def request(self, request, *, timeout):
         """Send one request; return the decoded reply or raise a :class:`WorkerFailure`."""
@@ -146,7 +153,7 @@ class WorkerSession:
         """The replies to the requests of ``batch``: :meth:`stream`'s work."""
         answered = 0
         while answered < len(batch):
-            fresh, nonce = self._process is None, secrets.token_bytes(len(wire.READY_NONCE))
+            fresh, nonce = not self._ready, secrets.token_bytes(len(wire.READY_NONCE))
             deadline = self._call_deadline(timeout)
             # Split at every sending: a call sent again asks its questions again, of a new answerer.
             pending = [requests.split(request) for request in batch[answered:]]
@@ -273,7 +280,19 @@ class WorkerSession:
             self._stop()
 
     def _start(self, deadline):
-        """Start a worker on a fresh read-only copy, wait until it is ready, take its census."""
+        """Start a worker (unless :meth:`start` did), wait until it is ready, take its census."""
+        if self._process is None:
+            self._spawn()
+        max_bytes = self.settings.max_message_bytes
+        if wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline) != (
+                wire.READY_NONCE, wire.encode(wire.READY, max_bytes=max_bytes)):
+            raise wire.WireError("the worker did not start as expected")
+        self._processes = launcher.SandboxProcesses(self._process.pid, uid=self._uid.uid if self._uid else None,
+                                                    own_pid_namespace=self.isolation.level != "rlimits")
+        self._ready = True
+
+    def _spawn(self):
+        """Start a worker process on a fresh read-only copy of the submission."""
         self.starts += 1
         workdir = self.root / f"start-{self.starts}"
         _read_only_copy(self.submission_dir, workdir / "submission")
@@ -300,12 +319,6 @@ class WorkerSession:
             os.close(request_read)
             os.close(response_write)
             output.close()
-        max_bytes = self.settings.max_message_bytes
-        if wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline) != (
-                wire.READY_NONCE, wire.encode(wire.READY, max_bytes=max_bytes)):
-            raise wire.WireError("the worker did not start as expected")
-        self._processes = launcher.SandboxProcesses(self._process.pid, uid=uid,
-                                                    own_pid_namespace=self.isolation.level != "rlimits")
 
     def _note_dropped_output(self):
         """Note, once, that the current worker's output reached the cap (RLIMIT_FSIZE stops it there); looked at
@@ -355,7 +368,7 @@ class WorkerSession:
             self._uid = None
         os.close(self._request_fd)
         os.close(self._response_fd)
-        self._process = None
+        self._process, self._ready = None, False
 
     def close(self):
         """Stop the worker and delete its temporary directories."""

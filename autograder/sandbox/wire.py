@@ -140,7 +140,8 @@ def decode(payload, *, max_bytes, max_values=None):
     end = payload.find(SEPARATOR)
     end = len(payload) if end < 0 else end
     _check_value_count(payload, max_values, end)  # counted in place: a refused skeleton is never copied
-    skeleton, arrays = (payload, b"") if end == len(payload) else (payload[:end], payload[end + 1:])
+    # The arrays' bytes are a view, not a copy: each array is copied once, when it is made.
+    skeleton, arrays = (payload, b"") if end == len(payload) else (payload[:end], memoryview(payload)[end + 1:])
     try:
         tagged = json.loads(skeleton)
     except RecursionError:
@@ -229,8 +230,9 @@ def _array_to_tagged(value, budget):
         raise WireError(f"an array of {value.nbytes} bytes (shape {value.shape}) exceeds the size limit")
     if value.dtype.kind not in NUMERIC_KINDS:
         raise WireError(f"an array of dtype {value.dtype} cannot be returned; only numeric and bool arrays can")
-    array = np.array(value, copy=True, subok=False)
-    budget.arrays.append(np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False).tobytes())
+    array = np.array(value, copy=True, subok=False, order="C")
+    # The copy's own buffer, not a bytes copy of it: the payload is joined from it.
+    budget.arrays.append(array.astype(array.dtype.newbyteorder("<"), copy=False).data)
     return {"t": "scalar" if is_scalar else "ndarray", "dtype": array.dtype.newbyteorder("<").str,
             "shape": list(array.shape)}
 
@@ -300,16 +302,46 @@ class _ArrayBytes:
         return array
 
 
+#: JSON values that decode to themselves: the scalars of a skeleton but integers, whose range is checked.
+_PLAIN = frozenset((float, str, bool, type(None)))
+
+
 def _from_tagged(tagged, depth, data):
+    # The hot path of every reply and bank row: the kinds a skeleton holds most (floats, strings, lists,
+    # dicts, arrays) come first, a container's plain scalars are taken without a call each, and a field is
+    # read with one lookup and one type test. What it accepts and refuses is unchanged.
+    kind = type(tagged)
+    if kind in _PLAIN:
+        return tagged
+    if kind is int:
+        return _checked_int(tagged)
     if depth > MAX_DEPTH:
         raise WireError(f"the message is nested more than {MAX_DEPTH} levels deep")
-    if type(tagged) is int:
-        return _checked_int(tagged)
-    if tagged is None or type(tagged) in (bool, float, str):
-        return tagged
-    if type(tagged) is not dict or "t" not in tagged:
-        raise WireError(f"unexpected JSON value of type {type(tagged).__name__}")
+    if kind is not dict or "t" not in tagged:
+        raise WireError(f"unexpected JSON value of type {kind.__name__}")
     tag = tagged["t"]
+    if tag == "list" or tag == "tuple":
+        items = tagged.get("v")
+        if type(items) is not list:
+            raise WireError("field 'v' missing or not a list")
+        inner = _inner_depth(depth, items)
+        items = [item if type(item) in _PLAIN else _from_tagged(item, inner, data) for item in items]
+        return items if tag == "list" else tuple(items)
+    if tag == "dict":
+        pairs = tagged.get("v")
+        if type(pairs) is not list:
+            raise WireError("field 'v' missing or not a list")
+        inner, value = _inner_depth(depth, pairs), {}
+        for pair in pairs:
+            if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
+                raise WireError("malformed dict entries")
+            item = pair[1]
+            value[pair[0]] = item if type(item) in _PLAIN else _from_tagged(item, inner, data)
+        return value
+    if tag == "ndarray" or tag == "scalar":
+        return _array_from_tagged(tagged, data, as_scalar=tag == "scalar")
+    if tag == "arrays":
+        return _arrays_from_tagged(tagged, data)
     if tag == "int":
         text = _field(tagged, "v", str)
         if not re.fullmatch(r"-?[0-9]{1,20}", text):
@@ -320,19 +352,14 @@ def _from_tagged(tagged, depth, data):
         if text not in ("nan", "inf", "-inf"):
             raise WireError(f"invalid special float {text[:40]!r}")
         return float(text)
-    if tag in ("list", "tuple"):
-        items = [_from_tagged(item, depth + 1, data) for item in _field(tagged, "v", list)]
-        return items if tag == "list" else tuple(items)
-    if tag == "dict":
-        pairs = _field(tagged, "v", list)
-        if not all(type(pair) is list and len(pair) == 2 and type(pair[0]) is str for pair in pairs):
-            raise WireError("malformed dict entries")
-        return {key: _from_tagged(item, depth + 1, data) for key, item in pairs}
-    if tag in ("ndarray", "scalar"):
-        return _array_from_tagged(tagged, data, as_scalar=tag == "scalar")
-    if tag == "arrays":
-        return _arrays_from_tagged(tagged, data)
     raise WireError(f"unknown tag {str(tag)[:40]!r}")
+
+
+def _inner_depth(depth, items):
+    """The depth of a container's items, which may not pass :data:`MAX_DEPTH` (scalars included)."""
+    if depth >= MAX_DEPTH and items:
+        raise WireError(f"the message is nested more than {MAX_DEPTH} levels deep")
+    return depth + 1
 
 
 def _checked_int(value):
@@ -368,7 +395,22 @@ def _arrays_from_tagged(tagged, data):
 
 
 def _dtype_of(tagged):
-    text = _field(tagged, "dtype", str)
+    text = tagged.get("dtype")
+    dtype = _VALID_DTYPES.get(text) if type(text) is str else None
+    if dtype is None:
+        dtype = _parsed_dtype(_field(tagged, "dtype", str))
+        if len(_VALID_DTYPES) < _VALID_DTYPES_KEPT:
+            _VALID_DTYPES[text] = dtype
+    return dtype
+
+
+#: The dtypes already parsed and found numeric, by their text: a reply's arrays name a handful of them
+#: thousands of times, and each parse (a regular expression, then numpy's parser) is microseconds.
+_VALID_DTYPES = {}
+_VALID_DTYPES_KEPT = 256
+
+
+def _parsed_dtype(text):
     try:
         if not _DTYPE.fullmatch(text):
             raise TypeError(text)
@@ -382,8 +424,11 @@ def _dtype_of(tagged):
 
 def _shape_of(tagged):
     shape = _field(tagged, "shape", list)
-    if len(shape) > 32 or not all(type(side) is int and 0 <= side < 2**63 for side in shape):
+    if len(shape) > 32:
         raise WireError(f"invalid shape {shape[:33]!r}")
+    for side in shape:
+        if type(side) is not int or not 0 <= side < 2**63:
+            raise WireError(f"invalid shape {shape[:33]!r}")
     return shape
 
 
@@ -430,10 +475,17 @@ def decode_batch(frame):
 
 def write_frame(fd, payload, nonce):
     """Write one frame to a file descriptor, all of it."""
-    view = memoryview(HEADER.pack(len(payload), nonce) + payload)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
+    header = HEADER.pack(len(payload), nonce)
+    # A small frame goes in one write; a large one is not copied behind its header first.
+    for part in ((header + payload,) if len(payload) < _JOINED_FRAME_BYTES else (header, payload)):
+        view = memoryview(part)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+
+
+#: Frames below this size are written header and payload together.
+_JOINED_FRAME_BYTES = 1 << 16
 
 
 def read_frame(fd, *, max_bytes, deadline=None):
