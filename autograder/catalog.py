@@ -32,7 +32,7 @@ class Mutant:
     """A realistic mistake, as an edit of the reference module: ``find`` becomes ``replace`` in the code of
     the one function that holds it::
 
-        Mutant("sgd-ascends", "steps up the gradient", "w - lr * dw", "w + lr * dw")
+        Mutant("step-ascends", "steps up the gradient", "w - lr * dw", "w + lr * dw")
     """
 
     name: str
