@@ -25,9 +25,10 @@ from click.testing import CliRunner
 
 from autograder.catalog import Garbage, Mutant, load_catalog
 from autograder.config import load_config
-from autograder.reports.canvas import CanvasError, _points, canvas_import, export_canvas, read_roster
+from autograder.reports.canvas import CanvasError, canvas_import, export_canvas, read_roster
 from autograder.reports.commands import _describe_canvas_export
 from autograder.reports.loading import load_results
+from autograder.reports.values import points
 from autograder.notebooks.extract import MAX_NOTEBOOK_VALUES
 from autograder.results import COUNTEREXAMPLE_VALUES
 from autograder.sandbox import wire
@@ -55,7 +56,7 @@ def test_the_canvas_page_shows_the_example_class_recorded_totals():
     block = re.search(r"and wrote this `canvas.csv`:\n\n((?:    .*\n)+)", page).group(1)
     rows = list(csv.reader(io.StringIO("\n".join(line[4:] for line in block.splitlines()))))
     shown = {row[0]: row[-1] for row in rows[2:] if row[0] in ROSTER}
-    assert shown == {name: _points(sum(score for _, score in recorded("examples", student).values()))
+    assert shown == {name: points(sum(score for _, score in recorded("examples", student).values()))
                      for name, student in ROSTER.items()}
 
 

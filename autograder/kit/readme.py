@@ -5,6 +5,7 @@ files, counts, points and limits are the kit's own.
 """
 
 from autograder.grade import configured_checks, point_shares
+from autograder.reports.values import points
 
 README = """\
 # Self-check kit
@@ -79,7 +80,7 @@ def kit_readme(config, recorded):
     grader_only = recorded["grader_only"]
     first = (recorded["checks"] or [{"id": "module.function.family", "function": "function", "max_score": 1}])[0]
     return README.format(
-        check_id=first["id"], function=first["function"], points=_points(first["max_score"]),
+        check_id=first["id"], function=first["function"], points=points(first["max_score"]),
         files=", ".join(f"`{file}`" for file in config.module_files.values()),
         visible=len(recorded["checks"]) + len(grader_only),
         forbidden=", ".join(f"`{name}`" for name in recorded["forbidden_modules"]) or "nothing",
@@ -88,10 +89,6 @@ def kit_readme(config, recorded):
         grader_only=(f"- **Custom checks.** {len(grader_only)} visible checks run in the grader only (the "
                      f"self-check lists them): {', '.join(f'`{check_id}`' for check_id in grader_only)}.\n"
                      if grader_only else ""),
-        hidden=(f"{len(hidden)} checks worth {_points(sum(points_of(check) for check in hidden))} of the "
-                f"{_points(sum(points_of(check) for check in checks))} points are not in the kit: your feedback "
+        hidden=(f"{len(hidden)} checks worth {points(sum(points_of(check) for check in hidden))} of the "
+                f"{points(sum(points_of(check) for check in checks))} points are not in the kit: your feedback "
                 "shows their names and points only." if hidden else "None: every check is in the kit."))
-
-
-def _points(value):
-    return f"{round(value, 2):g}"

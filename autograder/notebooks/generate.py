@@ -29,6 +29,7 @@ from autograder.kit import build_kit
 from autograder.notebooks import layout
 from autograder.notebooks.layout import CellName
 from autograder.notebooks.points import cell_points, exact
+from autograder.reports.values import points as shown_points
 from autograder.submission import KIT_SUPPORT_FOLDER
 
 NBGRADER_SCHEMA_VERSION = 3
@@ -165,7 +166,7 @@ def _without_docstring(lines, start, end, node):
 def _explanation(module, node, lines, points):
     header = "".join(lines[node.lineno - 1:node.body[0].lineno - 1]).strip() or lines[node.lineno - 1].strip()
     summary, _, details = (ast.get_docstring(node) or "").partition("\n")
-    worth = f" ({round(points, 2):g} points)" if points else ""
+    worth = f" ({shown_points(points)} points)" if points else ""
     parts = [f"## `{module}.{node.name}`{worth}", f"```python\n{header}\n```", summary]
     if details.strip():
         parts.append(f"```text\n{inspect.cleandoc(details)}\n```")
@@ -173,7 +174,7 @@ def _explanation(module, node, lines, points):
 
 
 def _checks_source(module, function, points):
-    return (f"# Graded ({round(points, 2):g} points): replays the grader's visible checks of {module}.{function}.\n"
+    return (f"# Graded ({shown_points(points)} points): replays the grader's visible checks of {module}.{function}.\n"
             "# The grader also runs hidden checks. This cell is read-only.\n"
             f"from {layout.SUPPORT_FOLDER}.cells import check_function\n\n"
             f'check_function("{module}", "{function}", globals())')

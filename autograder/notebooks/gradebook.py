@@ -38,6 +38,7 @@ from autograder.notebooks.generate import function_points
 from autograder.notebooks.layout import CellName, parse_cell_id
 from autograder.notebooks.points import cell_points, cell_scores, exact
 from autograder.reports.escaping import code_block
+from autograder.reports.values import points
 from autograder.results import SubmissionResult
 from autograder.statuses import Status
 
@@ -195,14 +196,14 @@ def feedback_comment(module, function, checks):
     A failed check's message is quoted in a code block whose fence no line of it can close.
     """
     score, max_score = sum(check.score for check in checks), sum(check.max_score for check in checks)
-    lines = [f"**{module}.{function}: {_points(score)} / {_points(max_score)} points** "
+    lines = [f"**{module}.{function}: {points(score)} / {points(max_score)} points** "
              "(the autograder's visible and hidden checks)", ""]
     for check in checks:
-        points = f"{_points(check.score)} / {_points(check.max_score)}"
+        worth = f"{points(check.score)} / {points(check.max_score)}"
         if check.hidden:
-            lines.append(f"- hidden check `{check.id}`: {check.status.shown(details_shown=False)} ({points})")
+            lines.append(f"- hidden check `{check.id}`: {check.status.shown(details_shown=False)} ({worth})")
             continue
-        lines.append(f"- {check.status.word} `{check.id}` ({points}): {check.description}")
+        lines.append(f"- {check.status.word} `{check.id}` ({worth}): {check.description}")
         if check.status is not Status.PASSED:
             message = check.message[:MAX_MESSAGE_CHARS] + ("..." if len(check.message) > MAX_MESSAGE_CHARS else "")
             lines += ["", *(f"  {line}" for line in code_block(message, info="text"))]
@@ -213,7 +214,3 @@ def feedback_comment(module, function, checks):
 
 def _exact_sum(values):
     return sum(map(exact, values), Fraction(0))
-
-
-def _points(value):
-    return f"{round(value, 2):g}"

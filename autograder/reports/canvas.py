@@ -23,6 +23,7 @@ from pathlib import Path
 
 from autograder.reports.escaping import spreadsheet_cell
 from autograder.reports.loading import load_results
+from autograder.reports.values import points
 
 #: The columns with which Canvas's gradebook export and import identify a student, in its order.
 STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -91,10 +92,10 @@ class CanvasImport:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([*STUDENT_COLUMNS, self.assignment])
-        writer.writerow([POINTS_POSSIBLE, *[""] * (len(STUDENT_COLUMNS) - 1), _points(self.points_possible)])
+        writer.writerow([POINTS_POSSIBLE, *[""] * (len(STUDENT_COLUMNS) - 1), points(self.points_possible)])
         for student_id, entry in self.roster.items():
             score = self.scores.get(student_id)
-            writer.writerow([*map(spreadsheet_cell, entry.cells()), "" if score is None else _points(score)])
+            writer.writerow([*map(spreadsheet_cell, entry.cells()), "" if score is None else points(score)])
         return buffer.getvalue()
 
 
@@ -166,7 +167,7 @@ def canvas_import(results, *, roster, assignment, unreadable=()):
     if not maximums:
         raise CanvasError("no readable result to export")
     if len(maximums) > 1:
-        described = "; ".join(f"{_points(maximum)} for {', '.join(students)}"
+        described = "; ".join(f"{points(maximum)} for {', '.join(students)}"
                               for maximum, students in sorted(maximums.items()))
         raise CanvasError(f"the results have different maximum scores ({described}), and a Canvas column has one "
                           "Points Possible; regrade them with one config (autograder grade-all --force)")
@@ -189,8 +190,3 @@ def export_canvas(results_dir, *, roster_path, assignment, out_path):
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(grades.to_csv(), encoding="utf-8", newline="")
     return grades
-
-
-def _points(value):
-    """Points as Canvas's export writes them: a plain decimal with at most two places (``7.5``, ``10``)."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")

@@ -24,6 +24,7 @@ from autograder.reports.escaping import spreadsheet_cell
 from autograder.reports.plots import draw_score_histogram
 from autograder.reports.rendering import percent, render
 from autograder.reports.student import CheckView
+from autograder.reports.values import points
 from autograder.statuses import HELD, NOT_GRADED, NOT_GRADED_WORD, Status
 
 #: How many of the most failed checks the summary shows with a counterexample.
@@ -35,9 +36,8 @@ SUBMISSION_PROBLEM = "submission problem"
 
 
 def _number(value):
-    """A score in a CSV cell: three decimals at most, whatever its size (``:g`` keeps six digits: 1234.57)."""
-    text = f"{float(value):.3f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    """A score in a CSV cell: three decimals at most, whatever its size."""
+    return points(value, 3)
 
 
 def _signature(check):

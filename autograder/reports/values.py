@@ -113,10 +113,10 @@ def input_label(status):
     return "failing input" if status in UNSHRUNK else "smallest failing input"
 
 
-def points(value):
-    """Points as people write them, to two decimals at most: ``12``, ``1.67``, ``12345.67``, never
+def points(value, places=2):
+    """Points as people write them, to ``places`` decimals at most: ``12``, ``1.67``, ``12345.67``, never
     ``1.6666667`` (nor ``1.23457e+04``, which ``:g`` would give)."""
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    text = f"{float(value):.{places}f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
