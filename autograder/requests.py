@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from autograder.sandbox.drivers import RESULT_OF, QuadraticGradient
+from autograder.sandbox.drivers import RESULT_OF, QuadraticGradient, loop_steps
 
 
 def call(module, function, args=(), kwargs=None, *, rng_seed=None, select=None, argument=None):
@@ -164,8 +164,7 @@ class Questions:
     def __init__(self, request):
         self.gradient = QuadraticGradient(**request["quadratic"])
         self.size = self.gradient.size
-        per_step = request.get("per_step")
-        self.steps = len(per_step[0][1]) if per_step else request["steps"]
+        self.steps = loop_steps(request)
         position = request["threads"][0][0]
         w0 = request["args"][position] if isinstance(position, int) else request["kwargs"][position]
         self.w0 = np.ravel(np.asarray(w0, dtype=np.float64))

@@ -197,7 +197,7 @@ def loop(request, modules, ask=None):
     args, kwargs = copy.deepcopy(request.get("args", [])), copy.deepcopy(request.get("kwargs", {}))
     threads = request["threads"]
     per_step, counters = request.get("per_step", []), request.get("counters", [])
-    steps = len(per_step[0][1]) if per_step else request["steps"]
+    steps = loop_steps(request)
     known = QuadraticGradient(**request["known_quadratic"]) if "known_quadratic" in request else None
     iterate_shape = np.shape(_get(args, kwargs, threads[0][0]))
     count = request.get("returns")
@@ -225,6 +225,12 @@ def loop(request, modules, ask=None):
                 states_after_next_call.append(copy.deepcopy(previous_state))
             states_returned.append(copy.deepcopy(_get(args, kwargs, threads[1][0])))
     return {"weights": weights, "states_returned": states_returned, "states_after_next_call": states_after_next_call}
+
+
+def loop_steps(request):
+    """How many steps a :func:`loop` request runs: as many as its ``per_step`` values, else its ``steps``."""
+    per_step = request.get("per_step")
+    return len(per_step[0][1]) if per_step else request["steps"]
 
 
 def _unpacked(result, count):
