@@ -34,9 +34,11 @@ to the submission as a wrong answer.
 A wrong answer or an exception in the student's code is shrunk towards the smallest
 failing example, for at most :data:`SHRINK_BUDGET` further examples (a count, not a
 time, so that a regrade finds the same example). A timeout, a crash or a garbled reply
-ends the check at once: shrinking would rerun the slow or fatal call many times. A
-function that is still the untouched stub ends ``unimplemented``, not graded, whatever
-its verdict made of the stub's ``NotImplementedError``.
+ends the check at once: shrinking would rerun the slow or fatal call many times. So does
+the untouched stub's ``NotImplementedError`` (:func:`autograder.statuses.raised_by_stub`),
+whatever its verdict made of it: the check ends ``unimplemented``, not graded, on the first
+example that meets it, with no counterexample (there is nothing smaller to show, and
+shrinking a stub cost a submission of stubs several times a correct one's grading).
 """
 
 import contextlib
@@ -113,6 +115,14 @@ class AbortCheck(BaseException):
         self.failure, self.example = failure, example
 
 
+class StubMet(BaseException):
+    """The untouched stub raised: stops Hypothesis without shrinking."""
+
+    def __init__(self, failure):
+        super().__init__(failure.message)
+        self.failure = failure
+
+
 class DeclarationFault(BaseException):
     """The check's own code raised on an example; stops Hypothesis without shrinking."""
 
@@ -166,7 +176,13 @@ class _Runner:
             self.verdict(case.expected, self.replies(case.example, case.requests))
         except CheckFailure as failure:
             failure.example = case.example
+            if raised_by_stub(failure.error, module=self.check.module, function=self.check.function):
+                raise StubMet(failure) from None
             raise
+
+    def unimplemented(self, failure, examples_run):
+        """The outcome of a check that met the untouched stub (``failure``): not graded, nothing to shrink."""
+        return Outcome(Status.UNIMPLEMENTED, failure.message, None, examples_run)
 
     def replay(self, cases):
         """Judge recorded ``cases`` in order, the calls of all of them sent to the worker in one batch;
@@ -182,7 +198,9 @@ class _Runner:
                     return self.aborted(AbortCheck(failure, case.example), position)
                 try:
                     self.verdict(case.expected, answers)
-                except CheckFailure:
+                except CheckFailure as failure:
+                    if raised_by_stub(failure.error, module=self.check.module, function=self.check.function):
+                        return self.unimplemented(failure, position)
                     return None
         return Outcome(Status.PASSED, examples=len(cases))
 
@@ -244,30 +262,24 @@ def _generate(runner, max_examples, check_seed):
             property_holds()
     except (CheckFailure, _ShrinkBudgetSpent):
         failure = failures[-1][1]
-        return Outcome(_status_of(failure, check), failure.message, counterexample(failure.example, failure),
+        return Outcome(failure.status, failure.message, counterexample(failure.example, failure),
                        len(cases), failing_example=failure.example)
     except Flaky:
         failure = failures[-1][1]
-        return Outcome(_status_of(failure, check), "the same input gave different answers on different calls (does "
+        return Outcome(failure.status, "the same input gave different answers on different calls (does "
                        "the code keep hidden state between calls, or draw unseeded random numbers?): "
                        f"{failure.message}",
                        counterexample(failure.example, failure), len(cases))
     except AbortCheck as abort:
         return runner.aborted(abort, len(cases))
+    except StubMet as met:
+        return runner.unimplemented(met.failure, len(cases))
     except DeclarationFault as fault:
         return Outcome(Status.DECLARATION_ERROR, f"{fault} on the example below: an error of the declaration of "
                                           f"{check.id}, not of the submission", {"inputs": plain(fault.example)},
                        len(cases))
     runner.oracle.record_cases(check, max_examples, check_seed, cases)
     return Outcome(Status.PASSED, examples=len(cases))
-
-
-def _status_of(failure, check):
-    """A failure's status, ``unimplemented`` where the function is the untouched stub (whose
-    NotImplementedError a verdict may have judged a wrong answer: "expected ValueError")."""
-    if raised_by_stub(failure.error, module=check.module, function=check.function):
-        return Status.UNIMPLEMENTED
-    return failure.status
 
 
 def _declared(part, name, example):

@@ -109,9 +109,10 @@ STUB_MESSAGE = "{task}: not implemented yet (see the docstring)"
 
 def raised_by_stub(error, *, module, function):
     """Whether ``error``, a worker's description of an exception (``type``, ``message``), is the untouched
-    stub of ``module.function`` raising :data:`STUB_MESSAGE`."""
+    stub of ``module.function``: its ``NotImplementedError`` with :data:`STUB_MESSAGE`, or with no message,
+    as nbgrader's stub of an answer cell raises it (``raise NotImplementedError()``)."""
     return (isinstance(error, dict) and error.get("type") == "NotImplementedError"
-            and error.get("message") == STUB_MESSAGE.format(task=f"{module}.{function}"))
+            and error.get("message") in ("", STUB_MESSAGE.format(task=f"{module}.{function}")))
 
 
 def withheld_by(required, statuses):

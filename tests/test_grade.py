@@ -67,6 +67,22 @@ def test_the_stubs_earn_zero_and_are_not_graded_as_unimplemented(config, oracle)
     for check in result.checks:
         assert check.status == "unimplemented" and check.status.word == "not graded", (check.id, check.status)
         assert f"{check.module}.{check.function}: not implemented yet" in check.message, check.id
+        # The first call that meets the stub ends the check: nothing to shrink, nothing to show.
+        assert check.examples == 1 and check.counterexample is None, (check.id, check.examples)
+
+
+@pytest.mark.parametrize("stub", ["raise NotImplementedError()", "raise NotImplementedError"])
+def test_nbgraders_stub_is_not_graded_either_and_stops_at_its_first_example(make_submission, config, oracle, stub):
+    """nbgrader's answer-cell stub raises NotImplementedError with no message: the function is not written."""
+    reference = (ROOT / "reference" / "optimization" / "optimizers.py").read_text()
+    stubbed = reference + f"\n\ndef sgd(w, dw, state, **hyperparameters):\n    # YOUR CODE HERE\n    {stub}\n"
+    result = grade_submission(make_submission({"optimizers": stubbed}), config=config, oracle=oracle,
+                              functions={"sgd", "adagrad"})
+    for check in result.checks:
+        if check.function == "sgd":
+            assert (check.status, check.examples, check.counterexample) == ("unimplemented", 1, None), check.id
+        else:
+            assert check.status == "passed", (check.id, check.message)
 
 
 def test_a_zip_grades_like_its_folder(tmp_path, config, oracle):
