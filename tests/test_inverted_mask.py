@@ -127,3 +127,14 @@ def test_an_input_too_small_to_detect_the_error_is_an_error_of_the_declaration(t
     (check,) = grade((folder, config), REFERENCE, "reference").checks
     assert check.status != "passed" and "inverted_mask needs x of" in check.message, check.message
 
+
+def test_the_cs231n_page_states_what_its_dropout_input_detects():
+    """docs/cs231n draws p in [0.2, 0.9] and x of 220 x 220; its page states what the binomial test needs."""
+    from conftest import ROOT
+
+    needed = max(samples_to_detect_rate(p, 0.025, false_failure_probability=1e-6, missed_detection_probability=1e-6)
+                 for p in np.linspace(0.2, 0.9, 141))
+    checks, page = (ROOT / "docs" / "cs231n" / "checks.py").read_text(), (ROOT / "docs" / "cs231n" / "README.md").read_text()
+    assert "st.just((220, 220))" in checks and "P = floats(0.2, 0.9)" in checks and needed <= 220 * 220
+    assert (f"which {220 * 220:,} entries do at every p in [0.2, 0.9], where `samples_to_detect_rate` asks for at "
+            f"most about {round(needed, -2):,}, near p = 1/2") in " ".join(page.split())
