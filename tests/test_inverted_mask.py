@@ -10,7 +10,7 @@ from autograder.grade import grade_submission
 from autograder.verdicts import VERDICTS, CheckFailure, Verdict
 from autograder.verdicts.significance import samples_to_detect_rate
 
-from conftest import toy_course
+from conftest import ROOT, toy_course
 
 X = np.full((100, 100), 1.5)
 OPTIONS = {"rtol": 1e-9, "atol": 0.0, "false_failure_probability": 1e-6}
@@ -53,6 +53,24 @@ def test_keep_probability_1_asks_for_x_itself():
     dropped[0, 0] = 0.0
     with pytest.raises(CheckFailure, match=r"\(kept\) at 9999 of 10000 elements.*with probability 1.0000"):
         VERDICTS["inverted_mask"]({"x": X, "keep_probability": 1.0}, [reply(dropped)], **OPTIONS)
+
+
+def test_the_pair_verdicts_still_name_the_drop_probability_p_where_the_expected_value_gives_it():
+    """keep_rate and scaling share inverted_mask's judgement; given p, their messages speak of 1 - p."""
+    x = np.full(1000, 1.5)
+    out = np.where(np.random.default_rng(1).random(1000) < 0.3, x / 0.5, 0.0)
+    with pytest.raises(CheckFailure) as failure:
+        VERDICTS["keep_rate"]({"p": 0.25, "keep_probability": 0.75, "shape": [1000]}, [reply((out, out != 0))],
+                              false_failure_probability=1e-9)
+    assert failure.value.message == (
+        "with p = 0.25, out was nonzero (kept) at 303 of 1000 elements, a keep rate of 0.3030; each element must "
+        "be kept with probability 1 - p = 0.7500 (binomial test p-value 1.58e-191 < 1e-09). p is the probability "
+        "of DROPPING an element")
+    with pytest.raises(CheckFailure) as failure:
+        VERDICTS["scaling"]({"p": 0.25, "x": x, "kept": x / 0.75}, [reply((out, out != 0))], rtol=1e-9, atol=0.0)
+    assert failure.value.message == (
+        "out[2]: 303 of 1000 values are neither 0 (dropped) nor x / (1 - p) (kept); at index (2,), x = 1.5 and "
+        "p = 0.25, so expected 0 or 2.0, got 3.0: the kept value was multiplied by 2 instead of 1 / (1 - p) = 1.33333")
 
 
 REFERENCE = '''
@@ -130,11 +148,10 @@ def test_an_input_too_small_to_detect_the_error_is_an_error_of_the_declaration(t
 
 def test_the_cs231n_page_states_what_its_dropout_input_detects():
     """docs/cs231n draws p in [0.2, 0.9] and x of 220 x 220; its page states what the binomial test needs."""
-    from conftest import ROOT
-
     needed = max(samples_to_detect_rate(p, 0.025, false_failure_probability=1e-6, missed_detection_probability=1e-6)
                  for p in np.linspace(0.2, 0.9, 141))
-    checks, page = (ROOT / "docs" / "cs231n" / "checks.py").read_text(), (ROOT / "docs" / "cs231n" / "README.md").read_text()
+    folder = ROOT / "docs" / "cs231n"
+    checks, page = (folder / "checks.py").read_text(), (folder / "README.md").read_text()
     assert "st.just((220, 220))" in checks and "P = floats(0.2, 0.9)" in checks and needed <= 220 * 220
     assert (f"which {220 * 220:,} entries do at every p in [0.2, 0.9], where `samples_to_detect_rate` asks for at "
             f"most about {round(needed, -2):,}, near p = 1/2") in " ".join(page.split())

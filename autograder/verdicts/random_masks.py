@@ -1,4 +1,5 @@
-"""Verdicts of random masks ``(out, mask)``: kept values, the mask, and the statistics of the draws.
+"""Verdicts of random masks ``(out, mask)``, or of ``out`` alone (:func:`inverted_mask`): kept values, the
+mask, and the statistics of the draws.
 
 Every verdict reads which elements were kept from the output: the checks feed inputs
 without zeros, so ``out != 0`` is the kept pattern whatever the returned mask says,
@@ -103,28 +104,29 @@ def inverted_mask(expected, replies, *, rtol, atol, false_failure_probability):
     _judge_keep_rate(expected, _array_of_shape(out, x.shape, "out") != 0, false_failure_probability)
 
 
-def _keep_terms(expected):
-    """How messages name the keep probability: ``1 - p`` where the expected value gives the drop probability
-    ``p``, else ``q`` (``keep_probability``). -> (the term, its value stated, the keep probability)."""
-    if "p" in expected:
-        return "(1 - p)", f"p = {expected['p']!r}", 1 - expected["p"]
-    return "q", f"q = {expected['keep_probability']!r}", expected["keep_probability"]
-
-
 def _judge_keep_rate(expected, kept, false_failure_probability):
     """The binomial test of :func:`keep_rate` on ``kept``, where out is nonzero."""
     keep_probability = expected["keep_probability"]
     count, size = int(np.count_nonzero(kept)), kept.size
     p_value = binomial_p_value(count, size, keep_probability)
     if not p_value >= false_failure_probability:
-        _, stated, _ = _keep_terms(expected)
         drop = "p" in expected
+        given = f"with p = {expected['p']!r}, " if drop else ""
+        probability = f"1 - p = {keep_probability:.4f}" if drop else f"{keep_probability:.4f}"
+        note = ". p is the probability of DROPPING an element" if drop else ""
         raise CheckFailure(
-            f"{'with ' + stated + ', ' if drop else ''}out was nonzero (kept) at {count} of {size} elements, a keep "
-            f"rate of {count / size:.4f}; each element must be kept with probability "
-            f"{'1 - p = ' if drop else ''}{keep_probability:.4f} (binomial test p-value {p_value:.3g} < "
-            f"{false_failure_probability:g}){'. p is the probability of DROPPING an element' if drop else ''}",
+            f"{given}out was nonzero (kept) at {count} of {size} elements, a keep rate of {count / size:.4f}; each "
+            f"element must be kept with probability {probability} (binomial test p-value {p_value:.3g} < "
+            f"{false_failure_probability:g}){note}",
             expected=keep_probability, got=count / size, location="out")
+
+
+def _keep_terms(expected):
+    """How messages name the keep probability: ``1 - p`` where the expected value gives the drop probability
+    ``p``, else ``q`` (``keep_probability``). -> (the term, its value stated, the keep probability)."""
+    if "p" in expected:
+        return "(1 - p)", f"p = {expected['p']!r}", 1 - expected["p"]
+    return "q", f"q = {expected['keep_probability']!r}", expected["keep_probability"]
 
 
 def _judge_scaling(expected, result, *, rtol, atol):
