@@ -43,12 +43,12 @@ from autograder.catalog import Garbage, Mutant, Variant, garbage_entries
 from autograder.check import Check, expected_validation
 from autograder.diagnostics import (Diagnostic, channel_statistics, histogram, keep_rate, layer_variance,
                                     path_on_quadratic)
-from autograder.properties import (Problem, custom, equals_reference, equals_torch, gradient_check,
+from autograder.properties import (Problem, custom, equals_reference, equals_torch, gradient_check, inverted_mask,
                                    same_seed_same_result, unchanged_arguments, validates_arguments, within_bounds)
 from autograder.requests import call, chain, loop, result_of, trajectory
 from autograder.strategies import (DEFAULT_MAGNITUDE, arrays, finite_arrays, finite_floats, floats, seeds, shapes,
                                    shared_shape)
-from autograder.torch_oracles import torch_optimizer_steps
+from autograder.torch_oracles import torch_optimizer, torch_optimizer_steps
 from autograder.verdicts import CheckFailure, compare
 from autograder.verdicts.random_tensors import log_variance_profiles
 from autograder.verdicts.significance import (samples_to_detect_cdf_gap, samples_to_detect_outcome_bias,
@@ -60,9 +60,9 @@ __all__ = [
     "Check", "expected_validation", "CheckFailure", "compare",
     "samples_to_detect_cdf_gap", "samples_to_detect_outcome_bias", "samples_to_detect_rate", "samples_to_detect_scale",
     "Diagnostic", "channel_statistics", "histogram", "keep_rate", "layer_variance", "path_on_quadratic",
-    "Problem", "custom", "equals_reference", "equals_torch", "gradient_check", "same_seed_same_result",
+    "Problem", "custom", "equals_reference", "equals_torch", "gradient_check", "inverted_mask", "same_seed_same_result",
     "unchanged_arguments", "validates_arguments", "within_bounds",
-    "invoke", "repeat", "torch_optimizer_steps",
+    "invoke", "repeat", "torch_optimizer", "torch_optimizer_steps",
     "call", "chain", "loop", "result_of", "trajectory",
     "DEFAULT_MAGNITUDE", "arrays", "finite_arrays", "finite_floats", "floats", "seeds", "shapes", "shared_shape",
     "log_variance_profiles",

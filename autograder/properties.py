@@ -22,8 +22,8 @@ worker, by calling the reference the same way.
 
 The kinds: :func:`equals_reference`, :func:`equals_torch`, :func:`gradient_check`,
 :func:`unchanged_arguments`, :func:`same_seed_same_result`, :func:`validates_arguments`,
-:func:`within_bounds` and :func:`custom`. Property kinds that need several differently shaped calls or a
-verdict of their own (convergence on quadratics, the law of random weights, variance
+:func:`within_bounds`, :func:`inverted_mask` and :func:`custom`. Property kinds that need several
+differently shaped calls or a verdict of their own (convergence on quadratics, the law of random weights, variance
 through a deep network) are declared in the long form, as :class:`autograder.check.Check` objects with
 their verdicts (``reference/optimization/checks/`` does so for the flagship).
 """
@@ -41,6 +41,7 @@ from autograder.check import Check, expected_validation
 from autograder.requests import call
 from autograder.sandbox import drivers
 from autograder.strategies import seeds
+from autograder.verdicts.significance import samples_to_detect_rate
 
 #: Tolerances of a gradient check: central differences err by O(h^2) plus rounding of O(eps / h).
 GRADIENT_CHECK_TOLERANCES = Tolerances(rtol=1e-4, atol=1e-6)
@@ -236,6 +237,45 @@ def within_bounds(bounds, *, description, points, select=None, **metadata):
                 "expected": expected, "verdict": "within_bounds",
                 "verdict_options": {} if select is None else {"select": select}}
     return _property("within_bounds", build, points=points, **metadata)
+
+
+def inverted_mask(keep_probability, *, masked, points, detects=0.025, false_failure_probability=1e-6,
+                  missed_detection_probability=1e-6, select=None, **metadata):
+    """The result (or its item ``select``) is the input ``masked`` with each entry kept at random and rescaled.
+
+    With x = the input ``masked`` and q = ``keep_probability(**inputs)`` (0 < q <= 1), every
+    entry of the result is 0 (dropped) or x_i / q (kept), within the family's tolerances, and
+    the count k of entries kept passes the two-sided binomial test of rate q
+    (:func:`autograder.verdicts.significance.binomial_p_value`): a correct function fails with
+    probability at most ``false_failure_probability``. q = 1 asks for x itself (an
+    evaluation mode). Draw x without zeros (a kept entry is told from a dropped one by
+    being nonzero) and with at least n(q) entries, n(q) =
+    :func:`autograder.verdicts.significance.samples_to_detect_rate` of q and ``detects``:
+    then a keep rate off by ``detects`` either way passes with probability at most
+    ``missed_detection_probability``; a smaller x is an error of the declaration. The
+    verdict (``inverted_mask``) is data, so the student kit replays it.
+    """
+    def build(problem):
+        observe = _observation(problem, select, None)
+
+        def expected(example, oracle):
+            del oracle
+            inputs = _without_rng(example)
+            q, x = float(keep_probability(**inputs)), np.asarray(inputs[masked], dtype=np.float64)
+            if not 0 < q <= 1:
+                raise ValueError(f"{problem.function}: inverted_mask's keep probability is {q!r}, not in (0, 1]")
+            needed = 0 if q == 1 else samples_to_detect_rate(
+                q, detects, false_failure_probability=false_failure_probability,
+                missed_detection_probability=missed_detection_probability)
+            if x.size < needed:
+                raise ValueError(f"{problem.function}: inverted_mask needs {masked} of {needed} entries or more "
+                                 f"to detect a keep rate off by {detects} at q = {q!r}, not {x.size}")
+            return {"x": x, "keep_probability": q}
+        return {"description": f"{problem.function} keeps each entry of {masked} at random, scaled by 1 / q",
+                "requests": lambda example: problem.requests(example, **observe), "expected": expected,
+                "verdict": "inverted_mask",
+                "verdict_options": {"false_failure_probability": false_failure_probability}}
+    return _property("inverted_mask", build, points=points, **metadata)
 
 
 def custom(predicate, *, description, points, select=None, argument=None, **metadata):

@@ -341,6 +341,30 @@ def test_torch_optimizer_steps_are_the_optimizers_iterates_in_float64():
     np.testing.assert_allclose([iterate.numpy() for iterate in iterates], expected, rtol=1e-15)
 
 
+def test_torch_optimizer_names_the_optimizers_arguments_by_the_courses_inputs_or_config_keys():
+    import torch
+
+    from autograder.authoring import torch_optimizer, torch_optimizer_steps
+
+    w, gradients = np.array([1.0, -2.0]), [np.array([0.5, 0.25]), np.array([-1.0, 1.0])]
+    expected = torch_optimizer_steps(torch.optim.Adam, w, gradients, lr=0.1, betas=(0.5, 0.9), eps=1e-3)
+    plain = torch_optimizer(torch.optim.Adam, params="var", grads="grad", lr="alpha", betas=("beta1", "beta2"),
+                            eps="epsilon")
+    assert plain.__name__ == "torch.optim.Adam"
+    configured = torch_optimizer(torch.optim.Adam, params="w", grads="dw", config="config",
+                                 defaults={"learning_rate": 0.1, "beta1": 0.9, "beta2": 0.9, "epsilon": 1e-3},
+                                 lr="learning_rate", betas=("beta1", "beta2"), eps="epsilon")
+    for iterates in (plain(alpha=0.1, beta1=0.5, beta2=0.9, epsilon=1e-3, var=w, grad=gradients, v=0, s=0),
+                     configured(w=w, dw=gradients, config={"beta1": 0.5})):
+        np.testing.assert_array_equal(torch.stack(iterates).numpy(), torch.stack(expected).numpy())
+    defaults_only = configured(w=w, dw=gradients, config=None)
+    np.testing.assert_array_equal(defaults_only[0].numpy(), torch_optimizer_steps(
+        torch.optim.Adam, w, gradients[:1], lr=0.1, betas=(0.9, 0.9), eps=1e-3)[0].numpy())
+    with pytest.raises(ValueError, match=r"torch_optimizer\(SGD\): no value for \['rate'\]"):
+        torch_optimizer(torch.optim.SGD, params="w", grads="dw", config="config", lr="rate")(
+            w=w, dw=gradients, config={})
+
+
 def test_a_loop_draws_one_steps_value_per_step_the_same_number_for_every_per_step_input():
     from hypothesis import HealthCheck, find, given, settings
 

@@ -1,4 +1,5 @@
-"""Verdicts of random masks ``(out, mask)``: kept values, the mask, and the statistics of the draws.
+"""Verdicts of random masks ``(out, mask)``, or of ``out`` alone (:func:`inverted_mask`): kept values, the
+mask, and the statistics of the draws.
 
 Every verdict reads which elements were kept from the output: the checks feed inputs
 without zeros, so ``out != 0`` is the kept pattern whatever the returned mask says,
@@ -9,7 +10,7 @@ implementation with probability at most ``false_failure_probability`` per exampl
 
 import numpy as np
 
-from autograder.verdicts.core import CheckFailure, as_zero_d, compare, describe, single_value, value_of
+from autograder.verdicts.core import CheckFailure, as_zero_d, compare, describe, observed, single_value, value_of
 from autograder.verdicts.significance import binomial_p_value, fisher_exact_p_value
 
 
@@ -80,17 +81,7 @@ def keep_rate(expected, replies, *, false_failure_probability):
     """Each element is kept with probability ``expected["keep_probability"]``: a two-sided binomial test
     (:func:`~autograder.verdicts.significance.binomial_p_value`; the elements a keep rate off by a given error
     needs are :func:`~autograder.verdicts.significance.samples_to_detect_rate`'s)."""
-    keep_probability = expected["keep_probability"]
-    kept = _kept(replies, expected["shape"])
-    count, size = int(np.count_nonzero(kept)), kept.size
-    p_value = binomial_p_value(count, size, keep_probability)
-    if not p_value >= false_failure_probability:
-        raise CheckFailure(
-            f"with p = {expected['p']!r}, out was nonzero (kept) at {count} of {size} elements, a keep rate of "
-            f"{count / size:.4f}; each element must be kept with probability 1 - p = {keep_probability:.4f} "
-            f"(binomial test p-value {p_value:.3g} < {false_failure_probability:g}). p is the probability of "
-            f"DROPPING an element",
-            expected=keep_probability, got=count / size, location="out")
+    _judge_keep_rate(expected, _kept(replies, expected["shape"]), false_failure_probability)
 
 
 def scaling(expected, replies, *, rtol, atol):
@@ -99,21 +90,62 @@ def scaling(expected, replies, *, rtol, atol):
     The values are judged first, so that a wrong scale is reported as such even when
     out is also of the wrong type (float32, say).
     """
+    _judge_scaling(expected, _pair(single_value(replies))[0], rtol=rtol, atol=atol)
+
+
+def inverted_mask(expected, replies, *, rtol, atol, false_failure_probability):
+    """The result (the output alone, not a pair) is ``expected["x"]`` masked at random and rescaled: every
+    element is 0 or x / q (:func:`scaling`; x has no zeros), and the count kept passes :func:`keep_rate`'s
+    binomial test of the keep probability q = ``expected["keep_probability"]`` (q = 1: the result is x)."""
+    x = expected["x"]
+    expected = {**expected, "kept": x / expected["keep_probability"]}
+    out = observed(single_value(replies))
+    _judge_scaling(expected, out, rtol=rtol, atol=atol)
+    _judge_keep_rate(expected, _array_of_shape(out, x.shape, "out") != 0, false_failure_probability)
+
+
+def _judge_keep_rate(expected, kept, false_failure_probability):
+    """The binomial test of :func:`keep_rate` on ``kept``, where out is nonzero."""
+    keep_probability = expected["keep_probability"]
+    count, size = int(np.count_nonzero(kept)), kept.size
+    p_value = binomial_p_value(count, size, keep_probability)
+    if not p_value >= false_failure_probability:
+        drop = "p" in expected
+        given = f"with p = {expected['p']!r}, " if drop else ""
+        probability = f"1 - p = {keep_probability:.4f}" if drop else f"{keep_probability:.4f}"
+        note = ". p is the probability of DROPPING an element" if drop else ""
+        raise CheckFailure(
+            f"{given}out was nonzero (kept) at {count} of {size} elements, a keep rate of {count / size:.4f}; each "
+            f"element must be kept with probability {probability} (binomial test p-value {p_value:.3g} < "
+            f"{false_failure_probability:g}){note}",
+            expected=keep_probability, got=count / size, location="out")
+
+
+def _keep_terms(expected):
+    """How messages name the keep probability: ``1 - p`` where the expected value gives the drop probability
+    ``p``, else ``q`` (``keep_probability``). -> (the term, its value stated, the keep probability)."""
+    if "p" in expected:
+        return "(1 - p)", f"p = {expected['p']!r}", 1 - expected["p"]
+    return "q", f"q = {expected['keep_probability']!r}", expected["keep_probability"]
+
+
+def _judge_scaling(expected, result, *, rtol, atol):
+    """The values and type of :func:`scaling` on ``result``, the output."""
     kept_values = expected["kept"]
-    result, _ = _pair(single_value(replies))
     out = _numbers(result, kept_values.shape, "out", "a float64 array")
     with np.errstate(invalid="ignore", over="ignore"):
         good = (out == 0) | np.isclose(out, kept_values, rtol=rtol, atol=atol)
     if not good.all():
         index = _first(~good)
-        x, p = expected["x"][index], expected["p"]
+        x = expected["x"][index]
+        term, stated, keep = _keep_terms(expected)
         with np.errstate(all="ignore"):
             factor = out[index] / x
         raise CheckFailure(
             f"{_at('out', index)}: {int((~good).sum())} of {out.size} values are neither 0 (dropped) nor "
-            f"x / (1 - p) (kept); at index {index}, x = {float(x)!r} and p = {p!r}, so expected 0 or "
+            f"x / {term} (kept); at index {index}, x = {float(x)!r} and {stated}, so expected 0 or "
             f"{float(kept_values[index])!r}, got {float(out[index])!r}: the kept value was multiplied by "
-            f"{float(factor):.6g} instead of 1 / (1 - p) = {1 / (1 - p):.6g}",
+            f"{float(factor):.6g} instead of 1 / {term} = {1 / keep:.6g}",
             expected=kept_values, got=result, location=_at("out", index))
     result = as_zero_d(result, kept_values.ndim)
     if not isinstance(result, np.ndarray) or result.dtype != np.float64:

@@ -3,27 +3,22 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
-from scipy.stats import binom
 
-from autograder.authoring import (Assignment, Problem, arrays, custom, equals_reference, equals_torch,
-                                  floats, gradient_check, invoke, repeat, result_of, shared_shape,
-                                  torch_optimizer_steps)
+from autograder.authoring import (Assignment, Problem, arrays, equals_reference, equals_torch, floats,
+                                  gradient_check, inverted_mask, invoke, repeat, result_of, shared_shape,
+                                  torch_optimizer)
 
 W = shared_shape("w", max_dims=2)
 
 
-def optimizer(name, hyperparameters, torch_optimizer, **torch_names):
-    """``next_w, config = name(w, dw, config)`` for a few steps from config None, or some hyperparameters
-    drawn (the others at their defaults, given as the first value of each ``(default, strategy)``); the
-    same steps of ``torch.optim.<torch_optimizer>``, whose arguments are the config's values of
-    ``torch_names``."""
-    def torch_steps(w, dw, config):
-        config = {key: default for key, (default, _) in hyperparameters.items()} | (config or {})
-        betas = {"betas": (config["beta1"], config["beta2"])} if "beta1" in config else {}
-        return torch_optimizer_steps(getattr(torch.optim, torch_optimizer), w, dw, **betas,
-                                     **{key: config[name] for key, name in torch_names.items()})
+def optimizer(name, hyperparameters, torch_class, **torch_names):
+    """``next_w, config = name(w, dw, config)`` for a few steps from config None or some hyperparameters drawn
+    (the others at the first value of each ``(default, strategy)``), and the same steps of ``torch_class``."""
+    defaults = {key: default for key, (default, _) in hyperparameters.items()}
     config = st.none() | st.fixed_dictionaries(
         {}, optional={key: drawn for key, (_, drawn) in hyperparameters.items()})
+    torch_steps = torch_optimizer(torch_class, params="w", grads="dw", config="config", defaults=defaults,
+                                  **torch_names)
     return Problem("optim", name, {"w": arrays(W, magnitude=10.0), "dw": arrays(W, magnitude=10.0),
                                    "config": config},
                    [equals_reference(points=4), equals_torch(torch_steps, points=2)],
@@ -32,14 +27,14 @@ def optimizer(name, hyperparameters, torch_optimizer, **torch_names):
 
 RATE, EPSILON = {"learning_rate": (1e-2, floats(1e-4, 0.5))}, {"epsilon": (1e-8, floats(1e-8, 1e-2))}
 OPTIMIZERS = [
-    optimizer("sgd", RATE, "SGD", lr="learning_rate"),
-    optimizer("sgd_momentum", RATE | {"momentum": (0.9, floats(0, 0.99))}, "SGD", lr="learning_rate",
-              momentum="momentum"),
-    optimizer("rmsprop", RATE | EPSILON | {"decay_rate": (0.99, floats(0, 0.999))}, "RMSprop",
+    optimizer("sgd", RATE, torch.optim.SGD, lr="learning_rate"),
+    optimizer("sgd_momentum", RATE | {"momentum": (0.9, floats(0, 0.99))}, torch.optim.SGD,
+              lr="learning_rate", momentum="momentum"),
+    optimizer("rmsprop", RATE | EPSILON | {"decay_rate": (0.99, floats(0, 0.999))}, torch.optim.RMSprop,
               lr="learning_rate", alpha="decay_rate", eps="epsilon"),
     optimizer("adam", {"learning_rate": (1e-3, floats(1e-4, 0.5)), "beta1": (0.9, floats(0, 0.99)),
-                       "beta2": (0.999, floats(0.5, 0.9999))} | EPSILON, "Adam", lr="learning_rate",
-              eps="epsilon"),
+                       "beta2": (0.999, floats(0.5, 0.9999))} | EPSILON, torch.optim.Adam, lr="learning_rate",
+              betas=("beta1", "beta2"), eps="epsilon"),
 ]
 
 X = shared_shape("x", min_dims=2, max_dims=2, min_side=2)
@@ -67,19 +62,6 @@ def backward(name):
                           invoke(name, "dout", result_of(0, [1]))])
 
 
-def inverted_dropout(inputs, answer, expected, after):
-    """In training each entry of out is 0 or x / p, and a two-sided binomial test at false-failure
-    probability 1e-6 sees the fraction p kept: on 40,000 entries it misses a keep rate off by 0.025 with
-    probability below 1e-6 (the fraction's deviation is at most 0.0025, 0.025 is 2 x 4.9 of them). In
-    test mode out is x."""
-    x, p, training = inputs["x"], inputs["dropout_param"]["p"], inputs["dropout_param"]["mode"] == "train"
-    assert np.allclose(answer, np.where(answer != 0, x / p, 0) if training else x, rtol=1e-12), \
-        "out is not x / p or 0"
-    low, high = binom.ppf([0.5e-6, 1 - 0.5e-6], x.size, p) if training else (x.size, x.size)
-    kept = np.count_nonzero(answer)
-    assert low <= kept <= high, f"kept {kept / x.size:.4f} of x, p = {p}"
-
-
 P = floats(0.2, 0.9)
 LAYERS = [
     Problem("layers", "batchnorm_forward", batchnorm(["train", "test"]), [
@@ -88,12 +70,12 @@ LAYERS = [
                          family="running")]),
     backward("batchnorm_backward"),
     backward("batchnorm_backward_alt"),
-    Problem("layers", "dropout_forward", {"x": st.builds(np.full, st.just((200, 200)), floats(0.5, 2)),
-                                          "dropout_param": st.fixed_dictionaries({
-                                              "p": P, "mode": st.sampled_from(["train", "test"]),
-                                              "seed": st.integers(0, 2**31)})},
-            [custom(inverted_dropout, select=0, points=4,
-                    description="keeps a fraction p of x, scaled by 1 / p")]),
+    Problem("layers", "dropout_forward", {
+        "x": st.builds(np.full, st.just((220, 220)), floats(0.5, 2)),
+        "dropout_param": st.fixed_dictionaries({"p": P, "mode": st.sampled_from(["train", "test"]),
+                                                "seed": st.integers(0, 2**31)})}, [
+        inverted_mask(lambda x, dropout_param: 1 if dropout_param["mode"] == "test" else dropout_param["p"],
+                      masked="x", select=0, points=4, max_examples=6)]),
     Problem("layers", "dropout_backward", {"dout": arrays("dout"), "cache": P.flatmap(lambda p: st.tuples(
         st.fixed_dictionaries({"p": st.just(p), "mode": st.sampled_from(["train", "test"])}),
         arrays("dout", elements=st.sampled_from([0.0, 1 / p]))))}, [equals_reference(points=3)]),
