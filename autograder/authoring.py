@@ -19,7 +19,9 @@ The vocabulary, each item documented where it is defined:
   (:mod:`autograder.calls`): :func:`invoke`, a list of invocations whose arguments may be
   :func:`result_of` an earlier call (a forward's cache fed to its backward), and
   :func:`repeat`, a stateful loop; what PyTorch computes to compare with
-  (:func:`torch_optimizer_steps`);
+  (:func:`torch_optimizer`, naming each of torch.optim's arguments by the course's input or
+  config key, and :func:`torch_optimizer_steps`); :func:`inverted_mask`, a randomly kept and
+  rescaled input (dropout);
 - checks, the long form: :class:`Check`, its requests as data (:func:`call`,
   :func:`chain` and :func:`result_of`, :func:`loop` and its case :func:`trajectory`),
   :func:`expected_validation`, and the verdicts of :mod:`autograder.verdicts` it names,
