@@ -98,6 +98,30 @@ def test_a_duplicate_in_a_courses_checks_fails_when_the_assignment_loads(tmp_pat
     assert f"{path}:4: verdict returns: the name 'returns' is taken by the verdict defined at" in str(raised.value)
 
 
+OPTIONS = '''from hypothesis import strategies as st
+from autograder.authoring import Assignment, Check, Family, Part, call
+
+ASSIGNMENT = Assignment(parts=[Part("toy", {{"values": Family(points=1)}}, [Check(
+    "toy", "double", "values", "doubles", st.fixed_dictionaries({{"x": st.floats(0, 1)}}),
+    lambda example: [call("toy", "double", kwargs=example)], lambda example, oracle: 2 * example["x"],
+    {verdict})])])
+'''
+
+
+@pytest.mark.parametrize("verdict, problem", [
+    ('"returns", verdict_options={"selct": [0]}',
+     "returns takes no option 'selct' (its options: select, keys)"),
+    ('"returns", verdict_options={"rtol": 0.1}', "returns takes no option 'rtol' (its options: select, keys)"),
+    ('"converges"', "converges needs the option 'relative_tolerance' (its options: relative_tolerance)"),
+    ('"monotone", verdict_options={"increasing": True}', "monotone takes no option 'increasing' (its options: none)")])
+def test_a_verdicts_options_are_checked_against_its_signature_when_the_assignment_loads(tmp_path, verdict, problem):
+    path = tmp_path / "checks.py"
+    path.write_text(OPTIONS.format(verdict=verdict))
+    with pytest.raises(AssignmentError) as raised:
+        load_assignment(path)
+    assert str(raised.value) == f"{path}:4: check toy.double.values: verdict_options: {problem}"
+
+
 def autograder(arguments, cwd):
     completed = subprocess.run([sys.executable, "-m", "autograder", *arguments], cwd=cwd, capture_output=True,
                                text=True, timeout=600)

@@ -39,6 +39,27 @@ def takes_tolerances(name):
     return "rtol" in parameters and "atol" in parameters
 
 
+def options_problem(name, options):
+    """What is wrong with the ``options`` a check gives the verdict ``name``, in a phrase; None if nothing.
+
+    An option must be a keyword parameter of the verdict after ``(expected, replies)``, and
+    every such parameter without a default must be given, but for ``rtol`` and ``atol``,
+    which a verdict that takes both gets from the family's tolerances, never from options.
+    """
+    parameters = dict(list(inspect.signature(VERDICTS[name]).parameters.items())[2:])
+    from_family = {"rtol", "atol"} if takes_tolerances(name) else set()
+    takes_any = any(parameter.kind is parameter.VAR_KEYWORD for parameter in parameters.values())
+    unknown = sorted(set(options) - (set() if takes_any else set(parameters) - from_family))
+    missing = [option for option, parameter in parameters.items() if parameter.default is parameter.empty
+               and parameter.kind is parameter.KEYWORD_ONLY and option not in set(options) | from_family]
+    allowed = ", ".join(option for option in parameters if option not in from_family) or "none"
+    if unknown:
+        return f"{name} takes no option {unknown[0]!r} (its options: {allowed})"
+    if missing:
+        return f"{name} needs the option {missing[0]!r} (its options: {allowed})"
+    return None
+
+
 def shipped_in_kit(name):
     """Whether the student kit can replay the verdict ``name``: it is one of this package's."""
     return VERDICTS[name].__module__.startswith(f"{__package__}.")
