@@ -34,6 +34,9 @@ The vocabulary, each item documented where it is defined:
   bounds, of a fixed, drawn or named shape; :func:`shared_shape` and its ``.map`` for
   arguments whose shapes agree);
 - diagnostics for the reports' plots: :mod:`autograder.diagnostics`;
+- registering a verdict or a plot of one's own, as the built-in ones are: :func:`verdict`
+  (then ``Check(verdict=NAME)``; :func:`value_of` reads a reply) and :func:`plot` (for a
+  :class:`Diagnostic` of its kind);
 - the catalog that ``autograder validate`` grades: :class:`Mutant` (located by its find text),
   :class:`Variant`, and where the garbage ``validate`` derives from the reference's answers
   does not fit, :class:`Garbage` (and :func:`garbage_entries`, several kinds of a function at once).
@@ -47,11 +50,13 @@ from autograder.diagnostics import (Diagnostic, channel_statistics, histogram, k
                                     path_on_quadratic)
 from autograder.properties import (Problem, custom, equals_reference, equals_torch, gradient_check, inverted_mask,
                                    same_seed_same_result, unchanged_arguments, validates_arguments, within_bounds)
+from autograder.reports.plot_kinds import plot
 from autograder.requests import call, chain, loop, result_of, trajectory
 from autograder.strategies import (DEFAULT_MAGNITUDE, arrays, finite_arrays, finite_floats, floats, seeds, shapes,
                                    shared_shape)
 from autograder.torch_oracles import torch_optimizer, torch_optimizer_steps
-from autograder.verdicts import CheckFailure, compare
+from autograder.verdicts import CheckFailure, compare, verdict
+from autograder.verdicts.core import value_of
 from autograder.verdicts.random_tensors import log_variance_profiles
 from autograder.verdicts.significance import (samples_to_detect_cdf_gap, samples_to_detect_outcome_bias,
                                              samples_to_detect_rate, samples_to_detect_scale)
@@ -68,4 +73,5 @@ __all__ = [
     "call", "chain", "loop", "result_of", "trajectory",
     "DEFAULT_MAGNITUDE", "arrays", "finite_arrays", "finite_floats", "floats", "seeds", "shapes", "shared_shape",
     "log_variance_profiles",
+    "plot", "value_of", "verdict",
 ]

@@ -14,6 +14,7 @@ from hypothesis.strategies import SearchStrategy
 
 from autograder.assignment import AssignmentError, check_metadata, declaration_site
 from autograder.verdicts import VERDICTS, CustomVerdict, Verdict, takes_tolerances
+from autograder.verdicts.registry import options_problem
 
 @dataclass(frozen=True)
 class Check:
@@ -37,7 +38,8 @@ class Check:
     """Name of the verdict in :mod:`autograder.verdicts`, or the instructor's own predicate
     ``(inputs, answer, expected, after)`` (see :func:`autograder.properties.custom`)."""
     verdict_options: dict = field(default_factory=dict)
-    """Fixed parameters of the verdict; a named verdict that takes ``rtol`` and ``atol`` gets the family's too."""
+    """Fixed parameters of the verdict, checked against its signature where the check is declared; a named
+    verdict that takes ``rtol`` and ``atol`` gets the family's too."""
     variant: str = ""
     """Which cell of a grid the check covers (``momentum-nesterov``), when a family
     checks one function over a table of configurations."""
@@ -66,6 +68,9 @@ class Check:
         if isinstance(self.verdict, str) and self.verdict not in VERDICTS:
             raise AssignmentError(f"{self.declared_at}: check {self.id}: verdict: no verdict is named "
                                   f"{self.verdict!r} (the verdicts: {', '.join(sorted(VERDICTS))})")
+        problem = options_problem(self.verdict, self.verdict_options) if isinstance(self.verdict, str) else None
+        if problem:
+            raise AssignmentError(f"{self.declared_at}: check {self.id}: verdict_options: {problem}")
         if not isinstance(self.verdict, str) and not callable(self.verdict):
             raise AssignmentError(f"{self.declared_at}: check {self.id}: verdict: a verdict's name or a predicate, "
                                   f"not {type(self.verdict).__name__}")

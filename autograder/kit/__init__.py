@@ -52,7 +52,7 @@ from autograder.statuses import Status
 KIT_SALT = "kit"
 
 #: Modules copied into the kit, relative to the autograder package. None holds a solution.
-KIT_MODULES = ("__init__.py", "requests.py", "statuses.py", "sandbox/__init__.py", "sandbox/wire.py",
+KIT_MODULES = ("__init__.py", "registry.py", "requests.py", "statuses.py", "sandbox/__init__.py", "sandbox/wire.py",
                "sandbox/drivers.py", "sandbox/worker.py", "sandbox/guard.py", "sandbox/affinity.py", "verdicts/*.py",
                "reports/values.py")
 

@@ -1,7 +1,8 @@
 """Reports built from results, without regrading: what students, TAs and instructors read.
 
 - :mod:`~autograder.reports.student`: one result as the student's feedback (HTML, Markdown) or the TA's full view;
-- :mod:`~autograder.reports.plots`: the result's diagnostics drawn as base64 PNG;
+- :mod:`~autograder.reports.plots`: the result's diagnostics drawn as base64 PNG, each by the plot registered for
+  its kind (:mod:`~autograder.reports.plot_kinds`);
 - :mod:`~autograder.reports.classreport`: the gradebook CSV and the class summary page;
 - :mod:`~autograder.reports.gradescope`: Gradescope's ``results.json``, checked against its schema;
 - :mod:`~autograder.reports.bundle`: Gradescope's ``autograder.zip``;

@@ -26,7 +26,10 @@ from autograder.cli_options import config_option, load_assignment_config
               help="The Canvas assignment's column, as Canvas's export names it, e.g. 'HW3 (12345)'.")
 @click.option("--released", is_flag=True,
               help="Past the due date: the students' feedback shows the after_due_date checks in full.")
-def report(results_dir, out_dir, jobs, canvas_roster, canvas_assignment, released):
+@click.option("--config", "config_path", default=None, type=click.Path(path_type=Path),
+              help="The assignment's grading config (or its folder), needed when its checks register plots of "
+                   "their own: without it, their diagnostics are not drawn.")
+def report(results_dir, out_dir, jobs, canvas_roster, canvas_assignment, released, config_path):
     """Build every report from the results in RESULTS_DIR, without regrading.
 
     RESULTS_DIR is the output of `autograder grade-all` (RESULTS_DIR/<student_id>/result.json)
@@ -37,6 +40,8 @@ def report(results_dir, out_dir, jobs, canvas_roster, canvas_assignment, release
 
     if (canvas_roster is None) != (canvas_assignment is None):
         raise click.UsageError("give --canvas-roster and --canvas-assignment together")
+    if config_path is not None:
+        load_assignment_config(config_path)  # a missing or malformed assignment stops here, in click's words
     canvas = None
     if canvas_roster:
         try:
@@ -44,13 +49,16 @@ def report(results_dir, out_dir, jobs, canvas_roster, canvas_assignment, release
                                    out_path=out_dir / "canvas.csv")
         except CanvasError as error:
             raise click.ClickException(str(error)) from None
-    summary = build_reports(results_dir, out_dir=out_dir, jobs=jobs, released=released)
+    summary = build_reports(results_dir, out_dir=out_dir, jobs=jobs, released=released, config_path=config_path)
     if not summary.students and not summary.unreadable:
         raise click.ClickException(f"{results_dir}: no result.json found")
     click.echo(f"wrote the reports of {len(summary.students)} students to {out_dir}; "
                f"class summary: {out_dir / 'class_summary.html'}")
     for student_id, reason in summary.unreadable.items():
         click.secho(f"{student_id}: result unreadable, left out: {reason}", fg="yellow")
+    if summary.undrawn_kinds:
+        click.secho(f"warning: no plot draws the diagnostics of kind {', '.join(summary.undrawn_kinds)}: give "
+                    "--config, the assignment whose checks register it", fg="yellow")
     if canvas:
         _describe_canvas_export(canvas, out_dir / "canvas.csv")
 

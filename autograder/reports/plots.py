@@ -1,18 +1,18 @@
 """Pictures of a result's diagnostics, drawn headless and embedded as base64 PNG.
 
 ``result.diagnostics`` maps ``<module>.<function>.<kind>`` to plain data (see
-:mod:`autograder.diagnostics`). Each known kind has a drawer here; unknown kinds are
-skipped, and an entry holding ``error`` becomes a :class:`Plot` that shows the message
-instead of a picture. Figures are built with ``matplotlib.figure.Figure`` directly, so
-no pyplot state and no display are involved, and the PNGs carry no timestamp or version,
-so the same result always gives the same bytes.
+:mod:`autograder.diagnostics`). Each kind is drawn by the plot registered for it
+(:mod:`autograder.reports.plot_kinds`): the built-in ones here, a course's own by its
+checks; unknown kinds are skipped, and an entry holding ``error`` becomes a
+:class:`Plot` that shows the message instead of a picture. Figures are built with
+``matplotlib.figure.Figure`` directly, so no pyplot state and no display are involved,
+and the PNGs carry no timestamp or version, so the same result always gives the same bytes.
 """
 
 import base64
 import io
 import math
 from dataclasses import dataclass, field
-from typing import Callable
 
 import matplotlib
 import numpy as np
@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullFormatter
 from PIL import Image
 
+from autograder.reports.plot_kinds import KINDS, plot
 from autograder.reports.values import as_floats
 
 #: Okabe-Ito colours, readable by colour-blind students.
@@ -55,20 +56,6 @@ class Plot:
     @property
     def data_uri(self):
         return f"data:image/png;base64,{self.png_base64}"
-
-
-@dataclass(frozen=True)
-class Kind:
-    """How to title, explain and draw one kind of diagnostic."""
-
-    title: str
-    """Formatted with ``function`` and the data's keys."""
-    caption: str
-    draw: Callable[[Figure, dict], list[str]]
-    """Draws ``data`` on the figure and returns the findings."""
-    size: tuple = (8.8, 3.4)
-    margins: dict = field(default_factory=lambda: dict(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.28))
-    """Fixed margins: matplotlib's automatic layouts take most of the drawing time."""
 
 
 def draw_diagnostics(diagnostics):
@@ -129,6 +116,10 @@ def _log_scale(axes):
     axes.yaxis.set_minor_formatter(NullFormatter())
 
 
+@plot("path", title="{function} on an ill-conditioned quadratic",
+      caption=("Left: your iterates and the reference's on the contours of f(w) = 1/2 (w - w*)ᵀ A (w - w*), from the "
+               "same start with the same hyperparameters. Right: f(w) at each step (log scale). A correct {function} "
+               "draws its path on top of the reference's."))
 def draw_optimizer_path(figure, data):
     A, w_star = as_floats(data["A"]), as_floats(data["w_star"])
     steps = np.asarray(data["steps"])
@@ -199,6 +190,10 @@ def draw_optimizer_path(figure, data):
     return findings
 
 
+@plot("histogram", title="{function}: distribution of the weights",
+      caption=("Histogram of the {shape[0]}×{shape[1]} weights your {function} drew, against the reference's and the "
+               "target density. Your line should follow the target curve."),
+      size=(8.8, 3.0))
 def draw_initializer_histogram(figure, data):
     edges = as_floats(data["bin_edges"])
     widths = np.diff(edges)
@@ -237,6 +232,11 @@ def draw_initializer_histogram(figure, data):
     return findings
 
 
+@plot("layer_variance", title="{function}: activation variance through a deep {nonlinearity} network",
+      caption=("Variance of the activations after each layer of a {nonlinearity} network whose weights come "
+               "from {function}. A good initialization keeps it roughly constant from layer to layer, as the "
+               "reference does."),
+      size=(8.8, 3.0))
 def draw_layer_variance(figure, data):
     student, reference = as_floats(data["student"]), as_floats(data["reference"])
     layers = np.arange(1, len(reference) + 1)
@@ -254,6 +254,10 @@ def draw_layer_variance(figure, data):
             f"reference {_number(reference[0])})"]
 
 
+@plot("channel_statistics", title="{function}: output statistics per channel",
+      caption=("Mean and standard deviation of each channel of {function}'s output in training mode. After "
+               "normalization each channel has the mean beta and the standard deviation gamma of that channel."),
+      size=(8.8, 3.0))
 def draw_channel_statistics(figure, data):
     mean_axes, std_axes = figure.subplots(1, 2)
     findings = []
@@ -274,6 +278,10 @@ def draw_channel_statistics(figure, data):
     return findings
 
 
+@plot("keep_rate", title="{function}: fraction of units kept",
+      caption=("Fraction of the units {function} keeps in training mode for each drop probability p; it should be "
+               "1 - p."),
+      size=(8.8, 3.0))
 def draw_keep_rate(figure, data):
     p = as_floats(data["p"])
     student, expected = as_floats(data["student_keep_rate"]), as_floats(data["expected_keep_rate"])
@@ -288,36 +296,6 @@ def draw_keep_rate(figure, data):
     worst = int(np.nanargmax(np.where(np.isnan(gaps), np.inf, gaps)))
     return [f"largest difference at p = {_number(p[worst])}: you keep {_number(student[worst])}, "
             f"expected {_number(expected[worst])}"]
-
-
-KINDS = {
-    "path": Kind(
-        "{function} on an ill-conditioned quadratic",
-        "Left: your iterates and the reference's on the contours of f(w) = 1/2 (w - w*)ᵀ A (w - w*), from the "
-        "same start with the same hyperparameters. Right: f(w) at each step (log scale). A correct {function} "
-        "draws its path on top of the reference's.",
-        draw_optimizer_path),
-    "histogram": Kind(
-        "{function}: distribution of the weights",
-        "Histogram of the {shape[0]}×{shape[1]} weights your {function} drew, against the reference's and the "
-        "target density. Your line should follow the target curve.",
-        draw_initializer_histogram, size=(8.8, 3.0)),
-    "layer_variance": Kind(
-        "{function}: activation variance through a deep {nonlinearity} network",
-        "Variance of the activations after each layer of a {nonlinearity} network whose weights come from "
-        "{function}. A good initialization keeps it roughly constant from layer to layer, as the reference does.",
-        draw_layer_variance, size=(8.8, 3.0)),
-    "channel_statistics": Kind(
-        "{function}: output statistics per channel",
-        "Mean and standard deviation of each channel of {function}'s output in training mode. After "
-        "normalization each channel has the mean beta and the standard deviation gamma of that channel.",
-        draw_channel_statistics, size=(8.8, 3.0)),
-    "keep_rate": Kind(
-        "{function}: fraction of units kept",
-        "Fraction of the units {function} keeps in training mode for each drop probability p; it should be "
-        "1 - p.",
-        draw_keep_rate, size=(8.8, 3.0)),
-}
 
 
 def draw_score_histogram(percentages):

@@ -18,6 +18,22 @@ import sys
 
 import numpy as np
 
+from autograder.registry import Registry
+
+#: Every driver by name, as :func:`driver` registered it: a request's ``driver`` names one.
+DRIVERS = Registry("driver")
+
+
+def driver(function):
+    """Register ``function(request, modules)`` as the driver of the requests whose ``driver`` is its name.
+
+    Only this module registers drivers, through the decorator that registers verdicts and
+    plots: a driver runs inside the sandboxed worker and in the student kit, which import
+    none of a course's code but the student's (docs/authoring.md says why).
+    """
+    DRIVERS.add(function.__name__, function, function)
+    return function
+
 
 class StudentModules:
     """The submission's modules, imported from ``directory`` on first use.
@@ -55,6 +71,7 @@ class StudentModules:
         return function
 
 
+@driver
 def probe(request, modules):
     """Import a module and list the names of the callables it defines."""
     module = modules.get(request["module"])
@@ -66,6 +83,7 @@ def probe(request, modules):
 RESULT_OF = "$result_of"
 
 
+@driver
 def call(request, modules, earlier=()):
     """Call one function and return its result and its arguments as they are afterwards.
 
@@ -89,6 +107,7 @@ def call(request, modules, earlier=()):
             "kwargs_after": {name: value for name, value in kwargs.items() if not _is_placeholder(sent_kwargs[name])}}
 
 
+@driver
 def chain(request, modules):
     """Make the calls of ``request["calls"]`` (requests of :func:`call`) in order, in the worker, and reply
     what :func:`call` replies for the last one.
@@ -170,6 +189,7 @@ def _kind(value):
     return f"a {type(value).__name__}"
 
 
+@driver
 def loop(request, modules, ask=None):
     """Call ``request["function"]`` ``steps`` times, threading values from each call's result into the next
     call's arguments: an optimizer's iterate and state, wherever the signature keeps them.
@@ -274,9 +294,6 @@ class QuadraticGradient:
 
     def __call__(self, w):
         return self.A @ (np.reshape(w, self.w_star.shape) - self.w_star)
-
-
-DRIVERS = {driver.__name__: driver for driver in (probe, call, chain, loop)}
 
 
 def run(request, modules, ask=None):

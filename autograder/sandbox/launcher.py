@@ -298,9 +298,11 @@ def _process_table(procfs, *, with_uid=False):
 
 def python_roots():
     """What a worker must read: the interpreter, its packages, and of the autograder only
-    the worker's own code (the package's ``__init__`` and ``sandbox/``), not the checks."""
+    the worker's own code (the package's ``__init__``, the drivers' :mod:`~autograder.registry` and
+    ``sandbox/``), not the checks."""
     package = Path(autograder.__file__).parent
-    roots = {Path(sys.prefix), Path(sys.base_prefix), package / "__init__.py", package / "sandbox"}
+    roots = {Path(sys.prefix), Path(sys.base_prefix), package / "__init__.py", package / "registry.py",
+             package / "sandbox"}
     for entry in map(Path, sys.path):
         if entry.is_dir() and "site-packages" in entry.parts:
             roots.add(entry)

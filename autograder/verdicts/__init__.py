@@ -3,34 +3,19 @@
 A verdict receives the expected value (computed in the grader from the reference or
 PyTorch) and the worker's replies to a check's requests, and raises
 :class:`CheckFailure` with a precise message when they disagree. A verdict is a
-public function ``(expected, replies, **options)`` of one of this package's modules,
-registered by its name; the modules group them by the kind of property they judge.
+function ``(expected, replies, **options)`` registered under its name by the decorator
+:func:`~autograder.verdicts.registry.verdict`, which a course's checks use for verdicts of
+their own; this package's modules register the built-in ones, grouped by the kind of
+property they judge.
 Verdicts are generic comparisons that reveal nothing of any solution, which is why the
 student kit ships this package; it imports only numpy and scipy.
 """
 
-import inspect
-
-from autograder.verdicts import (bounds, generic, invariance, iterates, random_masks, random_tensors, scaled_outputs,
-                                 sequences)
+# Importing the modules registers the built-in verdicts.
+from autograder.verdicts import (bounds, generic, invariance, iterates, random_masks,  # noqa: F401
+                                 random_tensors, scaled_outputs, sequences)
 from autograder.verdicts.core import CheckFailure, compare, describe, observed, single_value
-
-def _is_verdict(module, name, function):
-    parameters = list(inspect.signature(function).parameters)
-    return (function.__module__ == module.__name__ and not name.startswith("_")
-            and parameters[:2] == ["expected", "replies"])
-
-
-#: Every verdict by name: the public functions ``(expected, replies, ...)`` of the modules above.
-VERDICTS = {name: function
-            for module in (generic, iterates, random_tensors, scaled_outputs, random_masks, bounds, invariance, sequences)
-            for name, function in inspect.getmembers(module, inspect.isfunction) if _is_verdict(module, name, function)}
-
-
-def takes_tolerances(name):
-    """Whether the verdict ``name`` compares within tolerances: its signature has ``rtol`` and ``atol``."""
-    parameters = inspect.signature(VERDICTS[name]).parameters
-    return "rtol" in parameters and "atol" in parameters
+from autograder.verdicts.registry import VERDICTS, shipped_in_kit, takes_tolerances, verdict
 
 
 class Verdict:
@@ -45,7 +30,9 @@ class Verdict:
         VERDICTS[self.name](expected, replies, **self.parameters)
 
     def to_data(self):
-        return {"name": self.name, "parameters": self.parameters}
+        """The verdict as plain data for the student kit; None for a course's own verdict, which the kit does
+        not ship: its checks run in the grader only."""
+        return {"name": self.name, "parameters": self.parameters} if shipped_in_kit(self.name) else None
 
     @classmethod
     def from_data(cls, data):
@@ -87,4 +74,4 @@ class CustomVerdict:
         return None
 
 
-__all__ = ["CheckFailure", "CustomVerdict", "VERDICTS", "Verdict", "compare", "takes_tolerances"]
+__all__ = ["CheckFailure", "CustomVerdict", "VERDICTS", "Verdict", "compare", "takes_tolerances", "verdict"]

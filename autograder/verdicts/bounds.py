@@ -9,8 +9,10 @@ result, and no tolerance applies, so a bound that rounding may touch carries its
 import numpy as np
 
 from autograder.verdicts.core import CheckFailure, as_zero_d, describe, single_value
+from autograder.verdicts.registry import verdict
 
 
+@verdict
 def within_bounds(expected, replies, *, select=None):
     """One call; every entry of its result (or of item ``select`` of it) lies in [lower, upper].
 

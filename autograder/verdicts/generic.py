@@ -1,8 +1,10 @@
 """Verdicts that any part uses: return values, untouched arguments, ValueError, seeded randomness."""
 
 from autograder.verdicts.core import CheckFailure, compare, describe, observed, single_value, value_of
+from autograder.verdicts.registry import verdict
 
 
+@verdict
 def returns(expected, replies, *, rtol, atol, select=None, keys="all"):
     """One call; its result (or the items ``select`` picks from it) equals ``expected``, dicts compared on
     ``keys`` (see :func:`autograder.verdicts.core.compare`)."""
@@ -15,6 +17,7 @@ def returns(expected, replies, *, rtol, atol, select=None, keys="all"):
     compare(expected, result, rtol=rtol, atol=atol, keys=keys)
 
 
+@verdict
 def unchanged_arguments(expected, replies):
     """Every call left its arguments as they were, and no state dict was edited after it was returned."""
     for reply, arguments in zip(replies, expected):
@@ -38,6 +41,7 @@ def _require_equal(before, after, message):
         raise CheckFailure(f"{message} ({failure.message})", expected=before, got=after) from None
 
 
+@verdict
 def validates_arguments(expected, replies):
     """The call raised ValueError (or a subclass) exactly when its arguments were invalid, as PyTorch does.
 
@@ -60,6 +64,7 @@ def validates_arguments(expected, replies):
                            error=error)
 
 
+@verdict
 def same_result_for_same_seed(expected, replies):
     """Calls one and two (one seed, ``expected["seed"]``) return identical results; of the calls after them,
     with seeds seed + 1, seed + 2, ..., at least one returns a different result. Several other seeds keep a

@@ -4,8 +4,10 @@ where a part of the result should not look, and that part equal in all of them."
 import numpy as np
 
 from autograder.verdicts.core import CheckFailure, compare, describe, value_of
+from autograder.verdicts.registry import verdict
 
 
+@verdict
 def agree_on(expected, replies, *, rtol, atol):
     """Two or more calls; the part ``index`` of their results (of item ``select`` of each) is the same in all.
 

@@ -3,8 +3,10 @@
 import numpy as np
 
 from autograder.verdicts.core import CheckFailure, as_zero_d, compare, describe, single_value
+from autograder.verdicts.registry import verdict
 
 
+@verdict
 def trajectory(expected, replies, *, rtol, atol, recorded="w", keys="all"):
     """A loop (an optimizer's trajectory): what each step recorded (the iterate, ``w``, unless ``recorded``
     names another value) equals the expected one, dicts compared on ``keys`` (see
@@ -17,6 +19,7 @@ def trajectory(expected, replies, *, rtol, atol, recorded="w", keys="all"):
         compare(expected_w, got_w, rtol=rtol, atol=atol, location=f"{recorded} after step {step}", keys=keys)
 
 
+@verdict
 def converges(expected, replies, *, relative_tolerance):
     """The last iterate is within ``relative_tolerance`` * ||w0 - w*|| of the minimizer w*."""
     weights = single_value(replies)["weights"]
@@ -32,6 +35,7 @@ def converges(expected, replies, *, relative_tolerance):
             expected=w_star, got=final, location=f"w after step {steps}")
 
 
+@verdict
 def value_and_state(expected, replies):
     """An update returns (new_w, new_state): new_w float64 of w's shape, new_state a dict of plain values."""
     result = single_value(replies)["result"]

@@ -11,6 +11,7 @@ implementation with probability at most ``false_failure_probability`` per exampl
 import numpy as np
 
 from autograder.verdicts.core import CheckFailure, as_zero_d, compare, describe, observed, single_value, value_of
+from autograder.verdicts.registry import verdict
 from autograder.verdicts.significance import binomial_p_value, fisher_exact_p_value
 
 
@@ -59,6 +60,7 @@ def _kept(replies, shape):
     return _array_of_shape(out, shape, "out") != 0
 
 
+@verdict
 def fixed_output(expected, replies, *, rtol, atol):
     """``(out, mask)`` equals the expected pair: out within tolerance, the mask exactly (all True or all False)."""
     expected_out, expected_mask = expected
@@ -77,6 +79,7 @@ def fixed_output(expected, replies, *, rtol, atol):
                            location=_at("mask", index))
 
 
+@verdict
 def keep_rate(expected, replies, *, false_failure_probability):
     """Each element is kept with probability ``expected["keep_probability"]``: a two-sided binomial test
     (:func:`~autograder.verdicts.significance.binomial_p_value`; the elements a keep rate off by a given error
@@ -84,6 +87,7 @@ def keep_rate(expected, replies, *, false_failure_probability):
     _judge_keep_rate(expected, _kept(replies, expected["shape"]), false_failure_probability)
 
 
+@verdict
 def scaling(expected, replies, *, rtol, atol):
     """Every element of out is 0 (dropped) or its kept value ``expected["kept"]`` (x / (1 - p)).
 
@@ -93,6 +97,7 @@ def scaling(expected, replies, *, rtol, atol):
     _judge_scaling(expected, _pair(single_value(replies))[0], rtol=rtol, atol=atol)
 
 
+@verdict
 def inverted_mask(expected, replies, *, rtol, atol, false_failure_probability):
     """The result (the output alone, not a pair) is ``expected["x"]`` masked at random and rescaled: every
     element is 0 or x / q (:func:`scaling`; x has no zeros), and the count kept passes :func:`keep_rate`'s
@@ -153,6 +158,7 @@ def _judge_scaling(expected, result, *, rtol, atol):
                            f"{kept_values.shape}, got {describe(result)}", got=result, location="out")
 
 
+@verdict
 def mask_consistency(expected, replies):
     """The mask is a bool array of x's shape, True exactly where out is nonzero (x has no zeros).
 
@@ -179,6 +185,7 @@ def mask_consistency(expected, replies):
                            f"(True where kept), got {describe(mask)}", got=mask, location="mask")
 
 
+@verdict
 def independence(expected, replies, *, false_failure_probability):
     """Neighbours are kept independently along every axis: Fisher's exact test, Bonferroni over axes.
 
@@ -218,6 +225,7 @@ def independence(expected, replies, *, false_failure_probability):
             location=f"out, axis {axis}")
 
 
+@verdict
 def determinism(expected, replies):
     """Two calls with the same seed return identical results; a third call with another seed, another mask."""
     first, second, other = (value_of(reply)["result"] for reply in replies)

@@ -12,9 +12,11 @@ import math
 import numpy as np
 
 from autograder.verdicts.core import CheckFailure, describe, single_value, value_of
+from autograder.verdicts.registry import verdict
 from autograder.verdicts.significance import binomial_p_value, chi_square_ratio_p_value, kolmogorov_smirnov
 
 
+@verdict
 def integer_pair(expected, replies):
     """The result is the pair (fan_in, fan_out) of integers, exactly."""
     result = single_value(replies)["result"]
@@ -30,6 +32,7 @@ def integer_pair(expected, replies):
                                f"{tuple(expected)})", expected=want, got=got, location=name)
 
 
+@verdict
 def each_returns(expected, replies, *, rtol, atol):
     """One reply per call of ``expected["calls"]``; each result is the number in ``expected["values"]``."""
     for call, value, reply in zip(expected["calls"], expected["values"], replies):
@@ -40,6 +43,7 @@ def each_returns(expected, replies, *, rtol, atol):
                                got=result if is_number else None, location=call)
 
 
+@verdict
 def follows_law(expected, replies, *, false_failure_probability):
     """The weights of several calls, pooled, follow the law N(0, std^2) or U(-bound, bound).
 
@@ -144,6 +148,7 @@ def _weights_of(reply, shape, location):
     return weights
 
 
+@verdict
 def haar_distributed(expected, replies, *, false_failure_probability):
     """Independent draws of a weight with orthonormal rows or columns are uniformly (Haar) distributed.
 
@@ -199,6 +204,7 @@ def unit_vector_coordinate_cdf(t, dimension):
     return 0.5 + np.sign(t) * integral(np.arcsin(np.minimum(np.abs(t), 1.0))) / (2 * integral(np.pi / 2))
 
 
+@verdict
 def orthonormal(expected, replies, *, tolerance):
     """The weight, viewed as a (rows, cols) matrix, has orthonormal rows or columns times ``gain``.
 
@@ -228,6 +234,7 @@ def orthonormal(expected, replies, *, tolerance):
             location=f"{product}[{i}, {j}]")
 
 
+@verdict
 def zeros_per_column(expected, replies, *, false_failure_probability):
     """Every column has exactly ceil(sparsity * rows) zeros, at uniformly random rows.
 
@@ -275,6 +282,7 @@ def _require_zeros_per_column(reply, expected, location):
     return weights
 
 
+@verdict
 def same_seed_same_weights(expected, replies):
     """The same seed gives the same weights, another seed other weights.
 
@@ -296,6 +304,7 @@ def same_seed_same_weights(expected, replies):
                            "random numbers from rng", location="result")
 
 
+@verdict
 def preserves_variance(expected, replies, *, band):
     """Deep networks built from the weights keep the variances of their signals near the expected ones.
 

@@ -11,8 +11,10 @@ of the size of terms that cancel on the way), and allow an error of
 import numpy as np
 
 from autograder.verdicts.core import CheckFailure, describe, single_value
+from autograder.verdicts.registry import verdict
 
 
+@verdict
 def outputs_within_scale(expected, replies, *, rtol, atol):
     """One call returning a tuple; the outputs listed in ``expected`` are within tolerance.
 
@@ -33,6 +35,7 @@ def outputs_within_scale(expected, replies, *, rtol, atol):
                         result[output["index"]], source=expected["source"], rtol=rtol, atol=atol)
 
 
+@verdict
 def channel_statistics(expected, replies, *, rtol, atol):
     """The first output of one call, ``out``, has the expected mean and standard deviation per channel.
 

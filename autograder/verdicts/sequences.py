@@ -10,6 +10,7 @@ for the messages (``step 7``, ``epoch 3``).
 import numpy as np
 
 from autograder.verdicts.core import CheckFailure, compare, describe, value_of
+from autograder.verdicts.registry import verdict
 
 
 def plain(value):
@@ -38,6 +39,7 @@ def _pick(value, select, location):
     return value
 
 
+@verdict
 def each_equals(expected, replies, *, rtol, atol):
     """One reply per call; the result of call i (or its item at the index path ``expected["select"]``)
     equals ``expected["values"][i]`` (nested values compared as :func:`autograder.verdicts.core.compare`
@@ -55,6 +57,7 @@ def _number(value, location):
     return float(value)
 
 
+@verdict
 def monotone(expected, replies):
     """The results of the calls, numbers, never decrease (``expected["direction"]`` ``"nondecreasing"``) or
     never increase (``"nonincreasing"``) from one call to the next, by more than ``expected["slack"]``; a NaN,
@@ -78,6 +81,7 @@ def _answer(reply, select, location):
     return _pick(value["weights"][-1] if "weights" in value else value["result"], select, location)
 
 
+@verdict
 def within_distance(expected, replies):
     """The answer of call i (its result, or a trajectory's last iterate; ``expected["select"]`` picks an
     item) is an array within Euclidean distance ``expected["radii"][i]`` of ``expected["centers"][i]``;
@@ -96,6 +100,7 @@ def within_distance(expected, replies):
                                f"{radius:.3g} ({reason})", expected=center, got=answer, location=label)
 
 
+@verdict
 def bounded_path(expected, replies):
     """The path w_0 = ``expected["start"]``, w_{t+1} = w_t - ``expected["lr"]`` * step_t, where step_t is the
     result of call t (``expected["select"]`` picks an item), stays within ``expected["radius"]`` of
@@ -125,6 +130,7 @@ def _outcome(value, label):
     return tuple(np.ravel(array).tolist())
 
 
+@verdict
 def uniform_outcomes(expected, replies, *, false_failure_probability):
     """Every call draws one of ``expected["outcomes"]`` equally likely outcomes; the results, flattened
     (nested lists concatenated), are uniform over them by a chi-square goodness-of-fit test at level
