@@ -21,11 +21,14 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
+
 import autograder
 from autograder import bank
 from autograder.assignment import sources_digest
 from autograder.engine import Case
 from autograder.integrity import SEAL_BYTES, Seal
+from autograder.requests import Encoded
 from autograder.sandbox import wire
 
 PRIVATE_PACKAGE = "_autograder_reference"
@@ -103,15 +106,20 @@ class Oracle:
         if key not in self._sequences and self._disk:
             found = self._disk.get(key, table="sequences")
             if found is not None:
-                self._sequences[key] = [Case(*case) for case in found]
+                self._sequences[key] = [Case(example, expected=expected,
+                                             encoded=[Encoded(payload.tobytes(), kept) for payload, kept in sent])
+                                        for example, sent, expected in found]
         return self._sequences.get(key)
 
     def record_cases(self, check, max_examples, seed, cases):
-        """Remember the cases of a passing run."""
+        """Remember the cases of a passing run: each case's example, its requests as the worker is sent them
+        (the payload's bytes as an array, and what the grader keeps of the request), its expected value."""
         key = _sequence_key(check, max_examples, seed)
         self._sequences[key] = cases
         if self._disk:
-            self._disk.put(key, [[case.example, case.requests, case.expected] for case in cases], table="sequences")
+            self._disk.put(key, [[case.example, [[np.frombuffer(sent.payload, dtype=np.uint8), sent.kept]
+                                                 for sent in case.encoded], case.expected] for case in cases],
+                           table="sequences")
 
     def recorded_counterexample(self, check, key):
         """What :meth:`record_counterexample` remembered for ``check`` under ``key``: ``[example]``, ``[]`` (the
