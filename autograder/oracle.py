@@ -89,11 +89,20 @@ class Oracle:
 
     def expected(self, check, example):
         """The expected value of ``check`` on ``example``, computed once."""
-        key = (check.id, example_digest(example))
+        return self._computed((check.id, example_digest(example)), lambda: check.expected(example, self))
+
+    def diagnostic_reference(self, diagnostic):
+        """The reference's side of ``diagnostic`` (:class:`autograder.diagnostics.Diagnostic`), computed once:
+        keyed by the diagnostic and a digest of its requests, in the version's bank like an expected value."""
+        return self._computed((diagnostic.key, example_digest(diagnostic.requests)),
+                              lambda: diagnostic.reference(self))
+
+    def _computed(self, key, compute):
+        """The value under ``key`` (check or diagnostic, item) in memory, else on disk, else ``compute()``d and kept."""
         if key not in self._cache:
             found = self._disk.get(key) if self._disk else None
             if found is None:
-                found = check.expected(example, self)
+                found = compute()
                 if self._disk:
                     self._disk.put(key, found)
             self._cache[key] = found

@@ -9,6 +9,7 @@ import numpy as np
 
 from autograder import bank, engine, requests
 from autograder.config import load_config
+from autograder.diagnostics import Diagnostic
 from autograder.grade import grade_submission
 from autograder.oracle import Oracle
 
@@ -49,6 +50,16 @@ def test_the_bank_keeps_a_case_s_requests_as_the_bytes_the_worker_is_sent(tmp_pa
     assert b"quadratic" not in case.encoded[1].payload and case.encoded[1].answerer().steps == 3
     assert case.encoded[0].answerer() is None and (case.example, case.expected) == ({"x": 1.0}, 2.0)
     assert [request.keys() for request in case.requests] == [plain.keys(), served.keys()]
+
+
+def test_a_diagnostic_s_reference_side_is_computed_once_a_version(tmp_path):
+    computed = []
+    diagnostic = Diagnostic("optimizers", "sgd", "path", [requests.call("optimizers", "sgd", [1.0])],
+                            lambda oracle: computed.append(oracle) or {"reference": [1.5]}, None)
+    cache = tmp_path / "cache.sqlite"
+    for _ in range(2):  # the second oracle, another process's, reads the first one's
+        assert Oracle(tmp_path, cache_path=cache).diagnostic_reference(diagnostic) == {"reference": [1.5]}
+    assert len(computed) == 1
 
 
 def test_another_version_has_another_bank(tmp_path, monkeypatch):
