@@ -19,10 +19,11 @@ the calls of every check's examples (run in this process, without a sandbox), an
 the ratio of the current install's warm grade to it. Every figure is the median, with
 the min and max, of the rounds.
 
-Each grade's CPU time (user and system, of the grader and every process it waited
-for, the worker included) is printed beside its wall clock: on a machine that others
-load, the wall clock is mostly waiting for a CPU, and the CPU time is what a change
-saves. With ``--warm-only`` each install fills its bank once, untimed, and the rounds
+Each grade's CPU time (user and system, of the grader and of every process of its
+sandbox, the worker included) is printed beside its wall clock: on a machine that
+others load, the wall clock is mostly waiting for a CPU, and the CPU time is what a
+change saves. The worker is killed, never waited for, so its CPU is read from
+``/proc`` just before each kill (:data:`MEASURED_GRADE`). With ``--warm-only`` each install fills its bank once, untimed, and the rounds
 time only warm grades (no cold grade, no kit, no floor).
 """
 
@@ -50,6 +51,40 @@ def install_config(python):
     return Path(found.stdout.strip()).parent / "reference" / "optimization" / "grading_config.yml"
 
 
+#: ``autograder grade`` as ``python -m autograder grade`` runs it, and then, on its last line of stderr, the CPU
+#: seconds of its sandboxes' processes: each worker's process tree is read from ``/proc`` just before it is killed
+#: (a process killed is never waited for, so no rusage of the grader's counts it).
+MEASURED_GRADE = """
+import os, sys
+from autograder.cli import main
+from autograder.sandbox.session import WorkerSession
+
+TICKS, sandboxes = os.sysconf("SC_CLK_TCK"), [0.0]
+stop = WorkerSession._stop
+
+def measured_stop(self):
+    if self._process is not None:
+        processes = {}  # pid -> (parent pid, CPU seconds of the process and of its children it waited for)
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                fields = open(f"/proc/{pid}/stat").read().rpartition(")")[2].split()
+            except OSError:
+                continue
+            processes[int(pid)] = int(fields[1]), sum(map(int, fields[11:15])) / TICKS
+        sandbox = {self._process.pid}
+        while grown := {pid for pid, (parent, _) in processes.items() if parent in sandbox} - sandbox:
+            sandbox |= grown
+        sandboxes[0] += sum(processes[pid][1] for pid in sandbox if pid in processes)
+    stop(self)
+
+WorkerSession._stop = measured_stop
+try:
+    main(sys.argv[1:], prog_name="autograder")
+finally:
+    print(f"sandbox CPU {sandboxes[0]}", file=sys.stderr)
+"""
+
+
 def children_cpu_seconds():
     """User and system CPU seconds of every child process this one has waited for, so far."""
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -57,17 +92,18 @@ def children_cpu_seconds():
 
 
 def timed_grade(python, submission, bank, out):
-    """``(wall seconds, CPU seconds)`` of one ``autograder grade`` process with ``bank`` as its example bank."""
+    """``(wall seconds, CPU seconds)`` of one ``autograder grade`` process with ``bank`` as its example bank: the
+    CPU of the grader and of its sandboxes' processes."""
     environment = {**os.environ, "AUTOGRADER_BANK": str(bank)}
     started, cpu = time.perf_counter(), children_cpu_seconds()
     # Run outside any checkout, so that each interpreter imports its own install of the grader.
-    completed = subprocess.run([python, "-m", "autograder", "grade", str(submission), "--out", str(out),
+    completed = subprocess.run([python, "-c", MEASURED_GRADE, "grade", str(submission), "--out", str(out),
                                 "--config", str(install_config(python))],
                                cwd=out.parent, env=environment, capture_output=True, text=True)
     seconds, cpu = time.perf_counter() - started, children_cpu_seconds() - cpu
     if completed.returncode != 0:
         raise SystemExit(f"{python} failed to grade:\n{completed.stdout[-2000:]}\n{completed.stderr[-2000:]}")
-    return seconds, cpu
+    return seconds, cpu + float(completed.stderr.splitlines()[-1].removeprefix("sandbox CPU "))
 
 
 def built_kit(python, submission, folder):
