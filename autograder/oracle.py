@@ -6,7 +6,8 @@ values are cached by check and example, and so is the whole sequence of examples
 check that passed, by the seed that drew it (the engine replays it for the next
 submission under the same seed, see :mod:`autograder.engine`; the student kit's seeds
 are not the graded run's, so a kit and a grade sharing an oracle never mix their
-sequences). With ``cache_path`` both caches are also an SQLite file shared by every
+sequences), its requests as the bytes the worker is sent; so is the reference's side of
+each diagnostic of the report. With ``cache_path`` both caches are also an SQLite file shared by every
 process of a batch and kept between runs, keyed by the grader's version and a digest
 of the grader's, the checks' and the reference's sources and of the libraries'
 versions; with ``banked`` that file is the example bank of the version
