@@ -23,8 +23,9 @@ Each grade's CPU time (user and system, of the grader and of every process of it
 sandbox, the worker included) is printed beside its wall clock: on a machine that
 others load, the wall clock is mostly waiting for a CPU, and the CPU time is what a
 change saves. The worker is killed, never waited for, so its CPU is read from
-``/proc`` just before each kill (:data:`MEASURED_GRADE`). With ``--warm-only`` each install fills its bank once, untimed, and the rounds
-time only warm grades (no cold grade, no kit, no floor).
+``/proc`` just before each kill (:data:`MEASURED_GRADE`). With ``--warm-only`` each
+install fills its bank once, untimed, and the rounds time only warm grades (no cold
+grade, no kit, no floor).
 """
 
 import argparse
