@@ -3,7 +3,9 @@
 Checks decide the score; diagnostics only describe. Each diagnostic runs a few fixed
 requests in the worker and summarizes the replies in the grader next to the
 reference's behaviour, as small plain data stored in ``SubmissionResult.diagnostics``
-under ``<module>.<function>.<kind>``. Reports draw each kind with its own plot
+under ``<module>.<function>.<kind>``. The reference's side is the same for every
+submission: the oracle computes it once per version and keeps it in the example bank
+(:meth:`autograder.oracle.Oracle.diagnostic_reference`). Reports draw each kind with its own plot
 (:mod:`autograder.reports.plots`) without regrading. When the student's code fails,
 the entry holds only ``error``.
 
@@ -50,8 +52,10 @@ class Diagnostic:
     kind: str
     """Which plot draws it: ``path``, ``histogram``, ``layer_variance``, ``channel_statistics``, ``keep_rate``."""
     requests: list
+    reference: Callable
+    """``oracle -> dict`` of plain data: the reference's side, the same for every submission."""
     summarize: Callable
-    """``(student values, oracle) -> dict`` of plain data."""
+    """``(student values, the reference's side) -> dict`` of plain data."""
 
     @property
     def key(self):
@@ -73,40 +77,47 @@ def path_on_quadratic(module, function, *, hyperparameters, steps):
     on a rotated, ill-conditioned 2-D quadratic, next to the reference's, and their losses."""
     kept = np.unique(np.linspace(0, steps - 1, PATH_POINTS).astype(int))
 
-    def summarize(values, oracle):
+    def reference_side(oracle):
         update = getattr(oracle.reference(module), function)
         w, state, reference = QUADRATIC_W0, {}, []
         for _ in range(steps):
             w, state = update(w, QUADRATIC_A @ (w - QUADRATIC_W_STAR), state, **hyperparameters)
             reference.append(w)
+        return {"reference": _plot_values([reference[i] for i in kept]),
+                "reference_loss": _plot_values([_loss(reference[i]) for i in kept])}
+
+    def summarize(values, reference):
         student = values[0]["weights"]
         return {"A": QUADRATIC_A.tolist(), "w_star": QUADRATIC_W_STAR.tolist(), "steps": (kept + 1).tolist(),
-                "student": _plot_values([student[i] for i in kept]),
-                "reference": _plot_values([reference[i] for i in kept]),
+                "student": _plot_values([student[i] for i in kept]), "reference": reference["reference"],
                 "student_loss": _plot_values([_loss(student[i]) for i in kept]),
-                "reference_loss": _plot_values([_loss(reference[i]) for i in kept])}
+                "reference_loss": reference["reference_loss"]}
 
     request = requests.trajectory(module, function, QUADRATIC_W0, known_quadratic=(QUADRATIC_A, QUADRATIC_W_STAR),
                                   steps=steps, hyperparameters=hyperparameters)
-    return Diagnostic(module, function, "path", [request], summarize)
+    return Diagnostic(module, function, "path", [request], reference_side, summarize)
 
 
 def histogram(module, function, *, target_law):
     """The histogram of one ``function(shape, rng=...)`` draw of a weight tensor, next to the reference's
     and the target law: ``target_law(oracle, shape)`` gives ``law`` (``uniform`` or ``normal``), and
     ``std`` or ``bound``."""
-    def summarize(values, oracle):
+    def reference_side(oracle):
         target = target_law(oracle, HISTOGRAM_SHAPE)
         spread = target["bound"] or 4 * target["std"]
         edges = np.linspace(-1.25 * spread, 1.25 * spread, HISTOGRAM_BINS + 1)
         reference = getattr(oracle.reference(module), function)(HISTOGRAM_SHAPE, rng=np.random.default_rng(SEED))
+        return {"bin_edges": edges.tolist(), "reference_counts": np.histogram(reference, edges)[0].tolist(),
+                "target": target}
+
+    def summarize(values, reference):
         student = np.asarray(values[0]["result"], dtype=np.float64)
-        return {"shape": list(HISTOGRAM_SHAPE), "bin_edges": edges.tolist(),
-                "student_counts": np.histogram(student, edges)[0].tolist(),
-                "reference_counts": np.histogram(reference, edges)[0].tolist(), "target": target}
+        return {"shape": list(HISTOGRAM_SHAPE), "bin_edges": reference["bin_edges"],
+                "student_counts": np.histogram(student, reference["bin_edges"])[0].tolist(),
+                "reference_counts": reference["reference_counts"], "target": reference["target"]}
 
     return Diagnostic(module, function, "histogram",
-                      [requests.call(module, function, [HISTOGRAM_SHAPE], rng_seed=SEED)], summarize)
+                      [requests.call(module, function, [HISTOGRAM_SHAPE], rng_seed=SEED)], reference_side, summarize)
 
 
 def activation_variances(weights, nonlinearity, seed):
@@ -125,30 +136,38 @@ def layer_variance(module, function, *, nonlinearity, kwargs):
     weights ``function(shape, rng=..., **kwargs)`` draws, next to the reference's."""
     shape = (NETWORK_WIDTH, NETWORK_WIDTH)
 
-    def summarize(values, oracle):
+    def reference_side(oracle):
         initializer = getattr(oracle.reference(module), function)
         reference = [initializer(shape, rng=np.random.default_rng(SEED + layer), **kwargs)
                      for layer in range(NETWORK_DEPTH)]
+        return {"reference": activation_variances(reference, nonlinearity, SEED)}
+
+    def summarize(values, reference):
         return {"nonlinearity": nonlinearity,
                 "student": activation_variances([value["result"] for value in values], nonlinearity, SEED),
-                "reference": activation_variances(reference, nonlinearity, SEED)}
+                "reference": reference["reference"]}
 
     calls = [requests.call(module, function, [shape], kwargs, rng_seed=SEED + layer) for layer in range(NETWORK_DEPTH)]
-    return Diagnostic(module, function, "layer_variance", calls, summarize)
+    return Diagnostic(module, function, "layer_variance", calls, reference_side, summarize)
 
 
 def channel_statistics(module, function, *, args, kwargs):
     """The mean and standard deviation of every channel (axis 1) of the first output of
     ``function(*args, **kwargs)``, next to the reference's."""
-    def summarize(values, oracle):
+    def reference_side(oracle):
         expected = getattr(oracle.reference(module), function)(*args, **kwargs)[0]
-        student = np.asarray(values[0]["result"][0], dtype=np.float64)
         axes = (0, *range(2, expected.ndim))
+        return {"ndim": expected.ndim, "expected_mean": expected.mean(axes).tolist(),
+                "expected_std": expected.std(axes).tolist()}
+
+    def summarize(values, reference):
+        student = np.asarray(values[0]["result"][0], dtype=np.float64)
+        axes = (0, *range(2, reference["ndim"]))
         return {"student_mean": student.mean(axes).tolist(), "student_std": student.std(axes).tolist(),
-                "expected_mean": expected.mean(axes).tolist(), "expected_std": expected.std(axes).tolist()}
+                "expected_mean": reference["expected_mean"], "expected_std": reference["expected_std"]}
 
     return Diagnostic(module, function, "channel_statistics", [requests.call(module, function, args, kwargs)],
-                      summarize)
+                      reference_side, summarize)
 
 
 def keep_rate(module, function, *, probability_argument, kwargs, size=20_000):
@@ -157,14 +176,18 @@ def keep_rate(module, function, *, probability_argument, kwargs, size=20_000):
     next to 1 - p."""
     x = np.ones(size)
 
-    def summarize(values, oracle):
-        del oracle
+    def reference_side(oracle):
+        del oracle  # the expected keep rates follow from p alone
+        return {}
+
+    def summarize(values, reference):
+        del reference
         return {"p": KEEP_RATE_PROBABILITIES, "expected_keep_rate": [1.0 - p for p in KEEP_RATE_PROBABILITIES],
                 "student_keep_rate": [float(np.mean(np.asarray(value["result"][1], dtype=bool))) for value in values]}
 
     calls = [requests.call(module, function, [x], {probability_argument: p, **kwargs}, rng_seed=SEED)
              for p in KEEP_RATE_PROBABILITIES]
-    return Diagnostic(module, function, "keep_rate", calls, summarize)
+    return Diagnostic(module, function, "keep_rate", calls, reference_side, summarize)
 
 
 def run_diagnostics(diagnostics, *, session, oracle, timeout):
@@ -175,7 +198,7 @@ def run_diagnostics(diagnostics, *, session, oracle, timeout):
             # A diagnostic's calls go in one batch, as a check's do: one round trip, not one per call.
             with contextlib.closing(session.stream(diagnostic.requests, timeout=timeout)) as replies:
                 values = [value_of(reply) for reply in replies]
-            found[diagnostic.key] = plain(diagnostic.summarize(values, oracle))
+            found[diagnostic.key] = plain(diagnostic.summarize(values, oracle.diagnostic_reference(diagnostic)))
         except (WorkerFailure, CheckFailure) as failure:
             found[diagnostic.key] = {"error": str(failure).splitlines()[0]}
         except (TypeError, ValueError, IndexError, KeyError) as error:

@@ -51,6 +51,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, example, given, seed, sett
 from hypothesis.errors import Flaky
 from hypothesis.internal.conjecture import providers
 
+from autograder import requests
 from autograder.results import COUNTEREXAMPLE_VALUES, ValueBudget, plain
 from autograder.sandbox.session import WorkerFailure
 from autograder.statuses import Status, raised_by_stub
@@ -148,13 +149,34 @@ class Outcome:
         self.status = Status(self.status)  # a custom verdict's CheckFailure may name its status as a string
 
 
-@dataclass(frozen=True)
 class Case:
-    """One example of a check as it was run: what was sent, and what was expected back."""
+    """One example of a check as it was run: what was sent, and what was expected back.
 
-    example: object
-    requests: list
-    expected: object
+    Its requests are known as the check declared them (``requests``) or as the worker is sent them
+    (``encoded``, :class:`autograder.requests.Encoded`, the form the example bank stores); either is
+    made from the other the first time it is asked for, so a check replayed from the bank sends the
+    bytes it recorded and decodes no request.
+    """
+
+    def __init__(self, example, requests=None, expected=None, *, encoded=None):
+        if (requests is None) == (encoded is None):
+            raise TypeError("a Case takes its requests or their encodings, one of the two")
+        self.example, self.expected = example, expected
+        self._requests, self._encoded = requests, encoded
+
+    @property
+    def requests(self):
+        """The requests as the check declared them (dicts)."""
+        if self._requests is None:
+            self._requests = [encoded.request() for encoded in self._encoded]
+        return self._requests
+
+    @property
+    def encoded(self):
+        """The requests as the worker is sent them (:class:`autograder.requests.Encoded`)."""
+        if self._encoded is None:
+            self._encoded = [requests.encoded(request) for request in self._requests]
+        return self._encoded
 
 
 class _Runner:
@@ -188,12 +210,12 @@ class _Runner:
         """Judge recorded ``cases`` in order, the calls of all of them sent to the worker in one batch;
         return the :class:`Outcome`, or None at the first failing case (the rest are cancelled), for
         Hypothesis to meet it again and shrink it."""
-        replies = self.session.stream([request for case in cases for request in case.requests],
+        replies = self.session.stream([request for case in cases for request in case.encoded],
                                       timeout=self.call_timeout)
         with contextlib.closing(replies):
             for position, case in enumerate(cases, start=1):
                 try:
-                    answers = [next(replies) for _ in case.requests]
+                    answers = [next(replies) for _ in case.encoded]
                 except WorkerFailure as failure:
                     return self.aborted(AbortCheck(failure, case.example), position)
                 try:

@@ -6,7 +6,8 @@ values are cached by check and example, and so is the whole sequence of examples
 check that passed, by the seed that drew it (the engine replays it for the next
 submission under the same seed, see :mod:`autograder.engine`; the student kit's seeds
 are not the graded run's, so a kit and a grade sharing an oracle never mix their
-sequences). With ``cache_path`` both caches are also an SQLite file shared by every
+sequences), its requests as the bytes the worker is sent; so is the reference's side of
+each diagnostic of the report. With ``cache_path`` both caches are also an SQLite file shared by every
 process of a batch and kept between runs, keyed by the grader's version and a digest
 of the grader's, the checks' and the reference's sources and of the libraries'
 versions; with ``banked`` that file is the example bank of the version
@@ -21,11 +22,14 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
+
 import autograder
 from autograder import bank
 from autograder.assignment import sources_digest
 from autograder.engine import Case
 from autograder.integrity import SEAL_BYTES, Seal
+from autograder.requests import Encoded
 from autograder.sandbox import wire
 
 PRIVATE_PACKAGE = "_autograder_reference"
@@ -86,11 +90,20 @@ class Oracle:
 
     def expected(self, check, example):
         """The expected value of ``check`` on ``example``, computed once."""
-        key = (check.id, example_digest(example))
+        return self._computed((check.id, example_digest(example)), lambda: check.expected(example, self))
+
+    def diagnostic_reference(self, diagnostic):
+        """The reference's side of ``diagnostic`` (:class:`autograder.diagnostics.Diagnostic`), computed once:
+        keyed by the diagnostic and a digest of its requests, in the version's bank like an expected value."""
+        return self._computed((diagnostic.key, example_digest(diagnostic.requests)),
+                              lambda: diagnostic.reference(self))
+
+    def _computed(self, key, compute):
+        """The value under ``key`` (check or diagnostic, item) in memory, else on disk, else ``compute()``d and kept."""
         if key not in self._cache:
             found = self._disk.get(key) if self._disk else None
             if found is None:
-                found = check.expected(example, self)
+                found = compute()
                 if self._disk:
                     self._disk.put(key, found)
             self._cache[key] = found
@@ -103,15 +116,20 @@ class Oracle:
         if key not in self._sequences and self._disk:
             found = self._disk.get(key, table="sequences")
             if found is not None:
-                self._sequences[key] = [Case(*case) for case in found]
+                self._sequences[key] = [Case(example, expected=expected,
+                                             encoded=[Encoded(payload.tobytes(), kept) for payload, kept in sent])
+                                        for example, sent, expected in found]
         return self._sequences.get(key)
 
     def record_cases(self, check, max_examples, seed, cases):
-        """Remember the cases of a passing run."""
+        """Remember the cases of a passing run: each case's example, its requests as the worker is sent them
+        (the payload's bytes as an array, and what the grader keeps of the request), its expected value."""
         key = _sequence_key(check, max_examples, seed)
         self._sequences[key] = cases
         if self._disk:
-            self._disk.put(key, [[case.example, case.requests, case.expected] for case in cases], table="sequences")
+            self._disk.put(key, [[case.example, [[np.frombuffer(sent.payload, dtype=np.uint8), sent.kept]
+                                                 for sent in case.encoded], case.expected] for case in cases],
+                           table="sequences")
 
     def recorded_counterexample(self, check, key):
         """What :meth:`record_counterexample` remembered for ``check`` under ``key``: ``[example]``, ``[]`` (the

@@ -14,13 +14,22 @@ field, which :func:`split` takes out before the request is sent, and the worker 
 for the gradient at each iterate instead. The grader answers only the questions the
 driver asks, one a step (:class:`Questions`): student code shares the worker's memory
 and can reach the function that asks, so what is asked is checked where it is answered.
+
+A request is sent as its wire payload (:class:`Encoded`): the example bank stores that
+payload, so a replayed check sends the bytes it recorded without decoding and encoding
+each request again.
 """
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.sandbox import wire
 from autograder.sandbox.drivers import RESULT_OF, QuadraticGradient, loop_steps
+
+#: The largest payload :func:`encoded` writes; what a worker may be sent is the sandbox's own, smaller limit.
+MAX_ENCODED_BYTES = 1 << 30
 
 
 def call(module, function, args=(), kwargs=None, *, rng_seed=None, select=None, argument=None):
@@ -134,6 +143,32 @@ def split(request):
         return request, None
     sent = {key: value for key, value in request.items() if key != "quadratic"}
     return sent, Questions(request)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A request as the worker is sent it: ``payload``, the wire's encoding of what :func:`split` sends, and
+    ``kept``, the whole request where :func:`split` keeps a part of it with the grader (None otherwise)."""
+
+    payload: bytes
+    kept: dict | None = None
+
+    def answerer(self):
+        """A fresh answerer of the call's questions (one per sending: a call sent again asks again), or None."""
+        return None if self.kept is None else Questions(self.kept)
+
+    def request(self):
+        """The request itself, as the check declared it."""
+        return self.kept if self.kept is not None else wire.decode(self.payload, max_bytes=MAX_ENCODED_BYTES)
+
+
+def encoded(request):
+    """``request`` (a dict, or already :class:`Encoded`) as :class:`Encoded`; :class:`wire.WireError` if it cannot
+    be encoded."""
+    if type(request) is Encoded:
+        return request
+    sent, answerer = split(request)
+    return Encoded(wire.encode(sent, max_bytes=MAX_ENCODED_BYTES), None if answerer is None else request)
 
 
 class QuestionsOutOfTurn(Exception):

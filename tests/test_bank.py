@@ -5,8 +5,11 @@ import os
 import time
 import types
 
-from autograder import bank, engine
+import numpy as np
+
+from autograder import bank, engine, requests
 from autograder.config import load_config
+from autograder.diagnostics import Diagnostic
 from autograder.grade import grade_submission
 from autograder.oracle import Oracle
 
@@ -32,6 +35,31 @@ def test_a_grade_on_a_filled_bank_draws_nothing_and_gives_the_same_result(tmp_pa
     monkeypatch.setattr(engine, "_generate", drawn)
     warm = grade_submission(folder, config=config)  # a new Oracle: only the bank's file carries the examples
     assert warm.without_timings() == cold.without_timings()
+
+
+def test_the_bank_keeps_a_case_s_requests_as_the_bytes_the_worker_is_sent(tmp_path):
+    """A replayed case sends the stored payloads as they are; a loop on a served quadratic keeps its whole
+    request, whose quadratic never reaches the worker, for the answerer of its questions."""
+    plain = requests.call("optimizers", "sgd", [np.ones(3), np.ones(3), {}], {"lr": 0.1})
+    served = requests.trajectory("optimizers", "sgd", np.ones(2), quadratic=(np.eye(2), np.zeros(2)), steps=3)
+    cache = tmp_path / "cache.sqlite"
+    Oracle(tmp_path, cache_path=cache).record_cases(CHECK, 1, 0, [engine.Case({"x": 1.0}, [plain, served], 2.0)])
+    (case,) = Oracle(tmp_path, cache_path=cache).recorded_cases(CHECK, 1, 0)
+    assert [sent.payload for sent in case.encoded] == [requests.encoded(plain).payload,
+                                                       requests.encoded(served).payload]
+    assert b"quadratic" not in case.encoded[1].payload and case.encoded[1].answerer().steps == 3
+    assert case.encoded[0].answerer() is None and (case.example, case.expected) == ({"x": 1.0}, 2.0)
+    assert [request.keys() for request in case.requests] == [plain.keys(), served.keys()]
+
+
+def test_a_diagnostic_s_reference_side_is_computed_once_a_version(tmp_path):
+    computed = []
+    diagnostic = Diagnostic("optimizers", "sgd", "path", [requests.call("optimizers", "sgd", [1.0])],
+                            lambda oracle: computed.append(oracle) or {"reference": [1.5]}, None)
+    cache = tmp_path / "cache.sqlite"
+    for _ in range(2):  # the second oracle, another process's, reads the first one's
+        assert Oracle(tmp_path, cache_path=cache).diagnostic_reference(diagnostic) == {"reference": [1.5]}
+    assert len(computed) == 1
 
 
 def test_another_version_has_another_bank(tmp_path, monkeypatch):

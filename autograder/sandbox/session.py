@@ -120,7 +120,8 @@ class WorkerSession:
             return next(replies)
 
     def stream(self, batch, *, timeout):
-        """Send the requests of ``batch`` in one frame; yield their decoded replies in order.
+        """Send the requests of ``batch`` (each a request or its :class:`autograder.requests.Encoded` form) in
+        one frame; yield their decoded replies in order.
 
         Each reply must arrive within ``timeout`` seconds of the one before (of the
         sending, for the first), or a :class:`WorkerFailure` is raised in its place and the
@@ -155,16 +156,20 @@ class WorkerSession:
         while answered < len(batch):
             fresh, nonce = not self._ready, secrets.token_bytes(len(wire.READY_NONCE))
             deadline = self._call_deadline(timeout)
-            # Split at every sending: a call sent again asks its questions again, of a new answerer.
-            pending = [requests.split(request) for request in batch[answered:]]
             with self._failures(deadline, timeout):
                 if fresh:
                     self._start(deadline)
-                max_bytes = self.settings.max_message_bytes
-                payloads = [wire.encode(request, max_bytes=max_bytes) for request, _ in pending]
+                pending = [requests.encoded(request) for request in batch[answered:]]
+                for request in pending:
+                    if len(request.payload) > self.settings.max_message_bytes:
+                        raise wire.WireError(f"the value is {len(request.payload)} bytes encoded, over the limit "
+                                             f"of {self.settings.max_message_bytes}")
+                # New answerers at every sending: a call sent again asks its questions again.
+                answerers = [request.answerer() for request in pending]
                 cpu = affinity.current_cpu()
-                wire.write_frame(self._request_fd, wire.encode_batch(payloads, cpu), nonce)
-            for position, (_, answerer) in enumerate(pending, start=answered + 1):
+                wire.write_frame(self._request_fd, wire.encode_batch([request.payload for request in pending], cpu),
+                                 nonce)
+            for position, answerer in enumerate(answerers, start=answered + 1):
                 deadline = self._call_deadline(timeout)
                 with self._failures(deadline, timeout):
                     reply = self._reply(nonce, answerer, deadline, cpu)
