@@ -362,7 +362,7 @@ class Problem:
     def expected(self, oracle, example, *, select=None, argument=None):
         """What the reference observes when the same calls are made on it, in the grader, by the same drivers."""
         (request,) = self.requests(example, select=select, argument=argument)
-        reply = drivers.run(request, _ReferenceFunctions(oracle))
+        reply = drivers.run(copy.deepcopy(request), _ReferenceFunctions(oracle))  # the example's values stay its own
         if "not_found" in reply:
             raise ValueError(f"{self.module}.{self.function}: the reference's {reply['not_found']}")
         return reply["weights"] if isinstance(self.calls, Repeat) else reply["result"]

@@ -202,7 +202,7 @@ class Questions:
         self.steps = loop_steps(request)
         position = request["threads"][0][0]
         w0 = request["args"][position] if isinstance(position, int) else request["kwargs"][position]
-        self.w0 = np.ravel(np.asarray(w0, dtype=np.float64))
+        self.w0 = np.array(w0, dtype=np.float64).ravel()  # a copy: the driver hands w0 to the code, which may change it
         self.asked = []
 
     def __call__(self, w):

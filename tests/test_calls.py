@@ -299,6 +299,33 @@ def test_a_trajectory_is_the_loop_of_an_optimizer_with_a_state_dict():
     assert reply["states_after_next_call"] == [{"steps": 1}]
 
 
+def test_a_driver_hands_the_request_s_values_to_the_code_and_reads_its_placeholders_before_the_call():
+    """The worker runs a request it has just decoded, once: the code gets its values, not copies, and a dict
+    argument the code makes look like a placeholder is still sent back."""
+    def update(w, state):
+        w += 1.0
+        state[drivers.RESULT_OF] = 0
+    w = np.zeros(2)
+    reply = drivers.run(requests.call("m", "update", [w, {}]), Functions(update=update))
+    assert reply["args_after"][0] is w and reply["args_after"][1] == {drivers.RESULT_OF: 0}
+    np.testing.assert_array_equal(w, np.ones(2))
+
+
+def test_the_reference_runs_on_a_copy_of_the_example_it_is_expected_on():
+    from types import SimpleNamespace
+
+    from autograder.authoring import Problem, arrays, equals_reference
+
+    def update(w):
+        w += 1.0
+        return w
+    problem = Problem("m", "update", {"w": arrays("w")}, [equals_reference(points=1)])
+    example = {"w": np.zeros(2)}
+    expected = problem.expected(SimpleNamespace(reference=lambda module: SimpleNamespace(update=update)), example)
+    np.testing.assert_array_equal(expected, np.ones(2))
+    np.testing.assert_array_equal(example["w"], np.zeros(2))
+
+
 def test_a_loop_without_an_invocation_calls_the_problems_function_with_its_inputs_and_counters_by_name():
     from autograder.authoring import Problem, arrays, equals_reference, floats, repeat
 

@@ -98,13 +98,15 @@ def call(request, modules, earlier=()):
     that path of the result (or of ``argument``), and ``not_found`` replaces it where the
     path is missing. What is not selected (a cache) never crosses the wire.
     """
+    # Which arguments are placeholders is read before the call, which may change the values it is handed.
+    passed_on = [_is_placeholder(sent) for sent in request.get("args", [])]
+    passed_on_names = {name for name, sent in request.get("kwargs", {}).items() if _is_placeholder(sent)}
     result, args, kwargs = _invoke(request, modules, earlier)
     observed = _observed(request, result, args, kwargs) if "select" in request or "argument" in request else {
         "result": result}
-    sent_args, sent_kwargs = request.get("args", []), request.get("kwargs", {})
     return {**observed,
-            "args_after": [None if _is_placeholder(sent) else value for sent, value in zip(sent_args, args)],
-            "kwargs_after": {name: value for name, value in kwargs.items() if not _is_placeholder(sent_kwargs[name])}}
+            "args_after": [None if placeholder else value for placeholder, value in zip(passed_on, args)],
+            "kwargs_after": {name: value for name, value in kwargs.items() if name not in passed_on_names}}
 
 
 @driver
@@ -124,11 +126,11 @@ def chain(request, modules):
 
 
 def _invoke(request, modules, earlier):
-    """``(result, args, kwargs)`` of one call: its arguments copied from the request, placeholders replaced
+    """``(result, args, kwargs)`` of one call: the request's arguments (see :func:`run`), placeholders replaced
     by earlier results, ``rng`` added with ``rng_seed`` (and taken out again of the ``kwargs`` returned)."""
     function = modules.function(request["module"], request["function"])
-    args = [_argument(value, earlier) for value in copy.deepcopy(request.get("args", []))]
-    kwargs = {name: _argument(value, earlier) for name, value in copy.deepcopy(request.get("kwargs", {})).items()}
+    args = [_argument(value, earlier) for value in request.get("args", [])]
+    kwargs = {name: _argument(value, earlier) for name, value in request.get("kwargs", {}).items()}
     if "rng_seed" in request:
         kwargs["rng"] = np.random.default_rng(request["rng_seed"])
     result = function(*args, **kwargs)
@@ -214,7 +216,7 @@ def loop(request, modules, ask=None):
     state the student no longer owns.
     """
     update = modules.function(request["module"], request["function"])
-    args, kwargs = copy.deepcopy(request.get("args", [])), copy.deepcopy(request.get("kwargs", {}))
+    args, kwargs = list(request.get("args", [])), dict(request.get("kwargs", {}))
     threads = request["threads"]
     per_step, counters = request.get("per_step", []), request.get("counters", [])
     steps = loop_steps(request)
@@ -226,7 +228,7 @@ def loop(request, modules, ask=None):
     weights, states_returned, states_after_next_call = [], [], []
     for step in range(steps):
         for position, values in per_step:
-            _set(args, kwargs, position, copy.deepcopy(values[step]))
+            _set(args, kwargs, position, values[step])
         for position, start in counters:
             _set(args, kwargs, position, start + step)
         if "gradient" in request:
@@ -297,7 +299,12 @@ class QuadraticGradient:
 
 
 def run(request, modules, ask=None):
-    """Dispatch one request to its driver; ``ask(w)`` answers a loop's questions (see :func:`loop`)."""
+    """Dispatch one request to its driver; ``ask(w)`` answers a loop's questions (see :func:`loop`).
+
+    The drivers hand the request's values to the student's code as they are, and the code may change them in
+    place: the worker runs a request it has just decoded and uses no more, and a caller that keeps its request
+    (the grader running the reference on an example it reports) passes a deep copy.
+    """
     if request["driver"] == "loop":
         return loop(request, modules, ask)
     return DRIVERS[request["driver"]](request, modules)
