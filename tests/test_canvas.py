@@ -174,7 +174,7 @@ def test_report_writes_the_canvas_file_and_warns_of_roster_students_without_resu
     assert read_as_canvas_does((out / "canvas.csv").read_text(encoding="utf-8"))["points"] == {"HW3 (12345)": 22}
     assert f"wrote {out / 'canvas.csv'} for Canvas's gradebook import: 2 scores out of 22 points, " \
            "into assignment 12345" in outcome.output
-    warnings = [line for line in outcome.output.splitlines() if line.startswith("warning:")]
+    warnings = [line for line in outcome.output.splitlines() if line.startswith("warning: no result")]
     assert warnings == [f"warning: no result for kurt (in the roster): empty cell in {out / 'canvas.csv'}"]
 
 
