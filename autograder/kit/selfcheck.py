@@ -136,23 +136,34 @@ def example_lines(inputs, failure):
 class StudentProcess:
     """The modules of ``folder`` in a child process, answering one call at a time: ``process(request) -> reply``.
 
-    A call gets ``call_seconds``; one that runs out, or a child that exits or answers
-    under another nonce, is an error reply, and the next call starts a fresh child.
-    What the child prints goes to a file, read back by :meth:`take_output`.
+    :meth:`start` starts the child before the kit's expectations are read, so that the two overlap;
+    :meth:`configure` then gives it its settings, the first frame every child reads. A call gets
+    ``call_seconds``; one that runs out, or a child that exits or answers under another nonce, is an
+    error reply, and the next call starts a fresh child. What the child prints goes to a file, read
+    back by :meth:`take_output`.
     """
 
-    def __init__(self, folder, data):
-        """``data``: the kit's expectations, whose call limit, forbidden modules and files the child keeps."""
-        self.folder, self.call_seconds = folder, data["call_seconds"]
-        self.settings = json.dumps({"forbidden_modules": data["forbidden_modules"], "files": data["files"]})
+    def __init__(self, folder):
+        self.folder = folder
         self.output = tempfile.TemporaryFile()
-        self._process = None
+        self._process = self._settings = None
+
+    def configure(self, data):
+        """Take the call limit, forbidden modules and files of ``data`` (the kit's expectations) and send the
+        child the last two: it never reads the expectations."""
+        self.call_seconds = data["call_seconds"]
+        self._settings = wire.encode({"forbidden_modules": data["forbidden_modules"], "files": data["files"]},
+                                     max_bytes=MAX_BYTES)
+        if self._process is not None:
+            try:
+                wire.write_frame(self._requests, self._settings, wire.READY_NONCE)
+            except OSError:  # a child that died at its start: the next call starts another and says why it fails
+                self.stop()
 
     def __call__(self, request):
-        if self._process is None:
-            self._start()
         nonce = secrets.token_bytes(len(wire.READY_NONCE))
         try:
+            self.start()
             wire.write_frame(self._requests, wire.encode(request, max_bytes=MAX_BYTES), nonce)
             deadline = time.monotonic() + max(1, self.call_seconds)
             got, payload = wire.read_frame(self._replies, max_bytes=MAX_BYTES, deadline=deadline)
@@ -164,16 +175,20 @@ class StudentProcess:
         except (wire.WireError, OSError) as error:
             return self._failure(PROCESS_FAILED, f"the process running your code failed: {error}")
 
-    def _start(self):
+    def start(self):
+        """Start a child unless one runs; it waits for its settings (:meth:`configure`) before it takes a call."""
+        if self._process is not None:
+            return
         request_read, self._requests = os.pipe()
         self._replies, reply_write = os.pipe()
         self._process = subprocess.Popen(
-            [sys.executable, "-I", str(Path(__file__).resolve()), "--serve", str(request_read), str(reply_write),
-             self.settings],
+            [sys.executable, "-I", str(Path(__file__).resolve()), "--serve", str(request_read), str(reply_write)],
             cwd=self.folder, stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT,
             pass_fds=(request_read, reply_write), start_new_session=True)
         os.close(request_read)
         os.close(reply_write)
+        if self._settings is not None:
+            wire.write_frame(self._requests, self._settings, wire.READY_NONCE)
 
     def _failure(self, kind, message):
         self.stop()
@@ -214,12 +229,14 @@ def _escaped(match):
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-def serve(request_fd, reply_fd, settings):
-    """The child: import the modules of the current folder and answer calls until the channel closes.
-
-    ``settings`` (JSON) gives the forbidden modules and the modules' files: the child never reads the expectations.
-    """
-    settings = json.loads(settings)
+def serve(request_fd, reply_fd):
+    """The child: read its settings (the forbidden modules and the modules' files; it never reads the
+    expectations), then import the modules of the current folder and answer calls until the channel closes."""
+    try:
+        _, settings = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
+    except wire.WireError:
+        return 0
+    settings = wire.decode(settings, max_bytes=MAX_BYTES)
     guard.forbid_imports(settings["forbidden_modules"])
     sys.path.insert(0, os.getcwd())
     modules, namespaces = drivers.StudentModules(os.getcwd(), settings["files"]), worker.Namespaces()
@@ -279,8 +296,25 @@ def parser():
 
 def main(argv):
     if argv[:1] == ["--serve"]:
-        return serve(int(argv[1]), int(argv[2]), argv[3])
+        return serve(int(argv[1]), int(argv[2]))
     options = parser().parse_args(argv)
+    folder = Path.cwd()
+    if _is_root() and not options.trust:
+        print(f"selfcheck refuses to run the code in {folder} as root: it would run with all of root's power, "
+              "and could print any result.\nTo check a student's hand-in, run `autograder check`, which sandboxes "
+              "it. To run code you wrote and trust as root, add --trust.", file=sys.stderr)
+        return 2
+    _not_dumpable()
+    student = StudentProcess(folder)
+    student.start()  # the child's start overlaps reading the expectations
+    try:
+        return _check(options, student)
+    finally:
+        student.stop()
+
+
+def _check(options, student):
+    """Read the expectations, run the chosen checks in ``student`` and print how they went; the exit status."""
     data = wire.decode((HERE / "_selfcheck" / "expectations.bin").read_bytes(), max_bytes=MAX_BYTES)
     checks = [check for check in data["checks"] if _chosen(check["id"], options.patterns)]
     grader_only = [check_id for check_id in data["grader_only"] if _chosen(check_id, options.patterns)]
@@ -289,17 +323,11 @@ def main(argv):
         print(f"selfcheck: no visible check's id contains {' or '.join(map(repr, options.patterns))}; the checked "
               f"functions are {', '.join(functions)}", file=sys.stderr)
         return 2
-    folder = Path.cwd()
-    if _is_root() and not options.trust:
-        print(f"selfcheck refuses to run the code in {folder} as root: it would run with all of root's power, "
-              "and could print any result.\nTo check a student's hand-in, run `autograder check`, which sandboxes "
-              "it. To run code you wrote and trust as root, add --trust.", file=sys.stderr)
-        return 2
-    _not_dumpable()
-    print(f"selfcheck runs the code in {folder} as {_user()}, in a child process that is not sandboxed:\n"
+    student.configure(data)
+    print(f"selfcheck runs the code in {student.folder} as {_user()}, in a child process that is not sandboxed:\n"
           "run it on code you wrote. To check a student's hand-in, run `autograder check`, which sandboxes it.",
           file=sys.stderr if options.json else sys.stdout, flush=True)
-    results = _run(checks, data, folder, echo=not options.json)
+    results = _run(checks, data, student, echo=not options.json)
     if options.json:
         print(json.dumps([{"id": result.check["id"], "status": result.outcome.status.value,
                            "message": result.outcome.message} for result in results], indent=2))
@@ -331,28 +359,25 @@ class Result:
         return f"{self.outcome.status.word:>10}  {self.check['id']}  ({self.score:g}/{self.check['max_score']:g})"
 
 
-def _run(checks, data, folder, *, echo):
-    """Run ``checks`` on the modules in ``folder``, one function's checks after another, each summed up in
-    one line if ``echo`` as its function's checks end: a check that holds is ``withheld``, as the grader
+def _run(checks, data, student, *, echo):
+    """Run ``checks`` on the modules in ``student``'s folder, one function's checks after another, each summed
+    up in one line if ``echo`` as its function's checks end: a check that holds is ``withheld``, as the grader
     withholds it, where the value checks its points require did not pass."""
-    student = StudentProcess(folder, data)
+    folder = student.folder
     submitted = drivers.StudentModules(str(folder), data["files"])  # names the files; the child imports them
     functions = {}
     for check in checks:
         functions.setdefault((check["module"], check["function"]), []).append(check)
     results = []
-    try:
-        for (module, _), function_checks in functions.items():
-            file = submitted.file_of(module)
-            ran = [Result(check, Outcome(Status.MISSING, f"{file} not found in {folder}")
-                          if not (folder / file).is_file() else run_check(check, student), student.take_output())
-                   for check in function_checks]
-            results.extend(withheld(ran))
-            if echo:
-                for result in results[-len(ran):]:
-                    print(result.line, flush=True)
-    finally:
-        student.stop()
+    for (module, _), function_checks in functions.items():
+        file = submitted.file_of(module)
+        ran = [Result(check, Outcome(Status.MISSING, f"{file} not found in {folder}")
+                      if not (folder / file).is_file() else run_check(check, student), student.take_output())
+               for check in function_checks]
+        results.extend(withheld(ran))
+        if echo:
+            for result in results[-len(ran):]:
+                print(result.line, flush=True)
     return results
 
 
