@@ -32,6 +32,7 @@ as root can reach anything, this process and its terminal included.
 
 import argparse
 import ctypes
+import itertools
 import json
 import os
 import re
@@ -85,12 +86,12 @@ class Outcome:
     """The first failing example as lines of text (inputs by name, expected, got, where); empty if none."""
 
 
-def run_check(check, call):
-    """Replay a check's cases, simplest first, through ``call(request) -> reply``, up to the first that fails;
+def run_check(check, send):
+    """Replay a check's cases, simplest first, through ``send(requests) -> replies``, up to the first that fails;
     return the :class:`Outcome`. A check whose verdict needs scipy is ``skipped`` without it; a function that is
     still the stub is ``unimplemented``, as the grader says."""
     try:
-        found = first_failure(check, call)
+        found = first_failure(check, send)
     except ModuleNotFoundError as missing:
         return Outcome(Status.SKIPPED, f"needs {missing.name}, which is not installed (pip install {missing.name}); "
                                        "the grader runs it")
@@ -100,17 +101,26 @@ def run_check(check, call):
     return Outcome(_status_of(failure, check), failure.message, example_lines(case["example"], failure))
 
 
-def first_failure(check, call):
-    """``(case, failure)``: the first of a check's cases (stored simplest first) that fails through
-    ``call(request) -> reply``, and its :class:`~autograder.verdicts.CheckFailure`; None if every case passes."""
+def first_failure(check, send):
+    """``(case, failure)``: the first of a check's cases (stored simplest first) that fails, and its
+    :class:`~autograder.verdicts.CheckFailure`; None if every case passes.
+
+    The calls of all the cases go to ``send(requests)`` at once, which returns an iterator of their
+    replies in order (:meth:`StudentProcess.replies`); each case is judged as its replies arrive, and the
+    iterator is closed at the first failure, which cancels the calls not yet made.
+    """
     verdict = verdicts.Verdict.from_data(check["verdict"])
-    for case in check["cases"]:
-        replies = [call(request) for request in case["requests"]]
-        try:
-            verdict(case["expected"], replies)
-        except verdicts.CheckFailure as failure:
-            return case, failure
-    return None
+    cases = check["cases"]
+    replies = send([request for case in cases for request in case["requests"]])
+    try:
+        for case in cases:
+            try:
+                verdict(case["expected"], list(itertools.islice(replies, len(case["requests"]))))
+            except verdicts.CheckFailure as failure:
+                return case, failure
+        return None
+    finally:
+        replies.close()
 
 
 def _status_of(failure, check):
@@ -134,13 +144,14 @@ def example_lines(inputs, failure):
 
 
 class StudentProcess:
-    """The modules of ``folder`` in a child process, answering one call at a time: ``process(request) -> reply``.
+    """The modules of ``folder`` in a child process, answering the calls of a check sent in one frame:
+    :meth:`replies`.
 
     :meth:`start` starts the child before the kit's expectations are read, so that the two overlap;
     :meth:`configure` then gives it its settings, the first frame every child reads. A call gets
-    ``call_seconds``; one that runs out, or a child that exits or answers under another nonce, is an
-    error reply, and the next call starts a fresh child. What the child prints goes to a file, read
-    back by :meth:`take_output`.
+    ``call_seconds`` from the reply before it; one that runs out, or a child that exits or answers under
+    another nonce, is an error reply, and the calls after it go to a fresh child. What the child prints
+    goes to a file, read back by :meth:`take_output`.
     """
 
     def __init__(self, folder):
@@ -160,13 +171,48 @@ class StudentProcess:
             except OSError:  # a child that died at its start: the next call starts another and says why it fails
                 self.stop()
 
-    def __call__(self, request):
-        nonce = secrets.token_bytes(len(wire.READY_NONCE))
+    def replies(self, batch):
+        """Send the requests of ``batch`` in one frame (:func:`~autograder.sandbox.wire.encode_batch`); yield
+        their replies in order.
+
+        A call that fails (out of time, a child that died, a reply under another nonce) yields an error
+        reply and stops the child; the calls after it go to a fresh one, as they would one by one.
+        Closing the iterator early cancels the calls not yet answered: the child stops before its next
+        call and says :data:`~autograder.sandbox.wire.END` (one that does not in time is stopped).
+        """
+        answered = 0
+        while answered < len(batch):
+            nonce = secrets.token_bytes(len(wire.READY_NONCE))
+            refused = self._send(batch[answered:], nonce)
+            while answered < len(batch):
+                reply = refused or self._reply(nonce)
+                answered += 1
+                try:
+                    yield reply
+                except GeneratorExit:
+                    if answered < len(batch) and self._process is not None:
+                        self._cancel(nonce)
+                    raise
+                if self._process is None:  # the call failed: the rest go to a fresh child
+                    break
+
+    def _send(self, batch, nonce):
+        """Write ``batch`` to the child (started if none runs) under ``nonce``; None, or the error reply of a
+        child that could not take it."""
         try:
             self.start()
-            wire.write_frame(self._requests, wire.encode(request, max_bytes=MAX_BYTES), nonce)
-            deadline = time.monotonic() + max(1, self.call_seconds)
-            got, payload = wire.read_frame(self._replies, max_bytes=MAX_BYTES, deadline=deadline)
+            # The child answers its calls' questions itself: the CPU a grader's worker is pinned to is unused.
+            payloads = [wire.encode(request, max_bytes=MAX_BYTES) for request in batch]
+            wire.write_frame(self._requests, wire.encode_batch(payloads, 0), nonce)
+            return None
+        except (wire.WireError, OSError) as error:
+            return self._failure(PROCESS_FAILED, f"the process running your code failed: {error}")
+
+    def _reply(self, nonce):
+        """The next reply under ``nonce``, or the error reply of a call out of time or a child that failed."""
+        try:
+            got, payload = wire.read_frame(self._replies, max_bytes=MAX_BYTES,
+                                           deadline=time.monotonic() + max(1, self.call_seconds))
             if got != nonce:
                 raise wire.WireError("a reply that answers no call (written by the code itself?)")
             return wire.decode(payload, max_bytes=MAX_BYTES, max_values=wire.MESSAGE_VALUES)
@@ -174,6 +220,21 @@ class StudentProcess:
             return self._failure(CALL_TIMEOUT, "the call did not return in time (an infinite loop?)")
         except (wire.WireError, OSError) as error:
             return self._failure(PROCESS_FAILED, f"the process running your code failed: {error}")
+
+    def _cancel(self, nonce):
+        """Cancel the calls of the batch under ``nonce`` not yet made, and read past the replies of those
+        already made until the child says it stopped; stop a child that does not in time."""
+        try:
+            wire.write_frame(self._requests, wire.CANCEL, nonce)
+            deadline = time.monotonic() + max(1, self.call_seconds)
+            while True:
+                got, frame = wire.read_frame(self._replies, max_bytes=MAX_BYTES, deadline=deadline)
+                if got != nonce:
+                    raise wire.WireError("a reply that answers no call")
+                if frame == wire.END:
+                    return
+        except (wire.WireError, wire.ChannelTimeout, OSError):
+            self.stop()
 
     def start(self):
         """Start a child unless one runs; it waits for its settings (:meth:`configure`) before it takes a call."""
@@ -231,7 +292,9 @@ def _escaped(match):
 
 def serve(request_fd, reply_fd):
     """The child: read its settings (the forbidden modules and the modules' files; it never reads the
-    expectations), then import the modules of the current folder and answer calls until the channel closes."""
+    expectations), then import the modules of the current folder and answer batches of calls until the
+    channel closes, each call's reply under its batch's nonce, stopping at a cancel as the grader's worker
+    does (:func:`autograder.sandbox.worker.serve`)."""
     try:
         _, settings = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
     except wire.WireError:
@@ -242,11 +305,20 @@ def serve(request_fd, reply_fd):
     modules, namespaces = drivers.StudentModules(os.getcwd(), settings["files"]), worker.Namespaces()
     while True:
         try:
-            nonce, payload = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
+            nonce, frame = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
         except wire.WireError:
             return 0
-        sent, answerer = requests.split(wire.decode(payload, max_bytes=MAX_BYTES))
-        wire.write_frame(reply_fd, worker.answer(sent, modules, MAX_BYTES, namespaces, answerer), nonce)
+        if frame == wire.CANCEL:  # the batch ended before the cancel arrived
+            wire.write_frame(reply_fd, wire.END, nonce)
+            continue
+        cpu, payloads = wire.decode_batch(frame)
+        batch = worker.Batch(request_fd, reply_fd, nonce, MAX_BYTES, cpu)
+        for payload in payloads:
+            if batch.cancel_arrived():
+                wire.write_frame(reply_fd, wire.END, nonce)
+                break
+            sent, answerer = requests.split(wire.decode(payload, max_bytes=MAX_BYTES))
+            wire.write_frame(reply_fd, worker.answer(sent, modules, MAX_BYTES, namespaces, answerer), nonce)
 
 
 def _not_dumpable():
@@ -372,7 +444,7 @@ def _run(checks, data, student, *, echo):
     for (module, _), function_checks in functions.items():
         file = submitted.file_of(module)
         ran = [Result(check, Outcome(Status.MISSING, f"{file} not found in {folder}")
-                      if not (folder / file).is_file() else run_check(check, student), student.take_output())
+                      if not (folder / file).is_file() else run_check(check, student.replies), student.take_output())
                for check in function_checks]
         results.extend(withheld(ran))
         if echo:
