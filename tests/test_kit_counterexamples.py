@@ -73,7 +73,8 @@ def measure(tmp_path):
                    if check.status not in HELD and check.counterexample and check.id in visible]
         with WorkerSession(folder, sandbox_settings(config)) as session:
             def replies(batch):
-                return session.stream(batch, timeout=config.limits.call_seconds)
+                return session.stream([wire.decode(payload, max_bytes=1 << 32) for payload in batch],
+                                      timeout=config.limits.call_seconds)
 
             for check in failing:
                 grader = check.counterexample["inputs"]

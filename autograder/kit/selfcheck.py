@@ -55,6 +55,10 @@ from autograder.sandbox import drivers, guard, wire, worker  # noqa: E402
 from autograder.statuses import Status, raised_by_stub, withheld_by, withheld_message  # noqa: E402
 
 MAX_BYTES = 1 << 32
+#: The layout of ``expectations.bin`` that this self-check reads, written beside it by the kit's builder: the
+#: checks in a small index, each check's cases (:func:`recorded_cases`) and calls (:func:`recorded_calls`) as
+#: payloads of their own in uint8 arrays, decoded only when the check runs.
+EXPECTATIONS_FORMAT = 2
 #: The most failing checks (or groups of checks that stopped on the same error) shown in detail in one run.
 MAX_DETAILS = 10
 #: Lines of what the code printed that one check shows.
@@ -105,22 +109,36 @@ def first_failure(check, send):
     """``(case, failure)``: the first of a check's cases (stored simplest first) that fails, and its
     :class:`~autograder.verdicts.CheckFailure`; None if every case passes.
 
-    The calls of all the cases go to ``send(requests)`` at once, which returns an iterator of their
-    replies in order (:meth:`StudentProcess.replies`); each case is judged as its replies arrive, and the
-    iterator is closed at the first failure, which cancels the calls not yet made.
+    The calls of all the cases go to ``send(payloads)`` at once (each request as the wire encodes it),
+    which returns an iterator of their replies in order (:meth:`StudentProcess.replies`); each case is
+    judged as its replies arrive, and the iterator is closed at the first failure, which cancels the
+    calls not yet made.
     """
     verdict = verdicts.Verdict.from_data(check["verdict"])
-    cases = check["cases"]
-    replies = send([request for case in cases for request in case["requests"]])
+    cases = recorded_cases(check)
+    replies = send(recorded_calls(check))
     try:
         for case in cases:
             try:
-                verdict(case["expected"], list(itertools.islice(replies, len(case["requests"]))))
+                verdict(case["expected"], list(itertools.islice(replies, case["calls"])))
             except verdicts.CheckFailure as failure:
                 return case, failure
         return None
     finally:
         replies.close()
+
+
+def recorded_cases(check):
+    """A check's cases, decoded when the check runs (``expectations.bin`` holds them as a payload of their
+    own: :data:`EXPECTATIONS_FORMAT`): each case's ``expected`` value, its ``example`` (the inputs by name)
+    and the count of its ``calls`` among :func:`recorded_calls`."""
+    return wire.decode(check["cases"].tobytes(), max_bytes=MAX_BYTES)
+
+
+def recorded_calls(check):
+    """The requests of all a check's cases in order, each as the wire encodes it: they go to the child as
+    they are stored, never decoded here."""
+    return wire.decode_batch(check["calls"].tobytes())[1]
 
 
 def _status_of(failure, check):
@@ -172,8 +190,8 @@ class StudentProcess:
                 self.stop()
 
     def replies(self, batch):
-        """Send the requests of ``batch`` in one frame (:func:`~autograder.sandbox.wire.encode_batch`); yield
-        their replies in order.
+        """Send the requests of ``batch`` (each as the wire encodes it) in one frame
+        (:func:`~autograder.sandbox.wire.encode_batch`); yield their replies in order.
 
         A call that fails (out of time, a child that died, a reply under another nonce) yields an error
         reply and stops the child; the calls after it go to a fresh one, as they would one by one.
@@ -202,8 +220,7 @@ class StudentProcess:
         try:
             self.start()
             # The child answers its calls' questions itself: the CPU a grader's worker is pinned to is unused.
-            payloads = [wire.encode(request, max_bytes=MAX_BYTES) for request in batch]
-            wire.write_frame(self._requests, wire.encode_batch(payloads, 0), nonce)
+            wire.write_frame(self._requests, wire.encode_batch(batch, 0), nonce)
             return None
         except (wire.WireError, OSError) as error:
             return self._failure(PROCESS_FAILED, f"the process running your code failed: {error}")
@@ -388,6 +405,10 @@ def main(argv):
 def _check(options, student):
     """Read the expectations, run the chosen checks in ``student`` and print how they went; the exit status."""
     data = wire.decode((HERE / "_selfcheck" / "expectations.bin").read_bytes(), max_bytes=MAX_BYTES)
+    if data.get("format") != EXPECTATIONS_FORMAT:
+        print("selfcheck: this selfcheck.py cannot read _selfcheck/expectations.bin, which another version of the "
+              "grader wrote: take both from the same kit", file=sys.stderr)
+        return 2
     checks = [check for check in data["checks"] if _chosen(check["id"], options.patterns)]
     grader_only = [check_id for check_id in data["grader_only"] if _chosen(check_id, options.patterns)]
     if options.patterns and not checks and not grader_only:

@@ -102,10 +102,10 @@ def _in_kernel(functions, call_seconds, namespaces):
     """Calls answered by the notebook's own functions, in its kernel, one after the other as their replies
     are taken: the student's code, run where they run it."""
     def replies(batch):
-        for request in batch:
+        for payload in batch:
             signal.alarm(max(1, int(call_seconds)))
             try:
-                sent, answerer = requests.split(request)
+                sent, answerer = requests.split(wire.decode(payload, max_bytes=selfcheck.MAX_BYTES))
                 reply = wire.decode(worker.answer(sent, functions, selfcheck.MAX_BYTES, namespaces, answerer),
                                     max_bytes=selfcheck.MAX_BYTES)
             finally:
