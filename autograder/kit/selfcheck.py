@@ -56,8 +56,8 @@ from autograder.statuses import Status, raised_by_stub, withheld_by, withheld_me
 
 MAX_BYTES = 1 << 32
 #: The layout of ``expectations.bin`` that this self-check reads, written beside it by the kit's builder: the
-#: checks in a small index, each check's cases (:func:`recorded_cases`) and calls (:func:`recorded_calls`) as
-#: payloads of their own in uint8 arrays, decoded only when the check runs.
+#: checks in a small index, each check's cases (:func:`recorded_cases`), calls (:func:`recorded_calls`) and
+#: examples (:func:`recorded_examples`) as payloads of their own in uint8 arrays, decoded only when needed.
 EXPECTATIONS_FORMAT = 2
 #: The most failing checks (or groups of checks that stopped on the same error) shown in detail in one run.
 MAX_DETAILS = 10
@@ -106,8 +106,8 @@ def run_check(check, send):
 
 
 def first_failure(check, send):
-    """``(case, failure)``: the first of a check's cases (stored simplest first) that fails, and its
-    :class:`~autograder.verdicts.CheckFailure`; None if every case passes.
+    """``(case, failure)``: the first of a check's cases (stored simplest first) that fails, with its
+    ``example``, and its :class:`~autograder.verdicts.CheckFailure`; None if every case passes.
 
     The calls of all the cases go to ``send(payloads)`` at once (each request as the wire encodes it),
     which returns an iterator of their replies in order (:meth:`StudentProcess.replies`); each case is
@@ -118,20 +118,19 @@ def first_failure(check, send):
     cases = recorded_cases(check)
     replies = send(recorded_calls(check))
     try:
-        for case in cases:
+        for position, case in enumerate(cases):
             try:
                 verdict(case["expected"], list(itertools.islice(replies, case["calls"])))
             except verdicts.CheckFailure as failure:
-                return case, failure
+                return {**case, "example": recorded_examples(check)[position]}, failure
         return None
     finally:
         replies.close()
 
 
 def recorded_cases(check):
-    """A check's cases, decoded when the check runs (``expectations.bin`` holds them as a payload of their
-    own: :data:`EXPECTATIONS_FORMAT`): each case's ``expected`` value, its ``example`` (the inputs by name)
-    and the count of its ``calls`` among :func:`recorded_calls`."""
+    """A check's cases, decoded when the check runs: each case's ``expected`` value and the count of its
+    ``calls`` among :func:`recorded_calls`."""
     return wire.decode(check["cases"].tobytes(), max_bytes=MAX_BYTES)
 
 
@@ -139,6 +138,11 @@ def recorded_calls(check):
     """The requests of all a check's cases in order, each as the wire encodes it: they go to the child as
     they are stored, never decoded here."""
     return wire.decode_batch(check["calls"].tobytes())[1]
+
+
+def recorded_examples(check):
+    """The inputs of each of a check's cases by name, as a failing case shows them: decoded only then."""
+    return wire.decode(check["examples"].tobytes(), max_bytes=MAX_BYTES)
 
 
 def _status_of(failure, check):
