@@ -72,12 +72,13 @@ def measure(tmp_path):
         failing = [check for check in result.checks
                    if check.status not in HELD and check.counterexample and check.id in visible]
         with WorkerSession(folder, sandbox_settings(config)) as session:
-            def call(request):
-                return session.request(request, timeout=config.limits.call_seconds)
+            def replies(batch):
+                return session.stream([wire.decode(payload, max_bytes=1 << 32) for payload in batch],
+                                      timeout=config.limits.call_seconds)
 
             for check in failing:
                 grader = check.counterexample["inputs"]
-                found, before = (first_failure(kit[check.id], call) for kit in (with_catalog, without_catalog))
+                found, before = (first_failure(kit[check.id], replies) for kit in (with_catalog, without_catalog))
                 assert found is not None, f"{mutant.name}: the self-check passes {check.id}"
                 rows.append({"mutant": mutant.name, "check": check.id, "grader": values_in(grader),
                              "selfcheck": values_in(found[0]["example"]), "same": found[0]["example"] == grader,

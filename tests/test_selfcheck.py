@@ -16,6 +16,7 @@ from autograder.config import load_config
 from autograder.grade import configured_checks, grade_submission
 from autograder.kit import build_kit, simplicity
 from autograder.kit.readme import DETAILS_SHOWN as MAX_DETAILS
+from autograder.kit.selfcheck import recorded_examples
 from autograder.oracle import Oracle
 from autograder.reports.values import as_counterexample, counterexample_lines
 from autograder.sandbox import wire
@@ -113,9 +114,9 @@ def test_the_kit_is_the_same_bytes_whether_or_not_the_bank_holds_its_examples(ki
 
 def test_the_examples_are_stored_simplest_first_with_their_inputs_by_name(kit):
     data = wire.decode((kit / "_selfcheck" / "expectations.bin").read_bytes(), max_bytes=1 << 32)
-    one_step = next(check for check in data["checks"] if check["id"] == "optimizers.sgd.one_step")
-    assert set(one_step["cases"][0]["example"]) == {"w", "dw"}
-    keys = [simplicity(case["example"]) for case in one_step["cases"]]
+    examples = recorded_examples(next(check for check in data["checks"] if check["id"] == "optimizers.sgd.one_step"))
+    assert set(examples[0]) == {"w", "dw"}
+    keys = [simplicity(example) for example in examples]
     assert keys == sorted(keys) and keys[0] == (2, 0.0)  # the zeros first
 
 

@@ -14,6 +14,7 @@ from autograder.config import load_config
 from autograder.engine import example_seed
 from autograder.grade import configured_checks, grade_submission
 from autograder.kit import KIT_SALT, build_kit
+from autograder.kit.selfcheck import recorded_calls, recorded_cases
 from autograder.oracle import Oracle
 from autograder.sandbox import wire
 
@@ -66,8 +67,9 @@ def cheating_source(expectations):
     for check in expectations["checks"]:
         if check["function"] != "adam":
             continue
-        for case in check["cases"]:
-            (request,) = case["requests"]
+        calls = iter(recorded_calls(check))
+        for case in recorded_cases(check):
+            (request,) = [wire.decode(next(calls), max_bytes=1 << 32) for _ in range(case["calls"])]
             if request["driver"] == "call":  # one step: the expected value is [new_w]
                 w, dw, _ = request["args"]
                 answers[lookup_key(w, dw, hyperparameters=request["kwargs"])] = _answer(case["expected"][0])

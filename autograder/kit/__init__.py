@@ -6,7 +6,8 @@ stubs, :mod:`autograder.kit.selfcheck`, the worker-side code that calls their fu
 ``affinity``), the generic comparisons of :mod:`autograder.verdicts`, the report's
 rendering of values (:mod:`autograder.reports.values`), a README
 (:mod:`autograder.kit.readme`), and ``expectations.bin``: examples of each visible check,
-with the expected value precomputed from the reference (or PyTorch).
+with the expected value precomputed from the reference (or PyTorch), each check's stored
+apart so that the self-check decodes it only when the check runs.
 
 They are drawn as the grader draws its own, from the same strategies with the same
 edge cases first, but under the public salt :data:`KIT_SALT` instead of the course's
@@ -41,6 +42,7 @@ from autograder import release
 from autograder.engine import example_seed
 from autograder.grade import configured_checks, grade_submission, required_checks
 from autograder.kit.readme import kit_readme
+from autograder.kit.selfcheck import EXPECTATIONS_FORMAT, MAX_BYTES
 from autograder.kit.shrunk import catalog_cases
 from autograder.oracle import Oracle, example_digest
 from autograder.results import ValueBudget, plain
@@ -88,9 +90,25 @@ def build_kit(*, config, out_dir, oracle=None):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
     shutil.copyfile(package / "kit" / "selfcheck.py", out_dir / "selfcheck.py")
-    (out_dir / KIT_SUPPORT_FOLDER / "expectations.bin").write_bytes(wire.encode(data, max_bytes=1 << 32))
+    (out_dir / KIT_SUPPORT_FOLDER / "expectations.bin").write_bytes(wire.encode(_stored(data), max_bytes=MAX_BYTES))
     (out_dir / "README.md").write_text(kit_readme(config, data), encoding="utf-8")
     return sum(len(check["cases"]) for check in data["checks"])
+
+
+def _stored(data):
+    """``data`` as ``expectations.bin`` holds it (:data:`~autograder.kit.selfcheck.EXPECTATIONS_FORMAT`): each
+    check's cases (expected value and count of calls), the requests of all its cases (a batch of calls, as
+    the self-check sends them) and their examples as payloads of their own, in uint8 arrays, which the
+    self-check decodes only when the check runs (the examples: when a case fails)."""
+    checks = []
+    for check in data["checks"]:
+        cases = [{"expected": case["expected"], "calls": len(case["requests"])} for case in check["cases"]]
+        calls = [wire.encode(request, max_bytes=MAX_BYTES) for case in check["cases"] for request in case["requests"]]
+        examples = [case["example"] for case in check["cases"]]
+        checks.append({**check, "cases": np.frombuffer(wire.encode(cases, max_bytes=MAX_BYTES), dtype=np.uint8),
+                       "calls": np.frombuffer(wire.encode_batch(calls, 0), dtype=np.uint8),
+                       "examples": np.frombuffer(wire.encode(examples, max_bytes=MAX_BYTES), dtype=np.uint8)})
+    return {**data, "format": EXPECTATIONS_FORMAT, "checks": checks}
 
 
 def grade_kit_examples(config, reference_dir, *, oracle):

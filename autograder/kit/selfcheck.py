@@ -32,6 +32,7 @@ as root can reach anything, this process and its terminal included.
 
 import argparse
 import ctypes
+import itertools
 import json
 import os
 import re
@@ -54,6 +55,10 @@ from autograder.sandbox import drivers, guard, wire, worker  # noqa: E402
 from autograder.statuses import Status, raised_by_stub, withheld_by, withheld_message  # noqa: E402
 
 MAX_BYTES = 1 << 32
+#: The layout of ``expectations.bin`` that this self-check reads, written beside it by the kit's builder: the
+#: checks in a small index, each check's cases (:func:`recorded_cases`), calls (:func:`recorded_calls`) and
+#: examples (:func:`recorded_examples`) as payloads of their own in uint8 arrays, decoded only when needed.
+EXPECTATIONS_FORMAT = 2
 #: The most failing checks (or groups of checks that stopped on the same error) shown in detail in one run.
 MAX_DETAILS = 10
 #: Lines of what the code printed that one check shows.
@@ -85,12 +90,12 @@ class Outcome:
     """The first failing example as lines of text (inputs by name, expected, got, where); empty if none."""
 
 
-def run_check(check, call):
-    """Replay a check's cases, simplest first, through ``call(request) -> reply``, up to the first that fails;
+def run_check(check, send):
+    """Replay a check's cases, simplest first, through ``send(requests) -> replies``, up to the first that fails;
     return the :class:`Outcome`. A check whose verdict needs scipy is ``skipped`` without it; a function that is
     still the stub is ``unimplemented``, as the grader says."""
     try:
-        found = first_failure(check, call)
+        found = first_failure(check, send)
     except ModuleNotFoundError as missing:
         return Outcome(Status.SKIPPED, f"needs {missing.name}, which is not installed (pip install {missing.name}); "
                                        "the grader runs it")
@@ -100,17 +105,44 @@ def run_check(check, call):
     return Outcome(_status_of(failure, check), failure.message, example_lines(case["example"], failure))
 
 
-def first_failure(check, call):
-    """``(case, failure)``: the first of a check's cases (stored simplest first) that fails through
-    ``call(request) -> reply``, and its :class:`~autograder.verdicts.CheckFailure`; None if every case passes."""
+def first_failure(check, send):
+    """``(case, failure)``: the first of a check's cases (stored simplest first) that fails, with its
+    ``example``, and its :class:`~autograder.verdicts.CheckFailure`; None if every case passes.
+
+    The calls of all the cases go to ``send(payloads)`` at once (each request as the wire encodes it),
+    which returns an iterator of their replies in order (:meth:`StudentProcess.replies`); each case is
+    judged as its replies arrive, and the iterator is closed at the first failure, which cancels the
+    calls not yet made.
+    """
     verdict = verdicts.Verdict.from_data(check["verdict"])
-    for case in check["cases"]:
-        replies = [call(request) for request in case["requests"]]
-        try:
-            verdict(case["expected"], replies)
-        except verdicts.CheckFailure as failure:
-            return case, failure
-    return None
+    cases = recorded_cases(check)
+    replies = send(recorded_calls(check))
+    try:
+        for position, case in enumerate(cases):
+            try:
+                verdict(case["expected"], list(itertools.islice(replies, case["calls"])))
+            except verdicts.CheckFailure as failure:
+                return {**case, "example": recorded_examples(check)[position]}, failure
+        return None
+    finally:
+        replies.close()
+
+
+def recorded_cases(check):
+    """A check's cases, decoded when the check runs: each case's ``expected`` value and the count of its
+    ``calls`` among :func:`recorded_calls`."""
+    return wire.decode(check["cases"].tobytes(), max_bytes=MAX_BYTES)
+
+
+def recorded_calls(check):
+    """The requests of all a check's cases in order, each as the wire encodes it: they go to the child as
+    they are stored, never decoded here."""
+    return wire.decode_batch(check["calls"].tobytes())[1]
+
+
+def recorded_examples(check):
+    """The inputs of each of a check's cases by name, as a failing case shows them: decoded only then."""
+    return wire.decode(check["examples"].tobytes(), max_bytes=MAX_BYTES)
 
 
 def _status_of(failure, check):
@@ -134,28 +166,74 @@ def example_lines(inputs, failure):
 
 
 class StudentProcess:
-    """The modules of ``folder`` in a child process, answering one call at a time: ``process(request) -> reply``.
+    """The modules of ``folder`` in a child process, answering the calls of a check sent in one frame:
+    :meth:`replies`.
 
-    A call gets ``call_seconds``; one that runs out, or a child that exits or answers
-    under another nonce, is an error reply, and the next call starts a fresh child.
-    What the child prints goes to a file, read back by :meth:`take_output`.
+    :meth:`start` starts the child before the kit's expectations are read, so that the two overlap;
+    :meth:`configure` then gives it its settings, the first frame every child reads. A call gets
+    ``call_seconds`` from the reply before it; one that runs out, or a child that exits or answers under
+    another nonce, is an error reply, and the calls after it go to a fresh child. What the child prints
+    goes to a file, read back by :meth:`take_output`.
     """
 
-    def __init__(self, folder, data):
-        """``data``: the kit's expectations, whose call limit, forbidden modules and files the child keeps."""
-        self.folder, self.call_seconds = folder, data["call_seconds"]
-        self.settings = json.dumps({"forbidden_modules": data["forbidden_modules"], "files": data["files"]})
+    def __init__(self, folder):
+        self.folder = folder
         self.output = tempfile.TemporaryFile()
-        self._process = None
+        self._process = self._settings = None
 
-    def __call__(self, request):
-        if self._process is None:
-            self._start()
-        nonce = secrets.token_bytes(len(wire.READY_NONCE))
+    def configure(self, data):
+        """Take the call limit, forbidden modules and files of ``data`` (the kit's expectations) and send the
+        child the last two: it never reads the expectations."""
+        self.call_seconds = data["call_seconds"]
+        self._settings = wire.encode({"forbidden_modules": data["forbidden_modules"], "files": data["files"]},
+                                     max_bytes=MAX_BYTES)
+        if self._process is not None:
+            try:
+                wire.write_frame(self._requests, self._settings, wire.READY_NONCE)
+            except OSError:  # a child that died at its start: the next call starts another and says why it fails
+                self.stop()
+
+    def replies(self, batch):
+        """Send the requests of ``batch`` (each as the wire encodes it) in one frame
+        (:func:`~autograder.sandbox.wire.encode_batch`); yield their replies in order.
+
+        A call that fails (out of time, a child that died, a reply under another nonce) yields an error
+        reply and stops the child; the calls after it go to a fresh one, as they would one by one.
+        Closing the iterator early cancels the calls not yet answered: the child stops before its next
+        call and says :data:`~autograder.sandbox.wire.END` (one that does not in time is stopped).
+        """
+        answered = 0
+        while answered < len(batch):
+            nonce = secrets.token_bytes(len(wire.READY_NONCE))
+            refused = self._send(batch[answered:], nonce)
+            while answered < len(batch):
+                reply = refused or self._reply(nonce)
+                answered += 1
+                try:
+                    yield reply
+                except GeneratorExit:
+                    if answered < len(batch) and self._process is not None:
+                        self._cancel(nonce)
+                    raise
+                if self._process is None:  # the call failed: the rest go to a fresh child
+                    break
+
+    def _send(self, batch, nonce):
+        """Write ``batch`` to the child (started if none runs) under ``nonce``; None, or the error reply of a
+        child that could not take it."""
         try:
-            wire.write_frame(self._requests, wire.encode(request, max_bytes=MAX_BYTES), nonce)
-            deadline = time.monotonic() + max(1, self.call_seconds)
-            got, payload = wire.read_frame(self._replies, max_bytes=MAX_BYTES, deadline=deadline)
+            self.start()
+            # The child answers its calls' questions itself: the CPU a grader's worker is pinned to is unused.
+            wire.write_frame(self._requests, wire.encode_batch(batch, 0), nonce)
+            return None
+        except (wire.WireError, OSError) as error:
+            return self._failure(PROCESS_FAILED, f"the process running your code failed: {error}")
+
+    def _reply(self, nonce):
+        """The next reply under ``nonce``, or the error reply of a call out of time or a child that failed."""
+        try:
+            got, payload = wire.read_frame(self._replies, max_bytes=MAX_BYTES,
+                                           deadline=time.monotonic() + max(1, self.call_seconds))
             if got != nonce:
                 raise wire.WireError("a reply that answers no call (written by the code itself?)")
             return wire.decode(payload, max_bytes=MAX_BYTES, max_values=wire.MESSAGE_VALUES)
@@ -164,16 +242,35 @@ class StudentProcess:
         except (wire.WireError, OSError) as error:
             return self._failure(PROCESS_FAILED, f"the process running your code failed: {error}")
 
-    def _start(self):
+    def _cancel(self, nonce):
+        """Cancel the calls of the batch under ``nonce`` not yet made, and read past the replies of those
+        already made until the child says it stopped; stop a child that does not in time."""
+        try:
+            wire.write_frame(self._requests, wire.CANCEL, nonce)
+            deadline = time.monotonic() + max(1, self.call_seconds)
+            while True:
+                got, frame = wire.read_frame(self._replies, max_bytes=MAX_BYTES, deadline=deadline)
+                if got != nonce:
+                    raise wire.WireError("a reply that answers no call")
+                if frame == wire.END:
+                    return
+        except (wire.WireError, wire.ChannelTimeout, OSError):
+            self.stop()
+
+    def start(self):
+        """Start a child unless one runs; it waits for its settings (:meth:`configure`) before it takes a call."""
+        if self._process is not None:
+            return
         request_read, self._requests = os.pipe()
         self._replies, reply_write = os.pipe()
         self._process = subprocess.Popen(
-            [sys.executable, "-I", str(Path(__file__).resolve()), "--serve", str(request_read), str(reply_write),
-             self.settings],
+            [sys.executable, "-I", str(Path(__file__).resolve()), "--serve", str(request_read), str(reply_write)],
             cwd=self.folder, stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT,
             pass_fds=(request_read, reply_write), start_new_session=True)
         os.close(request_read)
         os.close(reply_write)
+        if self._settings is not None:
+            wire.write_frame(self._requests, self._settings, wire.READY_NONCE)
 
     def _failure(self, kind, message):
         self.stop()
@@ -214,22 +311,35 @@ def _escaped(match):
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-def serve(request_fd, reply_fd, settings):
-    """The child: import the modules of the current folder and answer calls until the channel closes.
-
-    ``settings`` (JSON) gives the forbidden modules and the modules' files: the child never reads the expectations.
-    """
-    settings = json.loads(settings)
+def serve(request_fd, reply_fd):
+    """The child: read its settings (the forbidden modules and the modules' files; it never reads the
+    expectations), then import the modules of the current folder and answer batches of calls until the
+    channel closes, each call's reply under its batch's nonce, stopping at a cancel as the grader's worker
+    does (:func:`autograder.sandbox.worker.serve`)."""
+    try:
+        _, settings = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
+    except wire.WireError:
+        return 0
+    settings = wire.decode(settings, max_bytes=MAX_BYTES)
     guard.forbid_imports(settings["forbidden_modules"])
     sys.path.insert(0, os.getcwd())
     modules, namespaces = drivers.StudentModules(os.getcwd(), settings["files"]), worker.Namespaces()
     while True:
         try:
-            nonce, payload = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
+            nonce, frame = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
         except wire.WireError:
             return 0
-        sent, answerer = requests.split(wire.decode(payload, max_bytes=MAX_BYTES))
-        wire.write_frame(reply_fd, worker.answer(sent, modules, MAX_BYTES, namespaces, answerer), nonce)
+        if frame == wire.CANCEL:  # the batch ended before the cancel arrived
+            wire.write_frame(reply_fd, wire.END, nonce)
+            continue
+        cpu, payloads = wire.decode_batch(frame)
+        batch = worker.Batch(request_fd, reply_fd, nonce, MAX_BYTES, cpu)
+        for payload in payloads:
+            if batch.cancel_arrived():
+                wire.write_frame(reply_fd, wire.END, nonce)
+                break
+            sent, answerer = requests.split(wire.decode(payload, max_bytes=MAX_BYTES))
+            wire.write_frame(reply_fd, worker.answer(sent, modules, MAX_BYTES, namespaces, answerer), nonce)
 
 
 def _not_dumpable():
@@ -279,16 +389,8 @@ def parser():
 
 def main(argv):
     if argv[:1] == ["--serve"]:
-        return serve(int(argv[1]), int(argv[2]), argv[3])
+        return serve(int(argv[1]), int(argv[2]))
     options = parser().parse_args(argv)
-    data = wire.decode((HERE / "_selfcheck" / "expectations.bin").read_bytes(), max_bytes=MAX_BYTES)
-    checks = [check for check in data["checks"] if _chosen(check["id"], options.patterns)]
-    grader_only = [check_id for check_id in data["grader_only"] if _chosen(check_id, options.patterns)]
-    if options.patterns and not checks and not grader_only:
-        functions = sorted({check["function"] for check in data["checks"]})
-        print(f"selfcheck: no visible check's id contains {' or '.join(map(repr, options.patterns))}; the checked "
-              f"functions are {', '.join(functions)}", file=sys.stderr)
-        return 2
     folder = Path.cwd()
     if _is_root() and not options.trust:
         print(f"selfcheck refuses to run the code in {folder} as root: it would run with all of root's power, "
@@ -296,10 +398,33 @@ def main(argv):
               "it. To run code you wrote and trust as root, add --trust.", file=sys.stderr)
         return 2
     _not_dumpable()
-    print(f"selfcheck runs the code in {folder} as {_user()}, in a child process that is not sandboxed:\n"
+    student = StudentProcess(folder)
+    student.start()  # the child's start overlaps reading the expectations
+    try:
+        return _check(options, student)
+    finally:
+        student.stop()
+
+
+def _check(options, student):
+    """Read the expectations, run the chosen checks in ``student`` and print how they went; the exit status."""
+    data = wire.decode((HERE / "_selfcheck" / "expectations.bin").read_bytes(), max_bytes=MAX_BYTES)
+    if data.get("format") != EXPECTATIONS_FORMAT:
+        print("selfcheck: this selfcheck.py cannot read _selfcheck/expectations.bin, which another version of the "
+              "grader wrote: take both from the same kit", file=sys.stderr)
+        return 2
+    checks = [check for check in data["checks"] if _chosen(check["id"], options.patterns)]
+    grader_only = [check_id for check_id in data["grader_only"] if _chosen(check_id, options.patterns)]
+    if options.patterns and not checks and not grader_only:
+        functions = sorted({check["function"] for check in data["checks"]})
+        print(f"selfcheck: no visible check's id contains {' or '.join(map(repr, options.patterns))}; the checked "
+              f"functions are {', '.join(functions)}", file=sys.stderr)
+        return 2
+    student.configure(data)
+    print(f"selfcheck runs the code in {student.folder} as {_user()}, in a child process that is not sandboxed:\n"
           "run it on code you wrote. To check a student's hand-in, run `autograder check`, which sandboxes it.",
           file=sys.stderr if options.json else sys.stdout, flush=True)
-    results = _run(checks, data, folder, echo=not options.json)
+    results = _run(checks, data, student, echo=not options.json)
     if options.json:
         print(json.dumps([{"id": result.check["id"], "status": result.outcome.status.value,
                            "message": result.outcome.message} for result in results], indent=2))
@@ -331,28 +456,25 @@ class Result:
         return f"{self.outcome.status.word:>10}  {self.check['id']}  ({self.score:g}/{self.check['max_score']:g})"
 
 
-def _run(checks, data, folder, *, echo):
-    """Run ``checks`` on the modules in ``folder``, one function's checks after another, each summed up in
-    one line if ``echo`` as its function's checks end: a check that holds is ``withheld``, as the grader
+def _run(checks, data, student, *, echo):
+    """Run ``checks`` on the modules in ``student``'s folder, one function's checks after another, each summed
+    up in one line if ``echo`` as its function's checks end: a check that holds is ``withheld``, as the grader
     withholds it, where the value checks its points require did not pass."""
-    student = StudentProcess(folder, data)
+    folder = student.folder
     submitted = drivers.StudentModules(str(folder), data["files"])  # names the files; the child imports them
     functions = {}
     for check in checks:
         functions.setdefault((check["module"], check["function"]), []).append(check)
     results = []
-    try:
-        for (module, _), function_checks in functions.items():
-            file = submitted.file_of(module)
-            ran = [Result(check, Outcome(Status.MISSING, f"{file} not found in {folder}")
-                          if not (folder / file).is_file() else run_check(check, student), student.take_output())
-                   for check in function_checks]
-            results.extend(withheld(ran))
-            if echo:
-                for result in results[-len(ran):]:
-                    print(result.line, flush=True)
-    finally:
-        student.stop()
+    for (module, _), function_checks in functions.items():
+        file = submitted.file_of(module)
+        ran = [Result(check, Outcome(Status.MISSING, f"{file} not found in {folder}")
+                      if not (folder / file).is_file() else run_check(check, student.replies), student.take_output())
+               for check in function_checks]
+        results.extend(withheld(ran))
+        if echo:
+            for result in results[-len(ran):]:
+                print(result.line, flush=True)
     return results
 
 

@@ -64,8 +64,8 @@ def check_function(module, function, namespace):
                              "(it cannot be imported there): implement it with numpy")
     with _grader_rules(data["forbidden_modules"]):
         functions, namespaces = NotebookFunctions(namespace), worker.Namespaces()
-        call = _in_kernel(functions, data["call_seconds"], namespaces)
-        results = selfcheck.withheld([selfcheck.Result(check, selfcheck.run_check(check, call), [])
+        replies = _in_kernel(functions, data["call_seconds"], namespaces)
+        results = selfcheck.withheld([selfcheck.Result(check, selfcheck.run_check(check, replies), [])
                                       for check in checks])
     for result in results:
         print(result.line)
@@ -99,16 +99,19 @@ def _forbidden_modules_used(function, namespace, forbidden):
 
 
 def _in_kernel(functions, call_seconds, namespaces):
-    """Calls answered by the notebook's own functions, in its kernel: the student's code, run where they run it."""
-    def call(request):
-        signal.alarm(max(1, int(call_seconds)))
-        try:
-            sent, answerer = requests.split(request)
-            return wire.decode(worker.answer(sent, functions, selfcheck.MAX_BYTES, namespaces, answerer),
-                               max_bytes=selfcheck.MAX_BYTES)
-        finally:
-            signal.alarm(0)
-    return call
+    """Calls answered by the notebook's own functions, in its kernel, one after the other as their replies
+    are taken: the student's code, run where they run it."""
+    def replies(batch):
+        for payload in batch:
+            signal.alarm(max(1, int(call_seconds)))
+            try:
+                sent, answerer = requests.split(wire.decode(payload, max_bytes=selfcheck.MAX_BYTES))
+                reply = wire.decode(worker.answer(sent, functions, selfcheck.MAX_BYTES, namespaces, answerer),
+                                    max_bytes=selfcheck.MAX_BYTES)
+            finally:
+                signal.alarm(0)
+            yield reply
+    return replies
 
 
 @contextmanager
