@@ -11,6 +11,7 @@ import torch
 import yaml
 
 from autograder.config import load_config, standalone_config_text
+from autograder.grade import grade_submission
 from autograder.oracle import Oracle
 from autograder.sandbox import launcher
 from autograder.sandbox.session import WorkerSession
@@ -111,6 +112,15 @@ def toy_course(folder, *, reference, checks, max_examples, files=None):
                                                f"hypothesis:\n  max_examples: {max_examples}\n"
                                                + (f"files:\n  {module}: {file}\n" if files else ""))
     return folder, load_config(folder / "grading_config.yml")
+
+
+def grade_toy(course, source, name):
+    """Grade ``source`` as student ``name``'s ``toy.py`` in the course :func:`toy_course` wrote."""
+    folder, config = course
+    submission = folder / "submissions" / name
+    submission.mkdir(parents=True)
+    (submission / "toy.py").write_text(source)
+    return grade_submission(submission, config=config)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from autograder.authoring import CheckFailure, compare
 from autograder.grade import grade_submission
 from autograder.sandbox import drivers
 
-from conftest import toy_course
+from conftest import grade_toy, toy_course
 
 REFERENCE = '''
 import numpy as np
@@ -145,16 +145,9 @@ def course(tmp_path_factory):
     return toy_course(tmp_path_factory.mktemp("cs231n"), reference=REFERENCE, checks=CHECKS, max_examples=10)
 
 
-def grade(course, source, name):
-    folder, config = course
-    submission = folder / "submissions" / name
-    submission.mkdir(parents=True)
-    (submission / "toy.py").write_text(source)
-    return grade_submission(submission, config=config)
-
 
 def test_the_reference_earns_every_point(course):
-    result = grade(course, REFERENCE, "reference")
+    result = grade_toy(course, REFERENCE, "reference")
     assert {check.id: (check.status, check.score) for check in result.checks} == {
         "toy.batchnorm_forward.equals_reference": ("passed", 3),
         "toy.batchnorm_forward.running_averages": ("passed", 2),
@@ -167,13 +160,13 @@ def test_the_reference_earns_every_point(course):
 def test_each_mistake_fails_exactly_its_checks(course, mistake):
     find, replace, failing = MISTAKES[mistake]
     assert REFERENCE.count(find) == 1
-    result = grade(course, REFERENCE.replace(find, replace), mistake)
+    result = grade_toy(course, REFERENCE.replace(find, replace), mistake)
     assert {check.id for check in result.checks if check.status != "passed"} == failing, [
         (check.id, check.message[:300]) for check in result.checks if check.status != "passed"]
 
 
 def test_a_forward_without_a_cache_fails_its_backward_with_a_message_naming_the_missing_item(course):
-    result = grade(course, REFERENCE.replace("return gamma * xhat + beta, Cache(xhat, gamma, var, eps)",
+    result = grade_toy(course, REFERENCE.replace("return gamma * xhat + beta, Cache(xhat, gamma, var, eps)",
                                              "return gamma * xhat + beta"), "no-cache")
     backward = next(check for check in result.checks if check.id == "toy.batchnorm_backward.equals_reference")
     assert backward.status == "error" and "the result of call 1: expected a sequence with item 1" in backward.message

@@ -6,11 +6,10 @@ detect the stated error is an error of the declaration."""
 import numpy as np
 import pytest
 
-from autograder.grade import grade_submission
 from autograder.verdicts import VERDICTS, CheckFailure, Verdict
 from autograder.verdicts.significance import samples_to_detect_rate
 
-from conftest import ROOT, toy_course
+from conftest import ROOT, grade_toy, toy_course
 
 X = np.full((100, 100), 1.5)
 OPTIONS = {"rtol": 1e-9, "atol": 0.0, "false_failure_probability": 1e-6}
@@ -118,16 +117,9 @@ def toy(tmp_path_factory):
                       checks=CHECKS.replace("SHAPE", f"({SIDE}, {SIDE})"), max_examples=6)
 
 
-def grade(toy, source, name):
-    folder, config = toy
-    submission = folder / "submissions" / name
-    submission.mkdir(parents=True)
-    (submission / "toy.py").write_text(source)
-    return grade_submission(submission, config=config)
-
 
 def test_the_reference_earns_the_points(toy):
-    result = grade(toy, REFERENCE, "reference")
+    result = grade_toy(toy, REFERENCE, "reference")
     assert [(check.id, check.status) for check in result.checks] == [("toy.mask_forward.inverted_mask", "passed")]
 
 
@@ -135,14 +127,14 @@ def test_the_reference_earns_the_points(toy):
 def test_each_mistake_fails(toy, mistake):
     find, replace = MISTAKES[mistake]
     assert find in REFERENCE
-    result = grade(toy, REFERENCE.replace(find, replace), mistake)
+    result = grade_toy(toy, REFERENCE.replace(find, replace), mistake)
     assert [check.status for check in result.checks] == ["failed"], [check.message[:200] for check in result.checks]
 
 
 def test_an_input_too_small_to_detect_the_error_is_an_error_of_the_declaration(tmp_path):
     folder, config = toy_course(tmp_path, reference=REFERENCE, checks=CHECKS.replace("SHAPE", "(100, 100)"),
                                 max_examples=3)
-    (check,) = grade((folder, config), REFERENCE, "reference").checks
+    (check,) = grade_toy((folder, config), REFERENCE, "reference").checks
     assert check.status != "passed" and "inverted_mask needs x of" in check.message, check.message
 
 

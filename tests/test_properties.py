@@ -13,7 +13,7 @@ from autograder.config import load_config
 from autograder.grade import grade_submission
 from autograder.sandbox import launcher
 
-from conftest import toy_course
+from conftest import grade_toy, toy_course
 
 REFERENCE = '''
 import numpy as np
@@ -88,16 +88,9 @@ def toy(tmp_path_factory):
     return toy_course(tmp_path_factory.mktemp("toy-course"), reference=REFERENCE, checks=CHECKS, max_examples=15)
 
 
-def grade(toy, source, name):
-    folder, config = toy
-    submission = folder / "submissions" / name
-    submission.mkdir(parents=True)
-    (submission / "toy.py").write_text(source)
-    return grade_submission(submission, config=config)
-
 
 def test_the_reference_earns_every_point_with_points_set_per_check(toy):
-    result = grade(toy, REFERENCE, "reference")
+    result = grade_toy(toy, REFERENCE, "reference")
     assert [(check.id, check.status, check.max_score) for check in result.checks] == [
         ("toy.softplus.never_negative", "passed", 1), ("toy.softplus_backward.gradient_check", "passed", 2),
         ("toy.noisy.same_seed_same_result", "passed", 1), ("toy.clip.unchanged_arguments", "passed", 1),
@@ -109,16 +102,16 @@ def test_the_reference_earns_every_point_with_points_set_per_check(toy):
 def test_each_kind_fails_the_mistake_it_exists_for_and_nothing_else(toy, mistake):
     find, replace, families = MISTAKES[mistake]
     assert REFERENCE.count(find) == 1
-    result = grade(toy, REFERENCE.replace(find, replace), mistake)
+    result = grade_toy(toy, REFERENCE.replace(find, replace), mistake)
     assert {check.family for check in result.checks if check.status != "passed"} == families, [
         (check.id, check.message[:200]) for check in result.checks if check.status != "passed"]
 
 
 def test_a_custom_predicate_says_why_and_a_broken_answer_is_a_failure_not_a_crash(toy):
-    result = grade(toy, REFERENCE.replace("return np.logaddexp(0.0, x)", "return None"), "returns-none")
+    result = grade_toy(toy, REFERENCE.replace("return np.logaddexp(0.0, x)", "return None"), "returns-none")
     check = result.checks[0]
     assert check.status == "failed" and "never_negative could not read the answer" in check.message
-    result = grade(toy, REFERENCE.replace("np.logaddexp(0.0, x)", "-np.abs(x) - 1"), "negative")
+    result = grade_toy(toy, REFERENCE.replace("np.logaddexp(0.0, x)", "-np.abs(x) - 1"), "negative")
     assert result.checks[0].message.startswith("softplus is never negative")
 
 
@@ -171,7 +164,7 @@ def test_the_sandbox_sees_neither_the_checks_nor_the_reference_nor_the_config(to
     paths = [str(folder / name) for name in ("checks.py", "reference/toy.py", "grading_config.yml")]
     peek = REFERENCE.replace("    return np.logaddexp(0.0, x)\n",
                              f"    import os\n    raise RuntimeError(str([os.path.exists(p) for p in {paths!r}]))\n")
-    result = grade(toy, peek, "peek")
+    result = grade_toy(toy, peek, "peek")
     assert "[False, False, False]" in result.checks[0].message, result.checks[0].message
 
 
@@ -218,7 +211,7 @@ def test_a_problems_edge_cases_run_first_in_each_of_its_checks_then_the_kinds_ow
 
 def test_an_edge_case_grades_a_value_the_draws_never_reach_under_every_salt(edge_toy):
     folder, config = edge_toy
-    reference = grade(edge_toy, EDGE_REFERENCE, "edge-reference")
+    reference = grade_toy(edge_toy, EDGE_REFERENCE, "edge-reference")
     assert {check.status for check in reference.checks} == {"passed"}
     capped = EDGE_REFERENCE.replace("** exponent", "** min(exponent, 2)")
     for salt in ("first", "second"):

@@ -6,10 +6,9 @@ its points and the mistake each exists for loses them on that family only."""
 import numpy as np
 import pytest
 
-from autograder.grade import grade_submission
 from autograder.verdicts import VERDICTS, CheckFailure, Verdict
 
-from conftest import toy_course
+from conftest import grade_toy, toy_course
 
 
 def reply(result):
@@ -140,16 +139,9 @@ def toy(tmp_path_factory):
     return toy_course(tmp_path_factory.mktemp("bounds-course"), reference=REFERENCE, checks=CHECKS, max_examples=15)
 
 
-def grade(toy, source, name):
-    folder, config = toy
-    submission = folder / "submissions" / name
-    submission.mkdir(parents=True)
-    (submission / "toy.py").write_text(source)
-    return grade_submission(submission, config=config)
-
 
 def test_the_reference_passes_both_kinds(toy):
-    result = grade(toy, REFERENCE, "reference")
+    result = grade_toy(toy, REFERENCE, "reference")
     assert [(check.id, check.status) for check in result.checks] == [
         ("toy.center_rows.row_independence", "passed"), ("toy.squash_backward.within_bounds", "passed"),
         ("toy.center_rows.equals_reference", "passed")]
@@ -158,6 +150,6 @@ def test_the_reference_passes_both_kinds(toy):
 @pytest.mark.parametrize("mistake", sorted(MISTAKES))
 def test_each_kind_fails_the_mistake_it_exists_for_and_nothing_else(toy, mistake):
     find, replace, families = MISTAKES[mistake]
-    result = grade(toy, REFERENCE.replace(find, replace), mistake)
+    result = grade_toy(toy, REFERENCE.replace(find, replace), mistake)
     assert {check.family for check in result.checks if check.status != "passed"} == families, [
         (check.id, check.message[:200]) for check in result.checks if check.status != "passed"]
