@@ -243,3 +243,30 @@ def test_code_that_draws_from_np_random_grades_the_same_every_time(make_submissi
                   for _ in range(2))
     assert cold.without_timings() == warm.without_timings()
     assert {check.family for check in cold.checks if check.status != "passed"} == {"determinism"}
+
+
+def test_the_examples_of_a_loop_run_one_after_another_so_state_outside_the_arguments_shows(make_submission, config,
+                                                                                            oracle):
+    """Why a convergence check's examples are not asked in lockstep (docs/benchmarks.md, the seventh round): its
+    examples run one after another, and code that counts its calls in a module variable meets the same inputs at
+    other counts on a second run, which the grader names. Asked step by step together, the same code passed."""
+    counting = (ROOT / "reference" / "optimization" / "optimizers.py").read_text() + textwrap.dedent('''
+
+        _correct_sgd = sgd
+        _calls = []
+
+        def sgd(w, dw, state, **hyperparameters):
+            if hyperparameters != {"lr": 0.5, "momentum": 0.9}:
+                return _correct_sgd(w, dw, state, **hyperparameters)
+            _calls.append(None)
+            w0 = state.get("w0", w)
+            new_w, new_state = _correct_sgd(w, dw, {k: v for k, v in state.items() if k != "w0"}, **hyperparameters)
+            if 140 <= len(_calls) < 150 or 290 <= len(_calls) < 300:
+                new_w = new_w + 0.5 * w0
+            return new_w, {**new_state, "w0": w0}
+    ''')
+    result = grade_submission(make_submission({"optimizers": counting}), config=config, oracle=oracle,
+                              functions={"sgd"})
+    failed = {check.id: check.message for check in result.checks if check.status != "passed"}
+    assert list(failed) == ["optimizers.sgd.convergence"], failed
+    assert "the same input gave different answers on different calls" in failed["optimizers.sgd.convergence"]
