@@ -86,6 +86,18 @@ def test_a_failing_check_shows_a_summary_first_then_its_smallest_example_by_name
     assert max(len(line) for line in run.stdout.splitlines()) < 200, run.stdout
 
 
+def test_what_a_failing_function_prints_is_shown_under_its_check(kit, tmp_path):
+    """print() reaches the report though the child is killed, never flushed: its output is not buffered."""
+    reference = (ROOT / "reference" / "optimization" / "optimizers.py").read_text()
+    printing = reference.replace("    return np.asarray(w - lr * g), new_state",
+                                 "    print('sgd saw', w.shape)\n    return np.asarray(w + lr * g), new_state")
+    assert printing != reference
+    run = selfcheck(kit, hand_in(tmp_path / "student", {"optimizers": printing}))
+    assert run.returncode == 1, run.stdout
+    details = run.stdout[run.stdout.index("\n\n"):]
+    assert "your code printed:" in details and "sgd saw" in details, run.stdout
+
+
 def test_a_mistake_of_the_catalog_shows_the_counterexample_of_the_graders_feedback(kit, kit_config, tmp_path):
     """The kit keeps the example the grader shrinks each of the catalog's mistakes to: sgd updating w in
     place fails its purity check on the same inputs in the self-check as in the grader's feedback."""

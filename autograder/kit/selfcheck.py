@@ -264,7 +264,7 @@ class StudentProcess:
         request_read, self._requests = os.pipe()
         self._replies, reply_write = os.pipe()
         self._process = subprocess.Popen(
-            [sys.executable, "-I", str(Path(__file__).resolve()), "--serve", str(request_read), str(reply_write)],
+            [sys.executable, "-I", "-u", str(Path(__file__).resolve()), "--serve", str(request_read), str(reply_write)],
             cwd=self.folder, stdin=subprocess.DEVNULL, stdout=self.output, stderr=subprocess.STDOUT,
             pass_fds=(request_read, reply_write), start_new_session=True)
         os.close(request_read)
