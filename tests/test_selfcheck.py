@@ -98,6 +98,18 @@ def test_what_a_failing_function_prints_is_shown_under_its_check(kit, tmp_path):
     assert "your code printed:" in details and "sgd saw" in details, run.stdout
 
 
+def test_code_that_draws_from_np_random_fails_the_same_way_on_every_run(kit, tmp_path):
+    """The child seeds numpy's global generator from each call, as the grader's worker does."""
+    reference = (ROOT / "reference" / "optimization" / "optimizers.py").read_text()
+    noisy = reference.replace("    return np.asarray(w - lr * g), new_state",
+                              "    return np.asarray(w - lr * g + np.random.rand()), new_state")
+    assert noisy != reference
+    student = hand_in(tmp_path / "student", {"optimizers": noisy})
+    first, second = selfcheck(kit, student), selfcheck(kit, student)
+    assert first.returncode == 1 and "got:" in first.stdout, first.stdout
+    assert first.stdout == second.stdout
+
+
 def test_a_mistake_of_the_catalog_shows_the_counterexample_of_the_graders_feedback(kit, kit_config, tmp_path):
     """The kit keeps the example the grader shrinks each of the catalog's mistakes to: sgd updating w in
     place fails its purity check on the same inputs in the self-check as in the grader's feedback."""

@@ -314,8 +314,8 @@ def _escaped(match):
 def serve(request_fd, reply_fd):
     """The child: read its settings (the forbidden modules and the modules' files; it never reads the
     expectations), then import the modules of the current folder and answer batches of calls until the
-    channel closes, each call's reply under its batch's nonce, stopping at a cancel as the grader's worker
-    does (:func:`autograder.sandbox.worker.serve`)."""
+    channel closes, each call's reply under its batch's nonce, stopping at a cancel and seeding the global
+    generators from each call's bytes as the grader's worker does (:func:`autograder.sandbox.worker.serve`)."""
     try:
         _, settings = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
     except wire.WireError:
@@ -338,6 +338,7 @@ def serve(request_fd, reply_fd):
             if batch.cancel_arrived():
                 wire.write_frame(reply_fd, wire.END, nonce)
                 break
+            worker.seed_global_generators(payload)
             sent, answerer = requests.split(wire.decode(payload, max_bytes=MAX_BYTES))
             wire.write_frame(reply_fd, worker.answer(sent, modules, MAX_BYTES, namespaces, answerer), nonce)
 
