@@ -6,7 +6,7 @@ same function in the stub, so the signature, argument checks and anything else t
 student received count for nothing. A pair's score on a function is the share of the
 smaller side's fingerprints found in the other (1: one body is contained in the other;
 0: nothing shared but the stub). All pairs of a function are scored at once, as a product
-of sparse incidence matrices; only the pairs shown in a report are then matched region by
+of scipy's CSR incidence matrices; only the pairs shown in a report are then matched region by
 region for highlighting.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from copydetect.utils import find_fingerprint_overlap, get_copied_slices, get_document_fingerprints, hashed_kgrams
-from scipy import sparse
+from scipy.sparse import csr_matrix
 
 #: k-gram length in normalised characters: shorter matches are noise (copydetect's noise threshold).
 NOISE = 25
@@ -51,8 +51,8 @@ def pair_scores(fingerprints):
         for value in (found.hashes if found else ()):
             rows.append(row)
             cols.append(columns.setdefault(value, len(columns)))
-    incidence = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                                  shape=(len(fingerprints), max(len(columns), 1)))
+    incidence = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                           shape=(len(fingerprints), max(len(columns), 1)))
     shared = (incidence @ incidence.T).toarray()
     sizes = np.diag(shared).copy()
     smaller = np.minimum.outer(sizes, sizes)
