@@ -6,7 +6,8 @@ package that defines ``ASSIGNMENT``, an :class:`Assignment` built with the publi
 :mod:`autograder.authoring`. The engine loads the checks under a private module name,
 never lets them into a worker, the student kit or a student notebook, and reads from
 them the parts (the reference modules, in report order), each part's families with
-their points, visibility and hints, its checks and its diagnostics.
+their points, visibility and hints (each applied to every function it grades on its own),
+its checks and its diagnostics.
 """
 
 import functools
@@ -40,11 +41,15 @@ class Tolerances(BaseModel):
 
 
 class Family(BaseModel):
-    """A family of checks of one part: its points, who sees it, and what to tell a student who fails it."""
+    """A family of checks of one function: its points, who sees it, and what to tell a student who fails it.
+
+    A part's family is a template applied to each function with checks of its name, on its own: the same
+    name on two functions is two families, each with these points, visibility, hint and ``requires``.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    points: float = Field(ge=0, description="Points of the family, shared equally by the functions it grades, "
-                                           "and each function's share equally by its checks.")
+    points: float = Field(ge=0, description="Points of the family for each function it grades, shared equally "
+                                           "by that function's checks in it that set no points of their own.")
     visibility: Literal[VISIBILITIES] = Field("visible", description="Who sees the family's checks (VISIBILITIES).")
     hint: str = Field("", description="Shown to the student when a check of the family fails.")
     max_examples: int | None = Field(None, ge=1, le=10_000,
@@ -98,7 +103,8 @@ class Part:
     """The module's name, a Python identifier: ``<module>.py`` in the reference, the stubs and a submission,
     unless the config's ``files`` names its file."""
     families: dict
-    """Family name -> :class:`Family`, in report order."""
+    """Family name -> :class:`Family`, in report order: each grades every function with checks of that name,
+    for each of them separately."""
     checks: list
     """The part's :class:`autograder.check.Check` objects."""
     diagnostics: list = field(default_factory=list)
@@ -112,29 +118,40 @@ class Assignment:
     ``problems`` (:class:`autograder.properties.Problem`, the short form) become parts
     too, one per module: a module that ``parts`` declares takes its problems' checks after
     its own, so one module may mix the two forms (a problem's property kind must then not
-    share a name with a family of the part).
+    share a name with a family of the part that grades the same function).
     """
 
     parts: list = field(default_factory=list)
     title: str = ""
     """A name for reports and the command line (``Optimization, homework 3``)."""
     problems: list = field(default_factory=list)
+    #: ``(module, function, family name)`` -> :class:`Family` of a problem's property kind, which a part's
+    #: family of the same name on another function of the module does not change.
+    _problem_families: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         parts = list(self.parts)
+        problem_families = {}
         for extra in parts_of(self.problems):
+            problem_families.update({(extra.module, check.function, check.family): extra.families[check.family]
+                                     for check in extra.checks})
             index = next((index for index, part in enumerate(parts) if part.module == extra.module), None)
             if index is None:
                 parts.append(extra)
                 continue
             part = parts[index]
-            shared = sorted(set(part.families) & set(extra.families))
+            graded = {(check.function, check.family) for check in part.checks}
+            shared = sorted(graded & {(check.function, check.family) for check in extra.checks})
             if shared:
-                raise AssignmentError(f"{extra.module}: the family {shared[0]!r} of a problem's property is also a "
-                                      "family of its part: name the property's family= otherwise")
-            parts[index] = Part(part.module, {**part.families, **extra.families}, [*part.checks, *extra.checks],
-                                part.diagnostics)
+                function, family = shared[0]
+                raise AssignmentError(f"{extra.module}.{function}: the family {family!r} of a problem's property is "
+                                      "also a family of this function in its part: name the property's family= "
+                                      "otherwise")
+            families = {**part.families, **{name: family for name, family in extra.families.items()
+                                            if name not in part.families}}
+            parts[index] = Part(part.module, families, [*part.checks, *extra.checks], part.diagnostics)
         object.__setattr__(self, "parts", parts)
+        object.__setattr__(self, "_problem_families", problem_families)
 
     @property
     def modules(self):
@@ -146,12 +163,15 @@ class Assignment:
                 return part
         raise KeyError(module)
 
-    def family(self, module, family):
-        return self.part(module).families[family]
+    def family(self, module, function, family):
+        """The :class:`Family` named ``family`` of ``function``'s checks in ``module``: a problem's property
+        kind, or else the part's family of that name."""
+        key = (module, function, family)
+        return self._problem_families[key] if key in self._problem_families else self.part(module).families[family]
 
     def family_of(self, check):
         """The :class:`Family` settings that grade ``check``: its family's, with the check's own overrides."""
-        family = self.family(check.module, check.family)
+        family = self.family(check.module, check.function, check.family)
         keys = ("points", "visibility", "hint", "max_examples", "tolerances", "requires")
         overrides = {key: getattr(check, key) for key in keys if getattr(check, key) is not None}
         return family.model_copy(update=overrides) if overrides else family
@@ -168,7 +188,8 @@ class Assignment:
 def parts_of(problems):
     """The :class:`Part` objects of ``problems``, one per module in the order the modules first appear.
 
-    Each property kind is a family of its module; its points come from the checks.
+    Each property kind is a family of each function with a property of that kind; its points come from
+    the checks.
     """
     parts = {}
     for problem in problems:

@@ -122,20 +122,19 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
 
 
 def point_shares(assignment, checks):
-    """Check -> its points: its own (``Check.points``), or else an equal share of its family's:
-    a family's points split equally between the functions it grades, and each function's
-    share equally between its checks in the family."""
-    functions = {}
-    for check in checks:
-        if check.points is None:
-            functions.setdefault((check.module, check.family), Counter())[check.function] += 1
+    """Check -> its points: its own (``Check.points``), or else an equal share of its family's.
+
+    A family grades one function (a part's family is applied to each function with checks of
+    its name), so a check of function f in family F without points of its own gets
+    F.points / n, n the number of f's checks among ``checks`` in F without points of their own.
+    """
+    sharing = Counter((check.module, check.function, check.family) for check in checks if check.points is None)
 
     def points_of(check):
         if check.points is not None:
             return check.points
-        per_function = functions[check.module, check.family]
-        family_points = assignment.family(check.module, check.family).points
-        return family_points / len(per_function) / per_function[check.function]
+        key = (check.module, check.function, check.family)
+        return assignment.family(*key).points / sharing[key]
 
     return points_of
 

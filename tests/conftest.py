@@ -11,7 +11,7 @@ import torch
 import yaml
 
 from autograder.config import load_config, standalone_config_text
-from autograder.grade import grade_submission
+from autograder.grade import grade_submission, point_shares
 from autograder.oracle import Oracle
 from autograder.sandbox import launcher
 from autograder.sandbox.session import WorkerSession
@@ -68,6 +68,12 @@ ASSIGNMENT = Assignment(parts=[
          part.diagnostics)
     for part in FLAGSHIP.parts if part.module in KEEP])
 """
+
+
+def points_worth(assignment, module=None):
+    """The points of ``assignment``'s checks (of part ``module`` only, if given), each its share in the grader."""
+    points_of = point_shares(assignment, assignment.checks)
+    return sum(points_of(check) for check in (assignment.checks if module is None else assignment.part(module).checks))
 
 
 def reduced_config(folder, keep, *, max_examples=None, family_max_examples=None, limits=None, functions=None,

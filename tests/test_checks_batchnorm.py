@@ -21,7 +21,7 @@ from autograder.verdicts import scaled_outputs as verdicts
 from autograder.verdicts.core import compare
 
 from reference.optimization.catalog import batchnorm as catalog
-from conftest import ROOT
+from conftest import ROOT, points_worth
 
 TOLERANCES = {"rtol": 1e-7, "atol": 1e-300}
 HYPOTHESIS = settings(derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
@@ -196,7 +196,7 @@ def test_correct_implementations_use_under_a_hundredth_of_the_allowed_error(chec
     """Every correct implementation of the catalog (one-pass variance, the chain rule through
     the graph, channel loops...) passes each numeric check with a tolerance 100 times tighter
     than the configured one, on the check's own examples: the tolerance leaves room."""
-    tolerances = config.tolerances_for(config.assignment.family("batchnorm", check.family))
+    tolerances = config.tolerances_for(config.assignment.family_of(check))
     candidates = implementations(check.function)
 
     @settings(HYPOTHESIS, max_examples=ACCURACY_EXAMPLES)
@@ -239,7 +239,7 @@ def test_well_conditioned_inputs_keep_their_condition_bound(x):
 def test_numerical_gradients_agree_with_autograd_to_a_hundredth_of_the_tolerance(config):
     """The gradient check's expected values are accurate: central differences of the reference
     forward agree with torch autograd far inside the gradient_check tolerance."""
-    rtol = config.tolerances_for(config.assignment.family("batchnorm", "gradient_check")).rtol
+    rtol = config.tolerances_for(config.assignment.family("batchnorm", "batchnorm_backward", "gradient_check")).rtol
 
     @settings(HYPOTHESIS, max_examples=20)
     @given(strategies.gradient_check_arguments())
@@ -266,7 +266,7 @@ def test_examples_requests_and_expected_values_cross_the_wire(check):
 
 
 def test_the_part_has_100_points(config):
-    assert sum(family.points for family in config.assignment.part("batchnorm").families.values()) == 100
+    assert points_worth(config.assignment, "batchnorm") == pytest.approx(100, abs=1e-9)
 
 
 # Fairness between the forward and backward passes

@@ -3,7 +3,8 @@ name and the file and line of the call that declared it, never at grade time."""
 
 import pytest
 
-from autograder.assignment import AssignmentError, load_assignment
+from autograder.assignment import AssignmentError, Family, load_assignment
+from autograder.grade import point_shares
 
 HEADER = '''from hypothesis import strategies as st
 from autograder.authoring import (Assignment, Check, Family, Part, Problem, Tolerances, arrays, call,
@@ -103,8 +104,33 @@ def test_one_module_may_mix_the_long_form_and_problems(tmp_path):
     assert set(part.families) == {"values", "equals_reference"}
 
 
-def test_a_problems_property_kind_named_as_a_family_of_its_part_is_an_error(tmp_path):
+def test_a_problems_property_kind_named_as_a_family_of_the_same_function_in_its_part_is_an_error(tmp_path):
+    path, message = load(tmp_path, LONG_FORM.format(verdict='"returns"', metadata="").replace(
+        "])])\n", '])], problems=[Problem("toy", "double", {"x": arrays()}, [\n'
+                  '    equals_reference(points=2, family="values")])])\n'))
+    assert message == ("toy.double: the family 'values' of a problem's property is also a family of this function "
+                       "in its part: name the property's family= otherwise")
+
+
+def test_a_problem_and_a_part_may_name_families_of_different_functions_alike(tmp_path):
+    """Two functions' families of one name are two families: each keeps its own points and settings."""
+    path = tmp_path / "checks.py"
+    path.write_text(HEADER + LONG_FORM.format(verdict='"returns"', metadata="").replace(
+        'Family(points=1)', 'Family(points=1, hint="double it", max_examples=7)').replace(
+        "])])\n", '])], problems=[Problem("toy", "halve", {"x": arrays()}, [\n'
+                  '    equals_reference(points=2, family="values", visibility="hidden")])])\n'))
+    assignment = load_assignment(path)
+    double, halve = assignment.checks
+    assert (double.id, halve.id) == ("toy.double.values", "toy.halve.values")
+    assert assignment.family_of(double) == Family(points=1, hint="double it", max_examples=7)
+    assert assignment.family_of(halve) == Family(points=2, visibility="hidden")
+    points_of = point_shares(assignment, assignment.checks)
+    assert (points_of(double), points_of(halve)) == (1, 2)
+
+
+def test_a_required_family_of_another_function_of_the_same_name_fails_at_load(tmp_path):
     path, message = load(tmp_path, LONG_FORM.format(verdict='"returns"', metadata="").replace(
         "])])\n", '])], problems=[Problem("toy", "halve", {"x": arrays()}, [\n'
-                  '    equals_reference(points=2, family="values")])])\n'))
-    assert "toy: the family 'values' of a problem's property is also a family of its part" in message
+                  '    unchanged_arguments(points=1, requires=("values",))])])\n'))
+    assert message == (f"{path}:{HEADER.count(chr(10)) + 7}: check toy.halve.unchanged_arguments: requires: "
+                       "'values' is no family of halve's checks (its families: unchanged_arguments)")

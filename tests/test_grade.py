@@ -7,16 +7,18 @@ import zipfile
 
 import jsonschema
 import pytest
+from hypothesis import strategies as st
 
+from autograder.authoring import Assignment, Check, Family, Part, call
 from autograder.catalog import load_catalog
-from autograder.grade import configured_checks, grade_submission
+from autograder.grade import configured_checks, grade_submission, point_shares
 from autograder.oracle import Oracle
 from autograder.results import SCHEMA_VERSION, ResultVersionError, SubmissionResult
 from autograder.statuses import GRADED
 from autograder.verdicts import CheckFailure
 from autograder.verdicts.generic import validates_arguments
 
-from conftest import ROOT
+from conftest import ROOT, points_worth
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +29,25 @@ def reference_result(config, oracle):
 def test_the_reference_earns_full_marks(reference_result, config):
     failures = [(check.id, check.message) for check in reference_result.checks if check.status != "passed"]
     assert failures == []
-    assert reference_result.score == reference_result.max_score == sum(
-        family.points for part in config.assignment.parts for family in part.families.values())
+    assert reference_result.score == reference_result.max_score == round(points_worth(config.assignment), 3) == 400
     assert len(reference_result.checks) == len(configured_checks(config))
+
+
+def test_one_family_name_on_two_functions_gives_each_function_the_familys_points():
+    """A part's family grades each function on its own: double's two checks share its 4 points, halve's one
+    check has all 4, and a check with points of its own keeps them and takes no share."""
+    def check(function, variant="", points=None):
+        return Check("toy", function, "values", "its values", st.fixed_dictionaries({"x": st.floats(0, 1)}),
+                     lambda example: [call("toy", function, kwargs=example)], lambda example, oracle: example["x"],
+                     "returns", variant=variant, points=points)
+
+    family = Family(points=4, visibility="hidden", hint="mind the sign")
+    checks = [check("double", "small"), check("double", "large"), check("halve"), check("halve", "own", points=1)]
+    assignment = Assignment(parts=[Part("toy", {"values": family}, checks)])
+    points_of = point_shares(assignment, checks)
+    assert {check.id: points_of(check) for check in checks} == {
+        "toy.double.values[small]": 2, "toy.double.values[large]": 2, "toy.halve.values": 4, "toy.halve.values[own]": 1}
+    assert {assignment.family_of(check) for check in checks[:3]} == {family}
 
 
 def test_a_regrade_gives_the_same_json_apart_from_durations(reference_result, config, oracle):

@@ -348,9 +348,9 @@ def test_the_gradebook_has_one_row_per_student_with_total_parts_and_families(cla
     alice, bob, carol = rows
     assert list(alice)[:6] == ["student_id", "status", "total", "max_score", "optimizers", "initializers"]
     assert alice["total"] == "6" and alice["max_score"] == "22" and alice["optimizers"] == "2"
-    assert alice["optimizers.one_step"] == "2" and alice["optimizers.trajectory"] == "0"
+    assert alice["optimizers.sgd.one_step"] == "2" and alice["optimizers.sgd.trajectory"] == "0"
     assert alice["status"] == "timeout, crash, submission problem" and bob["status"] == "graded"
-    assert bob["optimizers.invalid_arguments"] == "2"
+    assert bob["optimizers.sgd.invalid_arguments"] == "2"
     assert carol["status"] == "result unreadable" and carol["total"] == ""
 
 

@@ -1,7 +1,7 @@
 """The class at a glance, for TAs and instructors: the gradebook CSVs and the class summary page.
 
 A :class:`ClassReport` holds every student's result; it writes one gradebook row per
-student (total, each part, each family), one row per student and check with the check's
+student (total, each part, each family of each function), one row per student and check with the check's
 status, and a summary page with the score histogram, the failure rate of every check,
 the most common failures with a representative counterexample each, the submissions
 whose code timed out or crashed its worker, and what could not be graded.
@@ -33,6 +33,11 @@ COMMON_FAILURES_SHOWN = 10
 INCIDENTS = (Status.TIMEOUT, Status.CRASH)
 #: The status column of a problem with a whole submission.
 SUBMISSION_PROBLEM = "submission problem"
+
+
+def _family_column(check):
+    """The gradebook column of ``check``'s family: ``module.function.family``, its id without a variant."""
+    return f"{check.module}.{check.function}.{check.family}"
 
 
 def _number(value):
@@ -139,8 +144,8 @@ class ClassReport:
 
     @cached_property
     def families(self):
-        return list(dict.fromkeys(f"{check.module}.{check.family}"
-                                  for result in self.results.values() for check in result.checks))
+        """The gradebook's family columns, ``module.function.family``: a family's points are each function's."""
+        return list(dict.fromkeys(_family_column(check) for result in self.results.values() for check in result.checks))
 
     @cached_property
     def incidents(self):
@@ -184,12 +189,13 @@ class ClassReport:
         return ", ".join(words) or "graded"
 
     def gradebook_rows(self):
-        """One dict per student: id (safe in a spreadsheet), status, total, maximum, each part and each family."""
+        """One dict per student: id (safe in a spreadsheet), status, total, maximum, each part and each family
+        of each function."""
         rows = []
         for student_id, result in self.results.items():
             families = Counter()
             for check in result.checks:
-                families[f"{check.module}.{check.family}"] += check.score
+                families[_family_column(check)] += check.score
             row = {"student_id": spreadsheet_cell(student_id), "status": self.submission_status(student_id),
                    "total": _number(result.score), "max_score": _number(result.max_score)}
             parts = {part.name: part.score for part in result.parts}

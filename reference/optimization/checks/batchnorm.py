@@ -77,18 +77,18 @@ FAMILIES = {
         "dx must flow through the mean and the variance too: dx = gamma / (M * sigma) * (M * dout - "
         "sum(dout) - x_hat * sum(dout * x_hat)); dgamma = sum(dout * x_hat), dbeta = sum(dout), summed "
         "over every axis but 1.")),
-    "empty_batch": Family(points=4, max_examples=10, tolerances=Tolerances(rtol=1e-07, atol=1e-300), hint=(
+    "empty_batch": Family(points=4 / 2, max_examples=10, tolerances=Tolerances(rtol=1e-07, atol=1e-300), hint=(
         "An empty batch (N = 0) has no statistics: in training, return an empty out and the running "
         "statistics unchanged (not NaN, as x.mean() of nothing gives); in backward, an empty dx and zeros"
         " for dgamma and dbeta. Avoid dividing by M as a Python int (ZeroDivisionError).")),
     "gradient_check": Family(points=8, max_examples=10, tolerances=Tolerances(rtol=1e-06, atol=1e-300), hint=(
         "Compare your backward with central differences (L(x + h) - L(x - h)) / 2h of L = sum(out * dout)"
         " for one entry at a time; recompute mean, var and x_hat from x exactly as in the forward pass.")),
-    "purity": Family(points=7, max_examples=15,
+    "purity": Family(points=7 / 2, max_examples=15,
                      requires=("forward_training", "forward_evaluation", "backward"), hint=(
         "Never modify x, gamma, beta, the running statistics or dout in place (no x -= mean, no "
         "running_mean *= ...): build new arrays.")),
-    "invalid_arguments": Family(points=7, visibility="hidden", max_examples=40, hint=(
+    "invalid_arguments": Family(points=7 / 2, visibility="hidden", max_examples=40, hint=(
         "Raise ValueError as torch does: x with fewer than 2 dimensions, dout or per-channel arguments of"
         " another shape (even one numpy would broadcast), one value per channel in training, eps <= 0 in "
         "training or < 0 in evaluation. Accept eps = 0 in evaluation, as torch does.")),

@@ -39,7 +39,7 @@ FAMILIES = {
     "identity": Family(points=12, hint=(
         "In evaluation (training=False, whatever p) and for p == 0, return a copy of x and a mask of all "
         "True, without touching x's values.")),
-    "drop_all": Family(points=10, max_examples=15, hint=(
+    "drop_all": Family(points=10 / 2, max_examples=15, hint=(
         "p == 1 drops everything: return zeros (and an all-False mask) directly instead of dividing by 1 "
         "- p == 0, which gives NaN.")),
     "keep_rate": Family(points=14, max_examples=6, hint=(
@@ -63,7 +63,7 @@ FAMILIES = {
     "backward": Family(points=14, hint=(
         "dx = dout * mask / (1 - p): the gradient flows only through the kept elements, scaled as in the "
         "forward pass.")),
-    "invalid_arguments": Family(points=6, visibility="hidden", hint=(
+    "invalid_arguments": Family(points=6 / 2, visibility="hidden", hint=(
         "Raise ValueError for p outside [0, 1] (NaN included) before anything else, in evaluation too; "
         "dropout_backward also checks the mask's shape.")),
 }

@@ -33,16 +33,16 @@ MODULE = "initializers"
 
 #: The families of this part: points, visibility, hints, example counts and tolerances.
 FAMILIES = {
-    "fans_and_gains": Family(points=15, tolerances=Tolerances(rtol=1e-12, atol=0.0), hint=(
+    "fans_and_gains": Family(points=15 / 2, tolerances=Tolerances(rtol=1e-12, atol=0.0), hint=(
         "fan_in = shape[1] * receptive_field and fan_out = shape[0] * receptive_field, receptive_field = "
         "the product of shape[2:]; the gains are in calculate_gain's table (tanh 5/3, relu sqrt(2), "
         "leaky_relu sqrt(2 / (1 + slope^2)) with slope 0.01 by default, selu 3/4).")),
-    "distribution": Family(points=25, max_examples=5, hint=(
+    "distribution": Family(points=25 / 6, max_examples=5, hint=(
         "Uniform laws are U(-bound, bound) with bound = sqrt(3) * std; normal laws take the std (not the "
         "variance). Xavier's std is gain * sqrt(2 / (fan_in + fan_out)), Kaiming's gain / sqrt(fan) with "
         "the fan of the mode and the gain of the nonlinearity and a. For orthogonal, multiply Q's columns"
         " by the signs of R's diagonal.")),
-    "variance_preservation": Family(points=20, max_examples=2, hint=(
+    "variance_preservation": Family(points=20 / 4, max_examples=2, hint=(
         "Var(W) = 1 / fan_in keeps the activations' variance, 1 / fan_out the gradients'; Kaiming's mode "
         "chooses which fan, times gain^2 (2 for ReLU). Xavier averages the two fans.")),
     "orthogonality": Family(points=10, requires=("distribution",), hint=(
@@ -52,11 +52,11 @@ FAMILIES = {
         "Each column gets exactly ceil(sparsity * rows) zeros, at rows drawn at random without "
         "replacement and independently for every column (not the first rows, not the same rows for all "
         "columns).")),
-    "determinism": Family(points=10, max_examples=10,
+    "determinism": Family(points=10 / 6, max_examples=10,
                           requires=("distribution", "orthogonality", "sparsity"), hint=(
         "Draw every random number from the rng argument (rng.normal, rng.uniform, rng.permuted...), never"
         " from np.random or a Generator of your own.")),
-    "invalid_arguments": Family(points=10, visibility="hidden", hint=(
+    "invalid_arguments": Family(points=10 / 8, visibility="hidden", hint=(
         "Raise ValueError for shapes of fewer than 2 dimensions (exactly 2 for sparse), unknown "
         "nonlinearities or modes, a leaky_relu slope that is not a number, a negative gain or std (check "
         "it before returning early for a zero-element shape). Accept what PyTorch accepts: gain = 0, std "

@@ -22,27 +22,27 @@ MODULE = "optimizers"
 
 #: The families of this part: points, visibility, hints, example counts and tolerances.
 FAMILIES = {
-    "one_step": Family(points=12, hint=(
+    "one_step": Family(points=12 / 6, hint=(
         "Start from the update rule in the docstring with the defaults; state is {} on the first call.")),
-    "trajectory": Family(points=18, hint=(
+    "trajectory": Family(points=18 / 6, hint=(
         "Thread the state: step counters and buffers must carry over from one call to the next (Adam's t "
         "starts at 1).")),
-    "hyperparameters": Family(points=24, max_examples=12, hint=(
+    "hyperparameters": Family(points=24 / 6, max_examples=12, hint=(
         "Check each flag against the docstring: SGD's first momentum step, Nesterov, Adagrad's lr_decay, "
         "RMSprop's centered variant, AMSGrad, weight decay (AdamW decays w before the Adam step).")),
-    "convergence": Family(points=12, max_examples=4,
+    "convergence": Family(points=12 / 6, max_examples=4,
                           requires=("one_step", "trajectory"), hint=(
         "Your optimizer does not reach the minimum of a quadratic where the reference does: check signs "
         "and step sizes.")),
-    "purity": Family(points=12, max_examples=15,
+    "purity": Family(points=12 / 6, max_examples=15,
                      requires=("one_step", "trajectory"), hint=(
         "Never modify w, dw or a state dict in place: build new arrays (w - lr * d, not w -= lr * d) and "
         "a new dict.")),
-    "shapes": Family(points=10, max_examples=20,
+    "shapes": Family(points=10 / 6, max_examples=20,
                      requires=("one_step",), hint=(
         "new_w must be a float64 array of w's shape, 0-d included; new_state a dict of arrays and "
         "numbers.")),
-    "invalid_arguments": Family(points=12, visibility="hidden", hint=(
+    "invalid_arguments": Family(points=12 / 6, visibility="hidden", hint=(
         "Validate hyperparameters exactly as torch.optim does and raise ValueError: 0 <= lr, eps, "
         "weight_decay, momentum... (zero is valid), 0 <= beta < 1, 0 <= rho <= 1; and check that w and dw"
         " have the same shape (numpy would silently broadcast (3,) against (1,)).")),

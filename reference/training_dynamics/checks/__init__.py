@@ -7,7 +7,8 @@ direction against torch.optim.LBFGS), ``minibatches`` (partitions, sizes, unifor
 orders, determinism), ``averaging`` (AveragedModel's Polyak and EMA averages),
 ``early_stopping`` (the state machine along random loss curves) and ``regularization``
 (L2 and L1 penalties and their gradients, in the short form: problems with property kinds). Each module declares
-its families (points, visibility, hints) and its checks.
+its families (points, visibility, hints) and its checks. A family's points are each
+function's: ``points=14 / 2`` gives each of a part's two functions 7, 14 in all.
 """
 
 from autograder.authoring import Assignment, Part

@@ -19,15 +19,15 @@ from .strategies import NOISY_SGD, noisy_sgd_iterates, stationary_distance
 MODULE = "averaging"
 
 FAMILIES = {
-    "torch_parity": Family(points=14, max_examples=12, hint=(
+    "torch_parity": Family(points=14 / 2, max_examples=12, hint=(
         "The first update copies w (n_averaged = 0); later ones move the average towards w: by 1 / (n + 1) for "
         "Polyak's mean, by 1 - decay for the EMA. Thread n_averaged through the state.")),
-    "noisy_sgd": Family(points=6, max_examples=3, requires=("torch_parity",), hint=(
+    "noisy_sgd": Family(points=6 / 2, max_examples=3, requires=("torch_parity",), hint=(
         "The average of noisy iterates must settle near the minimum: check that every iterate enters the "
         "average with the right weight.")),
-    "purity": Family(points=6, max_examples=10, requires=("torch_parity",), hint=(
+    "purity": Family(points=6 / 2, max_examples=10, requires=("torch_parity",), hint=(
         "Return a new array and a new dict; never update average or state in place.")),
-    "invalid_arguments": Family(points=4, visibility="hidden", hint=(
+    "invalid_arguments": Family(points=4 / 2, visibility="hidden", hint=(
         "Raise ValueError when average and w differ in shape, and for a decay outside [0, 1].")),
 }
 

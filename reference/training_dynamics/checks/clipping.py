@@ -22,7 +22,7 @@ from .strategies import NORM_TYPES, cliff_gradient, cliff_start, gradient_lists,
 MODULE = "clipping"
 
 FAMILIES = {
-    "torch_parity": Family(points=14, max_examples=15, hint=(
+    "torch_parity": Family(points=14 / 2, max_examples=15, hint=(
         "The total norm is the norm of all gradients concatenated (norm_type inf: the largest |entry|); the "
         "factor is min(max_norm / (total_norm + 1e-6), 1), the same for every gradient.")),
     "one_factor": Family(points=6, max_examples=10, requires=("torch_parity",), hint=(
@@ -30,9 +30,9 @@ FAMILIES = {
     "cliff": Family(points=6, max_examples=5, requires=("torch_parity",), hint=(
         "A clipped step is at most lr * max_norm long, however steep the wall: scale the gradients down, "
         "never up.")),
-    "purity": Family(points=6, max_examples=10, requires=("torch_parity",), hint=(
+    "purity": Family(points=6 / 2, max_examples=10, requires=("torch_parity",), hint=(
         "torch's clip_grad_norm_ works in place; yours must not: return new arrays (g * coef, not g *= coef).")),
-    "invalid_arguments": Family(points=4, visibility="hidden", hint=(
+    "invalid_arguments": Family(points=4 / 2, visibility="hidden", hint=(
         "Raise ValueError for max_norm < 0, norm_type <= 0 and clip_value < 0, with the docstring's messages.")),
 }
 

@@ -18,15 +18,15 @@ from .strategies import step_lr_settings, warmup_cosine_settings
 MODULE = "schedules"
 
 FAMILIES = {
-    "torch_parity": Family(points=12, max_examples=8, tolerances=Tolerances(rtol=1e-9, atol=1e-12), hint=(
+    "torch_parity": Family(points=12 / 2, max_examples=8, tolerances=Tolerances(rtol=1e-9, atol=1e-12), hint=(
         "Compare your rate with the formula in the docstring at every step; step counts from 0, and the decay "
         "happens at multiples of step_size (StepLR) and at the milestone warmup_steps (SequentialLR).")),
-    "endpoints": Family(points=8, max_examples=8, tolerances=Tolerances(rtol=1e-12, atol=1e-15), hint=(
+    "endpoints": Family(points=8 / 2, max_examples=8, tolerances=Tolerances(rtol=1e-12, atol=1e-15), hint=(
         "At step 0 the warmup rate is start_factor * lr; at warmup_steps it is lr exactly and at total_steps "
         "eta_min; StepLR keeps lr until step_size - 1 and decays at step_size.")),
-    "monotone": Family(points=6, max_examples=8, requires=("torch_parity", "endpoints"), hint=(
+    "monotone": Family(points=6 / 2, max_examples=8, requires=("torch_parity", "endpoints"), hint=(
         "After the warmup the rate only falls (to eta_min at total_steps); StepLR's only falls for gamma < 1.")),
-    "invalid_arguments": Family(points=6, visibility="hidden", hint=(
+    "invalid_arguments": Family(points=6 / 2, visibility="hidden", hint=(
         "Raise ValueError with the docstring's messages: a negative step or lr, step_size < 1, warmup_steps < 1, "
         "total_steps <= warmup_steps, start_factor outside (0, 1].")),
 }

@@ -34,10 +34,10 @@ FAMILIES = {
     "curvature_pairs": Family(points=8, max_examples=15, hint=(
         "Skip every pair with y^T s <= 1e-10 before anything else, then keep the last history_size pairs; "
         "with no pair left, d = -g.")),
-    "purity": Family(points=4, max_examples=10,
+    "purity": Family(points=4 / 2, max_examples=10,
                      requires=("quadratic_minimum", "damping", "torch_parity", "curvature_pairs"),
                      hint="Never modify grad, the history lists or their arrays."),
-    "invalid_arguments": Family(points=6, visibility="hidden", hint=(
+    "invalid_arguments": Family(points=6 / 2, visibility="hidden", hint=(
         "Raise ValueError for damping < 0, history_size < 1, histories of different lengths and mismatched shapes; "
         "a singular H + damping I raises numpy.linalg.LinAlgError (np.linalg.solve does).")),
 }
