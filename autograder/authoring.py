@@ -11,8 +11,8 @@ or in the long form, ``Assignment(parts=[Part("activations", families={...}, che
 
 The vocabulary, each item documented where it is defined:
 
-- the declaration: :class:`Assignment`, :class:`Part`, :class:`Family` (points,
-  visibility, hint, example count, tolerances), :class:`Tolerances`;
+- the declaration: :class:`Assignment`, :class:`Part`, :class:`Family` (points of each
+  function it grades, visibility, hint, example count, tolerances), :class:`Tolerances`;
 - problems, the short form: :class:`Problem` and the property kinds that build its
   checks (:mod:`autograder.properties`), each taking ``select=``, ``argument=`` and
   ``keys=``; how a problem calls its function, in the course's own convention

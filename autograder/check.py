@@ -25,7 +25,8 @@ class Check:
     function: str
     """The function of the module that the check grades."""
     family: str
-    """The family of properties; the config gives each family its points."""
+    """The family of properties; the :class:`~autograder.assignment.Family` of that name that grades this
+    function gives its points, visibility and hint."""
     description: str
     """One sentence for the student: what is being checked."""
     examples: SearchStrategy

@@ -83,7 +83,7 @@ hand: `python docs/examples/build.py` made this folder, this page included, and
   - `reports/<student id>/ta.html`: the same result for TAs, opening with what needs a look, the
     hidden checks in full.
   - `reports/<student id>/results.json`: the result in Gradescope's format.
-  - `reports/gradebook.csv`: one row per student (total, each part, each family).
+  - `reports/gradebook.csv`: one row per student (total, each part, each family of each function).
   - `reports/class_summary.html`: the score histogram, what could not be graded, the failure rate
     of every check over the students who attempted its function, the most common failures with a
     representative counterexample each.
