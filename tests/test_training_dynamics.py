@@ -122,6 +122,6 @@ def test_the_example_class_grades_and_reports(tmp_path):
     assert failed == declared
     autograder("report", tmp_path / "results", "--out", tmp_path / "reports")
     gradebook = (tmp_path / "reports" / "gradebook.csv").read_text()
-    assert gradebook.startswith("student_id,") and "alan" in gradebook and "schedules.torch_parity" in gradebook
+    assert gradebook.startswith("student_id,") and "alan" in gradebook and "schedules.step_lr.torch_parity" in gradebook
     feedback = (tmp_path / "reports" / "alan" / "feedback.html").read_text()
     assert "schedules.warmup_cosine_lr.torch_parity" in feedback
