@@ -160,7 +160,8 @@ class Oracle:
 
 
 class _ReferenceModules:
-    """The reference's modules, as the drivers see a submission's (:class:`autograder.sandbox.drivers.StudentModules`)."""
+    """The reference's modules, as the drivers see a submission's
+    (:class:`autograder.sandbox.drivers.StudentModules`)."""
 
     def __init__(self, oracle):
         self.oracle = oracle

@@ -7,8 +7,8 @@ The entries are the names of ``autograder.authoring.__all__`` (the declaration, 
 kinds, requests, strategies, diagnostics, the catalog), what the oracle gives a check's
 ``expected``, the verdicts a ``Check`` names (``autograder.verdicts.VERDICTS``), the decorator
 that registers a driver (``autograder.sandbox.drivers.driver``, which a course's drivers file
-imports) and the worker's drivers that run a request (``autograder.sandbox.drivers.DRIVERS``). A constant's entry is its ``#:`` comment, as
-Sphinx's autodoc reads it. ``tests/test_docs.py`` fails when the page is not current or a
+imports) and the worker's drivers that run a request (``autograder.sandbox.drivers.DRIVERS``).
+A constant's entry is its ``#:`` comment, as Sphinx's autodoc reads it. ``tests/test_docs.py`` fails when the page is not current or a
 name has no documentation, so a public name cannot be added without its entry.
 """
 

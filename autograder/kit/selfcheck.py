@@ -316,8 +316,9 @@ def _escaped(match):
 def serve(request_fd, reply_fd):
     """The child: read its settings (the forbidden modules and the modules' files; it never reads the
     expectations), register the course's drivers (:func:`load_course_drivers`), then import the modules of
-    the current folder and answer batches of calls until the channel closes, each call's reply under its batch's nonce, stopping at a cancel and seeding the global
-    generators from each call's bytes as the grader's worker does (:func:`autograder.sandbox.worker.serve`)."""
+    the current folder and answer batches of calls until the channel closes, each call's reply under its
+    batch's nonce, stopping at a cancel and seeding the global generators from each call's bytes as the
+    grader's worker does (:func:`autograder.sandbox.worker.serve`)."""
     try:
         _, settings = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
     except wire.WireError:
