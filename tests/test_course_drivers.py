@@ -4,6 +4,7 @@ the student's modules, and by the kit's self-check (tests/test_registrations.py 
 registering course, whose drivers.py is CS231n's numerical gradient, through the command line)."""
 
 import dataclasses
+import re
 import shutil
 import sys
 import textwrap
@@ -172,3 +173,12 @@ def test_the_bank_key_and_the_config_digest_cover_the_drivers_file_and_the_grade
     assert config_digest(config) != digest
     contents = bundle_contents(project_dir=ROOT, config_path=course / "grading_config.yml")
     assert contents["drivers.py"] == drivers_file.read_bytes()
+
+
+def test_the_authoring_pages_driver_is_the_registering_courses():
+    """docs/authoring.md shows the driver that tests/test_registrations.py grades with (its docstring shortened)."""
+    page = (ROOT / "docs" / "authoring.md").read_text()
+    shown = re.search(r'```python\n(import numpy as np\n\nfrom autograder.sandbox.drivers import driver\n.*?)```',
+                      page, flags=re.S).group(1)
+    body = shown.split('"""')[-1]
+    assert body.strip() and body in (COURSE / "drivers.py").read_text()
