@@ -23,7 +23,9 @@ The vocabulary, each item documented where it is defined:
   config key, and :func:`torch_optimizer_steps`); :func:`inverted_mask`, a randomly kept and
   rescaled input (dropout);
 - checks, the long form: :class:`Check`, its requests as data (:func:`call`,
-  :func:`chain` and :func:`result_of`, :func:`loop` and its case :func:`trajectory`),
+  :func:`chain` and :func:`result_of`, :func:`loop` and its case :func:`trajectory`, and
+  :func:`driver_request` for a course's own driver), what the reference replies to one
+  (``oracle.reply(request)`` in ``expected``),
   :func:`expected_validation`, and the verdicts of :mod:`autograder.verdicts` it names,
   with :func:`compare`, the comparison they share; for a statistical verdict, the sample
   that detects a stated deviation (:func:`samples_to_detect_scale`,
@@ -36,7 +38,8 @@ The vocabulary, each item documented where it is defined:
 - diagnostics for the reports' plots: :mod:`autograder.diagnostics`;
 - registering a verdict or a plot of one's own, as the built-in ones are: :func:`verdict`
   (then ``Check(verdict=NAME)``; :func:`value_of` reads a reply) and :func:`plot` (for a
-  :class:`Diagnostic` of its kind);
+  :class:`Diagnostic` of its kind); a driver of one's own is registered with the worker's
+  ``driver`` (:mod:`autograder.sandbox.drivers`) in the drivers file the config names;
 - the catalog that ``autograder validate`` grades: :class:`Mutant` (located by its find text),
   :class:`Variant`, and where the garbage ``validate`` derives from the reference's answers
   does not fit, :class:`Garbage` (and :func:`garbage_entries`, several kinds of a function at once).
@@ -51,7 +54,7 @@ from autograder.diagnostics import (Diagnostic, channel_statistics, histogram, k
 from autograder.properties import (Problem, custom, equals_reference, equals_torch, gradient_check, inverted_mask,
                                    same_seed_same_result, unchanged_arguments, validates_arguments, within_bounds)
 from autograder.reports.plot_kinds import plot
-from autograder.requests import call, chain, loop, result_of, trajectory
+from autograder.requests import call, chain, driver_request, loop, result_of, trajectory
 from autograder.strategies import (DEFAULT_MAGNITUDE, arrays, finite_arrays, finite_floats, floats, seeds, shapes,
                                    shared_shape)
 from autograder.torch_oracles import torch_optimizer, torch_optimizer_steps
@@ -70,7 +73,7 @@ __all__ = [
     "Problem", "custom", "equals_reference", "equals_torch", "gradient_check", "inverted_mask", "same_seed_same_result",
     "unchanged_arguments", "validates_arguments", "within_bounds",
     "invoke", "repeat", "torch_optimizer", "torch_optimizer_steps",
-    "call", "chain", "loop", "result_of", "trajectory",
+    "call", "chain", "driver_request", "loop", "result_of", "trajectory",
     "DEFAULT_MAGNITUDE", "arrays", "finite_arrays", "finite_floats", "floats", "seeds", "shapes", "shared_shape",
     "log_variance_profiles",
     "plot", "value_of", "verdict",

@@ -134,7 +134,7 @@ def grade_to_json(path, config, cache_path, notebook_source=None):
     global _process_oracle
     if _process_oracle is None:
         _process_oracle = Oracle(config.reference, cache_path=cache_path, checks=config.checks,
-                                 banked=cache_path is None, files=config.files)
+                                 banked=cache_path is None, files=config.files, drivers=config.drivers)
     if notebook_source is not None:
         from autograder.notebooks.grading import grade_notebooks  # nbgrader is an optional dependency
 

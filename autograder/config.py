@@ -17,9 +17,10 @@ import json
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from autograder.assignment import Tolerances, load_assignment, sources_digest
+from autograder.sandbox.drivers import load_course_drivers
 
 
 class ConfigError(Exception):
@@ -78,6 +79,11 @@ class GradingConfig(_Strict):
     catalog: Path | None = Field(None, description="The assignment's catalog of mutants, garbage and correct "
                                  "variants, relative to this file: a .py file or a package folder defining MUTANTS "
                                  "(mutants and garbage) and VARIANTS, which `autograder validate` grades.")
+    drivers: Path | None = Field(None, description=(
+        "The course's own drivers, relative to this file: a .py file in the assignment's folder that registers "
+        "them with `autograder.sandbox.drivers.driver` and imports the standard library and numpy only. The "
+        "grader imports it before the checks, every worker before the student's modules, and the student kit "
+        "ships it (see docs/authoring.md)."))
     limits: Limits = Field(default_factory=Limits, description="Resource and time limits.")
     isolation: Isolation = Field(default_factory=Isolation, description="How student code is sandboxed.")
     hypothesis: HypothesisSettings = Field(default_factory=HypothesisSettings, description="Property-based testing.")
@@ -102,6 +108,24 @@ class GradingConfig(_Strict):
             raise ValueError("two modules name the same file")
         return files
 
+    @field_validator("drivers")
+    @classmethod
+    def _drivers_file_in_the_folder(cls, drivers, info: ValidationInfo):
+        if drivers is None:
+            return drivers
+        if drivers.suffix != ".py":
+            raise ValueError(f"{drivers} is not a .py file")
+        folder = (info.context or {}).get("folder")
+        if folder is not None:
+            folder = Path(folder).resolve()
+            path = (folder / drivers).resolve()
+            if not path.is_relative_to(folder):
+                raise ValueError(f"{drivers} is outside the assignment's folder {folder}, which holds its drivers "
+                                 "file as it holds its checks")
+            if not path.is_file():
+                raise ValueError(f"{path} does not exist")
+        return drivers
+
     @property
     def graded_salt(self):
         """The salt of the graded run's examples (:func:`autograder.engine.example_seed`): ``hypothesis.seed``,
@@ -110,7 +134,14 @@ class GradingConfig(_Strict):
 
     @property
     def assignment(self):
-        """The :class:`autograder.assignment.Assignment` that ``checks`` declares (loaded once per process)."""
+        """The :class:`autograder.assignment.Assignment` that ``checks`` declares (loaded once per process),
+        after the course's ``drivers``, so that its requests may name them."""
+        if self.drivers is not None:
+            try:
+                load_course_drivers(self.drivers)
+            except Exception as error:
+                raise ConfigError(f"drivers: importing {self.drivers} raised {type(error).__name__}: "
+                                  f"{error}") from error
         return load_assignment(self.checks)
 
     def file_of(self, module):
@@ -197,7 +228,8 @@ def load_config(path):
     if raw.get("course") is not None:
         raw = _with_course_defaults(raw, path)
     config = _validated(GradingConfig, raw, path)
-    paths = {key: getattr(config, key) for key in ("course", "reference", "checks", "catalog") if getattr(config, key)}
+    paths = {key: getattr(config, key) for key in ("course", "reference", "checks", "catalog", "drivers")
+             if getattr(config, key)}
     return config.model_copy(update={key: (value if value.is_absolute() else path.parent / value).resolve()
                                      for key, value in paths.items()})
 
@@ -240,7 +272,7 @@ def _read_mapping(path):
 
 def _validated(model, raw, path):
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context={"folder": path.parent})
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, item['loc'])) or '(top level)'}: {item['msg']}"
                              f"{_suggestion(item, model)}" for item in error.errors())
@@ -268,9 +300,11 @@ def private_sources_digest(config):
 
 def config_digest(config):
     """SHA-256 of what decides a grade: the validated config (independent of the file's formatting
-    and location), the checks' sources and the reference's."""
+    and location), the checks' sources, the reference's and the course's drivers'."""
     # An empty ``files`` is left out, as before the key existed: results of courses that set none stay current.
     unset = () if config.files else ("files",)
-    data = config.model_dump(mode="json", exclude={"course", "reference", "checks", "catalog", *unset})
+    data = config.model_dump(mode="json", exclude={"course", "reference", "checks", "catalog", "drivers", *unset})
     data["sources"] = private_sources_digest(config)
+    if config.drivers is not None:  # left out when unset, as ``files``
+        data["drivers"] = sources_digest(config.drivers)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

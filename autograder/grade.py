@@ -36,7 +36,7 @@ def sandbox_settings(config):
         max_message_bytes=limits.message_mb * MEGABYTE,
         forbidden_modules=tuple(config.isolation.forbidden_modules),
         use_bubblewrap=config.isolation.bubblewrap, allow_grader_uid=config.isolation.allow_grader_uid,
-        files=dict(config.files))
+        files=dict(config.files), drivers=config.drivers)
 
 
 def configured_checks(config, *, include_hidden=True, functions=None, families=None):
@@ -65,7 +65,8 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
     -> ``(status, message)`` (a notebook not submitted, an answer cell that does not compile).
     """
     started = time.monotonic()
-    oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True, files=config.files)
+    oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True, files=config.files,
+                              drivers=config.drivers)
     if config.isolation.require_bubblewrap and not launcher.bubblewrap_available():
         raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
     try:

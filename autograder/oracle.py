@@ -14,6 +14,7 @@ versions; with ``banked`` that file is the example bank of the version
 (:mod:`autograder.bank`), shared by every command that grades it.
 """
 
+import copy
 import fcntl
 import hashlib
 import importlib.util
@@ -30,7 +31,7 @@ from autograder.assignment import sources_digest
 from autograder.engine import Case
 from autograder.integrity import SEAL_BYTES, Seal
 from autograder.requests import Encoded
-from autograder.sandbox import wire
+from autograder.sandbox import drivers, wire
 
 PRIVATE_PACKAGE = "_autograder_reference"
 MAX_CACHED_BYTES = 1 << 30
@@ -42,26 +43,29 @@ EXAMPLE_LIBRARIES = ("hypothesis", "numpy", "scipy", "torch")
 class Oracle:
     """Computes and caches what each check expects."""
 
-    def __init__(self, reference_dir, *, cache_path=None, checks=None, banked=False, files=None):
+    def __init__(self, reference_dir, *, cache_path=None, checks=None, banked=False, files=None, drivers=None):
         """``cache_path``: an SQLite file of its own for the disk cache; ``banked``: the example bank of this
         version instead (:mod:`autograder.bank`); neither: memory only. ``files``: the modules whose file is
-        not ``<module>.py`` (the config's ``files``)."""
+        not ``<module>.py`` (the config's ``files``); ``drivers``: the course's drivers file, which the
+        version covers."""
         self.reference_dir = Path(reference_dir)
         self.files = dict(files or {})
         self._modules = {}
         self._cache = {}
         self._sequences = {}
         if banked or cache_path:
-            version = self._version(checks)
+            version = self._version(checks, drivers)
             self._disk = _DiskCache(bank.path(version) if banked else cache_path, version)
         else:
             self._disk = None
 
-    def _version(self, checks):
+    def _version(self, checks, drivers=None):
         """The disk cache's key: the grader's version and sources, the assignment's ``checks`` (they and
-        their strategies decide which examples a sequence holds), the reference's sources, and the
-        versions of the libraries that draw the examples and compute what they expect."""
-        folders = [Path(autograder.__file__).parent, *([checks] if checks else []), self.reference_dir]
+        their strategies decide which examples a sequence holds), the reference's sources, the course's
+        ``drivers`` (through which the reference's values are observed), and the versions of the libraries
+        that draw the examples and compute what they expect."""
+        folders = [Path(autograder.__file__).parent, *([checks] if checks else []), self.reference_dir,
+                   *([drivers] if drivers else [])]
         libraries = "".join(f"{name}=={metadata.version(name)}\n" for name in EXAMPLE_LIBRARIES)
         return hashlib.sha256(autograder.__version__.encode() + libraries.encode()
                               + sources_digest(*folders).encode()).hexdigest()
@@ -87,6 +91,13 @@ class Oracle:
             spec.loader.exec_module(module)
             self._modules[module_name] = module
         return self._modules[module_name]
+
+    def reply(self, request):
+        """What the reference replies to ``request`` (a dict of :mod:`autograder.requests`), run here, in the
+        grader, by the drivers the worker runs a submission's code with, a course's own included: the value
+        a check expects of the same request to the student's code. The request's values stay its own (the
+        reference may change its arguments in place)."""
+        return drivers.run(copy.deepcopy(request), _ReferenceModules(self))
 
     def expected(self, check, example):
         """The expected value of ``check`` on ``example``, computed once."""
@@ -146,6 +157,20 @@ class Oracle:
         self._sequences[check.id, key] = examples
         if self._disk:
             self._disk.put((check.id, key), examples, table="sequences")
+
+
+class _ReferenceModules:
+    """The reference's modules, as the drivers see a submission's
+    (:class:`autograder.sandbox.drivers.StudentModules`)."""
+
+    def __init__(self, oracle):
+        self.oracle = oracle
+
+    def get(self, module):
+        return self.oracle.reference(module)
+
+    def function(self, module, function):
+        return getattr(self.oracle.reference(module), function)
 
 
 def _sequence_key(check, max_examples, seed):

@@ -6,7 +6,8 @@ are data, the engine can cache, replay and record them (the student kit replays 
 visible checks' requests without the grader). A request is one :func:`call`, a
 :func:`chain` of calls that pass results on inside the worker, or a :func:`loop` that
 threads an optimizer's state through repeated calls, whatever the signature keeps it in
-(:func:`trajectory` is the loop of ``w, state = f(w, dw, state, **hyperparameters)``).
+(:func:`trajectory` is the loop of ``w, state = f(w, dw, state, **hyperparameters)``);
+a course's own driver gets a :func:`driver_request`.
 
 What the answer follows from never enters the worker, where student code could read
 it: a loop on a quadratic keeps the quadratic in the request's ``quadratic``
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograder.sandbox import wire
-from autograder.sandbox.drivers import RESULT_OF, QuadraticGradient, loop_steps
+from autograder.sandbox.drivers import DRIVERS, RESULT_OF, QuadraticGradient, loop_steps
 
 #: The largest payload :func:`encoded` writes; what a worker may be sent is the sandbox's own, smaller limit.
 MAX_ENCODED_BYTES = 1 << 30
@@ -66,6 +67,22 @@ def chain(*calls):
     one replies. Earlier results stay in the worker: a later call receives them through
     :func:`result_of` arguments, so a cache that is the student's own object never crosses the wire."""
     return {"driver": "chain", "calls": list(calls)}
+
+
+def driver_request(driver, **fields):
+    """A request of the driver registered as ``driver``: ``{"driver": driver, **fields}``, which the driver
+    receives as it is, in the worker on the student's code and in the grader on the reference's
+    (:meth:`autograder.oracle.Oracle.reply`).
+
+    This is how a check names a course's own driver, registered with
+    :func:`autograder.sandbox.drivers.driver` in the drivers file of the config (``drivers:``), which the
+    grader imports before the checks: a name no driver has fails here, where the check builds its request.
+    The fields are plain values (numbers, strings, arrays, lists, dicts), as every request's are.
+    """
+    if driver not in DRIVERS:
+        raise ValueError(f"no driver is registered as {driver!r} (the drivers: {', '.join(sorted(DRIVERS))}); a "
+                         "course's own are registered by the drivers file its grading_config.yml names (drivers:)")
+    return {"driver": driver, **fields}
 
 
 def loop(module, function, args=(), kwargs=None, *, threads, returns=None, per_step=None, counters=None,

@@ -4,10 +4,11 @@
     python docs/build_reference.py --check  # exit 1 if docs/reference.md is not current
 
 The entries are the names of ``autograder.authoring.__all__`` (the declaration, property
-kinds, requests, strategies, diagnostics, the catalog), the verdicts a ``Check`` names
-(``autograder.verdicts.VERDICTS``) and the worker's drivers that run a request
-(``autograder.sandbox.drivers.DRIVERS``). A constant's entry is its ``#:`` comment, as
-Sphinx's autodoc reads it. ``tests/test_docs.py`` fails when the page is not current or a
+kinds, requests, strategies, diagnostics, the catalog), what the oracle gives a check's
+``expected``, the verdicts a ``Check`` names (``autograder.verdicts.VERDICTS``), the decorator
+that registers a driver (``autograder.sandbox.drivers.driver``, which a course's drivers file
+imports) and the worker's drivers that run a request (``autograder.sandbox.drivers.DRIVERS``).
+A constant's entry is its ``#:`` comment, as Sphinx's autodoc reads it. ``tests/test_docs.py`` fails when the page is not current or a
 name has no documentation, so a public name cannot be added without its entry.
 """
 
@@ -70,6 +71,7 @@ def _defining_module(module, name):
 def entries():
     """``(section, [(signature, text)])`` for every public name, in the page's order."""
     import autograder.authoring as authoring
+    from autograder import oracle
     from autograder.sandbox import drivers
     from autograder.verdicts import VERDICTS
 
@@ -78,6 +80,10 @@ def entries():
                                     for name in authoring.__all__]),
         ("Verdicts (`Check(verdict=NAME)`)", [documentation(name, VERDICTS[name], sys.modules[VERDICTS[name].__module__])
                                              for name in sorted(VERDICTS)]),
+        ("The oracle (a `Check`'s `expected(example, oracle)`)",
+         [documentation(f"Oracle.{name}", getattr(oracle.Oracle, name), oracle) for name in ("reference", "reply")]),
+        ("Registering a driver (`autograder.sandbox.drivers`, in a course's drivers file)",
+         [documentation("driver", drivers.driver, drivers)]),
         ("Drivers (the `driver` of a request)", [documentation(name, function, drivers)
                                                  for name, function in sorted(drivers.DRIVERS.items())]),
     ]

@@ -304,17 +304,14 @@ def test_a_driver_hands_the_request_s_values_to_the_code_and_reads_its_placehold
     np.testing.assert_array_equal(w, np.ones(2))
 
 
-def test_the_reference_runs_on_a_copy_of_the_example_it_is_expected_on():
-    from types import SimpleNamespace
-
+def test_the_reference_runs_on_a_copy_of_the_example_it_is_expected_on(tmp_path):
     from autograder.authoring import Problem, arrays, equals_reference
+    from autograder.oracle import Oracle
 
-    def update(w):
-        w += 1.0
-        return w
+    (tmp_path / "m.py").write_text("def update(w):\n    w += 1.0\n    return w\n")
     problem = Problem("m", "update", {"w": arrays("w")}, [equals_reference(points=1)])
     example = {"w": np.zeros(2)}
-    expected = problem.expected(SimpleNamespace(reference=lambda module: SimpleNamespace(update=update)), example)
+    expected = problem.expected(Oracle(tmp_path), example)
     np.testing.assert_array_equal(expected, np.ones(2))
     np.testing.assert_array_equal(example["w"], np.zeros(2))
 

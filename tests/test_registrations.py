@@ -1,8 +1,10 @@
 """Verdicts, drivers and plots register through one decorator each, the built-in ones as a course's own.
 
-A course outside this repository (tests/data/registering_course/) registers a verdict and a
-plot, names them as the built-in ones are named, and is graded through the installed
-command line; a malformed registration fails at import, naming the function and its line.
+A course outside this repository (tests/data/registering_course/) registers a verdict, a
+plot and a driver (CS231n's numerical gradient, in the drivers file its config names), names
+them as the built-in ones are named, and is graded and self-checked through the installed
+command line; a malformed registration fails at import, naming the function and its line
+(tests/test_course_drivers.py: a drivers file's own failures).
 """
 
 import importlib.util
@@ -129,29 +131,36 @@ def autograder(arguments, cwd):
     return completed.stdout
 
 
+#: The wrong hand-in's mistakes: file -> (the reference's text, the mistake's).
+WRONG = {"softmax.py": ("return shifted / shifted.sum(axis=-1, keepdims=True)", "return shifted"),
+         "affine.py": ("x.reshape(x.shape[0], -1) @ w", "x.reshape(-1, x.shape[0]).T @ w")}
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """The course copied out of this repository, with a right and a wrong hand-in graded through the CLI."""
+    """The course copied out of this repository, with a right and a wrong hand-in graded through the CLI (the wrong
+    one's softmax does not divide by the sum, its affine_forward flattens x in the wrong order)."""
     folder = tmp_path_factory.mktemp("registering") / "course"
     shutil.copytree(ROOT / "tests" / "data" / "registering_course", folder,
                     ignore=shutil.ignore_patterns("__pycache__"))
     assert not folder.is_relative_to(ROOT)
-    for hand_in, source in {"right": None, "wrong": ("return shifted / shifted.sum(axis=-1, keepdims=True)",
-                                                     "return shifted")}.items():
+    for hand_in, mistakes in {"right": {}, "wrong": WRONG}.items():
         shutil.copytree(folder / "reference", folder / "hand-ins" / hand_in)
-        if source:
-            module = folder / "hand-ins" / hand_in / "softmax.py"
-            module.write_text(module.read_text().replace(*source))
+        for file, mistake in mistakes.items():
+            module = folder / "hand-ins" / hand_in / file
+            module.write_text(module.read_text().replace(*mistake))
         autograder(["grade", str(folder / "hand-ins" / hand_in), "--out", str(folder / "graded" / hand_in)], folder)
     return folder
 
 
-def test_a_courses_own_verdict_grades_a_right_and_a_wrong_hand_in(course):
+def test_a_courses_own_verdict_and_driver_grade_a_right_and_a_wrong_hand_in(course):
     statuses = {hand_in: {check["id"]: check["status"]
                           for check in json.loads((course / "graded" / hand_in / "result.json").read_text())["checks"]}
                 for hand_in in ("right", "wrong")}
-    assert statuses == {"right": {"softmax.softmax.values": "passed", "softmax.softmax.distribution": "passed"},
-                        "wrong": {"softmax.softmax.values": "failed", "softmax.softmax.distribution": "failed"}}
+    assert statuses == {"right": {"softmax.softmax.values": "passed", "softmax.softmax.distribution": "passed",
+                                  "affine.affine_forward.gradient": "passed"},
+                        "wrong": {"softmax.softmax.values": "failed", "softmax.softmax.distribution": "failed",
+                                  "affine.affine_forward.gradient": "failed"}}
 
 
 def test_a_courses_own_plot_is_drawn_when_the_report_is_given_its_config(course):
@@ -166,11 +175,23 @@ def test_a_courses_own_plot_is_drawn_when_the_report_is_given_its_config(course)
         assert "the sum of each row" not in (course / "without_config" / hand_in / "feedback.html").read_text()
 
 
-def test_the_kit_says_a_courses_own_verdict_is_judged_by_the_grader_only(course):
+def selfcheck(folder):
+    return subprocess.run([sys.executable, "selfcheck.py", "--trust"], cwd=folder, capture_output=True, text=True,
+                          timeout=600)  # --trust: these tests run as root on CI
+
+
+def test_the_kit_replays_a_courses_own_driver_and_says_its_own_verdict_is_judged_by_the_grader_only(course):
     autograder(["kit", "--out", "kit"], course)
-    shutil.copyfile(course / "reference" / "softmax.py", course / "kit" / "softmax.py")
-    run = subprocess.run([sys.executable, "selfcheck.py", "--trust"], cwd=course / "kit", capture_output=True,
-                         text=True, timeout=600)  # --trust: these tests run as root on CI
+    assert (course / "kit" / "_selfcheck" / "course_drivers.py").read_bytes() == (course / "drivers.py").read_bytes()
+    for file in WRONG:
+        shutil.copyfile(course / "reference" / file, course / "kit" / file)
+    run = selfcheck(course / "kit")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "1 of 1 visible checks pass" in run.stdout
+    assert "passed  affine.affine_forward.gradient  (1/1)" in run.stdout
+    assert "2 of 2 visible checks pass" in run.stdout
     assert "1 visible checks run in the grader only (custom checks): softmax.softmax.distribution" in run.stdout
+    shutil.copyfile(course / "hand-ins" / "wrong" / "affine.py", course / "kit" / "affine.py")
+    run = selfcheck(course / "kit")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "failed  affine.affine_forward.gradient  (0/1)" in run.stdout
+    assert "1 of 2 visible checks pass" in run.stdout

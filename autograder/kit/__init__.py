@@ -3,8 +3,9 @@
 Students never receive the reference solutions or the hidden checks. The kit holds the
 stubs, :mod:`autograder.kit.selfcheck`, the worker-side code that calls their functions
 (:mod:`autograder.sandbox`'s ``wire``, ``drivers``, ``worker``, ``guard``,
-``affinity``), the generic comparisons of :mod:`autograder.verdicts`, the report's
-rendering of values (:mod:`autograder.reports.values`), a README
+``affinity``) and the course's own drivers file if its config names one (which the
+self-check imports as the worker does), the generic comparisons of
+:mod:`autograder.verdicts`, the report's rendering of values (:mod:`autograder.reports.values`), a README
 (:mod:`autograder.kit.readme`), and ``expectations.bin``: examples of each visible check,
 with the expected value precomputed from the reference (or PyTorch), each check's stored
 apart so that the self-check decodes it only when the check runs.
@@ -42,7 +43,7 @@ from autograder import release
 from autograder.engine import example_seed
 from autograder.grade import configured_checks, grade_submission, required_checks
 from autograder.kit.readme import kit_readme
-from autograder.kit.selfcheck import EXPECTATIONS_FORMAT, MAX_BYTES
+from autograder.kit.selfcheck import COURSE_DRIVERS_FILE, EXPECTATIONS_FORMAT, MAX_BYTES
 from autograder.kit.shrunk import catalog_cases
 from autograder.oracle import Oracle, example_digest
 from autograder.results import ValueBudget, plain
@@ -77,7 +78,8 @@ def build_kit(*, config, out_dir, oracle=None):
     reference fails a visible check on the kit's examples (``autograder validate`` says so first).
     """
     out_dir = Path(out_dir)
-    oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True, files=config.files)
+    oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True, files=config.files,
+                              drivers=config.drivers)
     data = _record_expectations(config, oracle)
     out_dir.mkdir(parents=True, exist_ok=True)
     for module, file in config.module_files.items():
@@ -89,6 +91,8 @@ def build_kit(*, config, out_dir, oracle=None):
             target = out_dir / KIT_SUPPORT_FOLDER / "autograder" / source.relative_to(package)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+    if config.drivers is not None:
+        shutil.copyfile(config.drivers, out_dir / KIT_SUPPORT_FOLDER / COURSE_DRIVERS_FILE)
     shutil.copyfile(package / "kit" / "selfcheck.py", out_dir / "selfcheck.py")
     (out_dir / KIT_SUPPORT_FOLDER / "expectations.bin").write_bytes(wire.encode(_stored(data), max_bytes=MAX_BYTES))
     (out_dir / "README.md").write_text(kit_readme(config, data), encoding="utf-8")

@@ -67,6 +67,8 @@ OUTPUT_LINES = 20
 STOPPING_STATUSES = (Status.ERROR, Status.CRASH, Status.MISSING, Status.UNIMPLEMENTED, Status.TIMEOUT)
 #: The width the details wrap lists of check ids to.
 WIDTH = 100
+#: The course's own drivers (the config's ``drivers``) in the kit's ``_selfcheck/`` folder, when it has any.
+COURSE_DRIVERS_FILE = "course_drivers.py"
 
 
 #: The error replies of the self-check's own making, and the grader's status for each: a call out of
@@ -313,15 +315,17 @@ def _escaped(match):
 
 def serve(request_fd, reply_fd):
     """The child: read its settings (the forbidden modules and the modules' files; it never reads the
-    expectations), then import the modules of the current folder and answer batches of calls until the
-    channel closes, each call's reply under its batch's nonce, stopping at a cancel and seeding the global
-    generators from each call's bytes as the grader's worker does (:func:`autograder.sandbox.worker.serve`)."""
+    expectations), register the course's drivers (:func:`load_course_drivers`), then import the modules of
+    the current folder and answer batches of calls until the channel closes, each call's reply under its
+    batch's nonce, stopping at a cancel and seeding the global generators from each call's bytes as the
+    grader's worker does (:func:`autograder.sandbox.worker.serve`)."""
     try:
         _, settings = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
     except wire.WireError:
         return 0
     settings = wire.decode(settings, max_bytes=MAX_BYTES)
     guard.forbid_imports(settings["forbidden_modules"])
+    load_course_drivers()
     sys.path.insert(0, os.getcwd())
     modules, namespaces = drivers.StudentModules(os.getcwd(), settings["files"]), worker.Namespaces()
     while True:
@@ -341,6 +345,14 @@ def serve(request_fd, reply_fd):
             worker.seed_global_generators(payload)
             sent, answerer = requests.split(wire.decode(payload, max_bytes=MAX_BYTES))
             wire.write_frame(reply_fd, worker.answer(sent, modules, MAX_BYTES, namespaces, answerer), nonce)
+
+
+def load_course_drivers():
+    """Register the course's own drivers, which the kit ships when the course has any, as the grader's worker
+    does: before any module of the student's (:func:`autograder.sandbox.drivers.load_course_drivers`)."""
+    course_drivers = HERE / "_selfcheck" / COURSE_DRIVERS_FILE
+    if course_drivers.is_file():
+        drivers.load_course_drivers(course_drivers)
 
 
 def _not_dumpable():

@@ -1,4 +1,4 @@
-"""Gradescope's ``autograder.zip``: the grader, the assignment (config, reference, checks), and two scripts.
+"""Gradescope's ``autograder.zip``: the grader, the assignment (config, reference, checks, drivers), and two scripts.
 
 Gradescope unpacks the zip into ``/autograder/source``, runs ``setup.sh`` once to build
 its image, and runs ``run_autograder`` for every submission. ``setup.sh`` also fills the
@@ -48,7 +48,7 @@ def _tree(root, under):
 
 def bundle_contents(*, project_dir, config_path):
     """``{path in the zip: bytes}``: both scripts, the project, the config (its course's defaults written in),
-    its reference and its checks."""
+    its reference, its checks and its drivers file."""
     project_dir, config_path = Path(project_dir), Path(config_path)
     pyproject = project_dir / "pyproject.toml"
     if not pyproject.is_file():
@@ -57,6 +57,8 @@ def bundle_contents(*, project_dir, config_path):
     raw = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
     content = {key: Path(str(raw.get(key, default))) for key, default in (("reference", "."),
                                                                           ("checks", "checks.py"))}
+    if raw.get("drivers") is not None:
+        content["drivers"] = Path(str(raw["drivers"]))
     for key, path in content.items():
         if path.is_absolute() or ".." in path.parts:
             raise BundleError(f"{config_path}: {key} must be next to the config, got {path}")

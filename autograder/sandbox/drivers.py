@@ -7,13 +7,20 @@ student's code (:func:`call`), hand one call's result on to the next inside the 
 (:func:`loop`), and hand back what they observed. Every comparison happens in the grader,
 which runs the reference through the same drivers.
 
+A course registers drivers of its own with the same decorator, :func:`driver`, in the
+drivers file its ``grading_config.yml`` names (``drivers: drivers.py``): the grader, the
+worker (before any student module) and the student kit's self-check each import it with
+:func:`load_course_drivers`.
+
 This module runs inside the sandbox and in the student kit, so it imports only the
 standard library and numpy.
 """
 
+import builtins
 import copy
 import importlib.util
 import itertools
+import os
 import sys
 
 import numpy as np
@@ -27,12 +34,70 @@ DRIVERS = Registry("driver")
 def driver(function):
     """Register ``function(request, modules)`` as the driver of the requests whose ``driver`` is its name.
 
-    Only this module registers drivers, through the decorator that registers verdicts and
-    plots: a driver runs inside the sandboxed worker and in the student kit, which import
-    none of a course's code but the student's (docs/authoring.md says why).
+    ``request`` is the request's dict as the check built it (``driver_request`` of
+    ``autograder.authoring`` builds one for a course's own driver); ``modules`` holds the
+    submission's modules (:class:`StudentModules`: ``modules.function(module, name)``, or the
+    reference's when the grader computes what it expects). A driver calls the student's
+    code and returns plain values (numbers, arrays, lists, dicts), which the grader judges:
+    ``{"result": value}`` is what the ``returns`` verdict compares. The built-in drivers are
+    registered here; a course's own in the drivers file its config names (``drivers:``),
+    which imports the standard library, numpy and this module only
+    (:func:`load_course_drivers`). A name taken by another driver fails when the file is
+    imported, naming both definitions.
     """
     DRIVERS.add(function.__name__, function, function)
     return function
+
+
+#: The module name a course's drivers file is imported under, in the grader, the worker and the kit.
+COURSE_DRIVERS_MODULE = "_autograder_course_drivers"
+
+#: Top-level packages a course's drivers file may import besides the standard library and this module.
+COURSE_DRIVERS_IMPORTS = ("numpy",)
+
+_course_drivers = {}
+
+
+def load_course_drivers(path):
+    """Import the course's drivers file ``path``, registering its drivers with :func:`driver`; once per
+    process and path.
+
+    The file runs in the sandboxed worker and in the student kit, which hold neither the
+    reference, nor the checks, PyTorch or Hypothesis: an import in it of anything but the
+    standard library, numpy (:data:`COURSE_DRIVERS_IMPORTS`) and this module raises
+    ImportError naming the file and the module, wherever it is loaded (a module of the
+    submission is refused too). A driver whose name is taken fails as
+    :class:`autograder.registry.Registry` says, naming both definitions.
+    """
+    path = os.path.abspath(path)
+    if path not in _course_drivers:
+        spec = importlib.util.spec_from_file_location(COURSE_DRIVERS_MODULE, path)
+        module = importlib.util.module_from_spec(spec)
+        # Every import statement of the file, its functions' included, goes through this __import__.
+        module.__builtins__ = {**vars(builtins), "__import__": _course_import(path, builtins.__import__)}
+        sys.modules[COURSE_DRIVERS_MODULE] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[COURSE_DRIVERS_MODULE]
+            raise
+        _course_drivers[path] = module
+    return _course_drivers[path]
+
+
+def _course_import(path, real_import):
+    """The ``__import__`` of a course's drivers file: :func:`real_import` of what it may import, else ImportError."""
+    def course_import(name, globals=None, locals=None, fromlist=(), level=0):
+        top = name.partition(".")[0]
+        allowed = not level and (top in sys.stdlib_module_names or top in COURSE_DRIVERS_IMPORTS or name == __name__
+                                 or any(f"{name}.{item}" == __name__ for item in fromlist or ()))
+        if not allowed:
+            raise ImportError(f"{path}: a course's drivers file imports the standard library, numpy and "
+                              f"{__name__} only, not {'.' * level + name!r}: it runs in the sandboxed worker and "
+                              "in the student kit, which hold neither the reference, the checks, PyTorch nor "
+                              "Hypothesis")
+        return real_import(name, globals, locals, fromlist, level)
+    return course_import
 
 
 class StudentModules:

@@ -4,8 +4,8 @@ Three isolation levels, the best one available chosen, recorded in every result:
 
 ``bubblewrap``
     The worker runs under Debian's ``bwrap`` in fresh pid, network, IPC and UTS
-    namespaces: no network, the Python installation, the autograder's worker code
-    and the submission copy read-only, nowhere to write, forbidden packages masked
+    namespaces: no network, the Python installation, the autograder's worker code,
+    the course's drivers file and the submission copy read-only, nowhere to write, forbidden packages masked
     by empty directories, nothing else of the host's file system visible. Inside,
     ``setpriv`` drops to an unprivileged uid of
     its own, so RLIMIT_NPROC binds.
@@ -324,14 +324,20 @@ def forbidden_package_dirs(forbidden):
     return dirs
 
 
-def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden, files=None):
+#: Where bubblewrap mounts the course's drivers file, read-only, in the sandbox.
+SANDBOX_DRIVERS = "/course/drivers.py"
+
+
+def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden, files=None, drivers=None):
     """The argv that starts a worker at the given isolation level (``files``: the modules whose file is not
-    ``<module>.py``, as :class:`autograder.sandbox.drivers.StudentModules` takes them)."""
+    ``<module>.py``, as :class:`autograder.sandbox.drivers.StudentModules` takes them; ``drivers``: the
+    grader's copy of the course's drivers file, readable by the worker's uid, or None)."""
     python = [sys.executable, "-I", "-m", "autograder.sandbox.worker", *map(str, fds), str(max_bytes)]
     files = json.dumps(files or {})
     if level != "bubblewrap":
         namespaces = _unshare_prefix() if level == "namespaces" else []
-        return [*namespaces, *_drop_privileges(uid), *python, str(workdir), ",".join(forbidden), files]
+        return [*namespaces, *_drop_privileges(uid), *python, str(workdir), ",".join(forbidden), files,
+                str(drivers or "")]
     arguments = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
                  "--unshare-cgroup-try", "--die-with-parent", "--new-session",
                  # The private /tmp first: a virtual environment under /tmp is bound on top of it.
@@ -350,10 +356,14 @@ def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden, files=None
     for masked in forbidden_package_dirs(forbidden):
         arguments += ["--tmpfs", str(masked)]
     arguments += ["--ro-bind", str(workdir), "/submission", "--proc", "/proc", "--dev", "/dev", "--chdir", "/submission"]
+    if drivers is not None:
+        arguments += ["--perms", "0755", "--dir", str(Path(SANDBOX_DRIVERS).parent),
+                      "--ro-bind", str(drivers), SANDBOX_DRIVERS]
     if uid is None:
         # In a user namespace of its own the worker owns bwrap's tmpfs folders: make them read-only.
         arguments += ["--unshare-user", "--remount-ro", "/tmp", "--remount-ro", "/dev", "--remount-ro", "/"]
-    return [*arguments, *_drop_privileges(uid), *python, "/submission", ",".join(forbidden), files]
+    return [*arguments, *_drop_privileges(uid), *python, "/submission", ",".join(forbidden), files,
+            SANDBOX_DRIVERS if drivers is not None else ""]
 
 
 def _drop_privileges(uid):

@@ -73,6 +73,8 @@ class SandboxSettings:
     """Below bubblewrap, run student code as the grader's root uid where no other uid can run it."""
     files: dict = field(default_factory=dict)
     """The modules whose file is not ``<module>.py`` (the config's ``files``)."""
+    drivers: Path | None = None
+    """The course's drivers file (the config's ``drivers``), which every worker imports before student code."""
 
 
 class WorkerSession:
@@ -297,10 +299,15 @@ class WorkerSession:
         self._ready = True
 
     def _spawn(self):
-        """Start a worker process on a fresh read-only copy of the submission."""
+        """Start a worker process on fresh read-only copies of the submission and the course's drivers."""
         self.starts += 1
         workdir = self.root / f"start-{self.starts}"
         _read_only_copy(self.submission_dir, workdir / "submission")
+        drivers = None
+        if self.settings.drivers is not None:
+            drivers = workdir / "drivers.py"
+            shutil.copyfile(self.settings.drivers, drivers)
+            drivers.chmod(0o644)
         self._output_path = workdir / "output.log"
         output = open(self._output_path, "wb")
         request_read, self._request_fd = os.pipe()
@@ -313,7 +320,7 @@ class WorkerSession:
         command = launcher.worker_command(
             level=self.isolation.level, workdir=workdir / "submission", uid=uid,
             fds=(request_read, response_write), max_bytes=self.settings.max_message_bytes,
-            forbidden=self.settings.forbidden_modules, files=self.settings.files)
+            forbidden=self.settings.forbidden_modules, files=self.settings.files, drivers=drivers)
         preexec = launcher.limit_resources(self.settings.limits)
         try:
             self._process = subprocess.Popen(

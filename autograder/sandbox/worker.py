@@ -1,10 +1,14 @@
 """The worker process: reads requests from one pipe, answers on another.
 
 Started by :mod:`autograder.sandbox.launcher` as
-``python -I -m autograder.sandbox.worker REQUEST_FD RESPONSE_FD MAX_BYTES SUBMISSION_DIR FORBIDDEN FILES``
+``python -I -m autograder.sandbox.worker REQUEST_FD RESPONSE_FD MAX_BYTES SUBMISSION_DIR FORBIDDEN FILES DRIVERS``
 (FORBIDDEN: modules, comma-separated; FILES: JSON of the modules whose file is not
-``<module>.py``, for :class:`drivers.StudentModules`) with stdout and stderr pointing at a log file, so that nothing a student prints can
-reach the response pipe by accident. Its first frame is :data:`wire.READY`, sent before
+``<module>.py``, for :class:`drivers.StudentModules`; DRIVERS: the course's drivers file,
+or empty) with stdout and stderr pointing at a log file, so that nothing a student prints
+can reach the response pipe by accident. The course's drivers are registered
+(:func:`drivers.load_course_drivers`) before the submission's folder is on ``sys.path``
+and any of its modules is imported, so no student module can take their names or
+shadow what they import. Its first frame is :data:`wire.READY`, sent before
 any student code runs; each response after it is ``{"ok": value}`` or
 ``{"error": {"type", "bases", "message", "traceback"}}``, one for each call of a batch
 and after the questions the call put to the grader (:class:`Batch`).
@@ -253,9 +257,11 @@ def _safe_str(error):
 def main(argv):
     request_fd, response_fd, max_bytes = (int(value) for value in argv[:3])
     submission_dir, forbidden = argv[3], [name for name in argv[4].split(",") if name]
-    files = json.loads(argv[5])
+    files, course_drivers = json.loads(argv[5]), argv[6]
     capped_standard_streams()
     guard.forbid_imports(forbidden)
+    if course_drivers:
+        drivers.load_course_drivers(course_drivers)
     sys.path.insert(0, submission_dir)  # lets a submission import its own helper modules
     serve(request_fd, response_fd, max_bytes, drivers.StudentModules(submission_dir, files))
 

@@ -1,9 +1,9 @@
-# A course's own verdict and plot, registered as the built-in ones are and named the same way.
+# A course's own verdict, plot and driver (drivers.py), registered as the built-in ones are and named the same way.
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.authoring import (Assignment, Check, CheckFailure, Diagnostic, Family, Part, arrays, call, compare,
-                                  plot, value_of, verdict)
+from autograder.authoring import (Assignment, Check, CheckFailure, Diagnostic, Family, Part, Tolerances, arrays, call,
+                                  compare, driver_request, plot, value_of, verdict)
 
 
 @verdict
@@ -36,6 +36,16 @@ def softmax_check(family, verdict_name):
                  lambda example, oracle: oracle.reference("softmax").softmax(example["x"]), verdict_name)
 
 
+AFFINE = st.fixed_dictionaries({"x": arrays((2, 2, 3), magnitude=2.0), "w": arrays((6, 4), magnitude=2.0),
+                                 "b": arrays((4,), magnitude=2.0), "dout": arrays((2, 4), magnitude=2.0)})
+
+
+def gradient_in_x(example):
+    """The numerical gradient of affine_forward's out in x, by the course's driver (drivers.py)."""
+    return driver_request("numerical_gradient", module="affine", function="affine_forward",
+                          args=[example["x"], example["w"], example["b"]], wrt=0, output=0, upstream=example["dout"])
+
+
 ASSIGNMENT = Assignment(parts=[Part(
     "softmax",
     families={"values": Family(points=2), "distribution": Family(points=1)},
@@ -43,4 +53,10 @@ ASSIGNMENT = Assignment(parts=[Part(
     diagnostics=[Diagnostic("softmax", "softmax", "row_sums", [call("softmax", "softmax", [SHOWCASE])],
                             lambda oracle: {},
                             lambda values, reference: {"sums": np.sum(values[0]["result"], axis=-1).tolist()})],
+), Part(
+    "affine",
+    families={"gradient": Family(points=1, tolerances=Tolerances(rtol=1e-6, atol=1e-6))},
+    checks=[Check("affine", "affine_forward", "gradient", "affine_forward's numerical gradient in x", AFFINE,
+                  lambda example: [gradient_in_x(example)],
+                  lambda example, oracle: oracle.reply(gradient_in_x(example))["result"], "returns")],
 )])
