@@ -5,8 +5,8 @@
 
 The entries are the names of ``autograder.authoring.__all__`` (the declaration, property
 kinds, requests, strategies, diagnostics, the catalog), the verdicts a ``Check`` names
-(``autograder.verdicts.VERDICTS``) and the worker's drivers that run a request
-(``autograder.sandbox.drivers.DRIVERS``). A constant's entry is its ``#:`` comment, as
+(``autograder.core.verdicts.VERDICTS``) and the worker's drivers that run a request
+(``autograder.core.drivers.DRIVERS``). A constant's entry is its ``#:`` comment, as
 Sphinx's autodoc reads it. ``tests/test_docs.py`` fails when the page is not current or a
 name has no documentation, so a public name cannot be added without its entry.
 """
@@ -70,8 +70,8 @@ def _defining_module(module, name):
 def entries():
     """``(section, [(signature, text)])`` for every public name, in the page's order."""
     import autograder.authoring as authoring
-    from autograder.sandbox import drivers
-    from autograder.verdicts import VERDICTS
+    from autograder.core import drivers
+    from autograder.core.verdicts import VERDICTS
 
     return [
         ("`autograder.authoring`", [documentation(name, getattr(authoring, name), authoring)

@@ -5,10 +5,10 @@ implementation. The declarations are kept short: the tests count their lines."""
 import numpy as np
 import pytest
 
-from autograder import requests
 from autograder.authoring import CheckFailure, compare
-from autograder.grade import grade_submission
-from autograder.sandbox import drivers
+from autograder.core import drivers
+from autograder.core import requests
+from autograder.grading.grade import grade_submission
 
 from conftest import grade_toy, toy_course
 

@@ -3,7 +3,7 @@ name and the file and line of the call that declared it, never at grade time."""
 
 import pytest
 
-from autograder.assignment import AssignmentError, load_assignment
+from autograder.authoring.assignment import AssignmentError, load_assignment
 
 HEADER = '''from hypothesis import strategies as st
 from autograder.authoring import (Assignment, Check, Family, Part, Problem, Tolerances, arrays, call,
