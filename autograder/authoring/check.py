@@ -47,7 +47,7 @@ class Check:
     """Examples run before Hypothesis draws any, in this order: the exact edges of the
     valid ranges (``lr = 0``, a beta of 1, ``eps = 0`` in training), which random draws rarely hit."""
     points: float | None = None
-    """The check's own points; None: an equal share of its family's (see :func:`autograder.grading.grade.point_shares`)."""
+    """The check's own points; None: an equal share of its family's (see :func:`autograder.core.scoring.point_shares`)."""
     visibility: str | None = None
     """Overrides the family's visibility."""
     hint: str | None = None

@@ -113,16 +113,3 @@ def raised_by_stub(error, *, module, function):
     as nbgrader's stub of an answer cell raises it (``raise NotImplementedError()``)."""
     return (isinstance(error, dict) and error.get("type") == "NotImplementedError"
             and error.get("message") in ("", STUB_MESSAGE.format(task=f"{module}.{function}")))
-
-
-def withheld_by(required, statuses):
-    """The ids among ``required`` (the value checks whose passing a check's points require) whose status
-    in ``statuses`` (check id -> :class:`Status`, as the checks ended) withholds them, sorted. A required
-    check that did not run withholds nothing."""
-    return sorted(check_id for check_id in required if statuses.get(check_id) in WITHHOLDING)
-
-
-def withheld_message(function, withholding):
-    """Why a check's points are withheld: ``withholding``, the ids :func:`withheld_by` found."""
-    return (f"this property holds, but it pays only where {function}'s values are right, "
-            f"and {', '.join(withholding)} did not pass")

@@ -5,12 +5,12 @@ This is the public API behind ``autograder grade``; batch grading calls it per s
 
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import autograder
 from autograder.authoring.diagnostics import run_diagnostics
-from autograder.core.statuses import Status, withheld_by, withheld_message
+from autograder.core.scoring import CHECK_PLACES, earned, point_shares, required_checks, settled, totals, withheld_by
+from autograder.core.statuses import Status
 from autograder.grading.config import config_digest
 from autograder.grading.engine import Outcome, example_seed, run_check
 from autograder.grading.oracle import Oracle
@@ -112,43 +112,12 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
     if tampered := oracle.take_tampered():
         prepared.problems.append(f"the grader's example bank had {tampered} entries whose seal did not verify "
                                  "(changed outside the grader); they were computed again from the reference")
+    score, max_score = totals(results)
     return SubmissionResult(
         submission={"name": Path(submission).name, "sha256": prepared.sha256},
-        config_sha256=config_digest(config), isolation=isolation,
-        score=round(sum(result.score for result in results), 3),
-        max_score=round(sum(result.max_score for result in results), 3),
+        config_sha256=config_digest(config), isolation=isolation, score=score, max_score=max_score,
         parts=score_checks(results), checks=results, problems=prepared.problems, diagnostics=diagnostics,
         grader_version=autograder.__version__, duration_seconds=round(time.monotonic() - started, 3))
-
-
-def point_shares(assignment, checks):
-    """Check -> its points: its own (``Check.points``), or else an equal share of its family's:
-    a family's points split equally between the functions it grades, and each function's
-    share equally between its checks in the family."""
-    functions = {}
-    for check in checks:
-        if check.points is None:
-            functions.setdefault((check.module, check.family), Counter())[check.function] += 1
-
-    def points_of(check):
-        if check.points is not None:
-            return check.points
-        per_function = functions[check.module, check.family]
-        family_points = assignment.family(check.module, check.family).points
-        return family_points / len(per_function) / per_function[check.function]
-
-    return points_of
-
-
-def required_checks(check, checks, assignment):
-    """The ids of the checks among ``checks`` whose passing ``check``'s points require: those of the same
-    function in the value families its family ``requires``. A form property (purity, types, determinism)
-    of wrong values, or a property that wrong values hold vacuously, earns nothing
-    (:func:`autograder.core.statuses.withheld_by`); families not graded in this run (``functions`` or
-    ``families`` filters) withhold nothing."""
-    required = assignment.family_of(check).requires
-    return [other.id for other in checks
-            if other.module == check.module and other.function == check.function and other.family in required]
 
 
 class _Availability:
@@ -221,13 +190,11 @@ def _check_result(check, outcome, points, family, withholding):
     """The :class:`CheckResult` of ``check``: ``outcome``'s status, or ``withheld`` where it passed and
     ``withholding`` (the required checks that did not pass) is not empty; its points if it passed, and
     the family's hint if the student's code did not (a declaration error is the instructor's)."""
-    status, message = outcome.status, outcome.message
-    if status is Status.PASSED and withholding:
-        status, message = Status.WITHHELD, withheld_message(check.function, withholding)
-    max_score = round(points, 6)
+    status, message = settled(outcome.status, outcome.message, check.function, withholding)
+    max_score = round(points, CHECK_PLACES)
     return CheckResult(
         id=check.id, module=check.module, function=check.function, family=check.family,
-        description=check.description, status=status, score=max_score if status is Status.PASSED else 0.0,
+        description=check.description, status=status, score=earned(status, max_score),
         max_score=max_score, hidden=family.hidden, visibility=family.visibility, message=message,
         hint="" if status in (Status.PASSED, Status.WITHHELD, Status.DECLARATION_ERROR) else family.hint,
         withheld_by=withholding if status is Status.WITHHELD else [], counterexample=outcome.counterexample,

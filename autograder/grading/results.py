@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from autograder.core.scoring import part_totals
 from autograder.core.statuses import Status
 
 SCHEMA_VERSION = 2
@@ -124,15 +125,8 @@ class SubmissionResult:
 
 
 def score_checks(checks):
-    """Sum the checks into part results, in the order the parts first appear."""
-    parts = {}
-    for check in checks:
-        part = parts.setdefault(check.module, PartResult(check.module, 0.0, 0.0))
-        part.score += check.score
-        part.max_score += check.max_score
-    for part in parts.values():
-        part.score, part.max_score = round(part.score, 3), round(part.max_score, 3)
-    return list(parts.values())
+    """The part results of ``checks``, in the order the parts first appear (:func:`autograder.core.scoring.part_totals`)."""
+    return [PartResult(module, score, max_score) for module, (score, max_score) in part_totals(checks).items()]
 
 
 #: Numbers and items one check's counterexample keeps in ``result.json`` (inputs, expected

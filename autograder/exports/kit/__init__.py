@@ -39,13 +39,14 @@ import numpy as np
 
 import autograder
 from autograder.core import wire
+from autograder.core.scoring import required_checks
 from autograder.core.statuses import Status
 from autograder.exports import release
 from autograder.exports.kit.readme import kit_readme
 from autograder.exports.kit.selfcheck import EXPECTATIONS_FORMAT, MAX_BYTES
 from autograder.exports.kit.shrunk import catalog_cases
 from autograder.grading.engine import example_seed
-from autograder.grading.grade import configured_checks, grade_submission, required_checks
+from autograder.grading.grade import configured_checks, grade_submission
 from autograder.grading.oracle import Oracle, example_digest
 from autograder.grading.results import ValueBudget, plain
 from autograder.grading.submission import KIT_SUPPORT_FOLDER

@@ -4,8 +4,9 @@ Written by ``autograder kit`` from the config and the kit's recorded checks, so 
 files, counts, points and limits are the kit's own.
 """
 
+from autograder.core.scoring import point_shares
 from autograder.core.values import points
-from autograder.grading.grade import configured_checks, point_shares
+from autograder.grading.grade import configured_checks
 
 README = """\
 # Self-check kit

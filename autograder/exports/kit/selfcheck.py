@@ -51,7 +51,8 @@ sys.path.insert(0, str(HERE / "_selfcheck"))
 
 from autograder.core import drivers, guard, wire, worker  # noqa: E402
 from autograder.core import requests, verdicts  # noqa: E402
-from autograder.core.statuses import Status, raised_by_stub, withheld_by, withheld_message  # noqa: E402
+from autograder.core.scoring import earned, settled, withheld_by  # noqa: E402
+from autograder.core.statuses import Status, raised_by_stub  # noqa: E402
 from autograder.core.values import as_counterexample, counterexample_lines  # noqa: E402
 
 MAX_BYTES = 1 << 32
@@ -449,7 +450,7 @@ class Result:
 
     @property
     def score(self):
-        return self.check["max_score"] if self.outcome.status is Status.PASSED else 0
+        return earned(self.outcome.status, self.check["max_score"])
 
     @property
     def line(self):
@@ -494,8 +495,10 @@ def withheld(results):
     statuses = {result.check["id"]: result.outcome.status for result in results}
     for result in results:
         withholding = withheld_by(result.check.get("requires", ()), statuses)
-        if result.outcome.status is Status.PASSED and withholding:
-            result.outcome = Outcome(Status.WITHHELD, withheld_message(result.check["function"], withholding))
+        status, message = settled(result.outcome.status, result.outcome.message, result.check["function"],
+                                  withholding)
+        if status is not result.outcome.status:
+            result.outcome = Outcome(status, message)
     return results
 
 

@@ -23,13 +23,14 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.core.scoring import point_shares
 from autograder.core.values import points as shown_points
 from autograder.exports import release
 from autograder.exports.kit import build_kit
 from autograder.exports.notebooks import layout
 from autograder.exports.notebooks.layout import CellName
 from autograder.exports.notebooks.points import cell_points, exact
-from autograder.grading.grade import point_shares, configured_checks
+from autograder.grading.grade import configured_checks
 from autograder.grading.submission import KIT_SUPPORT_FOLDER
 
 NBGRADER_SCHEMA_VERSION = 3
