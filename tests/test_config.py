@@ -7,8 +7,8 @@ from click.testing import CliRunner
 
 from autograder.authoring.assignment import AssignmentError
 from autograder.cli.main import main
-from autograder.exports.kit import KIT_SALT
 from autograder.grading.config import ConfigError, config_digest, load_config, standalone_config_text
+from autograder.grading.engine import KIT_SALT
 
 from conftest import ROOT
 

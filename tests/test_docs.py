@@ -26,12 +26,12 @@ from click.testing import CliRunner
 from autograder.authoring.catalog import Garbage, Mutant, load_catalog
 from autograder.cli.reports import _describe_canvas_export
 from autograder.core import wire
+from autograder.core.values import COUNTEREXAMPLE_VALUES
 from autograder.core.values import points
 from autograder.exports.notebooks.extract import MAX_NOTEBOOK_VALUES
 from autograder.exports.reports.canvas import CanvasError, canvas_import, export_canvas, read_roster
 from autograder.exports.reports.loading import load_results
 from autograder.grading.config import load_config
-from autograder.grading.results import COUNTEREXAMPLE_VALUES
 from autograder.grading.submission import MAX_CENTRAL_DIRECTORY_BYTES, MAX_ZIP_ENTRIES
 
 from conftest import ROOT

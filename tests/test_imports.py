@@ -54,7 +54,7 @@ def test_a_grade_on_a_filled_bank_never_imports_torch(tmp_path):
 def _import_graph():
     import grimp
 
-    return grimp.build_graph("autograder", include_external_packages=True)
+    return grimp.build_graph("autograder", include_external_packages=True, cache_dir=None)
 
 
 def test_no_module_of_the_grader_imports_itself_through_others():
@@ -64,6 +64,33 @@ def test_no_module_of_the_grader_imports_itself_through_others():
                     for imported in graph.find_modules_directly_imported_by(module)
                     if imported.startswith("autograder") and graph.chain_exists(importer=imported, imported=module))
     assert cycles == []
+
+
+#: The grader's packages, each built on those before it only (``autograder/extras.py``, the optional
+#: dependencies' imports, is used by any).
+LAYERS = ("core", "sandbox", "authoring", "grading", "exports", "similarity", "cli")
+
+#: The one import against the layers: ``grade-all --nbgrader`` grades an nbgrader course's notebooks and
+#: writes its gradebook, through the notebooks' export, imported only when asked for (the nbgrader extra).
+AGAINST_THE_LAYERS = {("autograder.grading.batch", "autograder.exports.notebooks.grading"),
+                      ("autograder.grading.batch", "autograder.exports.notebooks.gradebook")}
+
+
+def test_each_package_of_the_grader_imports_only_the_packages_below_it():
+    """The packages are layered as README's "How it is built" lists them: the numpy-only core that runs
+    next to students' code, the sandbox that starts it, the authoring API, grading, the exports, similarity,
+    the command line; none imports one that comes after it, function-level imports included."""
+    graph = _import_graph()
+
+    def layer(module):
+        parts = module.split(".")
+        return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else None
+    upward = {(module, imported) for module in graph.modules if layer(module) is not None
+              for imported in graph.find_modules_directly_imported_by(module)
+              if layer(imported) is not None and layer(imported) > layer(module)}
+    assert upward == AGAINST_THE_LAYERS
+    assert {module.split(".")[1] for module in graph.modules if module.count(".") == 1 and
+            graph.find_children(module)} <= set(LAYERS)
 
 
 def test_the_core_imports_numpy_scipy_and_itself_only():

@@ -48,7 +48,7 @@ def assert_bounded(path, growth):
 REPLY = """
 import json
 from autograder.core import wire
-from autograder.grading.results import COUNTEREXAMPLE_VALUES, ValueBudget, plain
+from autograder.core.values import COUNTEREXAMPLE_VALUES, ValueBudget, plain
 """
 RENDER_REPLY = """
 try:
@@ -72,7 +72,7 @@ def test_a_counterexample_of_a_large_reply_is_cut_to_its_budget(tmp_path):
     path.write_bytes(wire.encode(([np.full(6, float(i)) for i in range(30_000)], np.zeros((1000, 1000))),
                                  max_bytes=1 << 26))
     assert_bounded(path, peak_growth(path, imports=REPLY, body=RENDER_REPLY))
-    from autograder.grading.results import COUNTEREXAMPLE_VALUES, ValueBudget, plain
+    from autograder.core.values import COUNTEREXAMPLE_VALUES, ValueBudget, plain
     kept = json.dumps(plain(list(range(10**6)), budget=ValueBudget(COUNTEREXAMPLE_VALUES)))
     assert len(kept) < 24 * COUNTEREXAMPLE_VALUES and "more items" in kept
 

@@ -11,7 +11,7 @@ from nbclient import NotebookClient
 from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import ClearSolutions
 
-from autograder.exports import release
+from autograder.authoring import release
 from autograder.exports.notebooks import layout
 from autograder.exports.notebooks.extract import extract_notebooks, notebook_digest
 from autograder.exports.notebooks.generate import function_points, module_notebook, write_notebooks

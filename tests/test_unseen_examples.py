@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from autograder.core import wire
-from autograder.exports.kit import KIT_SALT, build_kit
+from autograder.exports.kit import build_kit
 from autograder.exports.kit.selfcheck import recorded_calls, recorded_cases
 from autograder.grading.config import load_config
+from autograder.grading.engine import KIT_SALT
 from autograder.grading.engine import example_seed
 from autograder.grading.grade import configured_checks, grade_submission
 from autograder.grading.oracle import Oracle

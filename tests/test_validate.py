@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from autograder.authoring.catalog import Mutant
 from autograder.cli.main import main
-from autograder.exports.kit import KIT_SALT
 from autograder.grading.config import load_config
+from autograder.grading.engine import KIT_SALT
 from autograder.grading.engine import example_seed
 from autograder.grading.grade import grade_submission
 from autograder.grading.oracle import Oracle

@@ -50,8 +50,8 @@ from autograder.authoring.diagnostics import (Diagnostic, channel_statistics, hi
                                     path_on_quadratic)
 from autograder.authoring.properties import (Problem, custom, equals_reference, equals_torch, gradient_check, inverted_mask,
                                    same_seed_same_result, unchanged_arguments, validates_arguments, within_bounds)
+from autograder.authoring.plot_kinds import plot
 from autograder.core.requests import call, chain, loop, result_of, trajectory
-from autograder.exports.reports.plot_kinds import plot
 from autograder.authoring.strategies import (DEFAULT_MAGNITUDE, arrays, finite_arrays, finite_floats, floats, seeds, shapes,
                                    shared_shape)
 from autograder.authoring.torch_oracles import torch_optimizer, torch_optimizer_steps

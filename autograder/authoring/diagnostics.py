@@ -23,8 +23,8 @@ from typing import Callable
 import numpy as np
 
 from autograder.core import requests
+from autograder.core.values import plain
 from autograder.core.verdicts.core import CheckFailure, value_of
-from autograder.grading.results import plain
 from autograder.sandbox.session import WorkerFailure
 
 #: Iterates kept per path on the quadratic (evenly spaced over the run).

@@ -10,11 +10,11 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from autograder.authoring import release as release_module
 from autograder.authoring.assignment import AssignmentError
 from autograder.cli.notebooks import notebooks_command
 from autograder.cli.options import config_option, load_assignment_config
 from autograder.cli.terminal import WholeRunRate, WholeRunRemaining, escape, print_result
-from autograder.exports import release as release_module
 from autograder.exports.kit import KitError, build_kit
 from autograder.extras import MissingExtra, import_extra
 from autograder.grading.batch import check_extras, grade_all

@@ -5,9 +5,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from autograder.authoring.release import ReleaseError
 from autograder.cli.options import config_option, load_assignment_config
 from autograder.exports.kit import KitError
-from autograder.exports.release import ReleaseError
 from autograder.extras import MissingExtra, import_extra
 
 console = Console(stderr=False)

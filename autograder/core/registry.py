@@ -1,7 +1,7 @@
 """Registries of what grading looks up by name: verdicts, the worker's drivers, the reports' plots.
 
 Each registry is filled by a decorator (:func:`autograder.core.verdicts.registry.verdict`,
-:func:`autograder.exports.reports.plot_kinds.plot`, the worker's ``driver``) that the built-in
+:func:`autograder.authoring.plot_kinds.plot`, the worker's ``driver``) that the built-in
 entries and an outside course's own use alike, so there is one way in for everyone. A
 name is registered once: a second definition of it fails at import, naming both places.
 The same definition imported again (the same file and line, as a reload does) replaces

@@ -1,7 +1,7 @@
 """Readable forms of the values in a counterexample: inputs, expected, got.
 
 Results store values as plain JSON (nested lists, numbers, strings for non-finite
-floats). Here they become text a student can read and paste back into Python, and,
+floats: :func:`plain`, within a budget of values). Here they become text a student can read and paste back into Python, and,
 for small arrays, a grid whose cell with the largest error is marked. The student
 kit's self-check ships this module and shows its counterexamples as plain text
 (:func:`counterexample_lines`), laid out as the HTML report lays them out.
@@ -199,3 +199,56 @@ def counterexample_lines(example, message, input_label):
     if example.location:
         lines.append(f"{'largest error at' if 'largest error' in message else 'where'}: {example.location}")
     return lines
+
+
+#: Numbers and items one check's counterexample keeps in ``result.json`` (inputs, expected
+#: and got together): at most about 1.2 MB of JSON a check (24 characters a float64),
+#: whatever the student returned. A trajectory of 3,000 steps of 6 weights is 21,000, and
+#: the reports show at most a few hundred values of an array, so honest results lose nothing.
+COUNTEREXAMPLE_VALUES = 50_000
+
+
+class ValueBudget:
+    """How many more numbers and list items :func:`plain` may copy."""
+
+    def __init__(self, values):
+        self.left = values
+
+
+def plain(value, *, budget=None):
+    """A JSON-ready copy of a value: arrays become nested lists, non-finite floats strings.
+
+    With a :class:`ValueBudget`, an array larger than what is left becomes a line saying
+    its shape and its first values, and a list stops at the budget with a note of how
+    many items it left out: the copy costs memory in proportion to the budget, never to
+    the shape a student claimed.
+    """
+    if isinstance(value, np.ndarray):
+        if budget is not None:
+            cells = math.prod(max(side, 1) for side in value.shape)  # an empty (10**6, 0) is 10**6 lists
+            if cells > budget.left:
+                budget.left -= 1
+                first = ", ".join(map(str, value.flat[:8].tolist()))
+                return f"array of shape {value.shape} and dtype {value.dtype}, too large to keep: first values [{first}]"
+            budget.left -= cells
+        return plain(value.tolist())
+    if isinstance(value, np.generic):
+        return plain(value.item())
+    if isinstance(value, dict):
+        return {str(key): plain(item, budget=budget) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        if budget is None:
+            return [plain(item) for item in value]
+        copied = []
+        for item in value:
+            if budget.left <= 0:
+                copied.append(f"... ({len(value) - len(copied)} more items)")
+                break
+            budget.left -= 1
+            copied.append(plain(item, budget=budget))
+        return copied
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, complex):
+        return repr(value)
+    return value

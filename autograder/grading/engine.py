@@ -53,8 +53,8 @@ from hypothesis.internal.conjecture import providers
 
 from autograder.core import requests
 from autograder.core.statuses import Status, raised_by_stub
+from autograder.core.values import COUNTEREXAMPLE_VALUES, ValueBudget, plain
 from autograder.core.verdicts import CheckFailure
-from autograder.grading.results import COUNTEREXAMPLE_VALUES, ValueBudget, plain
 from autograder.sandbox.session import WorkerFailure
 
 
@@ -233,6 +233,10 @@ class _Runner:
             message += f"; last output: {tail[-500:]!r}"
         return Outcome(abort.failure.status, message,
                        {"inputs": plain(abort.example, budget=ValueBudget(COUNTEREXAMPLE_VALUES))}, examples_run)
+
+
+#: The salt of the kit's examples: public, and never a graded run's (those are prefixed ``graded:``).
+KIT_SALT = "kit"
 
 
 def example_seed(salt, check):

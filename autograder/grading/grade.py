@@ -12,7 +12,7 @@ from autograder.authoring.diagnostics import run_diagnostics
 from autograder.core.scoring import CHECK_PLACES, earned, point_shares, required_checks, settled, totals, withheld_by
 from autograder.core.statuses import Status
 from autograder.grading.config import config_digest
-from autograder.grading.engine import Outcome, example_seed, run_check
+from autograder.grading.engine import KIT_SALT, Outcome, example_seed, run_check
 from autograder.grading.oracle import Oracle
 from autograder.grading.results import CheckResult, SubmissionResult, score_checks
 from autograder.grading.submission import PreparedSubmission, SubmissionError, file_digest, prepare_submission
@@ -130,6 +130,12 @@ class _Availability:
 
 
 _UNAVAILABLE = _Availability(Status.MISSING)
+
+
+def grade_kit_examples(config, reference_dir, *, oracle):
+    """Grade the solutions in ``reference_dir`` on the visible checks with the kit's examples (:data:`~autograder.grading.engine.KIT_SALT`);
+    the oracle then holds every passing check's cases."""
+    return grade_submission(reference_dir, config=config, oracle=oracle, include_hidden=False, salt=KIT_SALT)
 
 
 def _module_availability(module, prepared, session, config, unavailable):

@@ -8,10 +8,8 @@ submission with the same config and grader version give the same JSON except for
 """
 
 import json
-import math
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
 
 from autograder.core.scoring import part_totals
 from autograder.core.statuses import Status
@@ -127,56 +125,3 @@ class SubmissionResult:
 def score_checks(checks):
     """The part results of ``checks``, in the order the parts first appear (:func:`autograder.core.scoring.part_totals`)."""
     return [PartResult(module, score, max_score) for module, (score, max_score) in part_totals(checks).items()]
-
-
-#: Numbers and items one check's counterexample keeps in ``result.json`` (inputs, expected
-#: and got together): at most about 1.2 MB of JSON a check (24 characters a float64),
-#: whatever the student returned. A trajectory of 3,000 steps of 6 weights is 21,000, and
-#: the reports show at most a few hundred values of an array, so honest results lose nothing.
-COUNTEREXAMPLE_VALUES = 50_000
-
-
-class ValueBudget:
-    """How many more numbers and list items :func:`plain` may copy."""
-
-    def __init__(self, values):
-        self.left = values
-
-
-def plain(value, *, budget=None):
-    """A JSON-ready copy of a value: arrays become nested lists, non-finite floats strings.
-
-    With a :class:`ValueBudget`, an array larger than what is left becomes a line saying
-    its shape and its first values, and a list stops at the budget with a note of how
-    many items it left out: the copy costs memory in proportion to the budget, never to
-    the shape a student claimed.
-    """
-    if isinstance(value, np.ndarray):
-        if budget is not None:
-            cells = math.prod(max(side, 1) for side in value.shape)  # an empty (10**6, 0) is 10**6 lists
-            if cells > budget.left:
-                budget.left -= 1
-                first = ", ".join(map(str, value.flat[:8].tolist()))
-                return f"array of shape {value.shape} and dtype {value.dtype}, too large to keep: first values [{first}]"
-            budget.left -= cells
-        return plain(value.tolist())
-    if isinstance(value, np.generic):
-        return plain(value.item())
-    if isinstance(value, dict):
-        return {str(key): plain(item, budget=budget) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        if budget is None:
-            return [plain(item) for item in value]
-        copied = []
-        for item in value:
-            if budget.left <= 0:
-                copied.append(f"... ({len(value) - len(copied)} more items)")
-                break
-            budget.left -= 1
-            copied.append(plain(item, budget=budget))
-        return copied
-    if isinstance(value, float) and not math.isfinite(value):
-        return repr(value)
-    if isinstance(value, complex):
-        return repr(value)
-    return value

@@ -3,7 +3,7 @@
 Five kinds of submission are graded, and each must come out as declared:
 
 - the reference: full marks on every check (a check that the solution fails is wrong),
-  on the graded examples and again on the student kit's own (:func:`autograder.exports.kit.grade_kit_examples`),
+  on the graded examples and again on the student kit's own (:func:`autograder.grading.grade.grade_kit_examples`),
   so that an assignment that validates builds its kit and its notebooks;
 - the stubs ``autograder release`` writes: zero on every check (a check that an empty
   stub passes cannot fail, as ``nbgrader validate --invert`` asks);
@@ -30,12 +30,11 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from autograder.authoring import release
 from autograder.authoring.catalog import derived_garbage, load_catalog
 from autograder.core.statuses import HELD, Status
 from autograder.core.values import points
-from autograder.exports import release
-from autograder.exports.kit import grade_kit_examples
-from autograder.grading.grade import grade_submission
+from autograder.grading.grade import grade_kit_examples, grade_submission
 from autograder.grading.oracle import Oracle
 
 #: The row of the reference graded on the kit's examples.

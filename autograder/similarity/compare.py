@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from autograder.exports.release import stub_source
+from autograder.authoring.release import stub_source
 from autograder.grading.batch import discover_submissions
 from autograder.similarity import DEFAULT_THRESHOLD, detection
 from autograder.similarity.functions import stub_functions

@@ -28,7 +28,7 @@ import zipfile
 from pathlib import Path
 
 from autograder.authoring.catalog import load_catalog
-from autograder.exports.release import stub_source
+from autograder.authoring.release import stub_source
 from autograder.grading.config import load_config
 
 ROOT = Path(__file__).resolve().parents[2]

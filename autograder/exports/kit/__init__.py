@@ -10,7 +10,7 @@ with the expected value precomputed from the reference (or PyTorch), each check'
 apart so that the self-check decodes it only when the check runs.
 
 They are drawn as the grader draws its own, from the same strategies with the same
-edge cases first, but under the public salt :data:`KIT_SALT` instead of the course's
+edge cases first, but under the public salt :data:`~autograder.grading.engine.KIT_SALT` instead of the course's
 secret (:attr:`autograder.grading.config.GradingConfig.graded_salt`): the graded run asks the
 same kind of questions on other examples, so an implementation that looks its answers
 up in the kit earns nothing for them. A submission that passes the self-check can
@@ -23,7 +23,7 @@ them are the grader's own shrunk counterexamples of the mistakes of the assignme
 catalog (:mod:`autograder.exports.kit.shrunk`): a student who makes one sees the example the
 grader's feedback shows.
 ``autograder validate`` grades the reference on these same examples
-(:func:`grade_kit_examples`), so an assignment that validates builds its kit.
+(:func:`~autograder.grading.grade.grade_kit_examples`), so an assignment that validates builds its kit.
 
 Each check records the ids of the visible value checks its points ``requires``, so that the
 self-check says ``withheld`` where the grader withholds, in the words of
@@ -38,21 +38,18 @@ from pathlib import Path
 import numpy as np
 
 import autograder
+from autograder.authoring import release
 from autograder.core import wire
 from autograder.core.scoring import required_checks
 from autograder.core.statuses import Status
-from autograder.exports import release
+from autograder.core.values import ValueBudget, plain
 from autograder.exports.kit.readme import kit_readme
 from autograder.exports.kit.selfcheck import EXPECTATIONS_FORMAT, MAX_BYTES
 from autograder.exports.kit.shrunk import catalog_cases
-from autograder.grading.engine import example_seed
-from autograder.grading.grade import configured_checks, grade_submission
+from autograder.grading.engine import KIT_SALT, example_seed
+from autograder.grading.grade import configured_checks, grade_kit_examples
 from autograder.grading.oracle import Oracle, example_digest
-from autograder.grading.results import ValueBudget, plain
 from autograder.grading.submission import KIT_SUPPORT_FOLDER
-
-#: The salt of the kit's examples: public, and never a graded run's (those are prefixed ``graded:``).
-KIT_SALT = "kit"
 
 #: What the kit ships of the grader, relative to the autograder package: its numpy-only core, whole (no module of
 #: it holds a solution; ``tests/test_imports.py`` holds it to numpy, scipy and itself).
@@ -109,12 +106,6 @@ def _stored(data):
                        "calls": np.frombuffer(wire.encode_batch(calls, 0), dtype=np.uint8),
                        "examples": np.frombuffer(wire.encode(examples, max_bytes=MAX_BYTES), dtype=np.uint8)})
     return {**data, "format": EXPECTATIONS_FORMAT, "checks": checks}
-
-
-def grade_kit_examples(config, reference_dir, *, oracle):
-    """Grade the solutions in ``reference_dir`` on the visible checks with the kit's examples (:data:`KIT_SALT`);
-    the oracle then holds every passing check's cases."""
-    return grade_submission(reference_dir, config=config, oracle=oracle, include_hidden=False, salt=KIT_SALT)
 
 
 def _record_expectations(config, oracle):

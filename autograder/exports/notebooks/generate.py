@@ -23,9 +23,9 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.authoring import release
 from autograder.core.scoring import point_shares
 from autograder.core.values import points as shown_points
-from autograder.exports import release
 from autograder.exports.kit import build_kit
 from autograder.exports.notebooks import layout
 from autograder.exports.notebooks.layout import CellName

@@ -2,7 +2,7 @@
 
 ``result.diagnostics`` maps ``<module>.<function>.<kind>`` to plain data (see
 :mod:`autograder.authoring.diagnostics`). Each kind is drawn by the plot registered for it
-(:mod:`autograder.exports.reports.plot_kinds`): the built-in ones here, a course's own by its
+(:mod:`autograder.authoring.plot_kinds`): the built-in ones here, a course's own by its
 checks; unknown kinds are skipped, and an entry holding ``error`` becomes a
 :class:`Plot` that shows the message instead of a picture. Figures are built with
 ``matplotlib.figure.Figure`` directly, so no pyplot state and no display are involved,
@@ -21,8 +21,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullFormatter
 from PIL import Image
 
+from autograder.authoring.plot_kinds import KINDS, plot
 from autograder.core.values import as_floats
-from autograder.exports.reports.plot_kinds import KINDS, plot
 
 #: Okabe-Ito colours, readable by colour-blind students.
 STUDENT_COLOR = "#d55e00"
