@@ -1,5 +1,5 @@
 """``python -m autograder``: the same as the ``autograder`` command."""
 
-from autograder.cli import main
+from autograder.cli.main import main
 
 main(prog_name="autograder")

@@ -3,11 +3,11 @@
     python bench/catalog_salts.py CONFIG [--salts K] [--salt SALT ...] [--jobs N]
 
 The graded examples of a check are drawn under a seed derived from a salt and the
-check's id (:func:`autograder.engine.example_seed`), so another course's salt draws
+check's id (:func:`autograder.grading.engine.example_seed`), so another course's salt draws
 other examples. A catalog row that holds only under the committed salt (a mutant caught
 by a lucky draw, a correct variant that fails a rare one) proves nothing about the
 checks. This script runs ``autograder validate`` on ``CONFIG`` (the same
-:func:`autograder.validate.validate` the command calls) once under the committed salt
+:func:`autograder.grading.validate.validate` the command calls) once under the committed salt
 and once under each other salt, with ``hypothesis.seed`` overridden, and prints, per
 salt, the rows that came out as declared and every row that did not.
 
@@ -18,8 +18,8 @@ import argparse
 import time
 from pathlib import Path
 
-from autograder.config import load_config
-from autograder.validate import validate
+from autograder.grading.config import load_config
+from autograder.grading.validate import validate
 
 
 def with_salt(config, salt):

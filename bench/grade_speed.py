@@ -57,7 +57,7 @@ def install_config(python):
 #: (a process killed is never waited for, so no rusage of the grader's counts it).
 MEASURED_GRADE = """
 import os, sys
-from autograder.cli import main
+from autograder.cli.main import main
 from autograder.sandbox.session import WorkerSession
 
 TICKS, sandboxes = os.sysconf("SC_CLK_TCK"), [0.0]
@@ -131,11 +131,11 @@ def timed_selfcheck(kit):
 
 def reference_floor(bank):
     """Seconds the reference spends in the calls of every check's recorded examples, in this process."""
-    from autograder import requests
-    from autograder.config import load_config
-    from autograder.engine import example_seed
-    from autograder.oracle import Oracle
-    from autograder.sandbox import drivers
+    from autograder.core import drivers
+    from autograder.core import requests
+    from autograder.grading.config import load_config
+    from autograder.grading.engine import example_seed
+    from autograder.grading.oracle import Oracle
 
     os.environ["AUTOGRADER_BANK"] = str(bank)
     config = load_config(ROOT / "reference" / "optimization" / "grading_config.yml")

@@ -36,12 +36,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.batch import CACHE_NAME, RESULT_NAME, grade_all
-from autograder.catalog import load_catalog
-from autograder.config import load_config
-from autograder.grade import grade_submission
-from autograder.oracle import Oracle
-from autograder.results import SubmissionResult
+from autograder.authoring.catalog import load_catalog
+from autograder.grading.batch import CACHE_NAME, RESULT_NAME, grade_all
+from autograder.grading.config import load_config
+from autograder.grading.grade import grade_submission
+from autograder.grading.oracle import Oracle
+from autograder.grading.results import SubmissionResult
 from autograder.sandbox.session import WorkerSession
 
 ROOT = Path(__file__).resolve().parent.parent

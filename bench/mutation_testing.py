@@ -110,9 +110,9 @@ _oracle = None
 def _grade(job):
     global _oracle
     module, index, line, function, description, source, cache = job
-    from autograder.config import load_config
-    from autograder.grade import grade_submission
-    from autograder.oracle import Oracle
+    from autograder.grading.config import load_config
+    from autograder.grading.grade import grade_submission
+    from autograder.grading.oracle import Oracle
 
     config = load_config(ROOT / "reference" / "optimization" / "grading_config.yml")
     # passing checks replay, as in a batch

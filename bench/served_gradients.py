@@ -3,7 +3,7 @@
     python bench/served_gradients.py --runs 5
 
 A convergence check runs the student's optimizer on a quadratic that only the grader
-holds: the worker asks for the gradient at every iterate (:func:`autograder.requests.split`).
+holds: the worker asks for the gradient at every iterate (:func:`autograder.core.requests.split`).
 This script runs the reference ``adam`` in one sandboxed worker session for the
 flagship's convergence settings (2,000 steps on a random 10-dimensional quadratic), in
 two ways on the same iterates:
@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import requests
-from autograder.config import load_config
-from autograder.grade import sandbox_settings
-from autograder.oracle import Oracle
+from autograder.core import requests
+from autograder.grading.config import load_config
+from autograder.grading.grade import sandbox_settings
+from autograder.grading.oracle import Oracle
 from autograder.sandbox.session import WorkerSession
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT / "examples" / "similarity"))
 
 import build  # noqa: E402  (examples/similarity/build.py)
 
-from autograder.batch import discover_submissions  # noqa: E402
-from autograder.config import load_config  # noqa: E402
+from autograder.grading.batch import discover_submissions  # noqa: E402
+from autograder.grading.config import load_config  # noqa: E402
 from autograder.similarity import compare  # noqa: E402
 from autograder.similarity.reading import read_hand_ins  # noqa: E402
 

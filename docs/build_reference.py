@@ -5,9 +5,9 @@
 
 The entries are the names of ``autograder.authoring.__all__`` (the declaration, property
 kinds, requests, strategies, diagnostics, the catalog), what the oracle gives a check's
-``expected``, the verdicts a ``Check`` names (``autograder.verdicts.VERDICTS``), the decorator
-that registers a driver (``autograder.sandbox.drivers.driver``, which a course's drivers file
-imports) and the worker's drivers that run a request (``autograder.sandbox.drivers.DRIVERS``).
+``expected``, the verdicts a ``Check`` names (``autograder.core.verdicts.VERDICTS``), the decorator
+that registers a driver (``autograder.core.drivers.driver``, which a course's drivers file
+imports) and the worker's drivers that run a request (``autograder.core.drivers.DRIVERS``).
 A constant's entry is its ``#:`` comment, as Sphinx's autodoc reads it. ``tests/test_docs.py`` fails when the page is not current or a
 name has no documentation, so a public name cannot be added without its entry.
 """
@@ -71,9 +71,9 @@ def _defining_module(module, name):
 def entries():
     """``(section, [(signature, text)])`` for every public name, in the page's order."""
     import autograder.authoring as authoring
-    from autograder import oracle
-    from autograder.sandbox import drivers
-    from autograder.verdicts import VERDICTS
+    from autograder.core import drivers
+    from autograder.core.verdicts import VERDICTS
+    from autograder.grading import oracle
 
     return [
         ("`autograder.authoring`", [documentation(name, getattr(authoring, name), authoring)
@@ -82,7 +82,7 @@ def entries():
                                              for name in sorted(VERDICTS)]),
         ("The oracle (a `Check`'s `expected(example, oracle)`)",
          [documentation(f"Oracle.{name}", getattr(oracle.Oracle, name), oracle) for name in ("reference", "reply")]),
-        ("Registering a driver (`autograder.sandbox.drivers`, in a course's drivers file)",
+        ("Registering a driver (`autograder.core.drivers`, in a course's drivers file)",
          [documentation("driver", drivers.driver, drivers)]),
         ("Drivers (the `driver` of a request)", [documentation(name, function, drivers)
                                                  for name, function in sorted(drivers.DRIVERS.items())]),

@@ -10,9 +10,10 @@ import pytest
 import torch
 import yaml
 
-from autograder.config import load_config, standalone_config_text
-from autograder.grade import grade_submission, point_shares
-from autograder.oracle import Oracle
+from autograder.core.scoring import point_shares
+from autograder.grading.config import load_config, standalone_config_text
+from autograder.grading.grade import grade_submission
+from autograder.grading.oracle import Oracle
 from autograder.sandbox import launcher
 from autograder.sandbox.session import WorkerSession
 
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Tiny tensors: torch's thread pool only adds contention on a 2-core machine.
 torch.set_num_threads(1)
 
-# The tests' example bank (autograder.bank), shared by this process's tests and the commands they
+# The tests' example bank (autograder.grading.bank), shared by this process's tests and the commands they
 # run, and never the user's own.
 BANK = Path(tempfile.mkdtemp(prefix="autograder-test-bank-"))
 os.environ["AUTOGRADER_BANK"] = str(BANK)
@@ -52,8 +53,8 @@ def worker_session_at(level, folder, settings, **options):
 #: functions in FUNCTIONS, or of all), with an optional example count for each of them; a
 #: kept family requires only kept families (one not graded would withhold nothing anyway).
 REDUCED_CHECKS = """
-from autograder.assignment import load_assignment
 from autograder.authoring import Assignment, Part
+from autograder.authoring.assignment import load_assignment
 
 FLAGSHIP = load_assignment({checks!r})
 

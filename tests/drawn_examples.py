@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 from hypothesis import HealthCheck, Phase, Verbosity, example, given, seed, settings
 
-from autograder.config import load_config
-from autograder.engine import example_seed, without_local_constants
+from autograder.grading.config import load_config
+from autograder.grading.engine import example_seed, without_local_constants
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ("reference/optimization/grading_config.yml", "reference/training_dynamics/grading_config.yml",

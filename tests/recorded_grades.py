@@ -40,8 +40,8 @@ def _grade(job):
 
     import torch
 
-    from autograder.grade import grade_submission
-    from autograder.oracle import Oracle
+    from autograder.grading.grade import grade_submission
+    from autograder.grading.oracle import Oracle
 
     torch.set_num_threads(1)
     kind, name = job
@@ -70,13 +70,13 @@ def _grade(job):
 
 
 def _config():
-    from autograder.config import load_config
+    from autograder.grading.config import load_config
 
     return load_config(ROOT / "reference" / "optimization" / "grading_config.yml")
 
 
 def _hostile_config(folder):
-    from autograder.config import load_config
+    from autograder.grading.config import load_config
     from conftest import reduced_config
     from test_hostile import Attack
 
@@ -95,7 +95,7 @@ def _plain_attacks():
 
 
 def _catalog_entries():
-    from autograder.catalog import load_catalog
+    from autograder.authoring.catalog import load_catalog
 
     mutants, variants = load_catalog(ROOT / "reference" / "optimization" / "catalog")
     return {entry.name: entry for entry in (*mutants, *variants)}

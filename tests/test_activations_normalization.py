@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from autograder.catalog import load_catalog
-from autograder.config import load_config
+from autograder.authoring.catalog import load_catalog
+from autograder.grading.config import load_config
 
 from conftest import ROOT
 

@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from autograder.catalog import load_catalog
+from autograder.authoring.catalog import load_catalog
 
 from conftest import ROOT
 

@@ -7,11 +7,13 @@ import types
 
 import numpy as np
 
-from autograder import bank, engine, requests
-from autograder.config import load_config
-from autograder.diagnostics import Diagnostic
-from autograder.grade import grade_submission
-from autograder.oracle import Oracle
+from autograder.grading import bank, engine
+
+from autograder.authoring.diagnostics import Diagnostic
+from autograder.core import requests
+from autograder.grading.config import load_config
+from autograder.grading.grade import grade_submission
+from autograder.grading.oracle import Oracle
 
 from conftest import reduced_config
 

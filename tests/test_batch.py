@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import autograder
-from autograder.batch import discover_submissions, grade_all
-from autograder.config import load_config
-from autograder.oracle import Oracle
-from autograder.results import SubmissionResult
+from autograder.grading.batch import discover_submissions, grade_all
+from autograder.grading.config import load_config
+from autograder.grading.oracle import Oracle
+from autograder.grading.results import SubmissionResult
 
 from conftest import ROOT, points_worth, reduced_config
 
@@ -139,7 +139,7 @@ def test_the_expectation_cache_is_keyed_by_the_checks_and_the_graders_sources(tm
     monkeypatch.setattr(autograder, "__file__", str(package / "__init__.py"))
     before = Oracle(config.reference)._version(checks)
     assert Oracle(config.reference)._version(checks) == before
-    for changed in (checks / "strategies" / "optimizers.py", package / "engine.py"):
+    for changed in (checks / "strategies" / "optimizers.py", package / "grading" / "engine.py"):
         changed.write_text(changed.read_text() + "\n# a change\n")
         assert Oracle(config.reference)._version(checks) != before
         before = Oracle(config.reference)._version(checks)

@@ -5,10 +5,10 @@ implementation. The declarations are kept short: the tests count their lines."""
 import numpy as np
 import pytest
 
-from autograder import requests
 from autograder.authoring import CheckFailure, compare
-from autograder.grade import grade_submission
-from autograder.sandbox import drivers
+from autograder.core import drivers
+from autograder.core import requests
+from autograder.grading.grade import grade_submission
 
 from conftest import grade_toy, toy_course
 
@@ -306,7 +306,7 @@ def test_a_driver_hands_the_request_s_values_to_the_code_and_reads_its_placehold
 
 def test_the_reference_runs_on_a_copy_of_the_example_it_is_expected_on(tmp_path):
     from autograder.authoring import Problem, arrays, equals_reference
-    from autograder.oracle import Oracle
+    from autograder.grading.oracle import Oracle
 
     (tmp_path / "m.py").write_text("def update(w):\n    w += 1.0\n    return w\n")
     problem = Problem("m", "update", {"w": arrays("w")}, [equals_reference(points=1)])

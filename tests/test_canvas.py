@@ -7,8 +7,8 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from autograder.cli import main
-from autograder.reports.canvas import CanvasError, RosterEntry, canvas_import, export_canvas, read_roster
+from autograder.cli.main import main
+from autograder.exports.reports.canvas import CanvasError, RosterEntry, canvas_import, export_canvas, read_roster
 
 from test_reports_samples import make_check, make_result, strong_student, struggling_student, write_results_dir
 

@@ -4,9 +4,9 @@ recorded for it (the same judgement as ``autograder validate``, one test per ent
 
 import pytest
 
-from autograder.catalog import load_catalog
-from autograder.grade import grade_submission
-from autograder.validate import judge
+from autograder.authoring.catalog import load_catalog
+from autograder.grading.grade import grade_submission
+from autograder.grading.validate import judge
 
 from conftest import ROOT
 from recorded_grades import grades_of, recorded

@@ -10,15 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reference.optimization.checks import batchnorm as batchnorm_checks
-from autograder.grade import grade_submission
-from autograder.reports.values import worst_index
-from autograder.sandbox import wire
+from autograder.core import wire
+from autograder.core.values import worst_index
+from autograder.grading.grade import grade_submission
 from reference.optimization.checks.strategies import batchnorm as strategies
-from autograder.verdicts import CheckFailure
+from autograder.core.verdicts import CheckFailure
 
 from conftest import ROOT
-from autograder.verdicts import scaled_outputs as verdicts
-from autograder.verdicts.core import compare
+from autograder.core.verdicts import scaled_outputs as verdicts
+from autograder.core.verdicts.core import compare
 
 from reference.optimization.catalog import batchnorm as catalog
 from conftest import ROOT, points_worth

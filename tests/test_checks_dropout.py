@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from reference.optimization.checks import dropout as dropout_checks
-from autograder.verdicts import CheckFailure
-from autograder.verdicts import random_masks as verdicts
+from autograder.core.verdicts import CheckFailure
+from autograder.core.verdicts import random_masks as verdicts
 from conftest import points_worth
 
 ALPHA = dropout_checks.FALSE_FAILURE_PROBABILITY

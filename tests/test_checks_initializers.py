@@ -9,9 +9,9 @@ import pytest
 from scipy import stats
 
 from reference.optimization.checks import initializers as checks
-from autograder.verdicts import CheckFailure
-from autograder.verdicts import random_tensors as verdicts
-from autograder.verdicts.random_tensors import log_variance_profiles
+from autograder.core.verdicts import CheckFailure
+from autograder.core.verdicts import random_tensors as verdicts
+from autograder.core.verdicts.random_tensors import log_variance_profiles
 from reference.optimization import initializers as reference
 from conftest import points_worth
 

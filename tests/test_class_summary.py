@@ -8,9 +8,9 @@ import io
 
 import pytest
 
-from autograder.config import load_config
-from autograder.grade import grade_submission
-from autograder.reports.classreport import ClassReport
+from autograder.exports.reports.classreport import ClassReport
+from autograder.grading.config import load_config
+from autograder.grading.grade import grade_submission
 
 from conftest import ROOT, reduced_config
 

@@ -5,10 +5,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from autograder.assignment import AssignmentError
-from autograder.cli import main
-from autograder.config import ConfigError, config_digest, load_config, standalone_config_text
-from autograder.kit import KIT_SALT
+from autograder.authoring.assignment import AssignmentError
+from autograder.cli.main import main
+from autograder.grading.config import ConfigError, config_digest, load_config, standalone_config_text
+from autograder.grading.engine import KIT_SALT
 
 from conftest import ROOT
 

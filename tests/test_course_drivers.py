@@ -12,12 +12,13 @@ import textwrap
 import numpy as np
 import pytest
 
-from autograder.config import ConfigError, config_digest, load_config
-from autograder.grade import sandbox_settings
-from autograder.oracle import Oracle
-from autograder.reports.bundle import bundle_contents
-from autograder.requests import call, driver_request
-from autograder.sandbox import drivers, launcher
+from autograder.core import drivers
+from autograder.core.requests import call, driver_request
+from autograder.exports.reports.bundle import bundle_contents
+from autograder.grading.config import ConfigError, config_digest, load_config
+from autograder.grading.grade import sandbox_settings
+from autograder.grading.oracle import Oracle
+from autograder.sandbox import launcher
 from autograder.sandbox.session import WorkerSession
 
 from conftest import ROOT
@@ -73,19 +74,19 @@ def test_a_drivers_file_that_is_missing_not_python_or_outside_the_folder_fails_w
     ("import softmax", "softmax"), ("from reference import affine", "reference"),
     ("from checks import ASSIGNMENT", "checks"), ("from autograder.authoring import verdict", "autograder.authoring")])
 def test_a_drivers_file_that_imports_more_than_numpy_fails_naming_what_it_imports(course, line, module):
-    config = with_drivers(course, f"import numpy as np\nfrom autograder.sandbox.drivers import driver\n{line}\n")
+    config = with_drivers(course, f"import numpy as np\nfrom autograder.core.drivers import driver\n{line}\n")
     with pytest.raises(ConfigError) as raised:
         config.assignment
     path = course / "drivers.py"
     assert str(raised.value) == (
         f"drivers: importing {path} raised ImportError: {path}: a course's drivers file imports the standard "
-        f"library, numpy and autograder.sandbox.drivers only, not {module!r}: it runs in the sandboxed worker and "
+        f"library, numpy and autograder.core.drivers only, not {module!r}: it runs in the sandboxed worker and "
         "in the student kit, which hold neither the reference, the checks, PyTorch nor Hypothesis")
 
 
 def test_a_driver_named_as_a_built_in_one_fails_when_the_assignment_loads_naming_both_definitions(course):
     config = with_drivers(course, """\
-        from autograder.sandbox.drivers import driver
+        from autograder.core.drivers import driver
 
 
         @driver
@@ -120,7 +121,7 @@ def test_the_reference_is_observed_through_the_courses_driver_in_the_grader(cour
 #: A submission's module that looks at the drivers registered when it is imported, and one that registers a
 #: driver under the course's driver's name.
 SNEAKY = """\
-from autograder.sandbox.drivers import DRIVERS
+from autograder.core.drivers import DRIVERS
 
 REGISTERED_WHEN_IMPORTED = sorted(DRIVERS)
 
@@ -129,7 +130,7 @@ def registered():
     return REGISTERED_WHEN_IMPORTED
 """
 USURPER = """\
-from autograder.sandbox.drivers import driver
+from autograder.core.drivers import driver
 
 
 @driver
@@ -178,7 +179,7 @@ def test_the_bank_key_and_the_config_digest_cover_the_drivers_file_and_the_grade
 def test_the_authoring_pages_driver_is_the_registering_courses():
     """docs/authoring.md shows the driver that tests/test_registrations.py grades with (its docstring shortened)."""
     page = (ROOT / "docs" / "authoring.md").read_text()
-    shown = re.search(r'```python\n(import numpy as np\n\nfrom autograder.sandbox.drivers import driver\n.*?)```',
+    shown = re.search(r'```python\n(import numpy as np\n\nfrom autograder.core.drivers import driver\n.*?)```',
                       page, flags=re.S).group(1)
     body = shown.split('"""')[-1]
     assert body.strip() and body in (COURSE / "drivers.py").read_text()

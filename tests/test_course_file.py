@@ -8,10 +8,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from autograder.cli import main
-from autograder.config import ConfigError, config_digest, load_config, load_course, private_sources_digest
-from autograder.oracle import Oracle
-from autograder.reports.bundle import build_autograder_zip
+from autograder.cli.main import main
+from autograder.exports.reports.bundle import build_autograder_zip
+from autograder.grading.config import ConfigError, config_digest, load_config, load_course, private_sources_digest
+from autograder.grading.oracle import Oracle
 
 from conftest import ROOT
 

@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from autograder.config import ConfigError, load_config
-from autograder.grade import grade_submission
-from autograder.kit import build_kit
+from autograder.exports.kit import build_kit
+from autograder.grading.config import ConfigError, load_config
+from autograder.grading.grade import grade_submission
 
 from conftest import toy_course
 
@@ -102,8 +102,8 @@ def test_a_file_of_no_module_is_an_error(course):
 
 
 def test_the_notebook_is_named_and_read_back_as_the_courses_file(course, tmp_path):
-    from autograder.notebooks.extract import extract_notebooks
-    from autograder.notebooks.generate import write_notebooks
+    from autograder.exports.notebooks.extract import extract_notebooks
+    from autograder.exports.notebooks.generate import write_notebooks
 
     _, config = course
     written = write_notebooks(config=config, out_dir=tmp_path / "source")

@@ -3,8 +3,8 @@ name and the file and line of the call that declared it, never at grade time."""
 
 import pytest
 
-from autograder.assignment import AssignmentError, Family, load_assignment
-from autograder.grade import point_shares
+from autograder.authoring.assignment import AssignmentError, Family, load_assignment
+from autograder.core.scoring import point_shares
 
 HEADER = '''from hypothesis import strategies as st
 from autograder.authoring import (Assignment, Check, Family, Part, Problem, Tolerances, arrays, call,

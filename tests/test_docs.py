@@ -23,16 +23,16 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from autograder.catalog import Garbage, Mutant, load_catalog
-from autograder.config import load_config
-from autograder.reports.canvas import CanvasError, canvas_import, export_canvas, read_roster
-from autograder.reports.commands import _describe_canvas_export
-from autograder.reports.loading import load_results
-from autograder.reports.values import points
-from autograder.notebooks.extract import MAX_NOTEBOOK_VALUES
-from autograder.results import COUNTEREXAMPLE_VALUES
-from autograder.sandbox import wire
-from autograder.submission import MAX_CENTRAL_DIRECTORY_BYTES, MAX_ZIP_ENTRIES
+from autograder.authoring.catalog import Garbage, Mutant, load_catalog
+from autograder.cli.reports import _describe_canvas_export
+from autograder.core import wire
+from autograder.core.values import COUNTEREXAMPLE_VALUES
+from autograder.core.values import points
+from autograder.exports.notebooks.extract import MAX_NOTEBOOK_VALUES
+from autograder.exports.reports.canvas import CanvasError, canvas_import, export_canvas, read_roster
+from autograder.exports.reports.loading import load_results
+from autograder.grading.config import load_config
+from autograder.grading.submission import MAX_CENTRAL_DIRECTORY_BYTES, MAX_ZIP_ENTRIES
 
 from conftest import ROOT
 from recorded_grades import recorded

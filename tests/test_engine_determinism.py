@@ -16,7 +16,7 @@ import contextlib
 import sys
 from hypothesis import given, settings, strategies as st
 if sys.argv[1].startswith("engine"):
-    from autograder.engine import without_local_constants as drawing
+    from autograder.grading.engine import without_local_constants as drawing
 else:
     drawing = contextlib.nullcontext
 
@@ -58,7 +58,7 @@ def test_a_newly_imported_module_changes_no_example(imports, same, tmp_path):
 def test_hypothesiss_private_hook_is_replaced_only_while_a_check_draws():
     from hypothesis.internal.conjecture import providers
 
-    from autograder.engine import NO_LOCAL_CONSTANTS, without_local_constants
+    from autograder.grading.engine import NO_LOCAL_CONSTANTS, without_local_constants
 
     original = providers._get_local_constants
     with without_local_constants():
@@ -71,7 +71,7 @@ def test_hypothesiss_private_hook_is_replaced_only_while_a_check_draws():
 def test_another_hypothesis_release_is_refused_rather_than_drawn_from(monkeypatch):
     import hypothesis
 
-    from autograder.engine import without_local_constants
+    from autograder.grading.engine import without_local_constants
 
     monkeypatch.setattr(hypothesis, "__version__", "9.9.9")
     with pytest.raises(RuntimeError, match="hypothesis 9.9.9 is installed"):

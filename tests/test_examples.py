@@ -5,7 +5,7 @@ import importlib.util
 
 import pytest
 
-from autograder.grade import grade_submission
+from autograder.grading.grade import grade_submission
 
 from conftest import ROOT
 from recorded_grades import grades_of, recorded

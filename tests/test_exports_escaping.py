@@ -6,14 +6,14 @@ import io
 import pytest
 from markdown_it import MarkdownIt
 
-from autograder.notebooks.gradebook import feedback_comment
-from autograder.reports.build import build_reports
-from autograder.reports.canvas import CanvasImport, RosterEntry
-from autograder.reports.classreport import ClassReport
-from autograder.reports.escaping import markdown_text, spreadsheet_cell
-from autograder.reports.gradescope import gradescope_results
-from autograder.reports.names import CLASS_FILES, output_name
-from autograder.reports.student import StudentReport
+from autograder.exports.notebooks.gradebook import feedback_comment
+from autograder.exports.reports.build import build_reports
+from autograder.exports.reports.canvas import CanvasImport, RosterEntry
+from autograder.exports.reports.classreport import ClassReport
+from autograder.exports.reports.escaping import markdown_text, spreadsheet_cell
+from autograder.exports.reports.gradescope import gradescope_results
+from autograder.exports.reports.names import CLASS_FILES, output_name
+from autograder.exports.reports.student import StudentReport
 
 from test_reports_samples import make_check, make_result
 

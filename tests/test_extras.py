@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from autograder import extras
+from autograder.exports.reports.bundle import bundle_contents
 from autograder.extras import EXTRAS, MissingExtra, import_extra, install_command
-from autograder.reports.bundle import bundle_contents
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -38,7 +38,7 @@ sys.meta_path.insert(0, HideExtras())
 """
 
 RUN_CLI = WITHOUT_EXTRAS + """
-from autograder.cli import main
+from autograder.cli.main import main
 
 main(sys.argv[1:], prog_name="autograder")
 """
@@ -49,7 +49,7 @@ import importlib, json, pkgutil
 import autograder
 
 # __main__ runs the command line; cells runs inside a notebook's kernel, next to the kit's selfcheck.
-SKIPPED = {"autograder.__main__", "autograder.notebooks.cells"}
+SKIPPED = {"autograder.__main__", "autograder.exports.notebooks.cells"}
 failures = {}
 for module in pkgutil.walk_packages(autograder.__path__, "autograder."):
     if module.name not in SKIPPED:
@@ -86,7 +86,7 @@ def test_the_core_requires_no_extra_and_keeps_the_pinned_torch():
 
 
 #: Package -> the extra its modules may need.
-INTEGRATIONS = {"autograder.notebooks.": "nbgrader", "autograder.similarity.": "similarity"}
+INTEGRATIONS = {"autograder.exports.notebooks.": "nbgrader", "autograder.similarity.": "similarity"}
 
 
 def test_every_module_outside_the_integrations_imports_without_the_extras():

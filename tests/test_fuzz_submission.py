@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from autograder.grading.submission import MAX_DEPTH, MAX_FILES, SubmissionError, prepare_submission
 from autograder.sandbox.session import remove_tree
-from autograder.submission import MAX_DEPTH, MAX_FILES, SubmissionError, prepare_submission
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, max_examples=150,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -24,13 +24,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.config import is_course_file, load_config
-from autograder import requests
-from autograder.grade import configured_checks
-from autograder.oracle import Oracle
-from autograder.sandbox import drivers, wire, worker
-from autograder.verdicts import VERDICTS, CheckFailure
-from autograder.verdicts.core import compare, describe
+from autograder.core import drivers, wire, worker
+from autograder.core import requests
+from autograder.core.verdicts import VERDICTS, CheckFailure
+from autograder.core.verdicts.core import compare, describe
+from autograder.grading.config import is_course_file, load_config
+from autograder.grading.grade import configured_checks
+from autograder.grading.oracle import Oracle
 
 from conftest import ROOT
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.sandbox import wire
+from autograder.core import wire
 
 from test_wire import values as wire_values
 

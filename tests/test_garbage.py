@@ -6,10 +6,10 @@ import ast
 import numpy as np
 import pytest
 
-from autograder.assignment import AssignmentError
-from autograder.catalog import Garbage, Mutant, derived_garbage, garbage_entries, load_catalog
-from autograder.results import CheckResult, SubmissionResult
-from autograder.validate import judge
+from autograder.authoring.assignment import AssignmentError
+from autograder.authoring.catalog import Garbage, Mutant, derived_garbage, garbage_entries, load_catalog
+from autograder.grading.results import CheckResult, SubmissionResult
+from autograder.grading.validate import judge
 
 REFERENCE = '''"""A reference module."""
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from autograder.grade import grade_submission
+from autograder.grading.grade import grade_submission
 
 from conftest import ROOT
 

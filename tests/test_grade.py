@@ -10,13 +10,14 @@ import pytest
 from hypothesis import strategies as st
 
 from autograder.authoring import Assignment, Check, Family, Part, call
-from autograder.catalog import load_catalog
-from autograder.grade import configured_checks, grade_submission, point_shares
-from autograder.oracle import Oracle
-from autograder.results import SCHEMA_VERSION, ResultVersionError, SubmissionResult
-from autograder.statuses import GRADED
-from autograder.verdicts import CheckFailure
-from autograder.verdicts.generic import validates_arguments
+from autograder.authoring.catalog import load_catalog
+from autograder.core.scoring import point_shares
+from autograder.core.statuses import GRADED
+from autograder.core.verdicts import CheckFailure
+from autograder.core.verdicts.generic import validates_arguments
+from autograder.grading.grade import configured_checks, grade_submission
+from autograder.grading.oracle import Oracle
+from autograder.grading.results import SCHEMA_VERSION, ResultVersionError, SubmissionResult
 
 from conftest import ROOT, points_worth
 
@@ -60,7 +61,7 @@ def test_the_result_survives_a_json_round_trip(reference_result):
 
 
 def test_results_follow_the_documented_schema(reference_result, tmp_path, config, oracle):
-    schema = json.loads((ROOT / "autograder" / "schemas" / "result.schema.json").read_text())
+    schema = json.loads((ROOT / "autograder" / "grading" / "schemas" / "result.schema.json").read_text())
     broken = tmp_path / "broken.zip"
     broken.write_bytes(b"not a zip")
     unreadable = grade_submission(broken, config=config, oracle=oracle)

@@ -1,8 +1,8 @@
 """Grading always ends in a result: what no verdict foresaw costs one check, a reply
 forged at import costs its module, and nothing costs the whole submission."""
 
-from autograder.grade import configured_checks, grade_submission
-from autograder.verdicts import VERDICTS
+from autograder.core.verdicts import VERDICTS
+from autograder.grading.grade import configured_checks, grade_submission
 
 from conftest import ROOT
 

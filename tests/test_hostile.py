@@ -27,16 +27,16 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 from rich.console import Console
 
-from autograder.batch import RESULT_NAME, grade_all
-from autograder.cli import main
-from autograder.config import load_config
-from autograder.grade import grade_submission
-from autograder.results import SubmissionResult
-from autograder.reports.gradescope import gradescope_results
-from autograder.reports.student import StudentReport
+from autograder.cli.main import main
+from autograder.cli.terminal import print_result
+from autograder.exports.reports.gradescope import gradescope_results
+from autograder.exports.reports.student import StudentReport
+from autograder.grading.batch import RESULT_NAME, grade_all
+from autograder.grading.config import load_config
+from autograder.grading.grade import grade_submission
+from autograder.grading.results import SubmissionResult
 from autograder.sandbox import launcher
 from autograder.sandbox.session import WorkerSession
-from autograder.terminal import print_result
 
 from conftest import ROOT, reduced_config
 from recorded_grades import RECORDED, grades_of, recorded, scores_of

@@ -15,15 +15,15 @@ CONFIGS = ["reference/optimization/grading_config.yml", "reference/training_dyna
 
 LOAD = """
 import json, sys
-from autograder.config import load_config
+from autograder.grading.config import load_config
 load_config({config!r}).assignment
 print(json.dumps({{"torch": "torch" in sys.modules}}))
 """
 
 GRADE = """
 import json, sys
-from autograder.config import load_config
-from autograder.grade import grade_submission
+from autograder.grading.config import load_config
+from autograder.grading.grade import grade_submission
 result = grade_submission({submission!r}, config=load_config({config!r}))
 print(json.dumps({{"score": result.score, "max_score": result.max_score, "torch": "torch" in sys.modules}}))
 """
@@ -54,7 +54,7 @@ def test_a_grade_on_a_filled_bank_never_imports_torch(tmp_path):
 def _import_graph():
     import grimp
 
-    return grimp.build_graph("autograder", include_external_packages=True)
+    return grimp.build_graph("autograder", include_external_packages=True, cache_dir=None)
 
 
 def test_no_module_of_the_grader_imports_itself_through_others():
@@ -66,28 +66,57 @@ def test_no_module_of_the_grader_imports_itself_through_others():
     assert cycles == []
 
 
-def test_the_kit_ships_every_module_its_self_check_imports_and_they_need_numpy_only():
-    """The kit's modules (KIT_MODULES) are closed under import, and outside the standard library import
-    numpy, and scipy where a statistical verdict runs: students install nothing else. (A package whose
-    ``__init__`` is not shipped is a namespace package in the kit.)"""
-    import fnmatch
+#: The grader's packages, each built on those before it only (``autograder/extras.py``, the optional
+#: dependencies' imports, is used by any).
+LAYERS = ("core", "sandbox", "authoring", "grading", "exports", "similarity", "cli")
 
-    from autograder.kit import KIT_MODULES
+#: The one import against the layers: ``grade-all --nbgrader`` grades an nbgrader course's notebooks and
+#: writes its gradebook, through the notebooks' export, imported only when asked for (the nbgrader extra).
+AGAINST_THE_LAYERS = {("autograder.grading.batch", "autograder.exports.notebooks.grading"),
+                      ("autograder.grading.batch", "autograder.exports.notebooks.gradebook")}
+
+
+def test_each_package_of_the_grader_imports_only_the_packages_below_it():
+    """The packages are layered as README's "How it is built" lists them: the numpy-only core that runs
+    next to students' code, the sandbox that starts it, the authoring API, grading, the exports, similarity,
+    the command line; none imports one that comes after it, function-level imports included."""
+    graph = _import_graph()
+
+    def layer(module):
+        parts = module.split(".")
+        return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else None
+    upward = {(module, imported) for module in graph.modules if layer(module) is not None
+              for imported in graph.find_modules_directly_imported_by(module)
+              if layer(imported) is not None and layer(imported) > layer(module)}
+    assert upward == AGAINST_THE_LAYERS
+    assert {module.split(".")[1] for module in graph.modules if module.count(".") == 1 and
+            graph.find_children(module)} <= set(LAYERS)
+
+
+def test_the_core_imports_numpy_scipy_and_itself_only():
+    """``autograder.core`` runs next to a student's code, in the worker and in the kit: outside the standard
+    library it imports numpy, and scipy where a statistical verdict runs, and no other package of the grader,
+    function-level imports included, so students install nothing else and the kit can ship it whole."""
+    graph = _import_graph()
+    core = {module for module in graph.modules if module == "autograder.core" or module.startswith("autograder.core.")}
+    imported = {found for module in core for found in graph.find_modules_directly_imported_by(module)}
+    grader = sorted(found for found in imported if found.startswith("autograder") and found not in core
+                    and found != "autograder")
+    assert grader == []
+    external = {found.split(".")[0] for found in imported if not found.startswith("autograder")}
+    assert external - set(sys.stdlib_module_names) - {"_signal"} <= {"numpy", "scipy"}
+
+
+def test_the_kit_ships_the_core_and_its_self_check_needs_nothing_else():
+    """The self-check imports the grader's core only, and the kit ships every module of it."""
+    from autograder.exports.kit import KIT_MODULES
 
     graph = _import_graph()
     package = ROOT / "autograder"
-
-    def module_name(path):
-        parts = path.relative_to(ROOT).with_suffix("").parts
-        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-    shipped = {module_name(path) for pattern in KIT_MODULES for path in package.glob(pattern)}
-    selfcheck = {module for module in graph.find_modules_directly_imported_by("autograder.kit.selfcheck")
+    shipped = {".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+               for pattern in KIT_MODULES for path in package.glob(pattern)}
+    core = {module for module in graph.modules if module.startswith("autograder.core")}
+    assert core <= shipped
+    selfcheck = {module for module in graph.find_modules_directly_imported_by("autograder.exports.kit.selfcheck")
                  if module.startswith("autograder")}
-    needed = set(selfcheck)
-    for module in selfcheck:
-        needed |= {found for found in graph.find_upstream_modules(module) if found.startswith("autograder")}
-    assert needed <= shipped, f"the kit misses {sorted(needed - shipped)}"
-    external = {imported.split(".")[0] for module in shipped for imported in graph.find_modules_directly_imported_by(module)
-                if not imported.startswith("autograder")}
-    assert external - set(sys.stdlib_module_names) - {"_signal"} <= {"numpy", "scipy"}
-    assert not fnmatch.filter(shipped, "autograder.kit*")
+    assert selfcheck <= core

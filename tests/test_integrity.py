@@ -7,11 +7,11 @@ import sqlite3
 
 import pytest
 
-from autograder.batch import SEAL_NAME, grade_all
-from autograder.config import load_config
-from autograder.grade import grade_submission
-from autograder.integrity import KEY_NAME, Seal
-from autograder.oracle import Oracle
+from autograder.grading.batch import SEAL_NAME, grade_all
+from autograder.grading.config import load_config
+from autograder.grading.grade import grade_submission
+from autograder.grading.integrity import KEY_NAME, Seal
+from autograder.grading.oracle import Oracle
 from autograder.sandbox import launcher
 
 from conftest import ROOT, reduced_config

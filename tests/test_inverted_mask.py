@@ -1,4 +1,4 @@
-"""The inverted_mask property kind (autograder/properties.py) and its verdict (autograder/verdicts/random_masks.py):
+"""The inverted_mask property kind (autograder/authoring/properties.py) and its verdict (autograder/core/verdicts/random_masks.py):
 the verdict on its own, then in a course outside the repository whose masking function keeps each entry with
 probability q, where the right function earns its points, each mistake loses them, and an input too small to
 detect the stated error is an error of the declaration."""
@@ -6,8 +6,8 @@ detect the stated error is an error of the declaration."""
 import numpy as np
 import pytest
 
-from autograder.verdicts import VERDICTS, CheckFailure, Verdict
-from autograder.verdicts.significance import samples_to_detect_rate
+from autograder.core.verdicts import VERDICTS, CheckFailure, Verdict
+from autograder.core.verdicts.significance import samples_to_detect_rate
 
 from conftest import ROOT, grade_toy, toy_course
 

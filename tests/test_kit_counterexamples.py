@@ -14,14 +14,14 @@ import statistics
 
 import pytest
 
-from autograder.catalog import load_catalog
-from autograder.config import load_config
-from autograder.grade import configured_checks, grade_submission, sandbox_settings
-from autograder.kit import build_kit
-from autograder.kit.selfcheck import first_failure
-from autograder.sandbox import wire
+from autograder.authoring.catalog import load_catalog
+from autograder.core import wire
+from autograder.core.statuses import HELD
+from autograder.exports.kit import build_kit
+from autograder.exports.kit.selfcheck import first_failure
+from autograder.grading.config import load_config
+from autograder.grading.grade import configured_checks, grade_submission, sandbox_settings
 from autograder.sandbox.session import WorkerSession
-from autograder.statuses import HELD
 
 from conftest import ROOT
 
@@ -31,7 +31,7 @@ CONFIG = ROOT / "reference" / "optimization" / "grading_config.yml"
 
 
 def values_in(value):
-    """How many numbers a plain example holds, as :func:`autograder.kit.simplicity` counts them: an array too
+    """How many numbers a plain example holds, as :func:`autograder.exports.kit.simplicity` counts them: an array too
     large to keep counts its cells, a non-finite float (a string once plain) one."""
     if isinstance(value, dict):
         return sum(values_in(item) for item in value.values())

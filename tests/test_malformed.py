@@ -6,8 +6,8 @@ import zipfile
 
 import pytest
 
-from autograder.grade import grade_submission
-from autograder.submission import KIT_SUPPORT_FOLDER, MAX_COMPRESSION_RATIO, MAX_FILE_BYTES, prepare_submission
+from autograder.grading.grade import grade_submission
+from autograder.grading.submission import KIT_SUPPORT_FOLDER, MAX_COMPRESSION_RATIO, MAX_FILE_BYTES, prepare_submission
 
 from conftest import ROOT
 

@@ -14,9 +14,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from autograder.notebooks.extract import MAX_NOTEBOOK_VALUES
-from autograder.sandbox import wire
-from autograder.submission import MAX_ZIP_ENTRIES
+from autograder.core import wire
+from autograder.exports.notebooks.extract import MAX_NOTEBOOK_VALUES
+from autograder.grading.submission import MAX_ZIP_ENTRIES
 
 GROWTH_PER_BYTE = 16
 ALLOWANCE = 32 * 1024 * 1024
@@ -47,8 +47,8 @@ def assert_bounded(path, growth):
 
 REPLY = """
 import json
-from autograder.results import COUNTEREXAMPLE_VALUES, ValueBudget, plain
-from autograder.sandbox import wire
+from autograder.core import wire
+from autograder.core.values import COUNTEREXAMPLE_VALUES, ValueBudget, plain
 """
 RENDER_REPLY = """
 try:
@@ -72,7 +72,7 @@ def test_a_counterexample_of_a_large_reply_is_cut_to_its_budget(tmp_path):
     path.write_bytes(wire.encode(([np.full(6, float(i)) for i in range(30_000)], np.zeros((1000, 1000))),
                                  max_bytes=1 << 26))
     assert_bounded(path, peak_growth(path, imports=REPLY, body=RENDER_REPLY))
-    from autograder.results import COUNTEREXAMPLE_VALUES, ValueBudget, plain
+    from autograder.core.values import COUNTEREXAMPLE_VALUES, ValueBudget, plain
     kept = json.dumps(plain(list(range(10**6)), budget=ValueBudget(COUNTEREXAMPLE_VALUES)))
     assert len(kept) < 24 * COUNTEREXAMPLE_VALUES and "more items" in kept
 
@@ -88,10 +88,10 @@ try:
 except NotebookError as error:
     print(error)
 """
-    growth = peak_growth(path, imports="from autograder.notebooks.extract import NotebookError, _read_notebook",
+    growth = peak_growth(path, imports="from autograder.exports.notebooks.extract import NotebookError, _read_notebook",
                          body=body)
     assert_bounded(path, growth)
-    from autograder.notebooks.extract import NotebookError, _read_notebook
+    from autograder.exports.notebooks.extract import NotebookError, _read_notebook
     with pytest.raises(NotebookError, match=f"more than {MAX_NOTEBOOK_VALUES} JSON values"):
         _read_notebook(path)
 
@@ -107,9 +107,9 @@ try:
 except SubmissionError as error:
     print(error)
 """
-    growth = peak_growth(path, imports="from autograder.submission import SubmissionError, prepare_submission",
+    growth = peak_growth(path, imports="from autograder.grading.submission import SubmissionError, prepare_submission",
                          body=body)
     assert_bounded(path, growth)
-    from autograder.submission import SubmissionError, prepare_submission
+    from autograder.grading.submission import SubmissionError, prepare_submission
     with pytest.raises(SubmissionError, match=f"lists {20 * MAX_ZIP_ENTRIES} entries"):
         prepare_submission(path, tmp_path / "copy", files={"optimizers": "optimizers.py"})

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from autograder.assignment import AssignmentError
-from autograder.catalog import Mutant, Variant, load_catalog
+from autograder.authoring.assignment import AssignmentError
+from autograder.authoring.catalog import Mutant, Variant, load_catalog
 
 REFERENCE = '''"""A reference module."""
 
@@ -131,8 +131,8 @@ def test_a_catalog_is_located_when_it_loads_and_without_a_reference_every_entry_
 
 
 def test_a_mutant_that_names_no_families_must_fail_every_family_of_its_functions_checks():
-    from autograder.results import CheckResult, SubmissionResult
-    from autograder.validate import judge
+    from autograder.grading.results import CheckResult, SubmissionResult
+    from autograder.grading.validate import judge
 
     def graded(*statuses):
         checks = [CheckResult(id=f"things.scale.{family}", module="things", function="scale", family=family,

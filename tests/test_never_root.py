@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from autograder.grade import GradingError, grade_submission, sandbox_settings
+from autograder.grading.grade import GradingError, grade_submission, sandbox_settings
 from autograder.sandbox import launcher
 from autograder.sandbox.session import WorkerSession
 

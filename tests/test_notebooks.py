@@ -11,13 +11,13 @@ from nbclient import NotebookClient
 from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import ClearSolutions
 
-from autograder import release
-from autograder.config import load_config
-from autograder.notebooks import layout
-from autograder.notebooks.extract import extract_notebooks, notebook_digest
-from autograder.notebooks.generate import function_points, module_notebook, write_notebooks
-from autograder.notebooks.grading import grade_notebooks
-from autograder.notebooks.layout import CellName, parse_cell_id
+from autograder.authoring import release
+from autograder.exports.notebooks import layout
+from autograder.exports.notebooks.extract import extract_notebooks, notebook_digest
+from autograder.exports.notebooks.generate import function_points, module_notebook, write_notebooks
+from autograder.exports.notebooks.grading import grade_notebooks
+from autograder.exports.notebooks.layout import CellName, parse_cell_id
+from autograder.grading.config import load_config
 
 from conftest import ROOT, points_worth, reduced_config
 
@@ -307,7 +307,7 @@ def test_the_support_folder_holds_the_kit_and_the_cells_runtime(assignment):
     assert sorted(path.name for path in assignment.iterdir()) == [layout.SUPPORT_FOLDER, "optimizers.ipynb"]
     assert sorted(path.name for path in support.iterdir()) == ["__init__.py", "_selfcheck", "cells.py", "selfcheck.py"]
     assert sorted(path.name for path in (support / "_selfcheck").iterdir()) == ["autograder", "expectations.bin"]
-    assert (support / "_selfcheck" / "autograder" / "sandbox" / "drivers.py").is_file()
+    assert (support / "_selfcheck" / "autograder" / "core" / "drivers.py").is_file()
 
 
 def test_notebooks_are_graded_with_the_engine_and_say_what_could_not_be_graded(assignment, fast_config, oracle, tmp_path):

@@ -23,11 +23,11 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.config import load_config
-from autograder.notebooks.generate import function_points, module_notebook
-from autograder.notebooks.gradebook import NbgraderCourse
-from autograder.notebooks.layout import notebook_of
-from autograder.notebooks.points import cell_points
+from autograder.exports.notebooks.generate import function_points, module_notebook
+from autograder.exports.notebooks.gradebook import NbgraderCourse
+from autograder.exports.notebooks.layout import notebook_of
+from autograder.exports.notebooks.points import cell_points
+from autograder.grading.config import load_config
 from conftest import ROOT, reduced_config
 
 ASSIGNMENT = "ps1"

@@ -3,7 +3,7 @@
 A course is drawn as the grader splits points (a family's points split between its
 functions and each function's share between its checks, each check's rounded to 6
 decimals), a student passes some checks, and the grade's total is the checks' scores
-summed and rounded as :func:`autograder.grade.grade_submission` does. The cells' values go
+summed and rounded as :func:`autograder.grading.grade.grade_submission` does. The cells' values go
 into an SQLite table in a drawn order, and ``SUM`` (what nbgrader's export prints) must be
 the grade's total, printed the same; the max scores' likewise.
 """
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.notebooks.points import cell_points, cell_scores, exact
+from autograder.exports.notebooks.points import cell_points, cell_scores, exact
 
 PROPERTIES = settings(derandomize=True, database=None, deadline=None, max_examples=300)
 

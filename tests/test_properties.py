@@ -7,10 +7,10 @@ import types
 import numpy as np
 import pytest
 
-from autograder.assignment import AssignmentError, load_assignment
 from autograder.authoring import Problem, arrays, gradient_check
-from autograder.config import load_config
-from autograder.grade import grade_submission
+from autograder.authoring.assignment import AssignmentError, load_assignment
+from autograder.grading.config import load_config
+from autograder.grading.grade import grade_submission
 from autograder.sandbox import launcher
 
 from conftest import grade_toy, toy_course

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reference.optimization.checks.batchnorm import _along_channels, _channel_max_abs, _reduced_axes
-from autograder.strategies import seeds
+from autograder.authoring.strategies import seeds
 from reference.optimization.checks.strategies.batchnorm import (
     batchnorm_backward_arguments,
     batchnorm_eps,

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from scipy import stats
 
-from autograder.strategies import seeds
+from autograder.authoring.strategies import seeds
 from reference.optimization.checks.strategies.dropout import (
     INVALID_P_MESSAGE,
     dropout_backward_arguments,

@@ -22,7 +22,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 from torch.nn import init
 
-from autograder.strategies import seeds
+from autograder.authoring.strategies import seeds
 from reference.optimization.checks.strategies.initializers import (
     FAN_FUNCTIONS,
     FUNCTIONS,

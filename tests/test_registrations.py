@@ -15,12 +15,12 @@ import sys
 
 import pytest
 
-from autograder.assignment import AssignmentError, load_assignment
 from autograder.authoring import plot, verdict
-from autograder.registry import RegistrationError
-from autograder.reports.plots import KINDS
-from autograder.sandbox.drivers import DRIVERS
-from autograder.verdicts import VERDICTS, Verdict, generic
+from autograder.authoring.assignment import AssignmentError, load_assignment
+from autograder.core.drivers import DRIVERS
+from autograder.core.registry import RegistrationError
+from autograder.core.verdicts import VERDICTS, Verdict, generic
+from autograder.exports.reports.plots import KINDS
 from conftest import ROOT
 
 #: The built-in names, as the inspect-based discovery found them before the decorators: a check names them.

@@ -6,7 +6,7 @@ import inspect
 import numpy as np
 import pytest
 
-from autograder.release import ReleaseError, release, stale_stubs, stub_source
+from autograder.authoring.release import ReleaseError, release, stale_stubs, stub_source
 
 from conftest import ROOT
 

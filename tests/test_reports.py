@@ -16,14 +16,14 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from autograder.cli import main
-from autograder.reports import classreport, loading
-from autograder.reports.bundle import BundleError, build_autograder_zip
-from autograder.reports.classreport import ClassReport
-from autograder.reports.gradescope import HIDDEN_OUTPUT, gradescope_results, validate
-from autograder.reports.plots import KINDS, draw_diagnostics
-from autograder.reports.student import StudentReport
-from autograder.reports.values import as_counterexample, counterexample_lines, readable, worst_index
+from autograder.cli.main import main
+from autograder.core.values import as_counterexample, counterexample_lines, readable, worst_index
+from autograder.exports.reports import classreport, loading
+from autograder.exports.reports.bundle import BundleError, build_autograder_zip
+from autograder.exports.reports.classreport import ClassReport
+from autograder.exports.reports.gradescope import HIDDEN_OUTPUT, gradescope_results, validate
+from autograder.exports.reports.plots import KINDS, draw_diagnostics
+from autograder.exports.reports.student import StudentReport
 
 from test_reports_samples import (COMMON_ERROR, CRASH, SECRET, every_diagnostic, strong_student, struggling_student,
                                   write_results_dir)
@@ -387,7 +387,7 @@ def test_the_representative_failure_is_the_smallest_of_the_most_common_kind():
 # --- loading and the command line ----------------------------------------------------------------------------------
 
 def test_result_name_matches_batch_grading():
-    from autograder.batch import RESULT_NAME
+    from autograder.grading.batch import RESULT_NAME
     assert loading.RESULT_NAME == RESULT_NAME
 
 
@@ -437,8 +437,8 @@ def test_the_committed_examples_are_real_results_that_still_render():
 def test_templates_and_schema_are_declared_package_data():
     """pip installs only the package data pyproject.toml declares; the reports cannot render without them."""
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"].get("package-data", {})
-    patterns = declared.get("autograder.reports", [])
-    package = ROOT / "autograder" / "reports"
+    patterns = declared.get("autograder.exports.reports", [])
+    package = ROOT / "autograder" / "exports" / "reports"
     data_files = [path.relative_to(package) for path in package.rglob("*")
                   if path.is_file() and path.suffix not in (".py", ".pyc")]
     assert data_files

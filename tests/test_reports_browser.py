@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from autograder.reports.build import build_reports
+from autograder.exports.reports.build import build_reports
 
 from test_reports_samples import SECRET, strong_student, struggling_student, write_results_dir
 

@@ -6,7 +6,7 @@ The diagnostics follow the format of ``SubmissionResult.diagnostics`` exactly
 
 import numpy as np
 
-from autograder.results import CheckResult, SubmissionResult, score_checks
+from autograder.grading.results import CheckResult, SubmissionResult, score_checks
 
 #: Appears only in the hidden check's message, inputs and hint: never in a student's view.
 SECRET = "HIDDEN-DETAIL-7f3a"

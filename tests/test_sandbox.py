@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grade import sandbox_settings
+from autograder.grading.grade import sandbox_settings
 from autograder.sandbox import launcher
 from autograder.sandbox.session import WorkerCrashed, WorkerGarbage, WorkerTimeout
 

@@ -9,8 +9,9 @@ import time
 
 import pytest
 
-from autograder.grade import sandbox_settings
-from autograder.sandbox import launcher, wire
+from autograder.core import wire
+from autograder.grading.grade import sandbox_settings
+from autograder.sandbox import launcher
 from autograder.sandbox.session import SUBMISSION_TIMEOUT, WorkerGarbage, WorkerTimeout, remove_tree
 
 from conftest import worker_session_at
@@ -29,7 +30,7 @@ SUBVERSIVE = textwrap.dedent('''
     def blind_the_worker(x):
         """Replace every function of the worker that could count threads, then start some."""
         import __main__
-        for module in (__main__, sys.modules.get("autograder.sandbox.worker")):
+        for module in (__main__, sys.modules.get("autograder.core.worker")):
             for name in dir(module or object()):
                 if callable(getattr(module, name)) and not name.startswith("__"):
                     setattr(module, name, lambda *a, **k: 0)

@@ -11,16 +11,16 @@ import sys
 import numpy as np
 import pytest
 
-from autograder.catalog import load_catalog
-from autograder.config import load_config
-from autograder.grade import configured_checks, grade_submission
-from autograder.kit import build_kit, simplicity
-from autograder.kit.readme import DETAILS_SHOWN as MAX_DETAILS
-from autograder.kit.selfcheck import recorded_examples
-from autograder.oracle import Oracle
-from autograder.reports.values import as_counterexample, counterexample_lines
-from autograder.sandbox import wire
-from autograder.statuses import Status
+from autograder.authoring.catalog import load_catalog
+from autograder.core import wire
+from autograder.core.statuses import Status
+from autograder.core.values import as_counterexample, counterexample_lines
+from autograder.exports.kit import build_kit, simplicity
+from autograder.exports.kit.readme import DETAILS_SHOWN as MAX_DETAILS
+from autograder.exports.kit.selfcheck import recorded_examples
+from autograder.grading.config import load_config
+from autograder.grading.grade import configured_checks, grade_submission
+from autograder.grading.oracle import Oracle
 
 from conftest import ROOT, reduced_config
 
@@ -166,7 +166,7 @@ def test_an_untouched_kit_says_each_error_once_and_details_at_most_a_few(tmp_pat
 
 
 def test_the_readme_says_how_many_failing_checks_the_selfcheck_details():
-    import autograder.kit.selfcheck as selfcheck_module
+    import autograder.exports.kit.selfcheck as selfcheck_module
 
     assert selfcheck_module.MAX_DETAILS == MAX_DETAILS
 

@@ -8,9 +8,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from autograder import requests
-from autograder.grade import sandbox_settings
-from autograder.sandbox import wire
+from autograder.core import requests
+from autograder.core import wire
+from autograder.grading.grade import sandbox_settings
 from autograder.sandbox.session import WorkerGarbage, WorkerOutOfTurn
 
 from conftest import worker_session_at
@@ -52,7 +52,7 @@ OPTIMIZERS = textwrap.dedent('''
 
     def moves_the_questions(w, dw, state, *, lr):
         """Have the driver ask about other points than the iterates, one a step: the count holds."""
-        drivers = sys.modules["autograder.sandbox.drivers"]
+        drivers = sys.modules["autograder.core.drivers"]
         drivers._iterate = lambda w, shape, step: np.full(shape, float(step))
         return w - lr * dw, {}
 

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from autograder.verdicts import CheckFailure
-from autograder.verdicts import random_masks, random_tensors, sequences
-from autograder.verdicts.significance import (binomial_p_value, chi_square_ratio_p_value, fisher_exact_p_value,
+from autograder.core.verdicts import CheckFailure
+from autograder.core.verdicts import random_masks, random_tensors, sequences
+from autograder.core.verdicts.significance import (binomial_p_value, chi_square_ratio_p_value, fisher_exact_p_value,
                                               kolmogorov_smirnov,
                                               samples_to_detect_cdf_gap, samples_to_detect_rate,
                                               samples_to_detect_scale)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from autograder.cli import main
+from autograder.cli.main import main
 from autograder.similarity.report import csv_cell
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from autograder.config import load_config
+from autograder.grading.config import load_config
 
 from conftest import ROOT
 

@@ -10,13 +10,13 @@ import re
 import pytest
 from rich.console import Console
 
-from autograder.kit import selfcheck
-from autograder.notebooks.gradebook import feedback_comment
-from autograder.reports.classreport import ClassReport
-from autograder.reports.gradescope import gradescope_results
-from autograder.reports.student import StudentReport
-from autograder.statuses import GRADED, Status
-from autograder.terminal import print_result
+from autograder.cli.terminal import print_result
+from autograder.core.statuses import GRADED, Status
+from autograder.exports.kit import selfcheck
+from autograder.exports.notebooks.gradebook import feedback_comment
+from autograder.exports.reports.classreport import ClassReport
+from autograder.exports.reports.gradescope import gradescope_results
+from autograder.exports.reports.student import StudentReport
 
 from test_reports_samples import every_status_student
 

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.progress import Progress
 
-from autograder.results import CheckResult, PartResult, SubmissionResult
-from autograder.reports.values import points
-from autograder.terminal import WholeRunRate, WholeRunRemaining, escape, print_result
+from autograder.cli.terminal import WholeRunRate, WholeRunRemaining, escape, print_result
+from autograder.core.values import points
+from autograder.grading.results import CheckResult, PartResult, SubmissionResult
 
 #: Clear the screen, home the cursor, draw a fake score table, then conceal what follows;
 #: a hyperlink (OSC 8), a carriage return that overwrites the line, a right-to-left override.

@@ -13,9 +13,9 @@ import sys
 
 import pytest
 
-from autograder.catalog import load_catalog
-from autograder.config import load_config
-from autograder.validate import validate
+from autograder.authoring.catalog import load_catalog
+from autograder.grading.config import load_config
+from autograder.grading.validate import validate
 
 from conftest import ROOT
 

@@ -10,13 +10,14 @@ the same config and sources asks exactly the same questions again.
 import numpy as np
 import pytest
 
-from autograder.config import load_config
-from autograder.engine import example_seed
-from autograder.grade import configured_checks, grade_submission
-from autograder.kit import KIT_SALT, build_kit
-from autograder.kit.selfcheck import recorded_calls, recorded_cases
-from autograder.oracle import Oracle
-from autograder.sandbox import wire
+from autograder.core import wire
+from autograder.exports.kit import build_kit
+from autograder.exports.kit.selfcheck import recorded_calls, recorded_cases
+from autograder.grading.config import load_config
+from autograder.grading.engine import KIT_SALT
+from autograder.grading.engine import example_seed
+from autograder.grading.grade import configured_checks, grade_submission
+from autograder.grading.oracle import Oracle
 
 from conftest import ROOT, reduced_config
 

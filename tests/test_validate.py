@@ -7,15 +7,15 @@ import sys
 
 from click.testing import CliRunner
 
-from autograder.catalog import Mutant
-from autograder.cli import main
-from autograder.config import load_config
-from autograder.engine import example_seed
-from autograder.grade import grade_submission
-from autograder.kit import KIT_SALT
-from autograder.oracle import Oracle
-from autograder.results import CheckResult, SubmissionResult
-from autograder.validate import explanation, judge
+from autograder.authoring.catalog import Mutant
+from autograder.cli.main import main
+from autograder.grading.config import load_config
+from autograder.grading.engine import KIT_SALT
+from autograder.grading.engine import example_seed
+from autograder.grading.grade import grade_submission
+from autograder.grading.oracle import Oracle
+from autograder.grading.results import CheckResult, SubmissionResult
+from autograder.grading.validate import explanation, judge
 
 from conftest import toy_course
 

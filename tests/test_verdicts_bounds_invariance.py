@@ -1,12 +1,12 @@
-"""The generic verdicts within_bounds (autograder/verdicts/bounds.py) and agree_on
-(autograder/verdicts/invariance.py), and the short form's within_bounds property kind:
+"""The generic verdicts within_bounds (autograder/core/verdicts/bounds.py) and agree_on
+(autograder/core/verdicts/invariance.py), and the short form's within_bounds property kind:
 each on its own, then in a course outside the repository, where a correct function earns
 its points and the mistake each exists for loses them on that family only."""
 
 import numpy as np
 import pytest
 
-from autograder.verdicts import VERDICTS, CheckFailure, Verdict
+from autograder.core.verdicts import VERDICTS, CheckFailure, Verdict
 
 from conftest import grade_toy, toy_course
 

@@ -1,10 +1,10 @@
-"""The verdicts over a sequence of calls (autograder/verdicts/sequences.py), on hand-made replies."""
+"""The verdicts over a sequence of calls (autograder/core/verdicts/sequences.py), on hand-made replies."""
 
 import numpy as np
 import pytest
 
-from autograder.verdicts import VERDICTS, CheckFailure, Verdict
-from autograder.verdicts.sequences import plain
+from autograder.core.verdicts import VERDICTS, CheckFailure, Verdict
+from autograder.core.verdicts.sequences import plain
 
 
 def replies(*results):

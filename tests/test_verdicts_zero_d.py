@@ -4,7 +4,7 @@ numpy's own arithmetic on 0-d arrays returns scalars (``np.zeros(()) + 1.0`` is 
 import numpy as np
 import pytest
 
-from autograder.verdicts import VERDICTS, CheckFailure
+from autograder.core.verdicts import VERDICTS, CheckFailure
 
 TOLERANCES = {"rtol": 1e-7, "atol": 0.0}
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.sandbox import wire
+from autograder.core import wire
 
 MAX = 1 << 20
 SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=100)

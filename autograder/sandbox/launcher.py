@@ -26,7 +26,7 @@ every result says the code ran as the grader's user.
 
 In every level, every process of a sandbox uid is killed when its worker stops, the
 files it left in /tmp, /var/tmp, /dev/shm and /dev/mqueue are deleted, and the import
-hook of :mod:`autograder.sandbox.guard` refuses forbidden modules.
+hook of :mod:`autograder.core.guard` refuses forbidden modules.
 
 Under bubblewrap nothing at all is writable, so the quota on what a submission writes
 is zero: it cannot fill a disk (RLIMIT_FSIZE bounds one file, not their number) or
@@ -297,12 +297,10 @@ def _process_table(procfs, *, with_uid=False):
 
 
 def python_roots():
-    """What a worker must read: the interpreter, its packages, and of the autograder only
-    the worker's own code (the package's ``__init__``, the drivers' :mod:`~autograder.registry` and
-    ``sandbox/``), not the checks."""
+    """What a worker must read: the interpreter, its packages, and of the autograder only what the
+    student kit ships too, the package's ``__init__`` and :mod:`autograder.core`: not the checks."""
     package = Path(autograder.__file__).parent
-    roots = {Path(sys.prefix), Path(sys.base_prefix), package / "__init__.py", package / "registry.py",
-             package / "sandbox"}
+    roots = {Path(sys.prefix), Path(sys.base_prefix), package / "__init__.py", package / "core"}
     for entry in map(Path, sys.path):
         if entry.is_dir() and "site-packages" in entry.parts:
             roots.add(entry)
@@ -330,9 +328,9 @@ SANDBOX_DRIVERS = "/course/drivers.py"
 
 def worker_command(*, level, workdir, uid, fds, max_bytes, forbidden, files=None, drivers=None):
     """The argv that starts a worker at the given isolation level (``files``: the modules whose file is not
-    ``<module>.py``, as :class:`autograder.sandbox.drivers.StudentModules` takes them; ``drivers``: the
+    ``<module>.py``, as :class:`autograder.core.drivers.StudentModules` takes them; ``drivers``: the
     grader's copy of the course's drivers file, readable by the worker's uid, or None)."""
-    python = [sys.executable, "-I", "-m", "autograder.sandbox.worker", *map(str, fds), str(max_bytes)]
+    python = [sys.executable, "-I", "-m", "autograder.core.worker", *map(str, fds), str(max_bytes)]
     files = json.dumps(files or {})
     if level != "bubblewrap":
         namespaces = _unshare_prefix() if level == "namespaces" else []

@@ -24,9 +24,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import requests
-from autograder.statuses import Status
-from autograder.sandbox import affinity, launcher, wire
+from autograder.core import affinity, wire
+from autograder.core import requests
+from autograder.core.statuses import Status
+from autograder.sandbox import launcher
 from autograder.sandbox.launcher import remove_tree
 
 #: How much of the worker's stdout and stderr is quoted in a message.
@@ -55,7 +56,7 @@ class WorkerGarbage(WorkerFailure):
 
 
 class WorkerOutOfTurn(WorkerFailure):
-    """A loop's questions to the grader were not the driver's (:class:`autograder.requests.Questions`): the
+    """A loop's questions to the grader were not the driver's (:class:`autograder.core.requests.Questions`): the
     check fails without shrinking, which would only run the code that asked them again."""
 
     status = Status.FAILED
@@ -122,17 +123,17 @@ class WorkerSession:
             return next(replies)
 
     def stream(self, batch, *, timeout):
-        """Send the requests of ``batch`` (each a request or its :class:`autograder.requests.Encoded` form) in
+        """Send the requests of ``batch`` (each a request or its :class:`autograder.core.requests.Encoded` form) in
         one frame; yield their decoded replies in order.
 
         Each reply must arrive within ``timeout`` seconds of the one before (of the
         sending, for the first), or a :class:`WorkerFailure` is raised in its place and the
         stream ends. Closing the stream early cancels the calls not yet answered, which
         the worker then skips. What a request keeps from the worker
-        (:func:`autograder.requests.split`) stays here, and the worker's questions about
+        (:func:`autograder.core.requests.split`) stays here, and the worker's questions about
         it are answered while the call runs.
 
-        A call whose questions were not its driver's (:class:`autograder.requests.Questions`) raises
+        A call whose questions were not its driver's (:class:`autograder.core.requests.Questions`) raises
         :class:`WorkerOutOfTurn` and replaces the worker.
 
         A frame with another nonce was left by an earlier call (late, or forged and
@@ -241,7 +242,7 @@ class WorkerSession:
 
     def _reply(self, nonce, answerer, deadline, cpu):
         """The next reply under ``nonce``, after answering its call's questions with ``answerer`` (on ``cpu``,
-        beside the worker: :mod:`autograder.sandbox.affinity`); None for a frame under another nonce."""
+        beside the worker: :mod:`autograder.core.affinity`); None for a frame under another nonce."""
         max_bytes = self.settings.max_message_bytes
         answered, reply = wire.read_frame(self._response_fd, max_bytes=max_bytes, deadline=deadline)
         if answered == nonce and reply[:1] == wire.QUESTION:

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from autograder.batch import discover_submissions
-from autograder.release import stub_source
+from autograder.authoring.release import stub_source
+from autograder.grading.batch import discover_submissions
 from autograder.similarity import DEFAULT_THRESHOLD, detection
 from autograder.similarity.functions import stub_functions
 from autograder.similarity.reading import read_hand_ins

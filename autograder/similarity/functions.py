@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.submission import MAX_ENTRIES, MAX_FILE_BYTES
+from autograder.grading.submission import MAX_ENTRIES, MAX_FILE_BYTES
 
 #: A notebook larger than this is not read (grade-all --nbgrader's limit).
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024

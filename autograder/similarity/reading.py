@@ -12,8 +12,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
+from autograder.grading.submission import SubmissionError, prepare_submission
 from autograder.similarity.functions import HandIn, graded_functions, read_modules
-from autograder.submission import SubmissionError, prepare_submission
 
 
 def read_hand_in(student_id, path, notebooks, graded):

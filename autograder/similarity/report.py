@@ -13,7 +13,7 @@ import csv
 import io
 from pathlib import Path
 
-from autograder.reports.rendering import render
+from autograder.exports.reports.rendering import render
 
 #: Pairs of each table shown in the HTML report (the CSV has them all).
 MAX_PAIRS_SHOWN = 200

@@ -10,7 +10,7 @@ Three students, as folders of modules:
 
 from pathlib import Path
 
-from autograder.catalog import load_catalog
+from autograder.authoring.catalog import load_catalog
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

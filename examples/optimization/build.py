@@ -13,7 +13,7 @@ The zips are reproducible: fixed timestamps and order, so rebuilding changes not
 import zipfile
 from pathlib import Path
 
-from autograder.catalog import load_catalog
+from autograder.authoring.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "reference" / "optimization"

@@ -27,9 +27,9 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from autograder.catalog import load_catalog
-from autograder.config import load_config
-from autograder.release import stub_source
+from autograder.authoring.catalog import load_catalog
+from autograder.authoring.release import stub_source
+from autograder.grading.config import load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

@@ -1,7 +1,7 @@
 """The catalog of "Activations and normalization": realistic mistakes that must lose points
 exactly on their families, functions that give up and must earn only what is really right
 (each part's ``GARBAGE``), and correct implementations written otherwise that must earn
-full marks (``autograder validate`` grades them; see :mod:`autograder.catalog`)."""
+full marks (``autograder validate`` grades them; see :mod:`autograder.authoring.catalog`)."""
 
 from . import activations, layernorm, lsuv, weightnorm
 

@@ -1,7 +1,7 @@
 """The flagship's catalog: realistic mistakes that must lose points exactly on their
 families, functions that give up and must earn only what is really right (each part's
 ``GARBAGE``), and correct implementations written otherwise that must earn full marks
-(``autograder validate`` grades them; see :mod:`autograder.catalog`)."""
+(``autograder validate`` grades them; see :mod:`autograder.authoring.catalog`)."""
 
 from . import batchnorm, dropout, initializers, optimizers
 

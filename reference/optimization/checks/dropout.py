@@ -82,7 +82,7 @@ KEEP_RATE_ERROR = 0.02
 
 #: Elements of the input of one keep-rate example: the fewest with which the binomial test detects
 #: KEEP_RATE_ERROR at the hardest keep probability, 1/2 (the widest binomial law;
-#: :func:`autograder.verdicts.significance.samples_to_detect_rate`: 86,994; tests/test_significance.py
+#: :func:`autograder.core.verdicts.significance.samples_to_detect_rate`: 86,994; tests/test_significance.py
 #: checks every drawn p needs no more, and draws from the just-detectable rates).
 KEEP_RATE_SAMPLE_SIZE = samples_to_detect_rate(0.5, KEEP_RATE_ERROR,
                                                false_failure_probability=FALSE_FAILURE_PROBABILITY,
@@ -258,7 +258,7 @@ def _forward_checks():
               "independence", verdict_options=statistical),
         check("determinism", "the same seed gives the same out and mask; another seed, another mask",
               _determinism(),
-              # ``repeat`` gives each call its own global-generator seed (autograder/sandbox/worker.py), so that
+              # ``repeat`` gives each call its own global-generator seed (autograder/core/worker.py), so that
               # a mask drawn from np.random differs between the two calls with one seed.
               lambda e: [{**_forward(e["x"], e["p"], True, seed), "repeat": repeat}
                          for repeat, seed in enumerate(e["seeds"])],

@@ -81,7 +81,7 @@ SCALE_ERROR = 0.05
 #: Weights pooled per example of a ``distribution`` check: the fewest with which the normal law's
 #: mean-square test (the binding one) rejects a std off by SCALE_ERROR either way with probability
 #: 1 - MISSED_DETECTION_PROBABILITY at level FALSE_FAILURE_PROBABILITY
-#: (:func:`autograder.verdicts.significance.samples_to_detect_scale`: 29,153). At that size the uniform law's
+#: (:func:`autograder.core.verdicts.significance.samples_to_detect_scale`: 29,153). At that size the uniform law's
 #: bounds test rejects a bound off by 0.1% with certainty, and the Kolmogorov-Smirnov test a law whose CDF is
 #: 0.035 away from the right one (:data:`LAW_CDF_GAP`; a uniform law of the right variance for a normal one
 #: is 0.057 away). tests/test_significance.py draws from the just-detectable laws and counts.
@@ -100,7 +100,7 @@ HAAR_MAX_ENTRIES = 36
 
 #: Independent draws per example of the Haar test: the fewest with which a per-entry Kolmogorov-Smirnov test
 #: at level FALSE_FAILURE_PROBABILITY / HAAR_MAX_ENTRIES detects HAAR_CDF_GAP
-#: (:func:`autograder.verdicts.significance.samples_to_detect_cdf_gap`: 152).
+#: (:func:`autograder.core.verdicts.significance.samples_to_detect_cdf_gap`: 152).
 HAAR_DRAWS = samples_to_detect_cdf_gap(HAAR_CDF_GAP, false_failure_probability=FALSE_FAILURE_PROBABILITY
                                        / HAAR_MAX_ENTRIES, missed_detection_probability=MISSED_DETECTION_PROBABILITY)
 
@@ -145,7 +145,7 @@ ZERO_SHARE_ERROR = 0.15
 #: Columns of the wide weight on which ``sparsity`` tests where the zeros are: the fewest with which one row's
 #: binomial test, at level FALSE_FAILURE_PROBABILITY / 100 (Bonferroni over the at most 100 rows of
 #: :func:`strategies.sparse_shapes`), detects ZERO_SHARE_ERROR at the hardest share, 1/2
-#: (:func:`autograder.verdicts.significance.samples_to_detect_rate`).
+#: (:func:`autograder.core.verdicts.significance.samples_to_detect_rate`).
 SPARSE_POSITION_COLUMNS = samples_to_detect_rate(
     0.5, ZERO_SHARE_ERROR, false_failure_probability=FALSE_FAILURE_PROBABILITY / 100,
     missed_detection_probability=MISSED_DETECTION_PROBABILITY)
@@ -403,7 +403,7 @@ def _determinism_example(draw, function):
 
 def _determinism_requests(function):
     """Two calls with one seed, then one with the next. The calls differ in ``repeat``, which the drivers ignore,
-    so that the worker seeds the global generators differently for each (see autograder/sandbox/worker.py):
+    so that the worker seeds the global generators differently for each (see autograder/core/worker.py):
     weights drawn from np.random then differ between the first two calls."""
     def requests(example):
         shape, kwargs, seed = example["shape"], example["kwargs"], example["seed"]

@@ -1,7 +1,7 @@
 """The catalog of the training-dynamics assignment: realistic mistakes that must lose points exactly on
 their families, functions that give up and must earn only what is really right (each part's ``GARBAGE``),
 and correct implementations written otherwise that must earn full marks
-(``autograder validate`` grades them; see :mod:`autograder.catalog`)."""
+(``autograder validate`` grades them; see :mod:`autograder.authoring.catalog`)."""
 
 from . import averaging, clipping, early_stopping, minibatches, regularization, schedules, second_order
 

@@ -6,7 +6,7 @@ numpy and the module that defines `driver` only.
 
 import numpy as np
 
-from autograder.sandbox.drivers import driver
+from autograder.core.drivers import driver
 
 
 @driver

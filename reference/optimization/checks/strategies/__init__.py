@@ -1,1 +1,1 @@
-"""Hypothesis strategies of the flagship's parts, built on :mod:`autograder.strategies`."""
+"""Hypothesis strategies of the flagship's parts, built on :mod:`autograder.authoring.strategies`."""

@@ -1,0 +1,2 @@
+"""The ``autograder`` command (click and rich).
+"""

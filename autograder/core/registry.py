@@ -1,0 +1,39 @@
+"""Registries of what grading looks up by name: verdicts, the worker's drivers, the reports' plots.
+
+Each registry is filled by a decorator (:func:`autograder.core.verdicts.registry.verdict`,
+:func:`autograder.authoring.plot_kinds.plot`, the worker's ``driver``) that the built-in
+entries and an outside course's own use alike, so there is one way in for everyone. A
+name is registered once: a second definition of it fails at import, naming both places.
+The same definition imported again (the same file and line, as a reload does) replaces
+the first.
+
+Standard library only: the worker and the student kit import it.
+"""
+
+
+class RegistrationError(Exception):
+    """A registration is malformed: a name taken twice, or a function its registry cannot call."""
+
+
+def definition_site(function):
+    """``file:line`` where ``function`` is defined (its ``def``, or its first decorator)."""
+    code = getattr(function, "__code__", None)
+    return f"{code.co_filename}:{code.co_firstlineno}" if code else repr(function)
+
+
+class Registry(dict):
+    """Entries by name, each added once by :meth:`add`; ``what`` names the kind of entry in errors."""
+
+    def __init__(self, what):
+        super().__init__()
+        self.what = what
+        self.sites = {}
+        """Name -> where the function registered under it is defined."""
+
+    def add(self, name, entry, function):
+        """Register ``entry`` under ``name``; ``function`` is the author's function it was made from."""
+        site = definition_site(function)
+        if name in self and self.sites[name] != site:
+            raise RegistrationError(f"{site}: {self.what} {function.__qualname__}: the name {name!r} is taken by "
+                                    f"the {self.what} defined at {self.sites[name]}")
+        self[name], self.sites[name] = entry, site

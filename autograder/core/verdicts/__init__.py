@@ -1,0 +1,77 @@
+"""Verdicts: does what the student's code returned agree with what was expected?
+
+A verdict receives the expected value (computed in the grader from the reference or
+PyTorch) and the worker's replies to a check's requests, and raises
+:class:`CheckFailure` with a precise message when they disagree. A verdict is a
+function ``(expected, replies, **options)`` registered under its name by the decorator
+:func:`~autograder.core.verdicts.registry.verdict`, which a course's checks use for verdicts of
+their own; this package's modules register the built-in ones, grouped by the kind of
+property they judge.
+Verdicts are generic comparisons that reveal nothing of any solution, which is why the
+student kit ships this package; it imports only numpy and scipy.
+"""
+
+# Importing the modules registers the built-in verdicts.
+from autograder.core.verdicts import (bounds, generic, invariance, iterates, random_masks,  # noqa: F401
+                                 random_tensors, scaled_outputs, sequences)
+from autograder.core.verdicts.core import CheckFailure, compare, describe, observed, single_value
+from autograder.core.verdicts.registry import VERDICTS, shipped_in_kit, takes_tolerances, verdict
+
+
+class Verdict:
+    """A named verdict and its parameters: callable, and recordable as plain data for the kit."""
+
+    def __init__(self, name, **parameters):
+        if name not in VERDICTS:
+            raise KeyError(f"unknown verdict {name!r}")
+        self.name, self.parameters = name, parameters
+
+    def __call__(self, expected, replies):
+        VERDICTS[self.name](expected, replies, **self.parameters)
+
+    def to_data(self):
+        """The verdict as plain data for the student kit; None for a course's own verdict, which the kit does
+        not ship: its checks run in the grader only."""
+        return {"name": self.name, "parameters": self.parameters} if shipped_in_kit(self.name) else None
+
+    @classmethod
+    def from_data(cls, data):
+        return cls(data["name"], **data["parameters"])
+
+
+class CustomVerdict:
+    """An instructor's predicate ``(inputs, answer, expected, after)`` as a verdict of one call.
+
+    ``expected`` holds the example's ``inputs`` (the arguments before the call), the
+    reference's ``expected`` answer and, for a call whose arguments are positional, their
+    ``names``; ``answer`` is the student's result (or the item the check selects) and
+    ``after`` the arguments as the call left them, by name (empty for a loop). The
+    predicate raises CheckFailure, or AssertionError whose message becomes the failure's;
+    any other exception is a failure to read the answer. It runs only in the grader: it is
+    code, not data, so the student kit cannot record it (``to_data`` is None).
+    """
+
+    def __init__(self, predicate):
+        self.predicate = predicate
+        self.name = getattr(predicate, "__name__", "custom")
+
+    def __call__(self, expected, replies):
+        value = single_value(replies)
+        answer = value["weights"] if "weights" in value else observed(value)
+        after = dict(zip(expected.get("names", ()), value.get("args_after", ())))
+        after.update(value.get("kwargs_after", {}))
+        try:
+            self.predicate(expected["inputs"], answer, expected["expected"], after)
+        except CheckFailure:
+            raise
+        except AssertionError as error:
+            raise CheckFailure(str(error) or f"{self.name} does not hold", got=answer) from None
+        except Exception as error:
+            raise CheckFailure(f"{self.name} could not read the answer ({describe(answer)}): "
+                               f"{type(error).__name__}: {error}", got=answer) from None
+
+    def to_data(self):
+        return None
+
+
+__all__ = ["CheckFailure", "CustomVerdict", "VERDICTS", "Verdict", "compare", "takes_tolerances", "verdict"]
