@@ -206,6 +206,21 @@ def test_a_check_the_grader_withholds_reads_withheld_naming_the_checks_that_with
     assert "optimizers.adam.purity" in run.stdout and "withheld  optimizers.adam" not in run.stdout
 
 
+def test_a_function_that_forks_and_changes_signals_leaves_the_other_calls_as_they_were(kit, tmp_path):
+    """The child serves as the grader's worker does (autograder.core.worker.serve): a forked copy that
+    returns from the call exits instead of answering the next calls too, and signal handlers a call sets are
+    restored after it, so a correct sgd that forks and ignores SIGTERM passes as the reference does."""
+    reference = (ROOT / "reference" / "optimization" / "optimizers.py").read_text()
+    forking = reference.replace("    return np.asarray(w - lr * g), new_state",
+                                "    import os, signal\n    signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                                "    os.fork()\n    return np.asarray(w - lr * g), new_state")
+    assert forking != reference
+    run = selfcheck(kit, hand_in(tmp_path / "student", {"optimizers": forking}))
+    assert run.returncode == 0, run.stdout + run.stderr
+    passing, total = re.search(r"(\d+) of (\d+) visible checks pass", run.stdout).groups()
+    assert passing == total
+
+
 def test_a_correct_submission_passes_every_visible_check(kit, tmp_path):
     run = selfcheck(kit, hand_in(tmp_path / "student", {}))
     assert run.returncode == 0, run.stdout + run.stderr

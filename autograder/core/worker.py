@@ -140,8 +140,14 @@ def capped_standard_streams():
         setattr(sys, f"__{name}__", stream)
 
 
-def serve(request_fd, response_fd, max_bytes, modules):
-    """Say ready, then answer batches of calls until the grader closes the request pipe."""
+def serve(request_fd, response_fd, max_bytes, modules, *, split=None):
+    """Say ready, then answer batches of calls until the other end closes the request pipe.
+
+    A call's questions (see :func:`autograder.core.drivers.loop`) go to the other end, the
+    grader, which keeps their answers; with ``split`` (:func:`autograder.core.requests.split`:
+    a request -> the request to run and its questions' answerer), the student kit's child
+    answers them itself, from what the request holds.
+    """
     worker_pid, namespaces, signals = os.getpid(), Namespaces(), SignalState()
     for fd in (request_fd, response_fd):
         os.set_inheritable(fd, False)  # programs that student code runs do not get the channel
@@ -160,8 +166,10 @@ def serve(request_fd, response_fd, max_bytes, modules):
             if batch.cancel_arrived():
                 break
             seed_global_generators(payload)
-            request = wire.decode(payload, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES)
-            reply = answer(request, modules, max_bytes, namespaces, batch.ask)
+            request, ask = wire.decode(payload, max_bytes=max_bytes, max_values=wire.MESSAGE_VALUES), batch.ask
+            if split is not None:
+                request, ask = split(request)
+            reply = answer(request, modules, max_bytes, namespaces, ask)
             if os.getpid() != worker_pid:
                 os._exit(0)
             batch.call_ended()

@@ -183,6 +183,7 @@ class StudentProcess:
         self.folder = folder
         self.output = tempfile.TemporaryFile()
         self._process = self._settings = None
+        self._ready = False
 
     def configure(self, data):
         """Take the call limit, forbidden modules and files of ``data`` (the kit's expectations) and send the
@@ -235,8 +236,9 @@ class StudentProcess:
     def _reply(self, nonce):
         """The next reply under ``nonce``, or the error reply of a call out of time or a child that failed."""
         try:
-            got, payload = wire.read_frame(self._replies, max_bytes=MAX_BYTES,
-                                           deadline=time.monotonic() + max(1, self.call_seconds))
+            deadline = time.monotonic() + max(1, self.call_seconds)
+            self._await_ready(deadline)
+            got, payload = wire.read_frame(self._replies, max_bytes=MAX_BYTES, deadline=deadline)
             if got != nonce:
                 raise wire.WireError("a reply that answers no call (written by the code itself?)")
             return wire.decode(payload, max_bytes=MAX_BYTES, max_values=wire.MESSAGE_VALUES)
@@ -251,6 +253,7 @@ class StudentProcess:
         try:
             wire.write_frame(self._requests, wire.CANCEL, nonce)
             deadline = time.monotonic() + max(1, self.call_seconds)
+            self._await_ready(deadline)
             while True:
                 got, frame = wire.read_frame(self._replies, max_bytes=MAX_BYTES, deadline=deadline)
                 if got != nonce:
@@ -259,6 +262,15 @@ class StudentProcess:
                     return
         except (wire.WireError, wire.ChannelTimeout, OSError):
             self.stop()
+
+    def _await_ready(self, deadline):
+        """Read a fresh child's :data:`~autograder.core.wire.READY` frame, which it writes before its first reply."""
+        if self._ready:
+            return
+        got, payload = wire.read_frame(self._replies, max_bytes=MAX_BYTES, deadline=deadline)
+        if got != wire.READY_NONCE or wire.decode(payload, max_bytes=MAX_BYTES) != wire.READY:
+            raise wire.WireError("the process running your code did not start as it should")
+        self._ready = True
 
     def start(self):
         """Start a child unless one runs; it waits for its settings (:meth:`configure`) before it takes a call."""
@@ -272,6 +284,7 @@ class StudentProcess:
             pass_fds=(request_read, reply_write), start_new_session=True)
         os.close(request_read)
         os.close(reply_write)
+        self._ready = False
         if self._settings is not None:
             wire.write_frame(self._requests, self._settings, wire.READY_NONCE)
 
@@ -316,10 +329,9 @@ def _escaped(match):
 
 def serve(request_fd, reply_fd):
     """The child: read its settings (the forbidden modules and the modules' files; it never reads the
-    expectations), register the course's drivers (:func:`load_course_drivers`), then import the modules of
-    the current folder and answer batches of calls until the channel closes, each call's reply under its
-    batch's nonce, stopping at a cancel and seeding the global generators from each call's bytes as the
-    grader's worker does (:func:`autograder.core.worker.serve`)."""
+    expectations), register the course's drivers (:func:`load_course_drivers`), then serve calls as the
+    grader's worker does (:func:`autograder.core.worker.serve`: ready, batches, cancels, the global
+    generators seeded from each call's bytes), answering the calls' questions itself."""
     try:
         _, settings = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
     except wire.WireError:
@@ -328,24 +340,9 @@ def serve(request_fd, reply_fd):
     guard.forbid_imports(settings["forbidden_modules"])
     load_course_drivers()
     sys.path.insert(0, os.getcwd())
-    modules, namespaces = drivers.StudentModules(os.getcwd(), settings["files"]), worker.Namespaces()
-    while True:
-        try:
-            nonce, frame = wire.read_frame(request_fd, max_bytes=MAX_BYTES)
-        except wire.WireError:
-            return 0
-        if frame == wire.CANCEL:  # the batch ended before the cancel arrived
-            wire.write_frame(reply_fd, wire.END, nonce)
-            continue
-        cpu, payloads = wire.decode_batch(frame)
-        batch = worker.Batch(request_fd, reply_fd, nonce, MAX_BYTES, cpu)
-        for payload in payloads:
-            if batch.cancel_arrived():
-                wire.write_frame(reply_fd, wire.END, nonce)
-                break
-            worker.seed_global_generators(payload)
-            sent, answerer = requests.split(wire.decode(payload, max_bytes=MAX_BYTES))
-            wire.write_frame(reply_fd, worker.answer(sent, modules, MAX_BYTES, namespaces, answerer), nonce)
+    worker.serve(request_fd, reply_fd, MAX_BYTES, drivers.StudentModules(os.getcwd(), settings["files"]),
+                 split=requests.split)
+    return 0
 
 
 def load_course_drivers():
