@@ -327,6 +327,8 @@ def test_every_attack_costs_the_same_under_grade_all_with_two_processes(tmp_path
 
 
 def test_the_sandbox_sees_the_worker_code_but_not_the_checks(tmp_path, configs, oracle):
+    """Of the grader, a worker reads its own code, autograder/core, and nothing else: not the grading code,
+    the checks, the reference or the config."""
     folder = tmp_path / "peek"
     folder.mkdir()
     package = ROOT / "autograder"
@@ -334,13 +336,14 @@ def test_the_sandbox_sees_the_worker_code_but_not_the_checks(tmp_path, configs, 
 
 def sgd(w, dw, state, **hyperparameters):
     import os
-    raise RuntimeError(str([os.path.exists(p) for p in ({str(package / 'sandbox' / 'worker.py')!r},
+    raise RuntimeError(str([os.path.exists(p) for p in ({str(package / 'core' / 'worker.py')!r},
+                                                        {str(package / 'grading' / 'oracle.py')!r},
                                                         {str(ROOT / 'reference' / 'optimization' / 'checks' / 'optimizers.py')!r},
                                                         {str(ROOT / 'reference' / 'optimization' / 'optimizers.py')!r},
                                                         {str(ROOT / 'reference' / 'optimization' / 'grading_config.yml')!r})]))
 """)
     result = grade_submission(folder, config=configs(ATTACKS["inspect_stack"]), oracle=oracle, functions={"sgd"})
-    assert "[True, False, False, False]" in result.checks[0].message, result.checks[0].message
+    assert "[True, False, False, False, False]" in result.checks[0].message, result.checks[0].message
 
 
 @pytest.mark.parametrize("name", ["ansi_message", "zip_encrypted", "reply_nested_deeply", "gain_huge_int"])
