@@ -12,7 +12,6 @@ its checks and its diagnostics.
 
 import functools
 import hashlib
-import importlib.util
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from autograder.core.drivers import import_file
 
 #: Who sees a check: ``visible`` (everyone, the self-check included), ``hidden`` (students
 #: see its name and points only), ``after_due_date`` (as hidden until the due date, then
@@ -277,20 +278,13 @@ def import_privately(path, prefix, required):
     if not entry.is_file():
         raise AssignmentError(f"{path}: not found (a .py file, or a package folder with __init__.py)")
     name = prefix + hashlib.sha256(str(path).encode()).hexdigest()[:16]
-    locations = [str(path)] if path.is_dir() else None
-    spec = importlib.util.spec_from_file_location(name, entry, submodule_search_locations=locations)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        module = import_file(name, entry, package_folder=path if path.is_dir() else None)
     except AssignmentError:
-        del sys.modules[name]
         raise
     except ValidationError as error:
-        del sys.modules[name]
         raise AssignmentError(f"{_raised_at(error, path)}: a declaration is malformed: {error}") from None
     except Exception as error:
-        del sys.modules[name]
         raise AssignmentError(f"{entry}: importing it raised {type(error).__name__}: {error}") from error
     missing = [item for item in required if not hasattr(module, item)]
     if missing:

@@ -71,18 +71,29 @@ def load_course_drivers(path):
     """
     path = os.path.abspath(path)
     if path not in _course_drivers:
-        spec = importlib.util.spec_from_file_location(COURSE_DRIVERS_MODULE, path)
-        module = importlib.util.module_from_spec(spec)
         # Every import statement of the file, its functions' included, goes through this __import__.
-        module.__builtins__ = {**vars(builtins), "__import__": _course_import(path, builtins.__import__)}
-        sys.modules[COURSE_DRIVERS_MODULE] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[COURSE_DRIVERS_MODULE]
-            raise
-        _course_drivers[path] = module
+        restricted = {**vars(builtins), "__import__": _course_import(path, builtins.__import__)}
+        _course_drivers[path] = import_file(COURSE_DRIVERS_MODULE, path, builtins=restricted)
     return _course_drivers[path]
+
+
+def import_file(name, path, *, package_folder=None, builtins=None):
+    """Import the file ``path`` as the module ``name`` (in ``sys.modules`` while and after it runs, as an import
+    statement would put it); return the module. ``package_folder``: ``path`` is that package's ``__init__.py``;
+    ``builtins``: the module's own builtins (a restricted ``__import__``). A file that raises is not left in
+    ``sys.modules``, and its exception propagates."""
+    locations = None if package_folder is None else [str(package_folder)]
+    spec = importlib.util.spec_from_file_location(name, path, submodule_search_locations=locations)
+    module = importlib.util.module_from_spec(spec)
+    if builtins is not None:
+        module.__builtins__ = builtins
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
 
 
 def _course_import(path, real_import):
@@ -117,16 +128,7 @@ class StudentModules:
 
     def get(self, module_name):
         if module_name not in self._loaded:
-            path = f"{self.directory}/{self.file_of(module_name)}"
-            spec = importlib.util.spec_from_file_location(module_name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module
-            try:
-                spec.loader.exec_module(module)
-            except BaseException:
-                del sys.modules[module_name]
-                raise
-            self._loaded[module_name] = module
+            self._loaded[module_name] = import_file(module_name, f"{self.directory}/{self.file_of(module_name)}")
         return self._loaded[module_name]
 
     def function(self, module_name, function_name):

@@ -17,9 +17,7 @@ versions; with ``banked`` that file is the example bank of the version
 import copy
 import fcntl
 import hashlib
-import importlib.util
 import sqlite3
-import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -82,14 +80,9 @@ class Oracle:
         reference folder."""
         if module_name not in self._modules:
             path = self.reference_dir / self.files.get(module_name, f"{module_name}.py")
-            qualified = f"{PRIVATE_PACKAGE}.{module_name}"
-            spec = importlib.util.spec_from_file_location(qualified, path)
-            if spec is None or not path.is_file():
+            if not path.is_file():
                 raise FileNotFoundError(f"reference solution {path} does not exist")
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[qualified] = module
-            spec.loader.exec_module(module)
-            self._modules[module_name] = module
+            self._modules[module_name] = drivers.import_file(f"{PRIVATE_PACKAGE}.{module_name}", path)
         return self._modules[module_name]
 
     def reply(self, request):
