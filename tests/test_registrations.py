@@ -7,8 +7,10 @@ command line; a malformed registration fails at import, naming the function and 
 (tests/test_course_drivers.py: a drivers file's own failures).
 """
 
+import copy
 import importlib.util
 import json
+import pickle
 import shutil
 import subprocess
 import sys
@@ -138,7 +140,7 @@ def test_a_verdict_is_an_immutable_value_built_by_its_kind_and_run_as_a_value():
     built = verdicts.returns(select=[0])
     assert built == Verdict("returns", select=[0]) and repr(built) == "returns(select=[0])"
     assert built.to_data() == {"name": "returns", "parameters": {"select": [0]}}
-    assert Verdict.from_data(built.to_data()) == built
+    assert Verdict.from_data(built.to_data()) == built == pickle.loads(pickle.dumps(built)) == copy.deepcopy(built)
     with pytest.raises(AttributeError, match="immutable"):
         built.name = "trajectory"
     built.parameters["select"] = [1]

@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from autograder.core.registry import AssignmentError, declaration_site
+from autograder.core.registry import AssignmentError
 
 #: Who sees a check: ``visible`` (everyone, the self-check included), ``hidden`` (students
 #: see its name and points only), ``after_due_date`` (as hidden until the due date, then

@@ -12,8 +12,10 @@ from typing import Any, Callable
 
 from hypothesis.strategies import SearchStrategy
 
-from autograder.authoring.assignment import AssignmentError, check_metadata, declaration_site
+from autograder.authoring.assignment import AssignmentError, check_metadata
+from autograder.core.registry import declaration_site
 from autograder.core.verdicts import CustomVerdict, Verdict, VerdictKind
+
 
 @dataclass(frozen=True)
 class Check:

@@ -35,11 +35,12 @@ from typing import Callable
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.authoring.assignment import Tolerances, check_metadata, declaration_site
+from autograder.authoring import verdicts
+from autograder.authoring.assignment import Tolerances, check_metadata
 from autograder.authoring.calls import Repeat, invoke, requests_of
 from autograder.authoring.check import Check, expected_validation
-from autograder.authoring import verdicts
 from autograder.authoring.strategies import seeds
+from autograder.core.registry import declaration_site
 from autograder.core.requests import call
 from autograder.core.verdicts.significance import samples_to_detect_rate
 

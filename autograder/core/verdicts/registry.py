@@ -133,6 +133,9 @@ class Verdict:
     def __setattr__(self, name, value):
         raise AttributeError(f"a Verdict is immutable: build another with {self.name}(...)")
 
+    def __reduce__(self):  # copied or pickled by its constructor, as __setattr__ refuses
+        return _verdict_of, (self.name, self._options)
+
     @property
     def parameters(self):
         """The options, by name (a copy)."""
@@ -176,6 +179,10 @@ class Verdict:
     @classmethod
     def from_data(cls, data):
         return cls(data["name"], **data["parameters"])
+
+
+def _verdict_of(name, options):
+    return Verdict(name, **dict(options))
 
 
 def shipped_in_kit(name):
