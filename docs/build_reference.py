@@ -5,7 +5,8 @@
 
 The entries are the names of ``autograder.authoring.__all__`` (the declaration, property
 kinds, requests, strategies, diagnostics, the catalog), what the oracle gives a check's
-``expected``, the verdicts a ``Check`` names (``autograder.core.verdicts.VERDICTS``), the decorator
+``expected``, the verdict kinds a ``Check`` uses (``autograder.authoring.verdicts``, each registered in
+``autograder.core.verdicts.VERDICTS``), the decorator
 that registers a driver (``autograder.core.drivers.driver``, which a course's drivers file
 imports) and the worker's drivers that run a request (``autograder.core.drivers.DRIVERS``).
 A constant's entry is its ``#:`` comment, as Sphinx's autodoc reads it. ``tests/test_docs.py`` fails when the page is not current or a
@@ -46,7 +47,10 @@ def constant_comment(module, name):
 
 def documentation(name, value, module):
     """``(signature, text)`` of one public name; :class:`Undocumented` if it has none of its own."""
-    if inspect.isclass(value) or inspect.isfunction(value):
+    if inspect.ismodule(value):
+        text = value.__doc__ and inspect.cleandoc(value.__doc__)
+        signature = f"{name} (module)"
+    elif inspect.isclass(value) or inspect.isfunction(value):
         text = value.__doc__ and inspect.cleandoc(value.__doc__)
         try:
             signature = f"{name}{inspect.signature(value)}"
@@ -78,8 +82,9 @@ def entries():
     return [
         ("`autograder.authoring`", [documentation(name, getattr(authoring, name), authoring)
                                     for name in authoring.__all__]),
-        ("Verdicts (`Check(verdict=NAME)`)", [documentation(name, VERDICTS[name], sys.modules[VERDICTS[name].__module__])
-                                             for name in sorted(VERDICTS)]),
+        ("Verdicts (`autograder.authoring.verdicts`: `Check(verdict=verdicts.NAME(options))`)",
+         [documentation(name, VERDICTS[name].function, sys.modules[VERDICTS[name].__module__])
+          for name in sorted(VERDICTS)]),
         ("The oracle (a `Check`'s `expected(example, oracle)`)",
          [documentation(f"Oracle.{name}", getattr(oracle.Oracle, name), oracle) for name in ("reference", "reply")]),
         ("Registering a driver (`autograder.core.drivers`, in a course's drivers file)",

@@ -66,10 +66,10 @@ def test_outputs_within_scale_allows_rtol_times_the_scale_plus_the_rounding_allo
     value = np.array([[0.0, 1.0]])
     scale, rounding = np.array([[10.0, 1.0]]), np.array([[1e-9, 0.0]])
     within = value + np.array([[1e-6 + 1e-9, 1e-7]]) * 0.99
-    verdicts.outputs_within_scale(graded(value, scale, rounding), [reply(within, None, None)], **TOLERANCES)
+    verdicts.outputs_within_scale.judge(graded(value, scale, rounding), [reply(within, None, None)], **TOLERANCES)
     beyond = value + np.array([[1e-6 + 1e-9, 0.0]]) * 1.01
     with pytest.raises(CheckFailure):
-        verdicts.outputs_within_scale(graded(value, scale, rounding), [reply(beyond, None, None)], **TOLERANCES)
+        verdicts.outputs_within_scale.judge(graded(value, scale, rounding), [reply(beyond, None, None)], **TOLERANCES)
 
 
 def test_outputs_within_scale_names_the_worst_value_and_the_oracle():
@@ -77,7 +77,7 @@ def test_outputs_within_scale_names_the_worst_value_and_the_oracle():
     got = value.copy()
     got[1, 2], got[0, 0] = 0.5, 1e-3
     with pytest.raises(CheckFailure) as failure:
-        verdicts.outputs_within_scale(graded(value, 1.0), [reply(got, None, None)], **TOLERANCES)
+        verdicts.outputs_within_scale.judge(graded(value, 1.0), [reply(got, None, None)], **TOLERANCES)
     assert failure.value.location == "out[1, 2]"
     assert failure.value.message.startswith(
         "out: 2 of 6 values are off; the largest error is at index (1, 2): expected 0.0 (the oracle), got 0.5;")
@@ -86,7 +86,7 @@ def test_outputs_within_scale_names_the_worst_value_and_the_oracle():
 
 def test_outputs_within_scale_grades_only_the_listed_output():
     expected = graded(np.array([2.0]), 1.0, name="new_running_mean")
-    verdicts.outputs_within_scale(expected, [reply("anything", np.array([2.0]), None)], **TOLERANCES)
+    verdicts.outputs_within_scale.judge(expected, [reply("anything", np.array([2.0]), None)], **TOLERANCES)
 
 
 @pytest.mark.parametrize("result, message", [
@@ -100,7 +100,7 @@ def test_outputs_within_scale_grades_only_the_listed_output():
 def test_outputs_within_scale_rejects_malformed_results(result, message):
     reply_ = {"ok": {"result": result, "args_after": [], "kwargs_after": {}}}
     with pytest.raises(CheckFailure) as failure:
-        verdicts.outputs_within_scale(graded(np.zeros((2, 3)), 1.0), [reply_], **TOLERANCES)
+        verdicts.outputs_within_scale.judge(graded(np.zeros((2, 3)), 1.0), [reply_], **TOLERANCES)
     assert message in failure.value.message
 
 
@@ -108,7 +108,7 @@ def test_a_student_exception_is_an_error_not_a_wrong_answer():
     error = {"error": {"type": "ZeroDivisionError", "bases": ["ZeroDivisionError"], "message": "boom",
                        "traceback": ""}}
     with pytest.raises(CheckFailure) as failure:
-        verdicts.outputs_within_scale(graded(np.zeros(3), 1.0), [error], **TOLERANCES)
+        verdicts.outputs_within_scale.judge(graded(np.zeros(3), 1.0), [error], **TOLERANCES)
     assert failure.value.status == "error" and "ZeroDivisionError: boom" in failure.value.message
 
 
@@ -130,25 +130,25 @@ def statistics_case(ddof=0, shift=0.0):
 
 def test_channel_statistics_accepts_a_correct_output():
     expected, out = statistics_case()
-    verdicts.channel_statistics(expected, [reply(out, None, None)], **TOLERANCES)
+    verdicts.channel_statistics.judge(expected, [reply(out, None, None)], **TOLERANCES)
 
 
 def test_channel_statistics_rejects_normalizing_with_the_unbiased_variance():
     expected, out = statistics_case(ddof=1)
     with pytest.raises(CheckFailure, match=r"channel \d of out has standard deviation"):
-        verdicts.channel_statistics(expected, [reply(out, None, None)], **TOLERANCES)
+        verdicts.channel_statistics.judge(expected, [reply(out, None, None)], **TOLERANCES)
 
 
 def test_channel_statistics_rejects_a_shifted_mean():
     expected, out = statistics_case(shift=1e-3)
     with pytest.raises(CheckFailure, match=r"channel \d of out has mean .*expected beta\[c\]"):
-        verdicts.channel_statistics(expected, [reply(out, None, None)], **TOLERANCES)
+        verdicts.channel_statistics.judge(expected, [reply(out, None, None)], **TOLERANCES)
 
 
 def test_channel_statistics_rejects_an_output_without_the_channels():
     expected, out = statistics_case()
     with pytest.raises(CheckFailure, match="expected an array of 2 channels along axis 1"):
-        verdicts.channel_statistics(expected, [reply(out.reshape(-1), None, None)], **TOLERANCES)
+        verdicts.channel_statistics.judge(expected, [reply(out.reshape(-1), None, None)], **TOLERANCES)
 
 
 # The scale-aware tolerance
@@ -165,7 +165,7 @@ def test_pytorchs_rounding_fails_a_plain_tolerance_but_not_the_scale_aware_one()
     with pytest.raises(CheckFailure):
         compare(torch_out, ours, rtol=1e-7, atol=1e-10)
     expected = batchnorm_checks._torch_forward_outputs((0,))(arguments, ORACLE)
-    verdicts.outputs_within_scale(expected, [reply(ours, None, None)], **TOLERANCES)
+    verdicts.outputs_within_scale.judge(expected, [reply(ours, None, None)], **TOLERANCES)
 
 
 def implementations(function):
@@ -225,7 +225,7 @@ def test_one_pass_variance_fails_on_extreme_cancellation_which_no_family_grades(
                  "eps": 1e-5}
     expected = batchnorm_checks._torch_forward_outputs((0,))(arguments, ORACLE)
     with pytest.raises(CheckFailure):
-        verdicts.outputs_within_scale(expected, [reply(*one_pass.batchnorm_forward(**arguments))], **TOLERANCES)
+        verdicts.outputs_within_scale.judge(expected, [reply(*one_pass.batchnorm_forward(**arguments))], **TOLERANCES)
 
 
 @settings(HYPOTHESIS, max_examples=100)
@@ -324,13 +324,13 @@ def test_an_empty_batch_is_graded_against_torchs_unchanged_running_statistics_an
     assert [output["name"] for output in expected["outputs"]] == ["out", "new_running_mean", "new_running_var"]
     np.testing.assert_array_equal(expected["outputs"][1]["value"], EMPTY_BATCH["running_mean"])
     np.testing.assert_array_equal(expected["outputs"][2]["value"], EMPTY_BATCH["running_var"])
-    verdicts.outputs_within_scale(expected, [reply(*ORACLE.module.batchnorm_forward(**EMPTY_BATCH))], **TOLERANCES)
+    verdicts.outputs_within_scale.judge(expected, [reply(*ORACLE.module.batchnorm_forward(**EMPTY_BATCH))], **TOLERANCES)
     nan_statistics = reply(np.zeros((0, 2, 3)), np.full(2, np.nan), np.full(2, np.nan))
     with pytest.raises(CheckFailure, match="new_running_mean: 2 of 2 values are off"):
-        verdicts.outputs_within_scale(expected, [nan_statistics], **TOLERANCES)
+        verdicts.outputs_within_scale.judge(expected, [nan_statistics], **TOLERANCES)
     arguments = {"dout": np.zeros((0, 2, 3)), "x": EMPTY_BATCH["x"], "gamma": np.ones(2), "eps": 1e-5}
     gradients = backward.expected(arguments, ORACLE)
-    verdicts.outputs_within_scale(gradients, [reply(*ORACLE.module.batchnorm_backward(**arguments))], **TOLERANCES)
+    verdicts.outputs_within_scale.judge(gradients, [reply(*ORACLE.module.batchnorm_backward(**arguments))], **TOLERANCES)
 
 
 @settings(max_examples=150, derandomize=True, database=None, deadline=None,

@@ -70,7 +70,7 @@ def sample(sampler, shape, p, seed):
 
 def keep_rate(replies, p, size=dropout_checks.KEEP_RATE_SAMPLE_SIZE, **options):
     expected = {"p": p, "keep_probability": 1 - p, "shape": [size]}
-    verdicts.keep_rate(expected, replies, **(options or STATISTICAL))
+    verdicts.keep_rate.judge(expected, replies, **(options or STATISTICAL))
 
 
 @pytest.mark.parametrize("p", [0.05, 0.1, 0.3, 0.5, 0.8, 0.95])
@@ -109,7 +109,7 @@ SHAPES = {f"{len(shape)}d": shape for shape in dropout_checks.INDEPENDENCE_SHAPE
 
 
 def independence(replies, shape, **options):
-    verdicts.independence({"shape": list(shape)}, replies, **(options or STATISTICAL))
+    verdicts.independence.judge({"shape": list(shape)}, replies, **(options or STATISTICAL))
 
 
 @pytest.mark.parametrize("p", [0.05, 0.5, 0.95])
@@ -169,7 +169,7 @@ def random_mask_case(p=0.3, shape=(4, 5), seed=5):
 
 
 def scaling(x, p, replies):
-    verdicts.scaling({"kept": x / (1 - p), "x": x, "p": p}, replies, **TOLERANCES)
+    verdicts.scaling.judge({"kept": x / (1 - p), "x": x, "p": p}, replies, **TOLERANCES)
 
 
 def test_scaling_accepts_the_kept_values_and_zeros():
@@ -198,7 +198,7 @@ def test_scaling_rejects_nan_and_other_types():
     with pytest.raises(CheckFailure, match=r"expected a float64 array of shape \(4, 5\)"):
         scaling(x, 0.3, [reply(out[0], mask)])
     with pytest.raises(CheckFailure, match="expected a pair"):
-        verdicts.scaling({"kept": x / 0.7, "x": x, "p": 0.3}, [{"ok": {"result": out}}], **TOLERANCES)
+        verdicts.scaling.judge({"kept": x / 0.7, "x": x, "p": 0.3}, [{"ok": {"result": out}}], **TOLERANCES)
 
 
 def test_scaling_reports_an_exception_as_an_error():
@@ -208,7 +208,7 @@ def test_scaling_reports_an_exception_as_an_error():
 
 
 def mask_consistency(x, replies):
-    verdicts.mask_consistency({"shape": list(x.shape)}, replies)
+    verdicts.mask_consistency.judge({"shape": list(x.shape)}, replies)
 
 
 def test_mask_consistency_accepts_the_applied_mask():
@@ -251,7 +251,7 @@ def test_every_mask_verdict_takes_numpy_scalars_for_0d_results_as_numpy_makes_th
 # fixed_output (identity and drop_all)
 
 def fixed_output(expected, replies):
-    verdicts.fixed_output(expected, replies, **TOLERANCES)
+    verdicts.fixed_output.judge(expected, replies, **TOLERANCES)
 
 
 def test_fixed_output_accepts_the_identity_and_the_zeros():
@@ -282,7 +282,7 @@ def test_fixed_output_names_a_dropped_element_in_evaluation():
 def test_determinism_accepts_equal_results_for_one_seed_and_others_for_another():
     x = np.arange(1.0, 257.0)
     first, second = (correct(x, 0.5, np.random.default_rng(seed)) for seed in (7, 8))
-    verdicts.determinism({"seeds": [7, 7, 8], "shape": [256]}, [reply(*first), reply(*first), reply(*second)])
+    verdicts.determinism.judge({"seeds": [7, 7, 8], "shape": [256]}, [reply(*first), reply(*first), reply(*second)])
 
 
 def test_determinism_rejects_different_results_for_one_seed():
@@ -291,14 +291,14 @@ def test_determinism_rejects_different_results_for_one_seed():
     legacy = np.random.RandomState(9)
     results = [correct(x, 0.5, legacy) for _ in range(3)]
     with pytest.raises(CheckFailure, match=r"default_rng\(7\) returned different results"):
-        verdicts.determinism({"seeds": [7, 7, 8], "shape": [256]}, [reply(*result) for result in results])
+        verdicts.determinism.judge({"seeds": [7, 7, 8], "shape": [256]}, [reply(*result) for result in results])
 
 
 def test_determinism_rejects_a_mask_that_ignores_the_seed():
     x = np.arange(1.0, 257.0)
     fixed = correct(x, 0.5, np.random.default_rng(0))
     with pytest.raises(CheckFailure, match="dropped exactly the same"):
-        verdicts.determinism({"seeds": [7, 7, 8], "shape": [256]}, [reply(*fixed)] * 3)
+        verdicts.determinism.judge({"seeds": [7, 7, 8], "shape": [256]}, [reply(*fixed)] * 3)
 
 
 def test_two_seeds_rarely_give_one_mask():

@@ -27,9 +27,9 @@ def error_reply(kind="ValueError"):
     return {"error": {"type": kind, "bases": [kind, "Exception"], "message": "boom", "traceback": ""}}
 
 
-def rejects(verdict, expected, replies, match, **options):
+def rejects(kind, expected, replies, match, **options):
     with pytest.raises(CheckFailure, match=match) as excinfo:
-        verdict(expected, replies, **options)
+        kind.judge(expected, replies, **options)
     return excinfo.value
 
 
@@ -37,8 +37,8 @@ def rejects(verdict, expected, replies, match, **options):
 
 
 def test_fans_accepts_python_and_numpy_integers():
-    verdicts.integer_pair([72, 144], [reply((72, 144))])
-    verdicts.integer_pair([72, 144], [reply([np.int64(72), np.int64(144)])])
+    verdicts.integer_pair.judge([72, 144], [reply((72, 144))])
+    verdicts.integer_pair.judge([72, 144], [reply([np.int64(72), np.int64(144)])])
 
 
 @pytest.mark.parametrize("result, match", [
@@ -53,7 +53,7 @@ def test_fans_rejects_wrong_values_and_types(result, match):
 
 def test_each_returns_names_the_call():
     expected = {"calls": ["calculate_gain('tanh')", "calculate_gain('relu')"], "values": [5 / 3, math.sqrt(2)]}
-    verdicts.each_returns(expected, [reply(5 / 3), reply(math.sqrt(2))], rtol=1e-12, atol=0.0)
+    verdicts.each_returns.judge(expected, [reply(5 / 3), reply(math.sqrt(2))], rtol=1e-12, atol=0.0)
     rejects(verdicts.each_returns, expected, [reply(5 / 3), reply(2.0)], r"calculate_gain\('relu'\) returned float 2.0",
             rtol=1e-12, atol=0.0)
     rejects(verdicts.each_returns, expected, [reply(1), reply(math.sqrt(2))], "tanh", rtol=1e-12, atol=0.0)
@@ -80,12 +80,12 @@ def uniform(bound, rng):
 
 def test_follows_law_accepts_correct_samples():
     rng = np.random.default_rng(0)
-    verdicts.follows_law(law_expected("normal", 0.05), law_replies(normal(0.05, rng), (512, 512), 1),
+    verdicts.follows_law.judge(law_expected("normal", 0.05), law_replies(normal(0.05, rng), (512, 512), 1),
                          false_failure_probability=ALPHA)
-    verdicts.follows_law(law_expected("uniform", 0.3), law_replies(uniform(0.3, rng), (512, 512), 1),
+    verdicts.follows_law.judge(law_expected("uniform", 0.3), law_replies(uniform(0.3, rng), (512, 512), 1),
                          false_failure_probability=ALPHA)
     # Pooled over calls, and the uniform law drawn as (2U - 1) * bound.
-    verdicts.follows_law(law_expected("uniform", 2.0, shape=(100, 70)),
+    verdicts.follows_law.judge(law_expected("uniform", 2.0, shape=(100, 70)),
                          law_replies(lambda shape: (2 * rng.random(shape) - 1) * 2.0, (100, 70), 38),
                          false_failure_probability=ALPHA)
 
@@ -146,7 +146,7 @@ def test_follows_law_reports_shapes_dtypes_and_errors():
     rejects(verdicts.follows_law, expected, [reply(rng.normal(size=(512, 512)).astype(np.float32))], "float64",
             false_failure_probability=ALPHA)
     with pytest.raises(CheckFailure) as excinfo:
-        verdicts.follows_law(expected, [error_reply("ZeroDivisionError")], false_failure_probability=ALPHA)
+        verdicts.follows_law.judge(expected, [error_reply("ZeroDivisionError")], false_failure_probability=ALPHA)
     assert excinfo.value.status == "error"
 
 
@@ -157,7 +157,7 @@ def test_follows_law_tests_only_the_nonzero_weights_of_sparse():
         return reference.sparse(shape, sparsity=0.3, std=0.05, rng=rng)
 
     expected = law_expected("normal", 0.05, shape=(100, 400), nonzero_only=True)
-    verdicts.follows_law(expected, law_replies(sparse_draw, (100, 400), 2), false_failure_probability=ALPHA)
+    verdicts.follows_law.judge(expected, law_replies(sparse_draw, (100, 400), 2), false_failure_probability=ALPHA)
     rejects(verdicts.follows_law, expected, law_replies(sparse_draw, (100, 400), 1), "too many zeros",
             false_failure_probability=ALPHA)
 
@@ -181,7 +181,7 @@ def test_haar_accepts_the_reference_and_rejects_the_unsigned_qr(shape):
     def draws(sampler):
         return [reply(sampler(shape, rng=rng)) for _ in range(checks.HAAR_DRAWS)]
 
-    verdicts.haar_distributed(expected, draws(reference.orthogonal), false_failure_probability=ALPHA)
+    verdicts.haar_distributed.judge(expected, draws(reference.orthogonal), false_failure_probability=ALPHA)
     failure = rejects(verdicts.haar_distributed, expected, draws(orthogonal_without_sign_correction), "Haar",
                       false_failure_probability=ALPHA)
     assert f"0 of {checks.HAAR_DRAWS} draws were positive" in failure.message
@@ -196,7 +196,7 @@ def test_orthonormal_accepts_every_gain_and_rejects_a_wrong_one():
     rng = np.random.default_rng(8)
     for shape, gain in [((3, 5), -2.5), ((6, 2, 2), 0.5), ((4, 4), 1.0)]:
         weights = reference.orthogonal(shape, gain=gain, rng=rng)
-        verdicts.orthonormal({"shape": list(shape), "gain": gain}, [reply(weights)], tolerance=1e-10)
+        verdicts.orthonormal.judge({"shape": list(shape), "gain": gain}, [reply(weights)], tolerance=1e-10)
     rejects(verdicts.orthonormal, {"shape": [3, 5], "gain": 2.0}, [reply(reference.orthogonal((3, 5), rng=rng))],
             r"W W\^T = gain\^2 I", tolerance=1e-10)
     rejects(verdicts.orthonormal, {"shape": [5, 3], "gain": 1.0}, [reply(rng.normal(size=(5, 3)))],
@@ -232,7 +232,7 @@ def test_sparse_zeros_accepts_the_reference(shape, sparsity):
     expected = sparsity_expected(shape, sparsity)
     replies = [reply(reference.sparse(shape, sparsity=sparsity, rng=rng)),
                reply(reference.sparse((shape[0], checks.SPARSE_POSITION_COLUMNS), sparsity=sparsity, rng=rng))]
-    verdicts.zeros_per_column(expected, replies, false_failure_probability=ALPHA)
+    verdicts.zeros_per_column.judge(expected, replies, false_failure_probability=ALPHA)
 
 
 @pytest.mark.parametrize("control", [sparse_zeros_in_first_rows, sparse_same_rows_in_every_column])
@@ -262,7 +262,7 @@ def test_same_seed_same_weights():
         return reply(reference.xavier_normal((4, 3), rng=np.random.default_rng(seed)))
 
     expected = {"shape": [4, 3]}
-    verdicts.same_seed_same_weights(expected, [call(1), call(1), call(2)])
+    verdicts.same_seed_same_weights.judge(expected, [call(1), call(1), call(2)])
     rejects(verdicts.same_seed_same_weights, expected, [call(1), call(3), call(2)], "seeded alike")
     rejects(verdicts.same_seed_same_weights, expected, [call(1), call(1), call(1)], "different seeds")
 
@@ -290,7 +290,7 @@ def test_preserves_variance_accepts_other_draws_and_rejects_a_2x_variance_error(
     band = checks.VARIANCE_BANDS["tanh" if function.startswith("xavier") else "relu"]
     expected = variance_case(function, arguments)
     # Other seeds than the expected value's: a correct initializer that draws differently.
-    verdicts.preserves_variance(expected, variance_replies(function, arguments, seed=1000), band=band)
+    verdicts.preserves_variance.judge(expected, variance_replies(function, arguments, seed=1000), band=band)
     for scale in (math.sqrt(2), 1 / math.sqrt(2)):
         rejects(verdicts.preserves_variance, expected, variance_replies(function, arguments, 1000, scale),
                 "explodes" if scale > 1 else "vanishes", band=band)

@@ -8,7 +8,7 @@ from autograder.core.scoring import point_shares
 
 HEADER = '''from hypothesis import strategies as st
 from autograder.authoring import (Assignment, Check, Family, Part, Problem, Tolerances, arrays, call,
-                                  equals_reference, unchanged_arguments)
+                                  equals_reference, unchanged_arguments, verdicts)
 
 '''
 
@@ -59,16 +59,15 @@ ASSIGNMENT = Assignment(parts=[Part("toy", {{"values": Family(points=1)}}, [
     (", points=-1.0", "points"), (', visibility="public"', "visibility"), (", max_examples=0", "max_examples"),
     (", tolerances=1e-3", "tolerances"), (", hint=['a']", "hint"), (", requires=['values']", "requires")])
 def test_a_checks_bad_metadata_fails_at_its_construction_with_the_fields_name(tmp_path, metadata, field):
-    path, message = load(tmp_path, LONG_FORM.format(verdict='"returns"', metadata=metadata))
+    path, message = load(tmp_path, LONG_FORM.format(verdict="verdicts.returns()", metadata=metadata))
     line = HEADER.count("\n") + 6
     assert message.startswith(f"{path}:{line}: check toy.double.values: {field}: "), message
 
 
 def test_an_unknown_verdict_fails_at_load_not_at_grade_time(tmp_path):
-    path, message = load(tmp_path, LONG_FORM.format(verdict='"retruns"', metadata=""))
-    assert message.startswith(f"{path}:{HEADER.count(chr(10)) + 6}: check toy.double.values: verdict: "
-                              "no verdict is named 'retruns' (the verdicts: "), message
-    assert "returns" in message.split("the verdicts:")[1]
+    path, message = load(tmp_path, LONG_FORM.format(verdict="verdicts.retruns()", metadata=""))
+    assert message.startswith(f"{path}: importing it raised AttributeError: "), message
+    assert "retruns" in message
 
 
 def test_a_required_family_must_grade_the_same_function(tmp_path):
@@ -81,14 +80,14 @@ def test_a_required_family_must_grade_the_same_function(tmp_path):
 
 
 def test_a_familys_required_family_must_be_one_of_its_parts(tmp_path):
-    path, message = load(tmp_path, LONG_FORM.format(verdict='"returns"', metadata="").replace(
+    path, message = load(tmp_path, LONG_FORM.format(verdict="verdicts.returns()", metadata="").replace(
         '{"values": Family(points=1)}', '{"values": Family(points=1, requires=("valeus",))}'))
     assert message == (f"{path}: family toy.values: requires: 'valeus' is not a family of part toy "
                        "(its families: values)")
 
 
 def test_a_familys_bad_field_fails_at_its_line(tmp_path):
-    path, message = load(tmp_path, LONG_FORM.format(verdict='"returns"', metadata="").replace(
+    path, message = load(tmp_path, LONG_FORM.format(verdict="verdicts.returns()", metadata="").replace(
         '{"values": Family(points=1)}', '{"values": Family(points=1, visibility="hiden")}'))
     assert message.startswith(f"{path}:{HEADER.count(chr(10)) + 5}: a declaration is malformed: "), message
     assert "visibility" in message
@@ -96,7 +95,7 @@ def test_a_familys_bad_field_fails_at_its_line(tmp_path):
 
 def test_one_module_may_mix_the_long_form_and_problems(tmp_path):
     path = tmp_path / "checks.py"
-    path.write_text(HEADER + LONG_FORM.format(verdict='"returns"', metadata="").replace(
+    path.write_text(HEADER + LONG_FORM.format(verdict="verdicts.returns()", metadata="").replace(
         "])])\n", '])], problems=[Problem("toy", "halve", {"x": arrays()}, [equals_reference(points=2)])])\n'))
     (part,) = load_assignment(path).parts
     assert part.module == "toy"
@@ -105,7 +104,7 @@ def test_one_module_may_mix_the_long_form_and_problems(tmp_path):
 
 
 def test_a_problems_property_kind_named_as_a_family_of_the_same_function_in_its_part_is_an_error(tmp_path):
-    path, message = load(tmp_path, LONG_FORM.format(verdict='"returns"', metadata="").replace(
+    path, message = load(tmp_path, LONG_FORM.format(verdict="verdicts.returns()", metadata="").replace(
         "])])\n", '])], problems=[Problem("toy", "double", {"x": arrays()}, [\n'
                   '    equals_reference(points=2, family="values")])])\n'))
     assert message == ("toy.double: the family 'values' of a problem's property is also a family of this function "
@@ -115,7 +114,7 @@ def test_a_problems_property_kind_named_as_a_family_of_the_same_function_in_its_
 def test_a_problem_and_a_part_may_name_families_of_different_functions_alike(tmp_path):
     """Two functions' families of one name are two families: each keeps its own points and settings."""
     path = tmp_path / "checks.py"
-    path.write_text(HEADER + LONG_FORM.format(verdict='"returns"', metadata="").replace(
+    path.write_text(HEADER + LONG_FORM.format(verdict="verdicts.returns()", metadata="").replace(
         'Family(points=1)', 'Family(points=1, hint="double it", max_examples=7)').replace(
         "])])\n", '])], problems=[Problem("toy", "halve", {"x": arrays()}, [\n'
                   '    equals_reference(points=2, family="values", visibility="hidden")])])\n'))
@@ -129,7 +128,7 @@ def test_a_problem_and_a_part_may_name_families_of_different_functions_alike(tmp
 
 
 def test_a_required_family_of_another_function_of_the_same_name_fails_at_load(tmp_path):
-    path, message = load(tmp_path, LONG_FORM.format(verdict='"returns"', metadata="").replace(
+    path, message = load(tmp_path, LONG_FORM.format(verdict="verdicts.returns()", metadata="").replace(
         "])])\n", '])], problems=[Problem("toy", "halve", {"x": arrays()}, [\n'
                   '    unchanged_arguments(points=1, requires=("values",))])])\n'))
     assert message == (f"{path}:{HEADER.count(chr(10)) + 7}: check toy.halve.unchanged_arguments: requires: "

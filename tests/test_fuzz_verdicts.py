@@ -26,7 +26,7 @@ from hypothesis.extra import numpy as hnp
 
 from autograder.core import drivers, wire, worker
 from autograder.core import requests
-from autograder.core.verdicts import VERDICTS, CheckFailure
+from autograder.core.verdicts import VERDICTS, CheckFailure, Verdict
 from autograder.core.verdicts.core import compare, describe
 from autograder.grading.config import is_course_file, load_config
 from autograder.grading.grade import configured_checks
@@ -166,7 +166,8 @@ def committed_checks():
                             "ignore:Generating overly large repr")  # of a 2000-step trajectory
 @pytest.mark.parametrize("name", sorted(VERDICTS))
 def test_a_verdict_passes_or_fails_a_check_and_nothing_else(name, committed_checks):
-    candidates = [found for found in committed_checks if found[0].verdict == name]
+    candidates = [found for found in committed_checks
+                  if isinstance(found[0].verdict, Verdict) and found[0].verdict.name == name]
     assert candidates, f"no committed assignment's check uses the verdict {name!r}, so it cannot be fuzzed"
 
     @FUZZ
@@ -178,9 +179,9 @@ def test_a_verdict_passes_or_fails_a_check_and_nothing_else(name, committed_chec
         replies = [reference_reply(request, oracle) for request in check.requests(example)]
         for index in data.draw(st.sets(st.sampled_from(range(len(replies))), min_size=1, max_size=2), label="hostile"):
             replies[index] = data.draw(hostile_reply(replies[index]), label=f"reply {index}")
-        parameters = check.verdict_for(config.tolerances_for(config.assignment.family_of(check))).parameters
+        verdict = check.verdict_for(config.tolerances_for(config.assignment.family_of(check)))
         try:
-            VERDICTS[name](expected, replies, **parameters)
+            verdict(expected, replies)
         except CheckFailure:
             pass
 
@@ -213,4 +214,4 @@ def test_compare_and_describe_take_any_value(expected, got):
 def test_the_mask_verdicts_fail_a_ragged_pair_found_by_fuzzing(name, expected, ragged):
     tolerances = {"rtol": 1e-7, "atol": 1e-10} if name == "scaling" else {}
     with pytest.raises(CheckFailure, match="expected"):
-        VERDICTS[name](expected, [{"ok": {"result": ragged}}], **tolerances)
+        VERDICTS[name].judge(expected, [{"ok": {"result": ragged}}], **tolerances)

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from hypothesis import strategies as st
 
-from autograder.authoring import Assignment, Check, Family, Part, call
+from autograder.authoring import Assignment, Check, Family, Part, call, verdicts
 from autograder.authoring.catalog import load_catalog
 from autograder.core.scoring import point_shares
 from autograder.core.statuses import GRADED
@@ -40,7 +40,7 @@ def test_one_family_name_on_two_functions_gives_each_function_the_familys_points
     def check(function, variant="", points=None):
         return Check("toy", function, "values", "its values", st.fixed_dictionaries({"x": st.floats(0, 1)}),
                      lambda example: [call("toy", function, kwargs=example)], lambda example, oracle: example["x"],
-                     "returns", variant=variant, points=points)
+                     verdicts.returns(), variant=variant, points=points)
 
     family = Family(points=4, visibility="hidden", hint="mind the sign")
     checks = [check("double", "small"), check("double", "large"), check("halve"), check("halve", "own", points=1)]
@@ -238,7 +238,7 @@ def test_edge_cases_run_first_and_are_reported_as_they_are(make_submission, conf
 ])
 def test_argument_validation_fails_either_way_with_what_was_wrong(expected, reply, message):
     with pytest.raises(CheckFailure) as failure:
-        validates_arguments(expected, [reply])
+        validates_arguments.judge(expected, [reply])
     assert str(failure.value) == message
 
 
@@ -248,7 +248,7 @@ def test_argument_validation_fails_either_way_with_what_was_wrong(expected, repl
     ({"accepted": "lr = 0"}, {"ok": {"result": 1.0}}),
 ])
 def test_argument_validation_passes_a_value_error_subclass_and_an_accepted_edge(expected, reply):
-    validates_arguments(expected, [reply])
+    validates_arguments.judge(expected, [reply])
 
 
 def test_code_that_draws_from_np_random_grades_the_same_every_time(make_submission, config):

@@ -1,7 +1,7 @@
 """Grading always ends in a result: what no verdict foresaw costs one check, a reply
 forged at import costs its module, and nothing costs the whole submission."""
 
-from autograder.core.verdicts import VERDICTS
+from autograder.core.verdicts import VERDICTS, Verdict, VerdictKind
 from autograder.grading.grade import configured_checks, grade_submission
 
 from conftest import ROOT
@@ -43,10 +43,11 @@ def test_a_result_no_verdict_foresaw_is_a_crash_of_its_check(make_submission, co
     def unforeseen(expected, replies, **parameters):
         raise ValueError("setting an array element with a sequence")
 
-    monkeypatch.setitem(VERDICTS, "scaling", unforeseen)
+    monkeypatch.setitem(VERDICTS, "scaling", VerdictKind(unforeseen))
     result = grade_submission(make_submission(copy_reference=["dropout"]), config=config, oracle=oracle,
                               functions={"dropout_forward", "dropout_backward"})
-    judged_by_scaling = {check.id for check in configured_checks(config) if check.verdict == "scaling"}
+    judged_by_scaling = {check.id for check in configured_checks(config) if isinstance(check.verdict, Verdict)
+                         and check.verdict.name == "scaling"}
     crashed = [check for check in result.checks if check.id in judged_by_scaling]
     assert crashed and all(check.status == "crash" and check.score == 0 and check.message.startswith(
         "the grader could not judge this check's replies: ValueError") for check in crashed)

@@ -29,7 +29,7 @@ def test_the_verdict_is_registered_and_recordable():
 
 @pytest.mark.parametrize("q", [0.3, 0.8, 1.0])
 def test_a_mask_kept_at_rate_q_and_scaled_by_1_over_q_passes(q):
-    VERDICTS["inverted_mask"]({"x": X, "keep_probability": q}, [reply(masked(X, q))], **OPTIONS)
+    VERDICTS["inverted_mask"].judge({"x": X, "keep_probability": q}, [reply(masked(X, q))], **OPTIONS)
 
 
 @pytest.mark.parametrize("result, message", [
@@ -43,7 +43,7 @@ def test_a_mask_kept_at_rate_q_and_scaled_by_1_over_q_passes(q):
 ])
 def test_a_wrong_scale_rate_type_or_shape_fails_saying_which(result, message):
     with pytest.raises(CheckFailure) as failure:
-        VERDICTS["inverted_mask"]({"x": X, "keep_probability": 0.8}, [reply(result)], **OPTIONS)
+        VERDICTS["inverted_mask"].judge({"x": X, "keep_probability": 0.8}, [reply(result)], **OPTIONS)
     assert failure.value.message.startswith(message), failure.value.message
 
 
@@ -51,7 +51,7 @@ def test_keep_probability_1_asks_for_x_itself():
     dropped = X.copy()
     dropped[0, 0] = 0.0
     with pytest.raises(CheckFailure, match=r"\(kept\) at 9999 of 10000 elements.*with probability 1.0000"):
-        VERDICTS["inverted_mask"]({"x": X, "keep_probability": 1.0}, [reply(dropped)], **OPTIONS)
+        VERDICTS["inverted_mask"].judge({"x": X, "keep_probability": 1.0}, [reply(dropped)], **OPTIONS)
 
 
 def test_the_pair_verdicts_still_name_the_drop_probability_p_where_the_expected_value_gives_it():
@@ -59,14 +59,14 @@ def test_the_pair_verdicts_still_name_the_drop_probability_p_where_the_expected_
     x = np.full(1000, 1.5)
     out = np.where(np.random.default_rng(1).random(1000) < 0.3, x / 0.5, 0.0)
     with pytest.raises(CheckFailure) as failure:
-        VERDICTS["keep_rate"]({"p": 0.25, "keep_probability": 0.75, "shape": [1000]}, [reply((out, out != 0))],
+        VERDICTS["keep_rate"].judge({"p": 0.25, "keep_probability": 0.75, "shape": [1000]}, [reply((out, out != 0))],
                               false_failure_probability=1e-9)
     assert failure.value.message == (
         "with p = 0.25, out was nonzero (kept) at 303 of 1000 elements, a keep rate of 0.3030; each element must "
         "be kept with probability 1 - p = 0.7500 (binomial test p-value 1.58e-191 < 1e-09). p is the probability "
         "of DROPPING an element")
     with pytest.raises(CheckFailure) as failure:
-        VERDICTS["scaling"]({"p": 0.25, "x": x, "kept": x / 0.75}, [reply((out, out != 0))], rtol=1e-9, atol=0.0)
+        VERDICTS["scaling"].judge({"p": 0.25, "x": x, "kept": x / 0.75}, [reply((out, out != 0))], rtol=1e-9, atol=0.0)
     assert failure.value.message == (
         "out[2]: 303 of 1000 values are neither 0 (dropped) nor x / (1 - p) (kept); at index (2,), x = 1.5 and "
         "p = 0.25, so expected 0 or 2.0, got 3.0: the kept value was multiplied by 2 instead of 1 / (1 - p) = 1.33333")

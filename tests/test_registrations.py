@@ -7,19 +7,22 @@ command line; a malformed registration fails at import, naming the function and 
 (tests/test_course_drivers.py: a drivers file's own failures).
 """
 
+import copy
 import importlib.util
 import json
+import pickle
 import shutil
 import subprocess
 import sys
 
 import pytest
 
-from autograder.authoring import plot, verdict
+from autograder.authoring import CheckFailure, Tolerances, plot, verdict, verdicts
 from autograder.authoring.assignment import AssignmentError, load_assignment
 from autograder.core.drivers import DRIVERS
 from autograder.core.registry import RegistrationError
 from autograder.core.verdicts import VERDICTS, Verdict, generic
+from autograder.core.verdicts.registry import shipped_in_kit
 from autograder.exports.reports.plots import KINDS
 from conftest import ROOT
 
@@ -101,7 +104,7 @@ def test_a_duplicate_in_a_courses_checks_fails_when_the_assignment_loads(tmp_pat
 
 
 OPTIONS = '''from hypothesis import strategies as st
-from autograder.authoring import Assignment, Check, Family, Part, call
+from autograder.authoring import Assignment, Check, Family, Part, call, verdicts
 
 ASSIGNMENT = Assignment(parts=[Part("toy", {{"values": Family(points=1)}}, [Check(
     "toy", "double", "values", "doubles", st.fixed_dictionaries({{"x": st.floats(0, 1)}}),
@@ -111,17 +114,53 @@ ASSIGNMENT = Assignment(parts=[Part("toy", {{"values": Family(points=1)}}, [Chec
 
 
 @pytest.mark.parametrize("verdict, problem", [
-    ('"returns", verdict_options={"selct": [0]}',
-     "returns takes no option 'selct' (its options: select, keys)"),
-    ('"returns", verdict_options={"rtol": 0.1}', "returns takes no option 'rtol' (its options: select, keys)"),
-    ('"converges"', "converges needs the option 'relative_tolerance' (its options: relative_tolerance)"),
-    ('"monotone", verdict_options={"increasing": True}', "monotone takes no option 'increasing' (its options: none)")])
-def test_a_verdicts_options_are_checked_against_its_signature_when_the_assignment_loads(tmp_path, verdict, problem):
+    ("verdicts.returns(selct=[0])", "verdict returns: no option 'selct' (its options: select, keys)"),
+    ("verdicts.returns(rtol=0.1)", "verdict returns: rtol is not an option (its options: select, keys): rtol and "
+                                   "atol come from the family's or the check's tolerances=Tolerances(...)"),
+    ("verdicts.converges()", "verdict converges: the option 'relative_tolerance' is required (its options: "
+                             "relative_tolerance)"),
+    ("verdicts.monotone(increasing=True)", "verdict monotone: no option 'increasing' (its options: none)"),
+    ('"returns"', "check toy.double.values: verdict: name the verdict by its kind, verdicts.returns(...), not by "
+                  "the string 'returns'"),
+    ("verdicts.returns", "check toy.double.values: verdict: returns is a verdict kind: give it its options, "
+                         "returns(...), even none"),
+    ("3", "check toy.double.values: verdict: a verdict (verdicts.returns(...)) or a predicate, not int")])
+def test_a_verdicts_options_are_checked_where_it_is_built(tmp_path, verdict, problem):
+    """Options are checked against the kind's signature where the verdict is built, a check's verdict where the
+    check is declared; each error names the line."""
     path = tmp_path / "checks.py"
     path.write_text(OPTIONS.format(verdict=verdict))
     with pytest.raises(AssignmentError) as raised:
         load_assignment(path)
-    assert str(raised.value) == f"{path}:4: check toy.double.values: verdict_options: {problem}"
+    line = 7 if verdict.startswith("verdicts.") and "(" in verdict else 4
+    assert str(raised.value) == f"{path}:{line}: {problem}"
+
+
+def test_a_verdict_is_an_immutable_value_built_by_its_kind_and_run_as_a_value():
+    built = verdicts.returns(select=[0])
+    assert built == Verdict("returns", select=[0]) and repr(built) == "returns(select=[0])"
+    assert built.to_data() == {"name": "returns", "parameters": {"select": [0]}}
+    assert Verdict.from_data(built.to_data()) == built == pickle.loads(pickle.dumps(built)) == copy.deepcopy(built)
+    with pytest.raises(AttributeError, match="immutable"):
+        built.name = "trajectory"
+    built.parameters["select"] = [1]
+    assert built.parameters == {"select": [0]}
+    with pytest.raises(TypeError, match="by keyword only"):
+        verdicts.returns(2.0, [{"ok": {"result": 2.0}}])
+    bound = built.with_tolerances(Tolerances(rtol=0.0, atol=0.5))
+    assert bound.parameters == {"select": [0], "rtol": 0.0, "atol": 0.5}
+    bound((1.0,), [{"ok": {"result": (1.25, None)}}])
+    with pytest.raises(CheckFailure):
+        bound((1.0,), [{"ok": {"result": (2.0, None)}}])
+    assert verdicts.monotone().with_tolerances(Tolerances()) == verdicts.monotone()
+
+
+def test_every_built_in_verdict_kind_is_in_the_public_namespace():
+    """``autograder.authoring.verdicts`` names every kind this package registers, as registered."""
+    built_in = {name for name, kind in VERDICTS.items() if shipped_in_kit(name)}
+    assert built_in == BUILT_IN_VERDICTS
+    assert set(verdicts.__all__) == built_in
+    assert all(getattr(verdicts, name) is VERDICTS[name] for name in built_in)
 
 
 def autograder(arguments, cwd):

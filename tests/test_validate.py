@@ -105,6 +105,42 @@ def test_an_expected_value_that_raises_is_an_error_of_the_declaration_not_of_the
     assert "smallestexample:{\"x\":" in flat
 
 
+MALFORMED_EXPECTED = '''
+from hypothesis import strategies as st
+from autograder.authoring import (Assignment, Check, Family, Part, Problem, arrays, call, equals_reference, verdicts,
+                                  within_bounds)
+
+
+def crossed(x):
+    return 1.0, 0.0
+
+
+ASSIGNMENT = Assignment(parts=[Part("toy", {"validation": Family(points=1)}, [Check(
+    "toy", "double", "validation", "double checks x", st.fixed_dictionaries({"x": st.floats(0, 1)}),
+    lambda example: [call("toy", "double", kwargs=example)], lambda example, oracle: {"why": "x < 0"},
+    verdicts.validates_arguments())])], problems=[Problem("toy", "double", {"x": arrays(magnitude=10.0)}, [
+    equals_reference(points=2), within_bounds(crossed, description="a bound", points=1)])])
+'''
+
+
+def test_an_expected_value_of_the_wrong_form_for_its_verdict_is_an_error_of_the_declaration(tmp_path):
+    """A verdict that states the form of its expected value (``@verdict(expects=...)``) has the grader check it:
+    bounds that cross, or a validation example that names neither a reason nor an accepted value, are not judged."""
+    folder, config = toy_course(tmp_path, reference=REFERENCE, checks=MALFORMED_EXPECTED, max_examples=5)
+    submission = folder / "submission"
+    submission.mkdir()
+    (submission / "toy.py").write_text(REFERENCE)
+    by_id = {check.id: check for check in grade_submission(submission, config=config).checks}
+    assert by_id["toy.double.equals_reference"].status == "passed"
+    validation, bound = by_id["toy.double.validation"], by_id["toy.double.within_bounds"]
+    assert (validation.status, validation.score) == (bound.status, bound.score) == ("declaration_error", 0)
+    assert validation.message.startswith("the check's expected value raised ValueError: verdict validates_arguments "
+                                         "expects a dict holding either 'reason' or 'accepted', not a dict with keys "
+                                         "['why'] on the example below"), validation.message
+    assert bound.message.startswith("the check's expected value raised ValueError: verdict within_bounds expects "
+                                    "every lower bound at or below its upper bound, and no NaN bound"), bound.message
+
+
 SOMETIMES_WRONG = '''
 import numpy as np
 

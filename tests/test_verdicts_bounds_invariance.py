@@ -26,7 +26,7 @@ def test_both_verdicts_are_registered_and_recordable():
 @pytest.mark.parametrize("result", [np.array([0.25, 0.0, -1e300]), np.array([-0.25, -0.0, 5.0]),
                                     np.array([0, 0, 7])])
 def test_values_within_bounds_pass_the_edges_included(result):
-    VERDICTS["within_bounds"](BOUNDS, [reply(result)])
+    VERDICTS["within_bounds"].judge(BOUNDS, [reply(result)])
 
 
 @pytest.mark.parametrize("result, message", [
@@ -38,38 +38,38 @@ def test_values_within_bounds_pass_the_edges_included(result):
 ])
 def test_values_outside_bounds_fail_with_the_index_and_the_bound(result, message):
     with pytest.raises(CheckFailure) as failure:
-        VERDICTS["within_bounds"](BOUNDS, [reply(result)])
+        VERDICTS["within_bounds"].judge(BOUNDS, [reply(result)])
     assert message in failure.value.message
 
 
 def test_within_bounds_selects_an_item_and_takes_a_numpy_scalar_for_a_0d_result():
-    VERDICTS["within_bounds"]({"lower": 0.0, "upper": 1.0, "description": "a probability"},
+    VERDICTS["within_bounds"].judge({"lower": 0.0, "upper": 1.0, "description": "a probability"},
                               [reply((np.float64(0.5), "other"))], select=0)
     with pytest.raises(CheckFailure, match="expected a tuple of at least 2 values"):
-        VERDICTS["within_bounds"](BOUNDS, [reply(np.zeros(3))], select=1)
+        VERDICTS["within_bounds"].judge(BOUNDS, [reply(np.zeros(3))], select=1)
 
 
 AGREE = {"index": [0], "select": None, "changed": "rows 1 and up of x"}
 
 
 def test_agree_on_passes_when_the_part_is_the_same_and_the_rest_differs():
-    VERDICTS["agree_on"](AGREE, [reply(np.array([[1.0, 2.0], [3.0, 4.0]])), reply(np.array([[1.0, 2.0], [9.0, 9.0]]))],
+    VERDICTS["agree_on"].judge(AGREE, [reply(np.array([[1.0, 2.0], [3.0, 4.0]])), reply(np.array([[1.0, 2.0], [9.0, 9.0]]))],
                          rtol=1e-7, atol=0.0)
-    VERDICTS["agree_on"]({**AGREE, "select": 1}, [reply((None, np.ones((2, 2)))), reply((None, np.ones((3, 2))))],
+    VERDICTS["agree_on"].judge({**AGREE, "select": 1}, [reply((None, np.ones((2, 2)))), reply((None, np.ones((3, 2))))],
                          rtol=0.0, atol=0.0)
 
 
 def test_agree_on_fails_naming_what_changed():
     with pytest.raises(CheckFailure) as failure:
-        VERDICTS["agree_on"](AGREE, [reply(np.array([[1.0, 2.0], [3.0, 4.0]])), reply(np.array([[1.0, 2.5], [3.0, 4.0]]))],
+        VERDICTS["agree_on"].judge(AGREE, [reply(np.array([[1.0, 2.0], [3.0, 4.0]])), reply(np.array([[1.0, 2.5], [3.0, 4.0]]))],
                              rtol=1e-7, atol=0.0)
     assert failure.value.message.startswith("result[0] changed between call 1 and call 2, whose inputs differ only "
                                             "in rows 1 and up of x")
     for wrong in (3.0, np.zeros((0, 2))):  # no row 0: a number, or an array with no rows
         with pytest.raises(CheckFailure, match=r"call 2: expected an array with an entry at \[0\]"):
-            VERDICTS["agree_on"](AGREE, [reply(np.ones((2, 2))), reply(wrong)], rtol=0.0, atol=0.0)
+            VERDICTS["agree_on"].judge(AGREE, [reply(np.ones((2, 2))), reply(wrong)], rtol=0.0, atol=0.0)
     with pytest.raises(CheckFailure, match="raised ValueError"):
-        VERDICTS["agree_on"](AGREE, [reply(np.ones((2, 2))), {"error": {"type": "ValueError", "message": "no"}}],
+        VERDICTS["agree_on"].judge(AGREE, [reply(np.ones((2, 2))), {"error": {"type": "ValueError", "message": "no"}}],
                              rtol=0.0, atol=0.0)
 
 
@@ -94,7 +94,7 @@ CHECKS = '''
 import numpy as np
 from hypothesis import strategies as st
 from autograder.authoring import (Assignment, Check, Family, Part, Problem, arrays, call, equals_reference,
-                                  finite_arrays, within_bounds)
+                                  finite_arrays, verdicts, within_bounds)
 
 
 def quarter_of_dout(dout, x):
@@ -113,7 +113,7 @@ def rows_requests(example):
 
 ROWS = Check("toy", "center_rows", "row_independence", "row 0 of the result depends on row 0 of x only",
              rows_example(), rows_requests,
-             lambda example, oracle: {"index": [0], "select": None, "changed": "rows 1 and up of x"}, "agree_on")
+             lambda example, oracle: {"index": [0], "select": None, "changed": "rows 1 and up of x"}, verdicts.agree_on())
 PROBLEMS = [
     Problem("toy", "squash_backward", {"dout": arrays("x", magnitude=10.0), "x": arrays("x", magnitude=30.0)},
             [within_bounds(quarter_of_dout, description="|dx| <= |dout| / 4", points=1)]),

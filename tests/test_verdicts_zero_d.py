@@ -33,7 +33,7 @@ SCALAR_REPLIES = {
 @pytest.mark.parametrize("name", sorted(SCALAR_REPLIES))
 def test_a_numpy_scalar_is_a_0d_array(name):
     expected, replies, options = SCALAR_REPLIES[name]
-    VERDICTS[name](expected, replies, **options)
+    VERDICTS[name].judge(expected, replies, **options)
 
 
 @pytest.mark.parametrize("name", ["returns", "fixed_output", "scaling"])
@@ -43,11 +43,11 @@ def test_a_python_float_is_not_an_array(name):
     plain = [{"ok": {**replies[0]["ok"], "result": float(replies[0]["ok"]["result"]) if name == "returns"
                      else (2.0, np.bool_(True))}}]
     with pytest.raises(CheckFailure):
-        VERDICTS[name](expected, plain, **options)
+        VERDICTS[name].judge(expected, plain, **options)
 
 
 @pytest.mark.parametrize("weights", [[], [np.asarray(1.0)], None])
 def test_a_trajectory_of_the_wrong_length_fails(weights):
     """An empty list of iterates must not pass for every step (a forged driver reply returned one)."""
     with pytest.raises(CheckFailure, match="expected 2 iterates"):
-        VERDICTS["trajectory"]([np.asarray(1.0), np.asarray(0.5)], [{"ok": {"weights": weights}}], **TOLERANCES)
+        VERDICTS["trajectory"].judge([np.asarray(1.0), np.asarray(0.5)], [{"ok": {"weights": weights}}], **TOLERANCES)

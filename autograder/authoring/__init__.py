@@ -26,9 +26,10 @@ The vocabulary, each item documented where it is defined:
   :func:`chain` and :func:`result_of`, :func:`loop` and its case :func:`trajectory`, and
   :func:`driver_request` for a course's own driver), what the reference replies to one
   (``oracle.reply(request)`` in ``expected``),
-  :func:`expected_validation`, and the verdicts of :mod:`autograder.core.verdicts` it names,
-  with :func:`compare`, the comparison they share; for a statistical verdict, the sample
-  that detects a stated deviation (:func:`samples_to_detect_scale`,
+  :func:`expected_validation`, and its verdict, a kind of :mod:`autograder.authoring.verdicts`
+  with its options (``from autograder.authoring import verdicts``, then
+  ``verdict=verdicts.returns(select=[0])``), with :func:`compare`, the comparison they share;
+  for a statistical verdict, the sample that detects a stated deviation (:func:`samples_to_detect_scale`,
   :func:`samples_to_detect_cdf_gap`, :func:`samples_to_detect_rate`,
   :func:`samples_to_detect_outcome_bias`, from
   :mod:`autograder.core.verdicts.significance`);
@@ -37,7 +38,8 @@ The vocabulary, each item documented where it is defined:
   arguments whose shapes agree);
 - diagnostics for the reports' plots: :mod:`autograder.authoring.diagnostics`;
 - registering a verdict or a plot of one's own, as the built-in ones are: :func:`verdict`
-  (then ``Check(verdict=NAME)``; :func:`value_of` reads a reply) and :func:`plot` (for a
+  (``rows_sum_to_one = verdict(function)``, then ``Check(verdict=rows_sum_to_one())``;
+  :func:`value_of` reads a reply) and :func:`plot` (for a
   :class:`Diagnostic` of its kind); a driver of one's own is registered with the worker's
   ``driver`` (:mod:`autograder.core.drivers`) in the drivers file the config names;
 - the catalog that ``autograder validate`` grades: :class:`Mutant` (located by its find text),
@@ -45,6 +47,7 @@ The vocabulary, each item documented where it is defined:
   does not fit, :class:`Garbage` (and :func:`garbage_entries`, several kinds of a function at once).
 """
 
+from autograder.authoring import verdicts  # the built-in verdict kinds, by name
 from autograder.authoring.assignment import VISIBILITIES, Assignment, Family, Part, Tolerances
 from autograder.authoring.calls import invoke, repeat
 from autograder.authoring.catalog import Garbage, Mutant, Variant, garbage_entries
@@ -76,5 +79,5 @@ __all__ = [
     "call", "chain", "driver_request", "loop", "result_of", "trajectory",
     "DEFAULT_MAGNITUDE", "arrays", "finite_arrays", "finite_floats", "floats", "seeds", "shapes", "shared_shape",
     "log_variance_profiles",
-    "plot", "value_of", "verdict",
+    "plot", "value_of", "verdict", "verdicts",
 ]

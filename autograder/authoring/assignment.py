@@ -12,7 +12,6 @@ its checks and its diagnostics.
 
 import functools
 import hashlib
-import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,16 +20,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from autograder.core.drivers import import_file
+from autograder.core.registry import AssignmentError
 
 #: Who sees a check: ``visible`` (everyone, the self-check included), ``hidden`` (students
 #: see its name and points only), ``after_due_date`` (as hidden until the due date, then
 #: as visible: Gradescope's visibility of the same name; our reports show it once they
 #: are built with ``released=True``).
 VISIBILITIES = ("visible", "hidden", "after_due_date")
-
-
-class AssignmentError(Exception):
-    """The checks of an assignment cannot be loaded or are malformed; the message says where."""
 
 
 class Tolerances(BaseModel):
@@ -66,17 +62,6 @@ class Family(BaseModel):
     def hidden(self):
         """Whether students see less than the whole check before the due date."""
         return self.visibility != "visible"
-
-
-def declaration_site():
-    """``file:line`` of the innermost call from outside this package: where the author's code declared
-    what is being built (a check, a property), for errors about it."""
-    package = Path(__file__).resolve().parent
-    frame = sys._getframe(1)
-    while frame is not None and (frame.f_code.co_filename.startswith("<")
-                                 or Path(frame.f_code.co_filename).resolve().is_relative_to(package)):
-        frame = frame.f_back
-    return "an unknown place" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
 def check_metadata(what, site, **metadata):

@@ -4,7 +4,7 @@ A :class:`Check` grades one function of an assignment for one family of properti
 (``<module>.<function>.<family>``). Hypothesis draws examples from its strategy; for
 each example the check names the requests the worker runs (plain data, built by
 :mod:`autograder.core.requests`), the grader computes the expected value from the reference
-or PyTorch, and a verdict from :mod:`autograder.core.verdicts` compares the two.
+or PyTorch, and a verdict (:mod:`autograder.authoring.verdicts`) compares the two.
 """
 
 from dataclasses import dataclass, field
@@ -12,9 +12,10 @@ from typing import Any, Callable
 
 from hypothesis.strategies import SearchStrategy
 
-from autograder.authoring.assignment import AssignmentError, check_metadata, declaration_site
-from autograder.core.verdicts import VERDICTS, CustomVerdict, Verdict, takes_tolerances
-from autograder.core.verdicts.registry import options_problem
+from autograder.authoring.assignment import AssignmentError, check_metadata
+from autograder.core.registry import declaration_site
+from autograder.core.verdicts import CustomVerdict, Verdict, VerdictKind
+
 
 @dataclass(frozen=True)
 class Check:
@@ -35,12 +36,11 @@ class Check:
     """The worker requests that observe the student's code on one example."""
     expected: Callable[[Any, Any], Any]
     """What a correct answer looks like for one example, from ``(example, oracle)``."""
-    verdict: str | Callable
-    """Name of the verdict in :mod:`autograder.core.verdicts`, or the instructor's own predicate
+    verdict: Verdict | Callable
+    """A verdict kind with its options, validated where it is built (``verdicts.returns(select=[0])``, or a
+    course's own kind registered with :func:`autograder.authoring.verdict`); a kind that takes ``rtol`` and
+    ``atol`` gets the family's (or this check's) tolerances. Or the instructor's own predicate
     ``(inputs, answer, expected, after)`` (see :func:`autograder.authoring.properties.custom`)."""
-    verdict_options: dict = field(default_factory=dict)
-    """Fixed parameters of the verdict, checked against its signature where the check is declared; a named
-    verdict that takes ``rtol`` and ``atol`` gets the family's too."""
     variant: str = ""
     """Which cell of a grid the check covers (``momentum-nesterov``), when a family
     checks one function over a table of configurations."""
@@ -66,15 +66,9 @@ class Check:
         """Validate the verdict and the metadata where the check is declared, not when it is graded."""
         if not self.declared_at:
             object.__setattr__(self, "declared_at", declaration_site())
-        if isinstance(self.verdict, str) and self.verdict not in VERDICTS:
-            raise AssignmentError(f"{self.declared_at}: check {self.id}: verdict: no verdict is named "
-                                  f"{self.verdict!r} (the verdicts: {', '.join(sorted(VERDICTS))})")
-        problem = options_problem(self.verdict, self.verdict_options) if isinstance(self.verdict, str) else None
+        problem = _verdict_problem(self.verdict)
         if problem:
-            raise AssignmentError(f"{self.declared_at}: check {self.id}: verdict_options: {problem}")
-        if not isinstance(self.verdict, str) and not callable(self.verdict):
-            raise AssignmentError(f"{self.declared_at}: check {self.id}: verdict: a verdict's name or a predicate, "
-                                  f"not {type(self.verdict).__name__}")
+            raise AssignmentError(f"{self.declared_at}: check {self.id}: verdict: {problem}")
         check_metadata(f"check {self.id}", self.declared_at, points=self.points, visibility=self.visibility,
                        hint=self.hint, max_examples=self.max_examples, tolerances=self.tolerances,
                        requires=self.requires)
@@ -85,13 +79,21 @@ class Check:
         return f"{base}[{self.variant}]" if self.variant else base
 
     def verdict_for(self, tolerances):
-        """The verdict, with this family's tolerances bound where its signature takes them (``rtol``, ``atol``)."""
-        if callable(self.verdict):
-            return CustomVerdict(self.verdict)
-        options = dict(self.verdict_options)
-        if takes_tolerances(self.verdict):
-            options.update(rtol=tolerances.rtol, atol=tolerances.atol)
-        return Verdict(self.verdict, **options)
+        """The verdict, with this family's tolerances bound where its kind takes them (``rtol``, ``atol``)."""
+        if isinstance(self.verdict, Verdict):
+            return self.verdict.with_tolerances(tolerances)
+        return CustomVerdict(self.verdict)
+
+
+def _verdict_problem(given):
+    """What is wrong with ``given`` as a check's verdict, in a phrase; None if nothing."""
+    if isinstance(given, str):
+        return f"name the verdict by its kind, verdicts.{given}(...), not by the string {given!r}"
+    if isinstance(given, VerdictKind):
+        return f"{given.name} is a verdict kind: give it its options, {given.name}(...), even none"
+    if not isinstance(given, Verdict) and not callable(given):
+        return f"a verdict (verdicts.returns(...)) or a predicate, not {type(given).__name__}"
+    return None
 
 
 def expected_validation(example, oracle):

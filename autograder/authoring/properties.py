@@ -35,10 +35,12 @@ from typing import Callable
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.authoring.assignment import Tolerances, check_metadata, declaration_site
+from autograder.authoring import verdicts
+from autograder.authoring.assignment import Tolerances, check_metadata
 from autograder.authoring.calls import Repeat, invoke, requests_of
 from autograder.authoring.check import Check, expected_validation
 from autograder.authoring.strategies import seeds
+from autograder.core.registry import declaration_site
 from autograder.core.requests import call
 from autograder.core.verdicts.significance import samples_to_detect_rate
 
@@ -55,7 +57,7 @@ class Property:
     kind: str
     """The family the check belongs to (the kind's name unless ``family`` says otherwise)."""
     build: Callable
-    """``(problem) -> dict`` of :class:`Check` fields: description, requests, expected, verdict, options."""
+    """``(problem) -> dict`` of :class:`Check` fields: description, requests, expected, verdict."""
     points: float
     visibility: str = "visible"
     hint: str = ""
@@ -158,8 +160,8 @@ def gradient_check(forward, *, upstream, wrt, points, output=None, tolerances=GR
             return [gradients[name] for name in sorted(wrt, key=wrt.get)]
         select = None if list(wrt.values()) == [None] else sorted(wrt.values())
         return {"description": f"{problem.function} equals the central differences of the reference's {forward}",
-                "requests": problem.requests, "expected": expected, "verdict": "returns",
-                "verdict_options": {} if select is None else {"select": select}}
+                "requests": problem.requests, "expected": expected,
+                "verdict": verdicts.returns() if select is None else verdicts.returns(select=select)}
     return _property("gradient_check", build, points=points, tolerances=tolerances, **metadata)
 
 
@@ -171,7 +173,7 @@ def unchanged_arguments(*, points, **metadata):
         return {"description": f"{problem.function} modifies none of its arguments in place",
                 "requests": problem.requests,
                 "expected": lambda example, oracle: [problem.arguments_sent(example)],
-                "verdict": "unchanged_arguments"}
+                "verdict": verdicts.unchanged_arguments()}
     return _property("unchanged_arguments", build, points=points, **metadata)
 
 
@@ -191,7 +193,7 @@ def same_seed_same_result(*, points, select=None, **metadata):
             return [first, {**first, "repeat": 1}, {**first, "rng_seed": example["rng_seed"] + 1}]
         return {"description": f"{problem.function} draws its random numbers from its rng argument only",
                 "requests": requests, "expected": lambda example, oracle: {"seed": example["rng_seed"]},
-                "verdict": "same_result_for_same_seed"}
+                "verdict": verdicts.same_result_for_same_seed()}
     return _property("same_seed_same_result", build, points=points, **metadata)
 
 
@@ -212,7 +214,7 @@ def validates_arguments(*, invalid, valid=(), points, **metadata):
                 "expected": lambda example, oracle: expected_validation(
                     example if "reason" in example or "accepted" in example
                     else {**example, "accepted": "a valid drawn call"}, oracle),
-                "verdict": "validates_arguments", "edge_cases": cases}
+                "verdict": verdicts.validates_arguments(), "edge_cases": cases}
     return _property("validates_arguments", build, points=points, **metadata)
 
 
@@ -233,8 +235,8 @@ def within_bounds(bounds, *, description, points, select=None, **metadata):
             return {"lower": np.asarray(lower, dtype=np.float64), "upper": np.asarray(upper, dtype=np.float64),
                     "description": description}
         return {"description": f"{problem.function}: {description}", "requests": problem.requests,
-                "expected": expected, "verdict": "within_bounds",
-                "verdict_options": {} if select is None else {"select": select}}
+                "expected": expected,
+                "verdict": verdicts.within_bounds() if select is None else verdicts.within_bounds(select=select)}
     return _property("within_bounds", build, points=points, **metadata)
 
 
@@ -272,8 +274,7 @@ def inverted_mask(keep_probability, *, masked, points, detects=0.025, false_fail
             return {"x": x, "keep_probability": q}
         return {"description": f"{problem.function} keeps each entry of {masked} at random, scaled by 1 / q",
                 "requests": lambda example: problem.requests(example, **observe), "expected": expected,
-                "verdict": "inverted_mask",
-                "verdict_options": {"false_failure_probability": false_failure_probability}}
+                "verdict": verdicts.inverted_mask(false_failure_probability=false_failure_probability)}
     return _property("inverted_mask", build, points=points, **metadata)
 
 
@@ -367,13 +368,13 @@ class Problem:
         return reply["weights"] if isinstance(self.calls, Repeat) else reply["result"]
 
     def judged_by(self, select, keys):
-        """The verdict that compares what the requests observe with :meth:`expected`, and its options."""
+        """The verdict, with its options, that compares what the requests observe with :meth:`expected`."""
         options = {} if keys == "all" else {"keys": keys}
         if isinstance(self.calls, Repeat):
             if select is not None:
                 options["recorded"] = "result" + "".join(f"[{key!r}]" for key in _path(select))
-            return {"verdict": "trajectory", "verdict_options": options}
-        return {"verdict": "returns", "verdict_options": options}
+            return {"verdict": verdicts.trajectory(**options)}
+        return {"verdict": verdicts.returns(**options)}
 
     def arguments_sent(self, example):
         """The graded call's arguments as sent, positional and keyword (placeholders of a chain as None)."""

@@ -10,9 +10,28 @@ the first.
 Standard library only: the worker and the student kit import it.
 """
 
+import sys
+from pathlib import Path
+
 
 class RegistrationError(Exception):
     """A registration is malformed: a name taken twice, or a function its registry cannot call."""
+
+
+class AssignmentError(Exception):
+    """The checks of an assignment cannot be loaded or are malformed (a check, or a registered entry used
+    with options it does not take, such as a verdict's); the message says where."""
+
+
+def declaration_site():
+    """``file:line`` of the innermost call from outside the engine (``autograder/``): where the author's code
+    declared what is being built (a check, a property, a verdict with its options), for errors about it."""
+    engine = Path(__file__).resolve().parent.parent
+    frame = sys._getframe(1)
+    while frame is not None and (frame.f_code.co_filename.startswith("<")
+                                 or Path(frame.f_code.co_filename).resolve().is_relative_to(engine)):
+        frame = frame.f_back
+    return "an unknown place" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
 def definition_site(function):

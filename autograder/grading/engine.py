@@ -193,6 +193,12 @@ class _Runner:
         except WorkerFailure as failure:
             raise AbortCheck(failure, example) from None
 
+    def expected(self, example):
+        """The reference's expected value on ``example``, of the form the verdict states (else ValueError)."""
+        expected = self.oracle.expected(self.check, example)
+        self.verdict.validate_expected(expected)
+        return expected
+
     def judge(self, case):
         try:
             self.verdict(case.expected, self.replies(case.example, case.requests))
@@ -273,7 +279,7 @@ def _generate(runner, max_examples, check_seed):
         if failures and len(cases) - failures[0][0] >= SHRINK_BUDGET:
             raise _ShrinkBudgetSpent()
         case = Case(example, _declared(check.requests, "requests", example),
-                    _declared(lambda example: runner.oracle.expected(check, example), "expected value", example))
+                    _declared(runner.expected, "expected value", example))
         cases.append(case)
         try:
             runner.judge(case)

@@ -2,11 +2,11 @@
 
 A verdict receives the expected value (computed in the grader from the reference or
 PyTorch) and the worker's replies to a check's requests, and raises
-:class:`CheckFailure` with a precise message when they disagree. A verdict is a
+:class:`CheckFailure` with a precise message when they disagree. A verdict kind is a
 function ``(expected, replies, **options)`` registered under its name by the decorator
 :func:`~autograder.core.verdicts.registry.verdict`, which a course's checks use for verdicts of
-their own; this package's modules register the built-in ones, grouped by the kind of
-property they judge.
+their own; a check holds a :class:`Verdict`, a kind with its options (``returns(select=[0])``).
+This package's modules register the built-in kinds, grouped by the kind of property they judge.
 Verdicts are generic comparisons that reveal nothing of any solution, which is why the
 student kit ships this package; it imports only numpy and scipy.
 """
@@ -15,28 +15,7 @@ student kit ships this package; it imports only numpy and scipy.
 from autograder.core.verdicts import (bounds, generic, invariance, iterates, random_masks,  # noqa: F401
                                  random_tensors, scaled_outputs, sequences)
 from autograder.core.verdicts.core import CheckFailure, compare, describe, observed, single_value
-from autograder.core.verdicts.registry import VERDICTS, shipped_in_kit, takes_tolerances, verdict
-
-
-class Verdict:
-    """A named verdict and its parameters: callable, and recordable as plain data for the kit."""
-
-    def __init__(self, name, **parameters):
-        if name not in VERDICTS:
-            raise KeyError(f"unknown verdict {name!r}")
-        self.name, self.parameters = name, parameters
-
-    def __call__(self, expected, replies):
-        VERDICTS[self.name](expected, replies, **self.parameters)
-
-    def to_data(self):
-        """The verdict as plain data for the student kit; None for a course's own verdict, which the kit does
-        not ship: its checks run in the grader only."""
-        return {"name": self.name, "parameters": self.parameters} if shipped_in_kit(self.name) else None
-
-    @classmethod
-    def from_data(cls, data):
-        return cls(data["name"], **data["parameters"])
+from autograder.core.verdicts.registry import VERDICTS, Verdict, VerdictKind, verdict
 
 
 class CustomVerdict:
@@ -70,8 +49,12 @@ class CustomVerdict:
             raise CheckFailure(f"{self.name} could not read the answer ({describe(answer)}): "
                                f"{type(error).__name__}: {error}", got=answer) from None
 
+    def validate_expected(self, expected):
+        """Nothing to validate: the predicate reads ``expected`` as its author wrote it."""
+        del expected
+
     def to_data(self):
         return None
 
 
-__all__ = ["CheckFailure", "CustomVerdict", "VERDICTS", "Verdict", "compare", "takes_tolerances", "verdict"]
+__all__ = ["CheckFailure", "CustomVerdict", "VERDICTS", "Verdict", "VerdictKind", "compare", "verdict"]

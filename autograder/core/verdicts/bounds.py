@@ -12,14 +12,33 @@ from autograder.core.verdicts.core import CheckFailure, as_zero_d, describe, sin
 from autograder.core.verdicts.registry import verdict
 
 
-@verdict
+def _bounds_problem(expected):
+    """What is wrong with ``expected`` as bounds (see :func:`within_bounds`), in a phrase; None if nothing."""
+    if not isinstance(expected, dict) or not {"lower", "upper", "description"} <= set(expected):
+        return f"a dict of lower, upper and description, not {describe(expected)}"
+    try:
+        lower, upper = np.asarray(expected["lower"]), np.asarray(expected["upper"])
+        np.broadcast_shapes(lower.shape, upper.shape)
+    except ValueError:
+        return (f"lower and upper of shapes that broadcast together, not {describe(expected['lower'])} and "
+                f"{describe(expected['upper'])}")
+    if lower.dtype.kind not in "fiub" or upper.dtype.kind not in "fiub":
+        return f"real lower and upper bounds, not {describe(expected['lower'])} and {describe(expected['upper'])}"
+    with np.errstate(invalid="ignore"):
+        if (lower > upper).any() or np.isnan(lower).any() or np.isnan(upper).any():
+            return "every lower bound at or below its upper bound, and no NaN bound"
+    return None
+
+
+@verdict(expects=_bounds_problem)
 def within_bounds(expected, replies, *, select=None):
     """One call; every entry of its result (or of item ``select`` of it) lies in [lower, upper].
 
     ``expected`` holds ``lower`` and ``upper`` (arrays or numbers that broadcast against
     the result; -inf or inf for no bound) and ``description``, the bound in words for the
     message. The result must be a real array of the bounds' broadcast shape; NaN is never
-    within bounds.
+    within bounds. Bounds that do not broadcast together, are not real, are NaN or cross
+    (a lower above its upper) are an error of the check's declaration.
     """
     result = single_value(replies)["result"]
     location = "result"

@@ -7,7 +7,12 @@ from autograder.core.verdicts.registry import verdict
 @verdict
 def returns(expected, replies, *, rtol, atol, select=None, keys="all"):
     """One call; its result (or the items ``select`` picks from it) equals ``expected``, dicts compared on
-    ``keys`` (see :func:`autograder.core.verdicts.core.compare`)."""
+    ``keys`` (see :func:`autograder.core.verdicts.core.compare`).
+
+    ``expected`` is the value the result must equal (numbers, arrays, and lists, tuples and
+    dicts of them); with ``select``, a list of indices, a sequence of the selected items' values, in
+    ``select``'s order.
+    """
     result = observed(single_value(replies))
     if select is not None:
         if not isinstance(result, (tuple, list)) or len(result) <= max(select):
@@ -19,7 +24,12 @@ def returns(expected, replies, *, rtol, atol, select=None, keys="all"):
 
 @verdict
 def unchanged_arguments(expected, replies):
-    """Every call left its arguments as they were, and no state dict was edited after it was returned."""
+    """Every call left its arguments as they were, and no state dict was edited after it was returned.
+
+    ``expected`` holds one item per call: the arguments as they were before it, ``args`` (a list)
+    and ``kwargs`` (a dict, optional), compared exactly with what the call left. A loop's reply
+    instead carries the states it returned and the same states after the next step.
+    """
     for reply, arguments in zip(replies, expected):
         value = value_of(reply)
         if "args_after" in value:
@@ -41,13 +51,22 @@ def _require_equal(before, after, message):
         raise CheckFailure(f"{message} ({failure.message})", expected=before, got=after) from None
 
 
-@verdict
+def _names_reason_or_accepted(expected):
+    """What is wrong with ``expected`` as an argument-validation example's (see :func:`validates_arguments`)."""
+    if not isinstance(expected, dict) or len({"reason", "accepted"} & set(expected)) != 1:
+        return f"a dict holding either 'reason' or 'accepted', not {describe(expected)}"
+    return None
+
+
+@verdict(expects=_names_reason_or_accepted)
 def validates_arguments(expected, replies):
     """The call raised ValueError (or a subclass) exactly when its arguments were invalid, as PyTorch does.
 
-    ``expected["reason"]`` names the invalid argument; an example that instead names
-    ``expected["accepted"]``, a valid value at the edge of its range (``lr = 0``, ``eps = 0``
-    in evaluation), must return normally: a check one comparison too strict rejects it.
+    ``expected`` is a dict of one of two keys (:func:`autograder.authoring.expected_validation`
+    builds it): ``reason`` names the invalid argument; ``accepted`` instead names a valid value
+    at the edge of its range (``lr = 0``, ``eps = 0`` in evaluation), and the call must return
+    normally: a check one comparison too strict rejects it. Any other form is an error of the
+    check's declaration.
     """
     (reply,) = replies
     if "accepted" in expected:
@@ -69,7 +88,7 @@ def same_result_for_same_seed(expected, replies):
     """Calls one and two (one seed, ``expected["seed"]``) return identical results; of the calls after them,
     with seeds seed + 1, seed + 2, ..., at least one returns a different result. Several other seeds keep a
     function with few outcomes (a rotation by one of n offsets) from being taken, by one coincidence, for one
-    that ignores its rng."""
+    that ignores its rng. ``expected`` is ``{"seed": seed}``, for the messages."""
     first, again, *others = (observed(value_of(reply)) for reply in replies)
     seed = expected["seed"]
     try:

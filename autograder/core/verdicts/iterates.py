@@ -10,7 +10,8 @@ from autograder.core.verdicts.registry import verdict
 def trajectory(expected, replies, *, rtol, atol, recorded="w", keys="all"):
     """A loop (an optimizer's trajectory): what each step recorded (the iterate, ``w``, unless ``recorded``
     names another value) equals the expected one, dicts compared on ``keys`` (see
-    :func:`autograder.core.verdicts.core.compare`)."""
+    :func:`autograder.core.verdicts.core.compare`). ``expected`` is the list of the recorded values, one per
+    step."""
     weights = single_value(replies)["weights"]
     if not isinstance(weights, (list, tuple)) or len(weights) != len(expected):
         raise CheckFailure(f"expected {len(expected)} iterates, one per step, got {describe(weights)}",
@@ -21,7 +22,11 @@ def trajectory(expected, replies, *, rtol, atol, recorded="w", keys="all"):
 
 @verdict
 def converges(expected, replies, *, relative_tolerance):
-    """The last iterate is within ``relative_tolerance`` * ||w0 - w*|| of the minimizer w*."""
+    """The last iterate is within ``relative_tolerance`` * ||w0 - w*|| of the minimizer w*.
+
+    ``expected`` holds ``w_star`` (an array, the minimizer), ``initial_distance`` (||w0 - w*||),
+    ``steps`` (the loop's length) and ``reference_distance`` (where the reference ends, for the message).
+    """
     weights = single_value(replies)["weights"]
     w_star, initial_distance, steps = expected["w_star"], expected["initial_distance"], expected["steps"]
     final = weights[-1]
@@ -37,7 +42,8 @@ def converges(expected, replies, *, relative_tolerance):
 
 @verdict
 def value_and_state(expected, replies):
-    """An update returns (new_w, new_state): new_w float64 of w's shape, new_state a dict of plain values."""
+    """An update returns (new_w, new_state): new_w float64 of w's shape, new_state a dict of plain values.
+    ``expected`` is ``{"shape": w's shape}``."""
     result = single_value(replies)["result"]
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise CheckFailure(f"expected a pair (new_w, new_state), got {describe(result)}", got=result)

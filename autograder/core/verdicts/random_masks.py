@@ -62,7 +62,8 @@ def _kept(replies, shape):
 
 @verdict
 def fixed_output(expected, replies, *, rtol, atol):
-    """``(out, mask)`` equals the expected pair: out within tolerance, the mask exactly (all True or all False)."""
+    """``(out, mask)`` equals the expected pair: out within tolerance, the mask exactly (all True or all False).
+    ``expected`` is that pair, ``(out, mask)``, the mask a bool array."""
     expected_out, expected_mask = expected
     out, mask = _pair(single_value(replies))
     compare(expected_out, out, rtol=rtol, atol=atol, location="out")
@@ -83,13 +84,15 @@ def fixed_output(expected, replies, *, rtol, atol):
 def keep_rate(expected, replies, *, false_failure_probability):
     """Each element is kept with probability ``expected["keep_probability"]``: a two-sided binomial test
     (:func:`~autograder.core.verdicts.significance.binomial_p_value`; the elements a keep rate off by a given error
-    needs are :func:`~autograder.core.verdicts.significance.samples_to_detect_rate`'s)."""
+    needs are :func:`~autograder.core.verdicts.significance.samples_to_detect_rate`'s). ``expected`` also holds
+    ``shape``, out's, and, where the function takes the drop probability, ``p`` (for the message)."""
     _judge_keep_rate(expected, _kept(replies, expected["shape"]), false_failure_probability)
 
 
 @verdict
 def scaling(expected, replies, *, rtol, atol):
-    """Every element of out is 0 (dropped) or its kept value ``expected["kept"]`` (x / (1 - p)).
+    """Every element of out is 0 (dropped) or its kept value ``expected["kept"]`` (x / (1 - p)); ``expected``
+    also holds ``x`` and ``p`` (or ``keep_probability``), for the messages.
 
     The values are judged first, so that a wrong scale is reported as such even when
     out is also of the wrong type (float32, say).
@@ -160,7 +163,8 @@ def _judge_scaling(expected, result, *, rtol, atol):
 
 @verdict
 def mask_consistency(expected, replies):
-    """The mask is a bool array of x's shape, True exactly where out is nonzero (x has no zeros).
+    """The mask is a bool array of x's shape (``expected["shape"]``), True exactly where out is nonzero (x has
+    no zeros).
 
     Which elements the mask marks is judged first, then its dtype, then its type, so the
     message names the first thing to fix.
@@ -188,6 +192,7 @@ def mask_consistency(expected, replies):
 @verdict
 def independence(expected, replies, *, false_failure_probability):
     """Neighbours are kept independently along every axis: Fisher's exact test, Bonferroni over axes.
+    ``expected`` is ``{"shape": out's shape}``.
 
     Along each axis, elements 2k and 2k + 1 form disjoint pairs; under independence the
     2 x 2 table of (first kept, second kept) has independent margins
@@ -227,7 +232,8 @@ def independence(expected, replies, *, false_failure_probability):
 
 @verdict
 def determinism(expected, replies):
-    """Two calls with the same seed return identical results; a third call with another seed, another mask."""
+    """Two calls with the same seed return identical results; a third call with another seed, another mask.
+    ``expected`` holds ``seeds`` (the three calls' seeds) and ``shape``, out's."""
     first, second, other = (value_of(reply)["result"] for reply in replies)
     same_seed, other_seed = expected["seeds"][0], expected["seeds"][2]
     try:

@@ -18,7 +18,7 @@ from autograder.core.verdicts.significance import binomial_p_value, chi_square_r
 
 @verdict
 def integer_pair(expected, replies):
-    """The result is the pair (fan_in, fan_out) of integers, exactly."""
+    """The result is the pair (fan_in, fan_out) of integers, exactly: ``expected``, a pair of ints."""
     result = single_value(replies)["result"]
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise CheckFailure(f"expected the pair (fan_in, fan_out) = {tuple(expected)}, got {describe(result)}",
@@ -34,7 +34,8 @@ def integer_pair(expected, replies):
 
 @verdict
 def each_returns(expected, replies, *, rtol, atol):
-    """One reply per call of ``expected["calls"]``; each result is the number in ``expected["values"]``."""
+    """One reply per call of ``expected["calls"]`` (each named in the messages); each result is the number
+    in ``expected["values"]``, one per call."""
     for call, value, reply in zip(expected["calls"], expected["values"], replies):
         result = value_of(reply)["result"]
         is_number = isinstance(result, (int, float, np.integer, np.floating)) and not isinstance(result, bool)
@@ -151,6 +152,7 @@ def _weights_of(reply, shape, location):
 @verdict
 def haar_distributed(expected, replies, *, false_failure_probability):
     """Independent draws of a weight with orthonormal rows or columns are uniformly (Haar) distributed.
+    ``expected`` is ``{"shape": the weight's shape}``; each reply is one draw.
 
     Viewed as a matrix of ``rows`` = shape[0] and ``cols`` = the product of the other
     sides, a Haar-distributed matrix with orthonormal rows or columns has every entry distributed as one coordinate
@@ -207,6 +209,7 @@ def unit_vector_coordinate_cdf(t, dimension):
 @verdict
 def orthonormal(expected, replies, *, tolerance):
     """The weight, viewed as a (rows, cols) matrix, has orthonormal rows or columns times ``gain``.
+    ``expected`` holds the weight's ``shape`` and the ``gain``.
 
     W W^T = gain^2 I when rows <= cols, W^T W = gain^2 I when rows >= cols, to within
     ``tolerance * gain^2`` in every entry; a zero gain gives zeros.
@@ -238,8 +241,8 @@ def orthonormal(expected, replies, *, tolerance):
 def zeros_per_column(expected, replies, *, false_failure_probability):
     """Every column has exactly ceil(sparsity * rows) zeros, at uniformly random rows.
 
-    The first reply has ``shape`` and ``zeros_per_column``; the second, wide one
-    (``positions``) tests where the zeros are: if each column's zeros are a uniform
+    ``expected`` holds the first reply's ``shape``, ``sparsity`` and ``zeros_per_column``, and
+    ``positions``, the same three of the second reply, a wide one that tests where the zeros are: if each column's zeros are a uniform
     random k-subset of the R rows, independently of the other columns, the number of
     zeros in one row over C columns is Binomial(C, k / R). One exact two-sided binomial
     test per row (:func:`~autograder.core.verdicts.significance.binomial_p_value`), each at level
@@ -287,7 +290,7 @@ def same_seed_same_weights(expected, replies):
     """The same seed gives the same weights, another seed other weights.
 
     Replies: a call with seed s, the same call again with a new Generator seeded s, and
-    the call with seed s + 1.
+    the call with seed s + 1. ``expected`` is ``{"shape": the weight's shape}``.
     """
     shape = tuple(expected["shape"])
     first, again, other = (_weights_of(reply, shape, name)

@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from autograder.authoring import (Check, Problem, Tolerances, call, equals_reference, equals_torch, gradient_check,
-                                  seeds, unchanged_arguments, validates_arguments)
+                                  seeds, unchanged_arguments, validates_arguments, verdicts)
 
 from . import strategies
 from .parts import part_of
@@ -120,7 +120,7 @@ def row_independence(function):
                  f"{what} of the first sample does not change when the other samples of the batch change",
                  _row_example(function), _row_requests(function),
                  lambda example, oracle: {"index": [0], "select": select, "changed": "x[1:], the other samples"},
-                 "agree_on", points=2, tolerances=TOLERANCES, requires=VALUES)
+                 verdicts.agree_on(), points=2, tolerances=TOLERANCES, requires=VALUES)
 
 
 def problems():

@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from autograder.authoring import (Check, CheckFailure, Problem, call, expected_validation, floats, same_seed_same_result,
-                                  seeds)
+                                  seeds, verdicts)
 
 from . import strategies
 from .parts import part_of
@@ -169,7 +169,7 @@ def validation_check():
     return Check(MODULE, "lsuv", "validates_arguments",
                  "lsuv raises ValueError for invalid arguments and accepts valid edges", drawn,
                  lambda example: [call(MODULE, "lsuv", kwargs=example["kwargs"], rng_seed=0)], expected_validation,
-                 "validates_arguments", edge_cases=edges, points=1, visibility="hidden")
+                 verdicts.validates_arguments(), edge_cases=edges, points=1, visibility="hidden")
 
 
 #: The edge of max_iter's range, where one round short is no rescaling at all: linear layers

@@ -51,7 +51,7 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.authoring import Check, Family, Tolerances, channel_statistics, expected_validation
+from autograder.authoring import Check, Family, Tolerances, channel_statistics, expected_validation, verdicts
 
 from .strategies import batchnorm as strategies
 
@@ -399,46 +399,47 @@ def checks():
     for function in (FORWARD, BACKWARD):
         shared += [
             check(function, "purity", f"{function} modifies none of its arguments (running statistics included)",
-                  _purity_examples(function), _expected_unchanged(_one_call(function)), "unchanged_arguments"),
+                  _purity_examples(function), _expected_unchanged(_one_call(function)), verdicts.unchanged_arguments()),
             check(function, "invalid_arguments", f"{function} raises ValueError for invalid arguments, as torch does, "
                                                  "and accepts eps = 0 in evaluation",
-                  _invalid_examples(function), expected_validation, "validates_arguments",
+                  _invalid_examples(function), expected_validation, verdicts.validates_arguments(),
                   edge_cases=_validation_edge_cases(function)),
         ]
     return [
         check(FORWARD, "forward_training",
               "out in training mode, for (N, C), (N, C, L) and (N, C, H, W) inputs, equals torch's F.batch_norm",
               strategies.graded_forward_arguments(training=True), _torch_forward_outputs((0,)),
-              "outputs_within_scale"),
+              verdicts.outputs_within_scale()),
         check(FORWARD, "forward_evaluation",
               "out in evaluation mode (normalized with the running statistics) equals torch's F.batch_norm",
               strategies.graded_forward_arguments(training=False), _torch_forward_outputs((0,)),
-              "outputs_within_scale"),
+              verdicts.outputs_within_scale()),
         check(FORWARD, "running_statistics",
               "the new running mean and (unbiased) running variance equal torch's after a training call, "
               "and are returned unchanged after an evaluation call",
-              _running_statistics_examples(), _torch_forward_outputs((1, 2)), "outputs_within_scale"),
+              _running_statistics_examples(), _torch_forward_outputs((1, 2)), verdicts.outputs_within_scale()),
         check(FORWARD, "output_statistics",
               "in training mode each channel of out has mean beta and standard deviation "
               "|gamma| * sqrt(var / (var + eps))",
               strategies.graded_forward_arguments(training=True), _expected_channel_statistics,
-              "channel_statistics"),
+              verdicts.channel_statistics()),
         check(BACKWARD, "backward", "dx, dgamma and dbeta equal torch autograd's gradients of the training output",
               strategies.graded_backward_arguments(), _expected_torch_gradients,
-              "outputs_within_scale"),
+              verdicts.outputs_within_scale()),
         check(FORWARD, "empty_batch",
               "a training call on an empty batch (N = 0) returns an empty out and the running statistics unchanged, "
               "as torch's F.batch_norm does",
               strategies.graded_forward_arguments(training=True, shapes=strategies.empty_batch_shapes()),
-              _torch_forward_outputs((0, 1, 2)), "outputs_within_scale", edge_cases=_empty_batch_edge_cases(FORWARD)),
+              _torch_forward_outputs((0, 1, 2)), verdicts.outputs_within_scale(),
+              edge_cases=_empty_batch_edge_cases(FORWARD)),
         check(BACKWARD, "empty_batch",
               "on an empty batch (N = 0), dx is empty and dgamma and dbeta are zeros, as torch autograd's",
               strategies.graded_backward_arguments(shapes=strategies.empty_batch_shapes()),
-              _expected_torch_gradients, "outputs_within_scale", edge_cases=_empty_batch_edge_cases(BACKWARD)),
+              _expected_torch_gradients, verdicts.outputs_within_scale(), edge_cases=_empty_batch_edge_cases(BACKWARD)),
         check(BACKWARD, "gradient_check",
               "dx, dgamma and dbeta agree with central differences of sum(out * dout) (out from the reference)",
               strategies.gradient_check_arguments(), _expected_numerical_gradients,
-              "outputs_within_scale"),
+              verdicts.outputs_within_scale()),
         *shared,
     ]
 

@@ -28,7 +28,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from autograder.authoring import (Check, Family, expected_validation, finite_arrays, keep_rate, samples_to_detect_rate,
-                                  seeds, shapes)
+                                  seeds, shapes, verdicts)
 
 from .strategies import dropout as strategies
 
@@ -229,33 +229,33 @@ def _forward_checks():
               _identity(),
               lambda e: [_forward(e["x"], e["p"], e["training"], e["seed"])],
               _reference_forward,
-              "fixed_output", edge_cases=IDENTITY_EDGE_CASES),
+              verdicts.fixed_output(), edge_cases=IDENTITY_EDGE_CASES),
         check("drop_all", "for p == 1 in training, out is all zeros (no 0 / 0) and the mask all False",
               _drop_all_forward(),
               lambda e: [_forward(e["x"], 1.0, True, e["seed"])],
               lambda e, oracle: _reference_forward(e, oracle, p=1.0, training=True),
-              "fixed_output"),
+              verdicts.fixed_output()),
         check("keep_rate", f"over {KEEP_RATE_SAMPLE_SIZE} elements, each is kept with probability 1 - p "
                            f"(binomial test)",
               _keep_rate(),
               lambda e: [_forward(np.ones(KEEP_RATE_SAMPLE_SIZE), e["p"], True, e["seed"])],
               lambda e, oracle: {"p": e["p"], "keep_probability": 1 - e["p"], "shape": [KEEP_RATE_SAMPLE_SIZE]},
-              "keep_rate", verdict_options=statistical),
+              verdicts.keep_rate(**statistical)),
         check("scaling", "in training, every element of out is 0 (dropped) or x / (1 - p) (kept)",
               _random_mask(),
               lambda e: [_forward(e["x"], e["p"], True, e["seed"])],
               _kept_values,
-              "scaling"),
+              verdicts.scaling()),
         check("mask_consistency", "the mask is a bool array of x's shape, True exactly where out is kept",
               _random_mask(),
               lambda e: [_forward(e["x"], e["p"], True, e["seed"])],
               lambda e, oracle: {"shape": list(np.shape(e["x"]))},
-              "mask_consistency"),
+              verdicts.mask_consistency()),
         check("independence", "elements are dropped independently: no mask shared along rows, columns or channels",
               _independence(),
               lambda e: [_forward(np.ones(e["shape"]), e["p"], True, e["seed"])],
               lambda e, oracle: {"shape": list(e["shape"])},
-              "independence", verdict_options=statistical),
+              verdicts.independence(**statistical)),
         check("determinism", "the same seed gives the same out and mask; another seed, another mask",
               _determinism(),
               # ``repeat`` gives each call its own global-generator seed (autograder/core/worker.py), so that
@@ -263,12 +263,12 @@ def _forward_checks():
               lambda e: [{**_forward(e["x"], e["p"], True, seed), "repeat": repeat}
                          for repeat, seed in enumerate(e["seeds"])],
               lambda e, oracle: {"seeds": e["seeds"], "shape": list(np.shape(e["x"]))},
-              "determinism"),
+              verdicts.determinism()),
         check("invalid_arguments", "p outside [0, 1] (NaN included) raises ValueError, in training and evaluation",
               _invalid_forward(),
               lambda e: [_forward(e["x"], e["p"], e["training"], e["seed"])],
               expected_validation,
-              "validates_arguments", edge_cases=INVALID_FORWARD_EDGE_CASES),
+              verdicts.validates_arguments(), edge_cases=INVALID_FORWARD_EDGE_CASES),
     ]
 
 
@@ -282,17 +282,17 @@ def _backward_checks():
               _drop_all_backward(),
               lambda e: [_backward(e["dout"], e["mask"], 1.0)],
               lambda e, oracle: _reference_backward(e, oracle, p=1.0),
-              "returns"),
+              verdicts.returns()),
         check("backward", "dx equals dout * mask / (1 - p) for the mask it is given, 0 <= p < 1",
               _backward_example(),
               lambda e: [_backward(e["dout"], e["mask"], e["p"])],
               _reference_backward,
-              "returns"),
+              verdicts.returns()),
         check("invalid_arguments", "p outside [0, 1], or a mask not of dout's shape, raises ValueError",
               _invalid_backward(),
               lambda e: [_backward(e["dout"], e["mask"], e["p"])],
               expected_validation,
-              "validates_arguments", edge_cases=INVALID_BACKWARD_EDGE_CASES),
+              verdicts.validates_arguments(), edge_cases=INVALID_BACKWARD_EDGE_CASES),
     ]
 
 

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from autograder.authoring import (Check, Family, Tolerances, expected_validation, histogram, layer_variance,
                                   log_variance_profiles, samples_to_detect_cdf_gap, samples_to_detect_rate,
-                                  samples_to_detect_scale, seeds)
+                                  samples_to_detect_scale, seeds, verdicts)
 
 from .strategies import initializers as strategies
 
@@ -460,10 +460,10 @@ def checks():
               lambda e: [{"driver": "call", "module": MODULE, "function": "calculate_fan_in_and_fan_out",
                           "args": [e["shape"]], "kwargs": {}}],
               lambda e, oracle: list(oracle.reference(MODULE).calculate_fan_in_and_fan_out(e["shape"])),
-              "integer_pair"),
+              verdicts.integer_pair()),
         check("calculate_gain", "fans_and_gains",
               "the gain of every nonlinearity (leaky_relu with its slope) equals PyTorch's",
-              _gain_example(), _gain_requests, _expected_gains, "each_returns"),
+              _gain_example(), _gain_requests, _expected_gains, verdicts.each_returns()),
     ]
     for function in strategies.FAN_FUNCTIONS:
         law = "U(-bound, bound)" if function.endswith("uniform") else "N(0, std^2)"
@@ -474,35 +474,35 @@ def checks():
                   f"{function}'s weights follow {law} with PyTorch's scale for every shape and argument "
                   f"(bounds, moments, Kolmogorov-Smirnov on {LAW_SAMPLES} weights)",
                   _law_example(function), _law_requests(function), _expected_law(function),
-                  "follows_law", verdict_options=statistical,
+                  verdicts.follows_law(**statistical),
                   edge_cases=law_edge_cases(function)),
             check(function, "variance_preservation",
                   f"in {network} of {len(NETWORK_WIDTHS) - 1} layers built from {function}'s weights the variance "
                   f"of the activations and of the gradients stays where a correct initialization keeps it",
                   _variance_example(function), _variance_requests(function), _expected_variance(function),
-                  "preserves_variance",
-                  verdict_options={"band": VARIANCE_BANDS["tanh" if function.startswith("xavier") else "relu"]}),
+                  verdicts.preserves_variance(
+                      band=VARIANCE_BANDS["tanh" if function.startswith("xavier") else "relu"])),
         ]
     found += [
         check("orthogonal", "orthogonality",
               "orthogonal returns orthonormal rows or columns times the gain, for 2-D and convolution shapes",
               _orthogonality_example(), lambda e: [_call("orthogonal", e["shape"], e["kwargs"], e["seed"])],
               lambda e, oracle: {"shape": list(e["shape"]), "gain": e["kwargs"].get("gain", 1.0)},
-              "orthonormal", verdict_options={"tolerance": ORTHOGONALITY_TOLERANCE}),
+              verdicts.orthonormal(tolerance=ORTHOGONALITY_TOLERANCE)),
         check("orthogonal", "distribution",
               f"orthogonal's matrices are uniformly (Haar) distributed: each entry over {HAAR_DRAWS} draws",
               _haar_example(),
               lambda e: [_call("orthogonal", e["shape"], {}, e["seed"] + i) for i in range(HAAR_DRAWS)],
               lambda e, oracle: {"shape": list(e["shape"])},
-              "haar_distributed", verdict_options=statistical),
+              verdicts.haar_distributed(**statistical)),
         check("sparse", "sparsity",
               "every column of sparse's weight has exactly ceil(sparsity * rows) zeros, at uniformly random rows",
               _sparsity_example(), _sparsity_requests, _expected_sparsity,
-              "zeros_per_column", verdict_options=statistical),
+              verdicts.zeros_per_column(**statistical)),
         check("sparse", "distribution",
               f"sparse's non-zero weights follow N(0, std^2) (moments, Kolmogorov-Smirnov on {LAW_SAMPLES} weights)",
               _sparse_law_example(), _sparse_law_requests, _expected_sparse_law,
-              "follows_law", verdict_options=statistical),
+              verdicts.follows_law(**statistical)),
     ]
     for function in strategies.RANDOM_FUNCTIONS:
         found.append(check(function, "determinism",
@@ -510,14 +510,14 @@ def checks():
                            f"others",
                            _determinism_example(function), _determinism_requests(function),
                            lambda e, oracle: {"shape": list(e["shape"])},
-                           "same_seed_same_weights"))
+                           verdicts.same_seed_same_weights()))
     for function in strategies.FUNCTIONS:
         found.append(check(function, "invalid_arguments",
                            f"{function} raises ValueError for invalid arguments, as PyTorch does, and accepts "
                            f"the valid values at the edges of their ranges",
                            strategies.invalid_calls_of(function).map(_validation_example),
                            _argument_validation_request(function), expected_validation,
-                           "validates_arguments",
+                           verdicts.validates_arguments(),
                            edge_cases=tuple(map(_validation_example, strategies.boundary_calls(function)))))
     return found
 

@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from autograder.authoring import (Check, Family, expected_validation, finite_arrays, path_on_quadratic, shapes,
-                                  trajectory)
+                                  trajectory, verdicts)
 
 from . import torch_optimizers
 from .strategies import optimizers as strategies
@@ -182,18 +182,18 @@ def checks_of(name):
               _single_step(),
               lambda e: [_call(name, e["w"], e["dw"], {})],
               lambda e, oracle: [getattr(oracle.reference(MODULE), name)(e["w"], e["dw"], {})[0]],
-              "returns", verdict_options={"select": [0]}),
+              verdicts.returns(select=[0])),
         check("trajectory", f"1 to 8 {name} steps with the default hyperparameters equal torch.optim's",
               _steps(),
               lambda e: [_trajectory_request(name, e)],
               lambda e, oracle: torch_optimizers.optimizer_trajectory(name, e["w0"], e["gradients"], {}),
-              "trajectory"),
+              verdicts.trajectory()),
         *(check("hyperparameters", f"{name} trajectories with {_flags(configuration)} and random values of the "
                                    "other hyperparameters equal the reference",
                 _steps(hyperparameters=strategies.hyperparameters(configuration)),
                 lambda e: [_trajectory_request(name, e)],
                 lambda e, oracle: reference_trajectory(oracle, name, e["w0"], e["gradients"], e["hyperparameters"]),
-                "trajectory", variant=configuration.id.partition("-")[2] or "no-flags")
+                verdicts.trajectory(), variant=configuration.id.partition("-")[2] or "no-flags")
           for configuration in strategies.configurations(name)),
         check("convergence", f"{name} minimizes random ill-conditioned quadratics (condition numbers "
                              f"{CONVERGENCE_CONDITION_NUMBERS[0]:g} to {CONVERGENCE_CONDITION_NUMBERS[1]:g})",
@@ -201,25 +201,25 @@ def checks_of(name):
               lambda e: [trajectory(MODULE, name, e["w0"], quadratic=(e["A"], e["w_star"]), steps=e["steps"],
                                     hyperparameters=e["hyperparameters"], record_states=False)],
               _expected_convergence(name),
-              "converges", verdict_options={"relative_tolerance": CONVERGENCE_TOLERANCE}),
+              verdicts.converges(relative_tolerance=CONVERGENCE_TOLERANCE)),
         check("purity", f"{name} modifies neither w, dw, nor a state dict it has returned",
               _purity(name),
               lambda e: [_call(name, e["w0"], e["gradients"][0], e["hyperparameters"]),
                          _trajectory_request(name, e, record_states=True)],
               lambda e, oracle: [{"args": [e["w0"], e["gradients"][0], {}]}, {}],
-              "unchanged_arguments"),
+              verdicts.unchanged_arguments()),
         check("shapes", f"{name} returns (new_w, new_state): new_w float64 of w's shape (0-d to 4-D), new_state a dict",
               _shapes(name),
               lambda e: [_call(name, e["w"], e["dw"], e["hyperparameters"])],
               lambda e, oracle: {"shape": list(np.shape(e["w"]))},
-              "value_and_state"),
+              verdicts.value_and_state()),
         check("invalid_arguments", f"{name} raises ValueError for invalid hyperparameters and for w and dw of "
                                    "different shapes, as torch.optim does, and accepts valid values at the edges "
                                    "of their ranges (lr = 0, a beta of 0)",
               _invalid(name),
               lambda e: [_call(name, e["w"], e["dw"], e["hyperparameters"])],
               expected_validation,
-              "validates_arguments", edge_cases=_validation_edge_cases(name)),
+              verdicts.validates_arguments(), edge_cases=_validation_edge_cases(name)),
     ]
 
 

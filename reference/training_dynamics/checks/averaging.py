@@ -10,7 +10,8 @@ iterates is much closer to the minimum than an iterate typically is; paid only w
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.authoring import Family, call, expected_validation, finite_arrays, floats, seeds, shapes, trajectory
+from autograder.authoring import (Family, call, expected_validation, finite_arrays, floats, seeds, shapes, trajectory,
+                                  verdicts)
 
 from . import torch_oracles
 from .common import checker, validation_cases
@@ -92,24 +93,24 @@ def checks_of(function):
     return [
         check(function, "torch_parity", f"{function}'s average after each update equals AveragedModel's with {name}",
               _run(function), lambda e: [_trajectory(function, e)],
-              lambda e, oracle: _torch_averages(function, e), "trajectory"),
+              lambda e, oracle: _torch_averages(function, e), verdicts.trajectory()),
         check(function, "noisy_sgd", f"{function} of 2,000 SGD iterates on a noisy quadratic ends within "
                                      f"{NOISY_FRACTION:g} times their typical distance of the minimum",
               _noisy(function), lambda e: [_trajectory(function, _noisy_run(e), record_states=False)],
-              _noisy_expected, "within_distance"),
+              _noisy_expected, verdicts.within_distance()),
         check(function, "purity", f"{function} modifies neither its arrays nor a state it has returned",
               _run(function, max_steps=4).map(lambda e: {**e, "iterates": e["iterates"] + e["iterates"][:1]}),
               lambda e: [call(MODULE, function, args=[e["average0"], e["iterates"][0], {"n_averaged": 1}],
                               kwargs=e["hyperparameters"]), _trajectory(function, e, record_states=True)],
               lambda e, oracle: [{"args": [e["average0"], e["iterates"][0], {"n_averaged": 1}]}, {}],
-              "unchanged_arguments"),
+              verdicts.unchanged_arguments()),
         check(function, "invalid_arguments", f"{function} raises ValueError for invalid arguments and accepts the "
                                              "edges of the valid ranges",
               _run(function, max_steps=1).map(lambda e: {"arguments": {"average": e["average0"], "w": e["iterates"][0],
                                                                        "state": {}, **e["hyperparameters"]},
                                                          "accepted": "a valid drawn call"}),
-              lambda e: [call(MODULE, function, kwargs=e["arguments"])], expected_validation, "validates_arguments",
-              edge_cases=validation_cases(invalid, valid)),
+              lambda e: [call(MODULE, function, kwargs=e["arguments"])], expected_validation,
+              verdicts.validates_arguments(), edge_cases=validation_cases(invalid, valid)),
     ]
 
 

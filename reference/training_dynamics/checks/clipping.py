@@ -13,7 +13,7 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.authoring import CheckFailure, Family, call, expected_validation, floats, seeds
+from autograder.authoring import CheckFailure, Family, call, expected_validation, floats, seeds, verdicts
 
 from . import torch_oracles
 from .common import checker, validation_cases
@@ -139,7 +139,7 @@ def checks():
     return [
         check("clip_grad_norm", "torch_parity", "clip_grad_norm returns what torch.nn.utils.clip_grad_norm_ leaves "
                                                 "in .grad, and the total norm it returns, for every norm_type",
-              _norm_example(), single("clip_grad_norm"), _torch_norm, "returns",
+              _norm_example(), single("clip_grad_norm"), _torch_norm, verdicts.returns(),
               edge_cases=(TWO_CLIPPED, *NORM_EDGES)),
         check("clip_grad_norm", "one_factor", "clip_grad_norm scales every gradient by one factor in [0, 1]",
               _norm_example(), single("clip_grad_norm"),
@@ -151,30 +151,30 @@ def checks():
               lambda e, oracle: {"calls": [f"step {t}" for t in range(len(e["path"]))], "start": e["path"][0],
                                  "center": np.zeros(e["n"]), "lr": CLIFF["lr"],
                                  "radius": float(np.linalg.norm(e["path"][0])), "select": [0, 0]},
-              "bounded_path",
+              verdicts.bounded_path(),
               edge_cases=tuple(_with_path({"seed": 0, "n": 3, "norm_type": norm_type})
                                for norm_type in CLIFF_NORM_TYPES)),
         check("clip_grad_norm", "purity", "clip_grad_norm modifies neither the list nor the gradients in place",
               _norm_example(), single("clip_grad_norm"),
-              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments",
+              lambda e, oracle: [{"args": [], "kwargs": e}], verdicts.unchanged_arguments(),
               edge_cases=(TWO_CLIPPED,)),  # clipped under every salt: an in-place scaling shows
         check("clip_grad_norm", "invalid_arguments", "clip_grad_norm raises ValueError for max_norm < 0 and "
                                                      "norm_type <= 0, and accepts max_norm = 0 and no gradients",
               _norm_example().map(lambda e: {"arguments": e, "accepted": "a valid drawn call"}),
               lambda e: [call(MODULE, "clip_grad_norm", kwargs=e["arguments"])],
-              expected_validation, "validates_arguments",
+              expected_validation, verdicts.validates_arguments(),
               edge_cases=validation_cases(invalid_norm, valid_norm)),
         check("clip_grad_value", "torch_parity", "clip_grad_value returns what torch.nn.utils.clip_grad_value_ "
                                                  "leaves in .grad",
               _value_example(), single("clip_grad_value"),
-              lambda e, oracle: torch_oracles.clip_grad_value(**e), "returns"),
+              lambda e, oracle: torch_oracles.clip_grad_value(**e), verdicts.returns()),
         check("clip_grad_value", "purity", "clip_grad_value modifies neither the list nor the gradients in place",
               _value_example(), single("clip_grad_value"),
-              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments"),
+              lambda e, oracle: [{"args": [], "kwargs": e}], verdicts.unchanged_arguments()),
         check("clip_grad_value", "invalid_arguments", "clip_grad_value raises ValueError for clip_value < 0 and "
                                                       "accepts clip_value = 0",
               _value_example().map(lambda e: {"arguments": e, "accepted": "a valid drawn call"}),
               lambda e: [call(MODULE, "clip_grad_value", kwargs=e["arguments"])],
-              expected_validation, "validates_arguments",
+              expected_validation, verdicts.validates_arguments(),
               edge_cases=validation_cases(invalid_value, valid_value)),
     ]

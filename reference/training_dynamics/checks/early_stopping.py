@@ -12,7 +12,7 @@ import math
 
 from hypothesis import assume, strategies as st
 
-from autograder.authoring import Family, call, expected_validation
+from autograder.authoring import Family, call, expected_validation, verdicts
 
 from .common import checker, validation_cases
 from .strategies import loss_curves
@@ -115,16 +115,16 @@ def checks():
     return [
         check("early_stopping", "stop_epoch", "early_stopping, called epoch by epoch along a random loss curve, "
                                               "asks to stop at exactly the right epoch",
-              _run(), _requests, _expected(0), "each_equals", edge_cases=EDGE_RUNS),
+              _run(), _requests, _expected(0), verdicts.each_equals(), edge_cases=EDGE_RUNS),
         check("early_stopping", "best_epoch", "early_stopping's state after every epoch holds the right best loss, "
                                               "best epoch and epochs without improvement",
-              _run(), _requests, _expected(1), "each_equals", edge_cases=EDGE_RUNS),
+              _run(), _requests, _expected(1), verdicts.each_equals(), edge_cases=EDGE_RUNS),
         check("early_stopping", "purity", "early_stopping does not modify the state it is given",
               _run(), _requests, lambda e, oracle: [{"args": [], "kwargs": kwargs} for kwargs in e["calls"]],
-              "unchanged_arguments"),
+              verdicts.unchanged_arguments()),
         check("early_stopping", "invalid_arguments", "early_stopping raises ValueError for invalid arguments and "
                                                      "accepts patience = 0",
               _run().map(lambda e: {"arguments": e["calls"][0], "accepted": "a valid drawn call"}),
               lambda e: [call(MODULE, "early_stopping", kwargs=e["arguments"])], expected_validation,
-              "validates_arguments", edge_cases=validation_cases(invalid, valid)),
+              verdicts.validates_arguments(), edge_cases=validation_cases(invalid, valid)),
     ]

@@ -14,7 +14,8 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.authoring import CheckFailure, Family, call, expected_validation, samples_to_detect_outcome_bias, seeds
+from autograder.authoring import (CheckFailure, Family, call, expected_validation, samples_to_detect_outcome_bias, seeds,
+                                  verdicts)
 
 from .common import checker, validation_cases
 
@@ -167,12 +168,12 @@ def checks():
               st.fixed_dictionaries({"first_seed": st.integers(0, 2**31)}), uniform_requests,
               lambda e, oracle: {"outcomes": math.factorial(UNIFORM_N),
                                  "what": f"orders of {UNIFORM_N} indices in batches of {UNIFORM_BATCH}"},
-              "uniform_outcomes", verdict_options={"false_failure_probability": UNIFORM_ALPHA}),
+              verdicts.uniform_outcomes(false_failure_probability=UNIFORM_ALPHA)),
         check("epoch_batches", "determinism", "epoch_batches draws its random numbers from its rng argument only",
               _epoch(min_n=DETERMINISM_MIN_N, max_n=3 * DETERMINISM_MIN_N), determinism_requests,
-              lambda e, oracle: {"seed": e["rng_seed"]}, "same_result_for_same_seed"),
+              lambda e, oracle: {"seed": e["rng_seed"]}, verdicts.same_result_for_same_seed()),
         check("epoch_batches", "invalid_arguments", "epoch_batches raises ValueError for n < 0 and batch_size < 1",
               _epoch().map(lambda e: {"arguments": e, "accepted": "a valid drawn call"}),
-              lambda e: [_call(e["arguments"])], expected_validation, "validates_arguments",
+              lambda e: [_call(e["arguments"])], expected_validation, verdicts.validates_arguments(),
               edge_cases=validation_cases(invalid, valid)),
     ]

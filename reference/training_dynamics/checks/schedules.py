@@ -9,7 +9,7 @@ import math
 
 from hypothesis import strategies as st
 
-from autograder.authoring import Family, Tolerances, expected_validation, call
+from autograder.authoring import Family, Tolerances, expected_validation, call, verdicts
 
 from . import torch_oracles
 from .common import calls, checker, validation_cases
@@ -103,25 +103,25 @@ def checks_of(function, settings):
               lambda e: calls(MODULE, function, _steps(e["setting"], e["steps"])),
               lambda e, oracle: {"calls": _labels(_steps(e["setting"], e["steps"])),
                                  "values": _torch_rates(function, e["setting"], e["steps"])},
-              "each_returns"),
+              verdicts.each_returns()),
         check(function, "endpoints", f"{function} gives the exact rates at the ends of its pieces",
               settings,
               lambda e: calls(MODULE, function, [{"step": step, **e} for step in endpoints(e)]),
               lambda e, oracle: {"calls": [f"step {step}" for step in endpoints(e)],
                                  "values": _endpoint_values(function, e, endpoints(e))},
-              "each_returns"),
+              verdicts.each_returns()),
         check(function, "monotone", "step_lr never rises (gamma < 1)" if function == "step_lr"
               else "warmup_cosine_lr never rises after the warmup, down to eta_min (eta_min < lr)",
               settings,
               lambda e: calls(MODULE, function, [{"step": step, **e} for step in _monotone_steps(function, e)]),
               lambda e, oracle: {"calls": [f"step {step}" for step in _monotone_steps(function, e)],
                                  "direction": "nonincreasing", "slack": 1e-12 * e["lr"]},
-              "monotone"),
+              verdicts.monotone()),
         check(function, "invalid_arguments", f"{function} raises ValueError for invalid arguments and accepts the "
                                              "edges of the valid ranges",
               settings.map(lambda setting: {"arguments": {"step": 0, **setting}, "accepted": "a valid drawn call"}),
               lambda e: [call(MODULE, function, kwargs=e["arguments"])],
-              expected_validation, "validates_arguments",
+              expected_validation, verdicts.validates_arguments(),
               edge_cases=validation_cases(*INVALID[function])),
     ]
 

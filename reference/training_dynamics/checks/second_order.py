@@ -12,7 +12,7 @@ history_size, against the reference), ``purity`` and ``invalid_arguments``.
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.authoring import Family, Tolerances, call, expected_validation, floats, seeds
+from autograder.authoring import Family, Tolerances, call, expected_validation, floats, seeds, verdicts
 
 from . import torch_oracles
 from .common import checker, reference, validation_cases
@@ -152,7 +152,7 @@ def checks():
                                                     "accepts the edges of the valid ranges",
                      examples.map(lambda e: {"arguments": e, "accepted": "a valid drawn call"}),
                      lambda e: [call(MODULE, function, kwargs=e["arguments"])],
-                     expected_validation, "validates_arguments",
+                     expected_validation, verdicts.validates_arguments(),
                      edge_cases=validation_cases(invalid, valid))
 
     quadratics = quadratic_problems(condition_number=st.floats(1.0, 1e6))
@@ -161,31 +161,31 @@ def checks():
         check("newton_step", "quadratic_minimum", "one Newton step reaches the minimizer of a strongly convex "
                                                   "quadratic, condition numbers 1 to 1e6",
               quadratics, lambda e: [call(MODULE, "newton_step", kwargs=_newton_kwargs(e))], _quadratic_minimum,
-              "within_distance"),
+              verdicts.within_distance()),
         check("newton_step", "quadratic_convergence", "Newton's steps near the minimizer of L2-regularized "
                                                       "logistic regression square the error (quadratic convergence)",
-              _near_minimum(), _convergence_calls, _convergence_expected, "within_distance"),
+              _near_minimum(), _convergence_calls, _convergence_expected, verdicts.within_distance()),
         check("newton_step", "damping", "damped Newton steps w - (H + damping I)^-1 g equal the reference",
               damped, lambda e: [call(MODULE, "newton_step", kwargs=e)],
-              lambda e, oracle: reference(oracle, MODULE, "newton_step")(**e), "returns"),
+              lambda e, oracle: reference(oracle, MODULE, "newton_step")(**e), verdicts.returns()),
         check("newton_step", "purity", "newton_step modifies none of its arguments",
               damped, lambda e: [call(MODULE, "newton_step", kwargs=e)],
-              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments"),
+              lambda e, oracle: [{"args": [], "kwargs": e}], verdicts.unchanged_arguments()),
         validation("newton_step", invalid_newton, valid_newton, damped),
         check("lbfgs_direction", "torch_parity", "L-BFGS directions along a run of torch.optim.LBFGS (lr = 1, no "
                                                  "line search) on a random quadratic give torch's next iterates",
               _lbfgs_run(), lambda e: [call(MODULE, "lbfgs_direction", kwargs=kwargs) for kwargs in _lbfgs_arguments(e)],
               lambda e, oracle: {"calls": [f"iteration {k + 1}" for k in range(len(e["grads"]))],
                                  "values": e["torch_directions"]},
-              "each_equals"),
+              verdicts.each_equals()),
         check("lbfgs_direction", "curvature_pairs", "lbfgs_direction skips pairs of non-positive curvature and "
                                                     "uses the last history_size others, as the reference",
               lbfgs_histories(), lambda e: [call(MODULE, "lbfgs_direction", kwargs=e)],
-              lambda e, oracle: reference(oracle, MODULE, "lbfgs_direction")(**e), "returns",
+              lambda e, oracle: reference(oracle, MODULE, "lbfgs_direction")(**e), verdicts.returns(),
               edge_cases=EDGE_HISTORIES),
         check("lbfgs_direction", "purity", "lbfgs_direction modifies neither grad nor the history lists",
               lbfgs_histories(), lambda e: [call(MODULE, "lbfgs_direction", kwargs=e)],
-              lambda e, oracle: [{"args": [], "kwargs": e}], "unchanged_arguments",
+              lambda e, oracle: [{"args": [], "kwargs": e}], verdicts.unchanged_arguments(),
               edge_cases=EDGE_HISTORIES),
         validation("lbfgs_direction", invalid_lbfgs, valid_lbfgs, lbfgs_histories()),
     ]

@@ -1,9 +1,9 @@
-# A course's own verdict, plot and driver (drivers.py), registered as the built-in ones are and named the same way.
+# A course's own verdict, plot and driver (drivers.py), registered as the built-in ones are and used the same way.
 import numpy as np
 from hypothesis import strategies as st
 
 from autograder.authoring import (Assignment, Check, CheckFailure, Diagnostic, Family, Part, Tolerances, arrays, call,
-                                  compare, driver_request, plot, value_of, verdict)
+                                  compare, driver_request, plot, value_of, verdict, verdicts)
 
 
 @verdict
@@ -30,10 +30,10 @@ X = st.fixed_dictionaries({"x": arrays((3, 4), magnitude=10.0)})
 SHOWCASE = np.linspace(-2.0, 2.0, 12).reshape(4, 3)
 
 
-def softmax_check(family, verdict_name):
-    return Check("softmax", "softmax", family, f"softmax's rows ({verdict_name})", X,
+def softmax_check(family, judged_by):
+    return Check("softmax", "softmax", family, f"softmax's rows ({judged_by.name})", X,
                  lambda example: [call("softmax", "softmax", [example["x"]])],
-                 lambda example, oracle: oracle.reference("softmax").softmax(example["x"]), verdict_name)
+                 lambda example, oracle: oracle.reference("softmax").softmax(example["x"]), judged_by)
 
 
 AFFINE = st.fixed_dictionaries({"x": arrays((2, 2, 3), magnitude=2.0), "w": arrays((6, 4), magnitude=2.0),
@@ -49,7 +49,7 @@ def gradient_in_x(example):
 ASSIGNMENT = Assignment(parts=[Part(
     "softmax",
     families={"values": Family(points=2), "distribution": Family(points=1)},
-    checks=[softmax_check("values", "returns"), softmax_check("distribution", "rows_sum_to_one")],
+    checks=[softmax_check("values", verdicts.returns()), softmax_check("distribution", rows_sum_to_one())],
     diagnostics=[Diagnostic("softmax", "softmax", "row_sums", [call("softmax", "softmax", [SHOWCASE])],
                             lambda oracle: {},
                             lambda values, reference: {"sums": np.sum(values[0]["result"], axis=-1).tolist()})],
@@ -58,5 +58,5 @@ ASSIGNMENT = Assignment(parts=[Part(
     families={"gradient": Family(points=1, tolerances=Tolerances(rtol=1e-6, atol=1e-6))},
     checks=[Check("affine", "affine_forward", "gradient", "affine_forward's numerical gradient in x", AFFINE,
                   lambda example: [gradient_in_x(example)],
-                  lambda example, oracle: oracle.reply(gradient_in_x(example))["result"], "returns")],
+                  lambda example, oracle: oracle.reply(gradient_in_x(example))["result"], verdicts.returns())],
 )])
