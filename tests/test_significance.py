@@ -32,9 +32,9 @@ def reply(result):
     return {"ok": {"result": result, "args_after": [], "kwargs_after": {}}}
 
 
-def rejected(verdict, expected, replies, **options):
+def rejected(kind, expected, replies, **options):
     try:
-        verdict(expected, replies, **options)
+        kind.judge(expected, replies, **options)
     except CheckFailure:
         return True
     return False
@@ -121,8 +121,8 @@ def test_the_law_check_rejects_every_law_of_another_shape_at_the_stated_cdf_gap(
     failures = []
     for _ in range(RUNS):
         try:
-            random_tensors.follows_law(law_expected("normal", 1.0, n), law_replies(mixture),
-                                       false_failure_probability=ALPHA)
+            random_tensors.follows_law.judge(law_expected("normal", 1.0, n), law_replies(mixture),
+                                             false_failure_probability=ALPHA)
         except CheckFailure as failure:
             failures.append(failure.location)
     assert failures == ["distribution"] * RUNS
