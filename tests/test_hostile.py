@@ -18,6 +18,7 @@ import io
 import json
 import socket
 import time
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -306,6 +307,18 @@ def test_an_attack_costs_the_attacked_function_only(name, tmp_path, configs, ora
     if name in RECORDED_ATTACKS:
         # An attack's status may differ under load (a memory hog can time out or be killed first): its scores may not.
         assert scores_of(grades_of(result)) == scores_of(recorded("hostile", name))
+
+
+def test_a_path_of_complex_numbers_is_not_plotted_and_says_why(tmp_path, configs, oracle, listener):
+    """The plot of an optimizer's path shows real numbers: complex ones are refused with the reason, not cast
+    (which dropped their imaginary part, with a ComplexWarning in the grader's output)."""
+    submission = hand_in("returns_complex", tmp_path / "submissions", listener)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = grade_submission(submission, config=configs(ATTACKS["returns_complex"]), oracle=oracle,
+                                  functions={"sgd"})
+    paths = [data for key, data in result.diagnostics.items() if key.startswith("optimizers.sgd.")]
+    assert paths and all("complex numbers" in data.get("error", "") for data in paths), result.diagnostics
 
 
 def test_every_attack_costs_the_same_under_grade_all_with_two_processes(tmp_path, configs, listener):

@@ -62,13 +62,21 @@ class Diagnostic:
         return f"{self.module}.{self.function}.{self.kind}"
 
 
+def _real(values):
+    """``values`` as float64; ValueError for complex numbers, whose imaginary part a plot would drop unsaid."""
+    array = np.asarray(values)
+    if np.iscomplexobj(array):
+        raise ValueError("complex numbers, where the plot shows real ones")
+    return array.astype(np.float64)
+
+
 def _plot_values(values):
     """Nested floats cut to 6 significant digits: plenty for a plot, a third of the JSON."""
-    return np.vectorize(lambda value: float(f"{value:.6g}"), otypes=[float])(np.asarray(values, float)).tolist()
+    return np.vectorize(lambda value: float(f"{value:.6g}"), otypes=[float])(_real(values)).tolist()
 
 
 def _loss(w):
-    difference = np.asarray(w, dtype=np.float64) - QUADRATIC_W_STAR
+    difference = _real(w) - QUADRATIC_W_STAR
     return float(0.5 * difference @ QUADRATIC_A @ difference)
 
 
