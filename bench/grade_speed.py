@@ -57,7 +57,10 @@ def install_config(python):
 #: (a process killed is never waited for, so no rusage of the grader's counts it).
 MEASURED_GRADE = """
 import os, sys
-from autograder.cli.main import main
+try:
+    from autograder.cli.main import main
+except ImportError:  # an install from before the engine's packages (7a82b73 and older)
+    from autograder.cli import main
 from autograder.sandbox.session import WorkerSession
 
 TICKS, sandboxes = os.sysconf("SC_CLK_TCK"), [0.0]
