@@ -21,7 +21,7 @@ The vocabulary, each item documented where it is defined:
   :func:`repeat`, a stateful loop; what PyTorch computes to compare with
   (:func:`torch_optimizer`, naming each of torch.optim's arguments by the course's input or
   config key, and :func:`torch_optimizer_steps`); :func:`inverted_mask`, a randomly kept and
-  rescaled input (dropout);
+  rescaled input (a mask drawn per call, the kept entries scaled by one over the keep rate);
 - checks, the long form: :class:`Check`, its requests as data (:func:`call`,
   :func:`chain` and :func:`result_of`, :func:`loop` and its case :func:`trajectory`, and
   :func:`driver_request` for a course's own driver), what the reference replies to one

@@ -136,8 +136,8 @@ class Garbage:
     """A Python expression in the function's parameters, of the right type and shape but not the
     answer: ``np.zeros_like(w), {}``."""
     keeps: frozenset = frozenset()
-    """The families of ``function``'s checks whose points this garbage really deserves (a dropout
-    that returns its input is right in evaluation mode); it must earn every point of their checks
+    """The families of ``function``'s checks whose points this garbage really deserves (a random
+    mask's function that returns its input is right where it must keep everything); it must earn every point of their checks
     and no other point."""
     kind = "garbage"
 
@@ -337,9 +337,9 @@ def derived_garbage(functions, entries=()):
     integer, which cannot be NaN); or by the first argument of the same shape that is a
     number or a numeric array (zeros where there is none). Booleans, strings and other
     objects stay the reference's. Such garbage must earn no point: a function where one of
-    them deserves some (a dropout that returns its input is right in evaluation mode), or
-    whose answer holds no number, declares its garbage itself, with :class:`Garbage` and
-    its ``keeps``.
+    them deserves some (a random mask's function that returns its input is right where it
+    must keep everything), or whose answer holds no number, declares its garbage itself,
+    with :class:`Garbage` and its ``keeps``.
     """
     declared = {(entry.module, entry.function) for entry in entries if isinstance(entry, Garbage)}
     derived = [DerivedGarbage(f"{function.replace('_', '-')}-returns-{gives}", module, function,

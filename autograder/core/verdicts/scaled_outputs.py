@@ -1,4 +1,4 @@
-"""Verdicts of the batchnorm part: outputs within a scale-aware tolerance, channel statistics.
+"""Verdicts of normalized outputs: values within a scale-aware tolerance, per-channel statistics.
 
 Float64 rounding errs in proportion to the size of the terms a value is computed from,
 not to the value: out = gamma * (x - mean) / sigma + beta can be ~0 while its terms are
