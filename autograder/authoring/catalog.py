@@ -137,8 +137,8 @@ class Garbage:
     answer: ``np.zeros_like(w), {}``."""
     keeps: frozenset = frozenset()
     """The families of ``function``'s checks whose points this garbage really deserves (a random
-    mask's function that returns its input is right where it must keep everything); it must earn every point of their checks
-    and no other point."""
+    mask's function that returns its input is right where it must keep everything); it must earn
+    every point of their checks and no other point."""
     kind = "garbage"
 
     def __post_init__(self):
