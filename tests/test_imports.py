@@ -70,11 +70,6 @@ def test_no_module_of_the_grader_imports_itself_through_others():
 #: dependencies' imports, is used by any).
 LAYERS = ("core", "sandbox", "authoring", "grading", "exports", "similarity", "cli")
 
-#: The one import against the layers: ``grade-all --nbgrader`` grades an nbgrader course's notebooks and
-#: writes its gradebook, through the notebooks' export, imported only when asked for (the nbgrader extra).
-AGAINST_THE_LAYERS = {("autograder.grading.batch", "autograder.exports.notebooks.grading"),
-                      ("autograder.grading.batch", "autograder.exports.notebooks.gradebook")}
-
 
 def test_each_package_of_the_grader_imports_only_the_packages_below_it():
     """The packages are layered as README's "How it is built" lists them: the numpy-only core that runs
@@ -88,7 +83,7 @@ def test_each_package_of_the_grader_imports_only_the_packages_below_it():
     upward = {(module, imported) for module in graph.modules if layer(module) is not None
               for imported in graph.find_modules_directly_imported_by(module)
               if layer(imported) is not None and layer(imported) > layer(module)}
-    assert upward == AGAINST_THE_LAYERS
+    assert upward == set()
     assert {module.split(".")[1] for module in graph.modules if module.count(".") == 1 and
             graph.find_children(module)} <= set(LAYERS)
 

@@ -104,10 +104,16 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
     if (submissions is None) == (course_dir is None) or (course_dir and not assignment):
         raise click.UsageError("give either SUBMISSIONS or --nbgrader COURSE_DIR --assignment ASSIGNMENT")
     try:
-        check_extras(dask=bool(dask_address or dask_local_workers), nbgrader=course_dir is not None)
+        check_extras(dask=bool(dask_address or dask_local_workers))
+        gradebook = course_dir and import_extra("autograder.exports.notebooks.gradebook", extra="nbgrader",
+                                                feature="grading an nbgrader course (--nbgrader)")
     except MissingExtra as error:
         raise click.ClickException(str(error)) from None
     config = load_assignment_config(config_path)
+    try:
+        course = gradebook.NbgraderCourse(course_dir, assignment) if course_dir else None
+    except GradingError as error:
+        raise click.ClickException(str(error)) from None
     if config.isolation.bubblewrap and not launcher.bubblewrap_available():
         console.print("[bold yellow]warning:[/] bubblewrap is not available: student code runs with namespaces and "
                       "resource limits only, and can see this machine's files. Install bubblewrap for full isolation.")
@@ -125,7 +131,7 @@ def grade_all_command(submissions, out_dir, config_path, jobs, force, assignment
         try:
             summary = grade_all(submissions, out_dir=out_dir, config=config, jobs=jobs, force=force,
                                 assignment=assignment, dask_address=dask_address,
-                                dask_local_workers=dask_local_workers, nbgrader=course_dir, progress=progress)
+                                dask_local_workers=dask_local_workers, course=course, progress=progress)
         except (SubmissionError, GradingError) as error:
             raise click.ClickException(str(error)) from None
     console.print(f"graded {len(summary.graded)}, unchanged and skipped {len(summary.skipped)}, "

@@ -124,60 +124,53 @@ def write_atomically(path, text):
 _process_oracle = None
 
 
-def grade_to_json(path, config, cache_path, notebook_source=None):
+def grade_to_json(path, config, cache_path, grade=None):
     """Grade one submission in a pool or Dask worker process; return the result's JSON text.
 
     ``cache_path``: the expectations' cache file, or None for this machine's example bank
-    (:mod:`autograder.grading.bank`).
-    With ``notebook_source``, an nbgrader assignment's source folder, ``path`` holds notebooks.
+    (:mod:`autograder.grading.bank`). ``grade(path, config=, oracle=)``, a course's own way to
+    grade a submission (its notebooks), or :func:`~autograder.grading.grade.grade_submission`.
     """
     global _process_oracle
     if _process_oracle is None:
         _process_oracle = Oracle(config.reference, cache_path=cache_path, checks=config.checks,
                                  banked=cache_path is None, files=config.files, drivers=config.drivers)
-    if notebook_source is not None:
-        from autograder.exports.notebooks.grading import grade_notebooks  # nbgrader is an optional dependency
-
-        return grade_notebooks(path, source_dir=notebook_source, config=config, oracle=_process_oracle).to_json()
-    return grade_submission(path, config=config, oracle=_process_oracle).to_json()
+    return (grade or grade_submission)(path, config=config, oracle=_process_oracle).to_json()
 
 
-def check_extras(*, dask, nbgrader):
-    """Raise :class:`~autograder.extras.MissingExtra` if grading on Dask, or an nbgrader course, lacks its extra."""
+def check_extras(*, dask):
+    """Raise :class:`~autograder.extras.MissingExtra` if grading on Dask lacks its extra."""
     if dask:
         import_extra("distributed", extra="dask", feature="grading on Dask (--dask, --dask-local)")
-    if nbgrader:
-        import_extra("autograder.exports.notebooks.gradebook", extra="nbgrader",
-                     feature="grading an nbgrader course (--nbgrader)")
 
 
 def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assignment=None, dask_address=None,
-              dask_local_workers=None, nbgrader=None, progress=None):
+              dask_local_workers=None, course=None, progress=None):
     """Grade every submission under ``submissions_dir`` into ``out_dir``; return a :class:`BatchSummary`.
 
     ``jobs`` local processes (default: all cores), or the Dask cluster at
     ``dask_address``, or a LocalCluster of ``dask_local_workers`` processes.
     ``progress(advance, description)`` is told about each finished submission.
-    ``nbgrader``, the folder of an nbgrader course, grades the notebooks of its ``assignment``
-    (from its ``submitted/``, whatever ``submissions_dir`` says), writes every score into
-    its gradebook (a student whose scores cannot be written there counts as failed) and
-    each student's ``autograded/`` folder, for ``nbgrader generate_feedback``.
-    Dask and nbgrader need their extras: without one, :class:`~autograder.extras.MissingExtra`
-    is raised before anything is graded.
+    ``course``, a course whose hand-ins are graded its own way and whose scores go back to it
+    (:class:`autograder.exports.notebooks.gradebook.NbgraderCourse`: the notebooks of its
+    ``submitted/``, whatever ``submissions_dir`` says, every score into its gradebook, where a
+    student whose scores cannot be written counts as failed, and each student's ``autograded/``
+    folder), gives: ``check(config)``, ``submitted_directory``, ``digest(path)``, ``grader()`` (a
+    picklable ``grade(path, config=, oracle=)``), ``write_results(result paths)`` (the students it
+    could not write, with why) and ``write_autograded(students)``.
+    Dask needs its extra: without it, :class:`~autograder.extras.MissingExtra` is raised before
+    anything is graded.
     """
-    check_extras(dask=bool(dask_address or dask_local_workers), nbgrader=nbgrader is not None)
+    check_extras(dask=bool(dask_address or dask_local_workers))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
     digest = config_digest(config)
     seal = Seal(out_dir)
-    course = notebook_source = None
-    if nbgrader is not None:
-        from autograder.exports.notebooks.gradebook import NbgraderCourse  # the nbgrader extra, which check_extras found
-
-        course = NbgraderCourse(nbgrader, assignment)
+    grade = None
+    if course is not None:
         course.check(config)
-        submissions_dir, notebook_source = course.submitted_directory, course.source_directory
+        submissions_dir, grade = course.submitted_directory, course.grader()
     pending = []
     for submission in discover_submissions(submissions_dir, assignment=assignment):
         result_path = out_dir / submission.student_id / RESULT_NAME
@@ -194,9 +187,9 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
     # Workers of a remote cluster share the output folder, not this machine's example bank.
     cache_path = out_dir / CACHE_NAME if dask_address else None
     if dask_address or dask_local_workers:
-        completed = _run_on_dask(pending, config, cache_path, dask_address, dask_local_workers, notebook_source)
+        completed = _run_on_dask(pending, config, cache_path, dask_address, dask_local_workers, grade)
     else:
-        completed = _run_locally(pending, config, cache_path, jobs or os.cpu_count(), notebook_source)
+        completed = _run_locally(pending, config, cache_path, jobs or os.cpu_count(), grade)
     for submission, text, error in completed:
         if error is None:
             write_sealed_result(out_dir / submission.student_id / RESULT_NAME, text, seal)
@@ -213,17 +206,17 @@ def grade_all(submissions_dir, *, out_dir, config, jobs=None, force=False, assig
     return summary
 
 
-def _run_locally(pending, config, cache_path, jobs, notebook_source):
+def _run_locally(pending, config, cache_path, jobs, grade):
     if not pending:
         return
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(grade_to_json, submission.path, config, cache_path, notebook_source): submission
+        futures = {pool.submit(grade_to_json, submission.path, config, cache_path, grade): submission
                    for submission in pending}
         for future in as_completed(futures):
             yield _completion(futures[future], future)
 
 
-def _run_on_dask(pending, config, cache_path, address, local_workers, notebook_source):
+def _run_on_dask(pending, config, cache_path, address, local_workers, grade):
     from distributed import Client, LocalCluster  # the dask extra, which check_extras found
     from distributed import as_completed as dask_as_completed
 
@@ -233,7 +226,7 @@ def _run_on_dask(pending, config, cache_path, address, local_workers, notebook_s
                                host="127.0.0.1", dashboard_address=None)
     client = Client(address or cluster)
     try:
-        futures = {client.submit(grade_to_json, submission.path, config, cache_path, notebook_source, pure=False,
+        futures = {client.submit(grade_to_json, submission.path, config, cache_path, grade, pure=False,
                                  key=f"grade-{submission.student_id}-{time.time_ns()}"): submission
                    for submission in pending}
         for future in dask_as_completed(futures):

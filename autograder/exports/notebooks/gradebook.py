@@ -19,6 +19,7 @@ wrote it, for the same submission, it is left as it is.
 """
 
 import copy
+import functools
 from collections import defaultdict
 from fractions import Fraction
 from pathlib import Path
@@ -36,6 +37,7 @@ from autograder.core.values import points
 from autograder.exports.notebooks import layout
 from autograder.exports.notebooks.extract import notebook_digest
 from autograder.exports.notebooks.generate import function_points
+from autograder.exports.notebooks.grading import grade_notebooks
 from autograder.exports.notebooks.layout import CellName, parse_cell_id
 from autograder.exports.notebooks.points import cell_points, cell_scores, exact
 from autograder.exports.reports.escaping import code_block
@@ -87,6 +89,11 @@ class NbgraderCourse:
 
     def gradebook(self):
         return Gradebook(self.directories.db_url, self.directories.course_id)
+
+    def grader(self):
+        """How a student's notebooks are graded: ``grade(submitted_dir, config=, oracle=)``, picklable for a pool
+        or a Dask worker (:func:`~autograder.exports.notebooks.grading.grade_notebooks` with this source)."""
+        return functools.partial(grade_notebooks, source_dir=self.source_directory)
 
     def digest(self, submitted_dir):
         """What a grading of the notebooks in ``submitted_dir`` depends on (see :func:`notebook_digest`)."""
