@@ -5,16 +5,16 @@ A function's fingerprints are copydetect's: the hashes of its normalised text's 
 same function in the stub, so the signature, argument checks and anything else the
 student received count for nothing. A pair's score on a function is the share of the
 smaller side's fingerprints found in the other (1: one body is contained in the other;
-0: nothing shared but the stub). All pairs of a function are scored at once, as a product
-of scipy's CSR incidence matrices; only the pairs shown in a report are then matched region by
-region for highlighting.
+0: nothing shared but the stub). All pairs of a function are scored at once, as one matrix
+product over the fingerprints two or more hand-ins hold, those with the same holders taken
+together; only the pairs shown in a report are then matched region by region for highlighting.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from copydetect.utils import find_fingerprint_overlap, get_copied_slices, get_document_fingerprints, hashed_kgrams
-from scipy.sparse import csr_matrix
 
 #: k-gram length in normalised characters: shorter matches are noise (copydetect's noise threshold).
 NOISE = 25
@@ -45,16 +45,19 @@ def pair_scores(fingerprints):
 
     A dense symmetric matrix; a pair where either side has no fingerprint of its own is NaN.
     """
-    columns = {}
-    rows, cols = [], []
+    holders = {}
     for row, found in enumerate(fingerprints):
         for value in (found.hashes if found else ()):
-            rows.append(row)
-            cols.append(columns.setdefault(value, len(columns)))
-    incidence = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                           shape=(len(fingerprints), max(len(columns), 1)))
-    shared = (incidence @ incidence.T).toarray()
-    sizes = np.diag(shared).copy()
+            holders.setdefault(value, []).append(row)
+    # A fingerprint one hand-in holds alone shares nothing; those with the same holders add up as one column,
+    # so the matrix grows with the hand-ins and the sets of them that share, not with every fingerprint.
+    groups = Counter(tuple(rows) for rows in holders.values() if len(rows) > 1)
+    incidence = np.zeros((len(fingerprints), len(groups)), dtype=np.float32)
+    for column, rows in enumerate(groups):
+        incidence[list(rows), column] = 1
+    shared = (incidence * np.fromiter(groups.values(), np.float32, len(groups))) @ incidence.T
+    sizes = np.array([len(found.hashes) if found else 0 for found in fingerprints], dtype=np.float32)
+    np.fill_diagonal(shared, sizes)
     smaller = np.minimum.outer(sizes, sizes)
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = np.where(smaller > 0, shared / smaller, np.nan)
