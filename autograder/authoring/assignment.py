@@ -111,16 +111,15 @@ class Assignment:
     title: str = ""
     """A name for reports and the command line (``Optimization, homework 3``)."""
     problems: list = field(default_factory=list)
-    #: ``(module, function, family name)`` -> :class:`Family` of a problem's property kind, which a part's
-    #: family of the same name on another function of the module does not change.
-    _problem_families: dict = field(init=False, repr=False, compare=False)
+    #: ``(module, function, family name)`` of each problem's property kind, whose family is
+    #: :data:`PROBLEM_FAMILY` whatever a part's family of that name on another function of the module says.
+    _problem_families: frozenset = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         parts = list(self.parts)
-        problem_families = {}
+        problem_families = set()
         for extra in parts_of(self.problems):
-            problem_families.update({(extra.module, check.function, check.family): extra.families[check.family]
-                                     for check in extra.checks})
+            problem_families.update((extra.module, check.function, check.family) for check in extra.checks)
             index = next((index for index, part in enumerate(parts) if part.module == extra.module), None)
             if index is None:
                 parts.append(extra)
@@ -137,7 +136,7 @@ class Assignment:
                                             if name not in part.families}}
             parts[index] = Part(part.module, families, [*part.checks, *extra.checks], part.diagnostics)
         object.__setattr__(self, "parts", parts)
-        object.__setattr__(self, "_problem_families", problem_families)
+        object.__setattr__(self, "_problem_families", frozenset(problem_families))
 
     @property
     def modules(self):
@@ -152,8 +151,9 @@ class Assignment:
     def family(self, module, function, family):
         """The :class:`Family` named ``family`` of ``function``'s checks in ``module``: a problem's property
         kind, or else the part's family of that name."""
-        key = (module, function, family)
-        return self._problem_families[key] if key in self._problem_families else self.part(module).families[family]
+        if (module, function, family) in self._problem_families:
+            return PROBLEM_FAMILY
+        return self.part(module).families[family]
 
     def family_of(self, check):
         """The :class:`Family` settings that grade ``check``: its family's, with the check's own overrides."""
@@ -171,6 +171,11 @@ class Assignment:
         return [diagnostic for part in self.parts for diagnostic in part.diagnostics]
 
 
+#: The family of a problem's property kind: no points of its own (each check carries its own), visible, no
+#: hint, the config's examples and tolerances unless the check says otherwise.
+PROBLEM_FAMILY = Family(points=0)
+
+
 def parts_of(problems):
     """The :class:`Part` objects of ``problems``, one per module in the order the modules first appear.
 
@@ -181,7 +186,7 @@ def parts_of(problems):
     for problem in problems:
         families, checks = parts.setdefault(problem.module, ({}, []))
         for check in problem.checks():
-            families.setdefault(check.family, Family(points=0))
+            families.setdefault(check.family, PROBLEM_FAMILY)
             checks.append(check)
     return [Part(module, families, checks) for module, (families, checks) in parts.items()]
 

@@ -73,20 +73,20 @@ def load_course_drivers(path):
     if path not in _course_drivers:
         # Every import statement of the file, its functions' included, goes through this __import__.
         restricted = {**vars(builtins), "__import__": _course_import(path, builtins.__import__)}
-        _course_drivers[path] = import_file(COURSE_DRIVERS_MODULE, path, builtins=restricted)
+        _course_drivers[path] = import_file(COURSE_DRIVERS_MODULE, path, module_builtins=restricted)
     return _course_drivers[path]
 
 
-def import_file(name, path, *, package_folder=None, builtins=None):
+def import_file(name, path, *, package_folder=None, module_builtins=None):
     """Import the file ``path`` as the module ``name`` (in ``sys.modules`` while and after it runs, as an import
     statement would put it); return the module. ``package_folder``: ``path`` is that package's ``__init__.py``;
-    ``builtins``: the module's own builtins (a restricted ``__import__``). A file that raises is not left in
+    ``module_builtins``: the module's own builtins (a restricted ``__import__``). A file that raises is not left in
     ``sys.modules``, and its exception propagates."""
     locations = None if package_folder is None else [str(package_folder)]
     spec = importlib.util.spec_from_file_location(name, path, submodule_search_locations=locations)
     module = importlib.util.module_from_spec(spec)
-    if builtins is not None:
-        module.__builtins__ = builtins
+    if module_builtins is not None:
+        module.__builtins__ = module_builtins
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)

@@ -133,8 +133,7 @@ def grade_to_json(path, config, cache_path, grade=None):
     """
     global _process_oracle
     if _process_oracle is None:
-        _process_oracle = Oracle(config.reference, cache_path=cache_path, checks=config.checks,
-                                 banked=cache_path is None, files=config.files, drivers=config.drivers)
+        _process_oracle = Oracle.of(config, cache_path=cache_path)
     return (grade or grade_submission)(path, config=config, oracle=_process_oracle).to_json()
 
 

@@ -65,8 +65,7 @@ def grade_submission(submission, *, config, oracle=None, include_hidden=True, fu
     -> ``(status, message)`` (a notebook not submitted, an answer cell that does not compile).
     """
     started = time.monotonic()
-    oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True, files=config.files,
-                              drivers=config.drivers)
+    oracle = oracle or Oracle.of(config)
     if config.isolation.require_bubblewrap and not launcher.bubblewrap_available():
         raise GradingError("the config requires bubblewrap (isolation.require_bubblewrap), which is not installed")
     try:

@@ -57,6 +57,13 @@ class Oracle:
         else:
             self._disk = None
 
+    @classmethod
+    def of(cls, config, *, cache_path=None):
+        """The oracle of ``config``'s assignment (its reference, checks, files and drivers), kept in this
+        machine's example bank, or in the SQLite file ``cache_path``."""
+        return cls(config.reference, cache_path=cache_path, checks=config.checks, banked=cache_path is None,
+                   files=config.files, drivers=config.drivers)
+
     def _version(self, checks, drivers=None):
         """The disk cache's key: the grader's version and sources, the assignment's ``checks`` (they and
         their strategies decide which examples a sequence holds), the reference's sources, the course's

@@ -225,8 +225,7 @@ def _grade(config, folder, function, *, kit=False):
     on the visible checks with the kit's examples."""
     global _process_oracle
     if _process_oracle is None:
-        _process_oracle = Oracle(config.reference, checks=config.checks, banked=True, files=config.files,
-                                 drivers=config.drivers)
+        _process_oracle = Oracle.of(config)
     if kit:
         return grade_kit_examples(config, folder, oracle=_process_oracle)
     return grade_submission(folder, config=config, oracle=_process_oracle,

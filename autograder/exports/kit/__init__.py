@@ -75,8 +75,7 @@ def build_kit(*, config, out_dir, oracle=None):
     reference fails a visible check on the kit's examples (``autograder validate`` says so first).
     """
     out_dir = Path(out_dir)
-    oracle = oracle or Oracle(config.reference, checks=config.checks, banked=True, files=config.files,
-                              drivers=config.drivers)
+    oracle = oracle or Oracle.of(config)
     data = _record_expectations(config, oracle)
     out_dir.mkdir(parents=True, exist_ok=True)
     for module, file in config.module_files.items():
