@@ -1,6 +1,8 @@
 """Grading always ends in a result: what no verdict foresaw costs one check, a reply
 forged at import costs its module, and nothing costs the whole submission."""
 
+import numpy as np
+
 from autograder.core.verdicts import VERDICTS, Verdict, VerdictKind
 from autograder.grading.grade import configured_checks, grade_submission
 
@@ -38,20 +40,50 @@ def test_a_ragged_result_fails_each_check_with_a_message(make_submission, config
     assert all(check.status == "passed" for check in result.checks if check.function == "dropout_backward")
 
 
-def test_a_result_no_verdict_foresaw_is_a_crash_of_its_check(make_submission, config, oracle, monkeypatch):
-    """The guard behind every verdict: one that raises what it should not costs its own check only."""
+def scaling_checks(config):
+    return {check.id for check in configured_checks(config) if isinstance(check.verdict, Verdict)
+            and check.verdict.name == "scaling"}
+
+
+def test_a_verdict_that_raises_on_the_references_answer_too_is_the_declarations_error(make_submission, config,
+                                                                                     oracle, monkeypatch):
+    """What a verdict raises besides CheckFailure, on the reference's own replies as on the student's, is the
+    instructor's mistake: not judged, never billed to the submission, and its check's only."""
     def unforeseen(expected, replies, **parameters):
         raise ValueError("setting an array element with a sequence")
 
     monkeypatch.setitem(VERDICTS, "scaling", VerdictKind(unforeseen))
     result = grade_submission(make_submission(copy_reference=["dropout"]), config=config, oracle=oracle,
                               functions={"dropout_forward", "dropout_backward"})
-    judged_by_scaling = {check.id for check in configured_checks(config) if isinstance(check.verdict, Verdict)
-                         and check.verdict.name == "scaling"}
-    crashed = [check for check in result.checks if check.id in judged_by_scaling]
-    assert crashed and all(check.status == "crash" and check.score == 0 and check.message.startswith(
-        "the grader could not judge this check's replies: ValueError") for check in crashed)
+    judged_by_scaling = scaling_checks(config)
+    unjudged = [check for check in result.checks if check.id in judged_by_scaling]
+    assert unjudged and all(check.status == "declaration_error" and check.score == 0 and check.message.startswith(
+        "the check's verdict scaling raised ValueError: setting an array element with a sequence (on the "
+        "reference's own answer too) on the example below: an error of the declaration of ") for check in unjudged)
     assert all(check.status == "passed" for check in result.checks if check.id not in judged_by_scaling)
+
+
+def test_an_answer_a_verdict_cannot_read_fails_its_check_shrunk(make_submission, config, oracle, monkeypatch):
+    """A verdict that reads the reference's replies but raises on a student's, something no CheckFailure
+    foresaw, fails that check as a wrong answer, with its smallest example; the reference still passes."""
+    scaling = VERDICTS["scaling"]
+
+    def reads_arrays_first(expected, replies, *, rtol, atol):
+        for reply in replies:
+            np.asarray(reply["ok"]["result"][0], dtype=np.float64)
+        scaling.function(expected, replies, rtol=rtol, atol=atol)
+
+    monkeypatch.setitem(VERDICTS, "scaling", VerdictKind(reads_arrays_first))
+    judged_by_scaling = scaling_checks(config)
+    right = grade_submission(make_submission(copy_reference=["dropout"]), config=config, oracle=oracle,
+                             functions={"dropout_forward"})
+    assert all(check.status == "passed" for check in right.checks)
+    source = (ROOT / "reference" / "optimization" / "dropout.py").read_text() + RAGGED_DROPOUT
+    ragged = grade_submission(make_submission({"dropout": source}, name="ragged"), config=config, oracle=oracle,
+                              functions={"dropout_forward"})
+    failed = [check for check in ragged.checks if check.id in judged_by_scaling]
+    assert failed and all(check.status == "failed" and check.message.startswith(
+        "scaling could not read the answer: ValueError") and check.counterexample["inputs"] for check in failed)
 
 
 def test_a_reply_forged_at_import_costs_its_module(make_submission, config, oracle):

@@ -11,6 +11,7 @@ import pytest
 from autograder.core import requests
 from autograder.core import wire
 from autograder.grading.grade import sandbox_settings
+from autograder.grading.oracle import Oracle
 from autograder.sandbox.session import WorkerGarbage, WorkerOutOfTurn
 
 from conftest import worker_session_at
@@ -111,6 +112,17 @@ def test_the_iterates_follow_the_gradients_the_grader_serves(session):
         w = w - 0.1 * (A @ (w - W_STAR))
         expected.append(w)
     np.testing.assert_array_equal(np.array(reply["ok"]["weights"]), np.array(expected))
+
+
+def test_the_reference_run_in_the_grader_answers_its_own_questions_as_the_worker_does(session, tmp_path):
+    """The oracle runs the reference's loop on a served quadratic by the same answerer, and replies as the
+    worker sends: what a verdict reads of the reference is what it reads of a student."""
+    oracle = Oracle(tmp_path, files={"optimizers": "optimizers.py"})
+    mine, worker_reply = oracle.reply_as_sent(descent("gradient_descent")), session.request(
+        descent("gradient_descent"), timeout=10)
+    assert mine.keys() == worker_reply.keys() == {"ok"}
+    np.testing.assert_array_equal(np.array(mine["ok"]["weights"]), np.array(worker_reply["ok"]["weights"]))
+    assert oracle.reply_as_sent(descent("grows"))["error"]["message"] == "step 1 returned w of shape (3,); expected (2,), the shape of w0"
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: there is nothing to pin")

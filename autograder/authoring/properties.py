@@ -286,8 +286,10 @@ def custom(predicate, *, description, points, select=None, argument=None, **meta
     ``select`` and ``argument`` observe, as in :func:`equals_reference`; for a loop, the
     values recorded at each step), ``expected`` the reference's on the same inputs, and
     ``after`` the graded call's arguments as it left them, by name (a chain's placeholders
-    left out; empty for a loop). The predicate runs in the grader; the self-check
-    cannot run it, so the kit lists it as graded by the grader only.
+    left out; empty for a loop). Any other exception it raises is the declaration's error
+    where it raises on the reference's answer too, and else a failure to read the
+    student's answer. The predicate runs in the grader; the self-check cannot run it, so
+    the kit lists it as graded by the grader only.
     """
     def build(problem):
         observe = _observation(problem, select, argument)

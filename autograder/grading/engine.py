@@ -29,7 +29,10 @@ not shrunk.
 An exception raised by the check's own code, its requests or its expected value (the
 instructor's, run in the grader), ends the check at once with the status
 ``declaration_error``, which names the example: an error of the declaration, never billed
-to the submission as a wrong answer.
+to the submission as a wrong answer. So does an exception of its verdict (not a
+:class:`CheckFailure`) that the verdict raises on the reference's own replies to the same
+requests too; one it raises on the student's replies only is a failure to read their
+answer, a wrong answer.
 
 A wrong answer or an exception in the student's code is shrunk towards the smallest
 failing example, for at most :data:`SHRINK_BUDGET` further examples (a count, not a
@@ -127,8 +130,8 @@ class StubMet(BaseException):
 class DeclarationFault(BaseException):
     """The check's own code raised on an example; stops Hypothesis without shrinking."""
 
-    def __init__(self, part, error, example):
-        super().__init__(f"the check's {part} raised {type(error).__name__}: {error}")
+    def __init__(self, part, error, example, *, also=""):
+        super().__init__(f"the check's {part} raised {type(error).__name__}: {error}" + (f" ({also})" if also else ""))
         self.example = example
 
 
@@ -201,12 +204,40 @@ class _Runner:
 
     def judge(self, case):
         try:
-            self.verdict(case.expected, self.replies(case.example, case.requests))
+            self.judged(case, self.replies(case.example, case.requests))
         except CheckFailure as failure:
             failure.example = case.example
             if raised_by_stub(failure.error, module=self.check.module, function=self.check.function):
                 raise StubMet(failure) from None
             raise
+
+    def judged(self, case, replies):
+        """Run the verdict on ``replies`` to ``case``'s requests.
+
+        What the verdict raises besides :class:`CheckFailure` is the declaration's, a
+        :class:`DeclarationFault`, when the verdict fails on the reference's own replies to the
+        same requests too (the instructor's verdict, or an expected value of another form than it
+        reads); otherwise the student's answer is one the verdict could not read: a failure of
+        the check, shrunk like any other.
+        """
+        try:
+            self.verdict(case.expected, replies)
+        except CheckFailure:
+            raise
+        except Exception as error:  # noqa: BLE001 - the verdict's own exception, attributed below
+            if not self._reads_the_reference(case):
+                raise DeclarationFault(f"verdict {self.verdict.name}", error, case.example,
+                                       also="on the reference's own answer too") from error
+            raise CheckFailure(f"{self.verdict.name} could not read the answer: "
+                               f"{type(error).__name__}: {error}") from None
+
+    def _reads_the_reference(self, case):
+        """Whether the verdict judges the reference's replies to ``case``'s requests right."""
+        try:
+            self.verdict(case.expected, [self.oracle.reply_as_sent(request) for request in case.requests])
+        except Exception:  # noqa: BLE001 - CheckFailure too: the reference fails its own check
+            return False
+        return True
 
     def unimplemented(self, failure, examples_run):
         """The outcome of a check that met the untouched stub (``failure``): not graded, nothing to shrink."""
@@ -225,12 +256,19 @@ class _Runner:
                 except WorkerFailure as failure:
                     return self.aborted(AbortCheck(failure, case.example), position)
                 try:
-                    self.verdict(case.expected, answers)
+                    self.judged(case, answers)
                 except CheckFailure as failure:
                     if raised_by_stub(failure.error, module=self.check.module, function=self.check.function):
                         return self.unimplemented(failure, position)
                     return None
+                except DeclarationFault as fault:
+                    return self.declaration_error(fault, position)
         return Outcome(Status.PASSED, examples=len(cases))
+
+    def declaration_error(self, fault, examples_run):
+        return Outcome(Status.DECLARATION_ERROR, f"{fault} on the example below: an error of the declaration of "
+                                                 f"{self.check.id}, not of the submission",
+                       {"inputs": plain(fault.example)}, examples_run)
 
     def aborted(self, abort, examples_run):
         message = str(abort.failure)
@@ -307,9 +345,7 @@ def _generate(runner, max_examples, check_seed):
     except StubMet as met:
         return runner.unimplemented(met.failure, len(cases))
     except DeclarationFault as fault:
-        return Outcome(Status.DECLARATION_ERROR, f"{fault} on the example below: an error of the declaration of "
-                                          f"{check.id}, not of the submission", {"inputs": plain(fault.example)},
-                       len(cases))
+        return runner.declaration_error(fault, len(cases))
     runner.oracle.record_cases(check, max_examples, check_seed, cases)
     return Outcome(Status.PASSED, examples=len(cases))
 

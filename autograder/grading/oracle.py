@@ -25,7 +25,7 @@ import numpy as np
 
 import autograder
 from autograder.authoring.assignment import sources_digest
-from autograder.core import drivers, wire
+from autograder.core import drivers, requests, wire, worker
 from autograder.core.requests import Encoded
 from autograder.grading import bank
 from autograder.grading.engine import Case
@@ -96,8 +96,20 @@ class Oracle:
         """What the reference replies to ``request`` (a dict of :mod:`autograder.core.requests`), run here, in the
         grader, by the drivers the worker runs a submission's code with, a course's own included: the value
         a check expects of the same request to the student's code. The request's values stay its own (the
-        reference may change its arguments in place)."""
-        return drivers.run(copy.deepcopy(request), _ReferenceModules(self))
+        reference may change its arguments in place). A loop on a quadratic the grader keeps
+        (:func:`autograder.core.requests.split`) asks its questions here, as the worker asks the grader."""
+        sent, answerer = requests.split(request)
+        return drivers.run(copy.deepcopy(sent), _ReferenceModules(self), answerer)
+
+    def reply_as_sent(self, request):
+        """The reply the worker would send had it run the reference on ``request``, as the grader decodes it:
+        ``{"ok": value}``, or ``{"error": ...}`` where the reference raises (as it must on invalid
+        arguments), through the wire both ways, so that a verdict reads it as it reads a student's."""
+        try:
+            reply = {"ok": self.reply(request)}
+        except Exception as error:  # noqa: BLE001 - the reference's exception is its reply, as a student's is
+            reply = {"error": worker.describe(error)}
+        return wire.decode(wire.encode(reply, max_bytes=MAX_CACHED_BYTES), max_bytes=MAX_CACHED_BYTES)
 
     def expected(self, check, example):
         """The expected value of ``check`` on ``example``, computed once."""

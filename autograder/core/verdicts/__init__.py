@@ -14,7 +14,7 @@ student kit ships this package; it imports only numpy and scipy.
 # Importing the modules registers the built-in verdicts.
 from autograder.core.verdicts import (bounds, generic, invariance, iterates, random_masks,  # noqa: F401
                                  random_tensors, scaled_outputs, sequences)
-from autograder.core.verdicts.core import CheckFailure, compare, describe, observed, single_value
+from autograder.core.verdicts.core import CheckFailure, compare, observed, single_value
 from autograder.core.verdicts.registry import VERDICTS, Verdict, VerdictKind, verdict
 
 
@@ -25,9 +25,11 @@ class CustomVerdict:
     reference's ``expected`` answer and, for a call whose arguments are positional, their
     ``names``; ``answer`` is the student's result (or the item the check selects) and
     ``after`` the arguments as the call left them, by name (empty for a loop). The
-    predicate raises CheckFailure, or AssertionError whose message becomes the failure's;
-    any other exception is a failure to read the answer. It runs only in the grader: it is
-    code, not data, so the student kit cannot record it (``to_data`` is None).
+    predicate raises CheckFailure, or AssertionError whose message becomes the failure's.
+    Any other exception is, as any verdict's, the declaration's error if the predicate
+    raises on the reference's own answer too, and else a failure to read the student's
+    answer (:meth:`autograder.grading.engine._Runner.judged`). It runs only in the grader:
+    it is code, not data, so the student kit cannot record it (``to_data`` is None).
     """
 
     def __init__(self, predicate):
@@ -41,13 +43,8 @@ class CustomVerdict:
         after.update(value.get("kwargs_after", {}))
         try:
             self.predicate(expected["inputs"], answer, expected["expected"], after)
-        except CheckFailure:
-            raise
         except AssertionError as error:
             raise CheckFailure(str(error) or f"{self.name} does not hold", got=answer) from None
-        except Exception as error:
-            raise CheckFailure(f"{self.name} could not read the answer ({describe(answer)}): "
-                               f"{type(error).__name__}: {error}", got=answer) from None
 
     def validate_expected(self, expected):
         """Nothing to validate: the predicate reads ``expected`` as its author wrote it."""
