@@ -14,6 +14,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -36,11 +37,18 @@ BUILT_IN_VERDICTS = {
     "zeros_per_column"}
 
 
+def built_in(registry):
+    """The names ``registry`` holds from the engine's own files: a course loaded earlier in the process (the
+    fuzzing of every committed assignment's checks loads tests/data's) adds its own beside them."""
+    engine = Path(importlib.util.find_spec("autograder").origin).parent
+    return {name for name, site in registry.sites.items() if Path(site.rsplit(":", 1)[0]).is_relative_to(engine)}
+
+
 def test_the_built_in_names_are_unchanged_and_the_kit_replays_every_built_in_verdict():
-    assert set(VERDICTS) == BUILT_IN_VERDICTS
-    assert set(KINDS) == {"path", "histogram", "layer_variance", "channel_statistics", "keep_rate"}
-    assert set(DRIVERS) == {"probe", "call", "chain", "loop"}
-    assert all(Verdict(name).to_data() == {"name": name, "parameters": {}} for name in VERDICTS)
+    assert built_in(VERDICTS) == BUILT_IN_VERDICTS
+    assert built_in(KINDS) == {"path", "histogram", "layer_variance", "channel_statistics", "keep_rate"}
+    assert built_in(DRIVERS) == {"probe", "call", "chain", "loop"}
+    assert all(Verdict(name).to_data() == {"name": name, "parameters": {}} for name in BUILT_IN_VERDICTS)
 
 
 def test_a_name_registered_twice_fails_naming_both_definitions():
