@@ -3,7 +3,9 @@ forged at import costs its module, and nothing costs the whole submission."""
 
 import numpy as np
 
+from autograder.core import wire
 from autograder.core.verdicts import VERDICTS, Verdict, VerdictKind
+from autograder.exports.kit.selfcheck import first_failure
 from autograder.grading.grade import configured_checks, grade_submission
 
 from conftest import ROOT
@@ -84,6 +86,32 @@ def test_an_answer_a_verdict_cannot_read_fails_its_check_shrunk(make_submission,
     failed = [check for check in ragged.checks if check.id in judged_by_scaling]
     assert failed and all(check.status == "failed" and check.message.startswith(
         "scaling could not read the answer: ValueError") and check.counterexample["inputs"] for check in failed)
+
+
+def test_the_self_check_fails_an_answer_its_verdict_cannot_read_and_goes_on(monkeypatch):
+    """The kit's recorded cases passed on the reference's replies: what else the verdict raises on a student's
+    is their answer it cannot read, a failure with its example, as the grader says, not a traceback."""
+    def reads_arrays(expected, replies):
+        del expected
+        np.asarray(replies[0]["ok"]["result"], dtype=np.float64)
+
+    monkeypatch.setitem(VERDICTS, "reads_arrays", VerdictKind(reads_arrays))
+
+    def stored(value):
+        return np.frombuffer(wire.encode(value, max_bytes=1 << 20), dtype=np.uint8)
+
+    check = {"verdict": {"name": "reads_arrays", "parameters": {}}, "cases": stored([{"expected": 0, "calls": 1}] * 2),
+             "calls": np.frombuffer(wire.encode_batch([b"first", b"second"], 0), dtype=np.uint8),
+             "examples": stored([{"x": 1.0}, {"x": 2.0}])}
+
+    def send(payloads):
+        assert payloads == [b"first", b"second"]
+        yield {"ok": {"result": [1.0]}}
+        yield {"ok": {"result": "two"}}
+
+    case, failure = first_failure(check, send)
+    assert case["example"] == {"x": 2.0} and failure.status == "failed"
+    assert failure.message == "reads_arrays could not read the answer: ValueError: could not convert string to float: 'two'"
 
 
 def test_a_reply_forged_at_import_costs_its_module(make_submission, config, oracle):

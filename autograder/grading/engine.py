@@ -57,7 +57,7 @@ from hypothesis.internal.conjecture import providers
 from autograder.core import requests
 from autograder.core.statuses import Status, raised_by_stub
 from autograder.core.values import COUNTEREXAMPLE_VALUES, ValueBudget, plain
-from autograder.core.verdicts import CheckFailure
+from autograder.core.verdicts import CheckFailure, unreadable_answer
 from autograder.sandbox.session import WorkerFailure
 
 
@@ -228,8 +228,7 @@ class _Runner:
             if not self._reads_the_reference(case):
                 raise DeclarationFault(f"verdict {self.verdict.name}", error, case.example,
                                        also="on the reference's own answer too") from error
-            raise CheckFailure(f"{self.verdict.name} could not read the answer: "
-                               f"{type(error).__name__}: {error}") from None
+            raise unreadable_answer(self.verdict.name, error) from None
 
     def _reads_the_reference(self, case):
         """Whether the verdict judges the reference's replies to ``case``'s requests right."""

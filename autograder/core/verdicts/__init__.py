@@ -14,7 +14,7 @@ student kit ships this package; it imports only numpy and scipy.
 # Importing the modules registers the built-in verdicts.
 from autograder.core.verdicts import (bounds, generic, invariance, iterates, random_masks,  # noqa: F401
                                  random_tensors, scaled_outputs, sequences)
-from autograder.core.verdicts.core import CheckFailure, compare, observed, single_value
+from autograder.core.verdicts.core import CheckFailure, compare, observed, single_value, unreadable_answer
 from autograder.core.verdicts.registry import VERDICTS, Verdict, VerdictKind, verdict
 
 
@@ -54,4 +54,5 @@ class CustomVerdict:
         return None
 
 
-__all__ = ["CheckFailure", "CustomVerdict", "VERDICTS", "Verdict", "VerdictKind", "compare", "verdict"]
+__all__ = ["CheckFailure", "CustomVerdict", "VERDICTS", "Verdict", "VerdictKind", "compare", "unreadable_answer",
+           "verdict"]

@@ -19,6 +19,13 @@ class CheckFailure(Exception):
         self.error = error
 
 
+def unreadable_answer(verdict_name, error):
+    """The failure of an answer that the verdict ``verdict_name`` could not read: on the student's replies it
+    raised ``error``, no CheckFailure, where it reads the reference's replies to the same requests (the
+    grader has checked that; the student kit's recorded cases passed on them)."""
+    return CheckFailure(f"{verdict_name} could not read the answer: {type(error).__name__}: {error}")
+
+
 def value_of(reply):
     """The value of a reply, or a CheckFailure with status ``error`` if the student's code raised."""
     if "error" in reply:

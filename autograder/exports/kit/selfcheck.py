@@ -115,7 +115,10 @@ def first_failure(check, send):
     The calls of all the cases go to ``send(payloads)`` at once (each request as the wire encodes it),
     which returns an iterator of their replies in order (:meth:`StudentProcess.replies`); each case is
     judged as its replies arrive, and the iterator is closed at the first failure, which cancels the
-    calls not yet made.
+    calls not yet made. Every recorded case passed on the reference's replies when the kit was built, so
+    anything else the verdict raises on the student's is an answer it cannot read
+    (:func:`~autograder.core.verdicts.unreadable_answer`), as the grader says; but a verdict that needs
+    scipy, where it is not installed, raises ModuleNotFoundError, for :func:`run_check` to skip it.
     """
     verdict = verdicts.Verdict.from_data(check["verdict"])
     cases = recorded_cases(check)
@@ -126,6 +129,11 @@ def first_failure(check, send):
                 verdict(case["expected"], list(itertools.islice(replies, case["calls"])))
             except verdicts.CheckFailure as failure:
                 return {**case, "example": recorded_examples(check)[position]}, failure
+            except ModuleNotFoundError:
+                raise
+            except Exception as error:  # noqa: BLE001 - what no verdict foresaw costs this check only
+                return {**case, "example": recorded_examples(check)[position]}, verdicts.unreadable_answer(
+                    verdict.name, error)
         return None
     finally:
         replies.close()
