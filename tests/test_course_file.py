@@ -2,6 +2,8 @@
 folder of its own, whose config takes the course's defaults and whose keys win."""
 
 import shutil
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -26,6 +28,25 @@ def double(x):
 TOY_CHECKS = '''
 from autograder.authoring import Assignment, Problem, equals_reference, floats
 ASSIGNMENT = Assignment(problems=[Problem("toy", "double", {"x": floats(-1, 1)}, [equals_reference(points=1)])])
+'''
+
+#: A verdict and a plot a course's checks register: the same in each assignment, as a helper copied over.
+OWN_REGISTRATIONS = '''
+
+from autograder.authoring import CheckFailure, plot, value_of, verdict
+
+
+@verdict
+def doubles(expected, replies):
+    """The one call's result is twice its argument (expected holds the argument)."""
+    if value_of(replies[0]) != 2 * expected:
+        raise CheckFailure("not twice the argument")
+
+
+@plot("doubles", title="{function}", caption="Each result against its argument.")
+def draw_doubles(figure, data):
+    figure.subplots().plot(data["x"], data["y"])
+    return []
 '''
 
 
@@ -130,11 +151,35 @@ def test_every_command_takes_an_assignments_folder_as_its_config(tmp_path):
     assert "1/1" in outcome.output or "1.0/1.0" in outcome.output or "1 / 1" in outcome.output, outcome.output
 
 
+def validate_course(folder):
+    """``autograder validate`` of the course file in ``folder``, as a command: each assignment is validated by a
+    process of its own, whose output CliRunner would not see."""
+    return subprocess.run([sys.executable, "-m", "autograder", "validate", str(folder / "grading_config.yml"),
+                           "--jobs", "1"], capture_output=True, text=True, check=False)
+
+
 def test_validate_given_a_course_file_validates_every_assignment_it_names(tmp_path):
     course(tmp_path, {}, "a", "b")
-    outcome = CliRunner().invoke(main, ["validate", str(tmp_path / "grading_config.yml"), "--jobs", "1"])
-    assert outcome.exit_code == 0, outcome.output
-    assert outcome.output.count("submissions graded as declared") == 2
+    outcome = validate_course(tmp_path)
+    assert outcome.returncode == 0, outcome.stdout + outcome.stderr
+    assert outcome.stdout.count("submissions graded as declared") == 2
+    assert outcome.stdout.rstrip().endswith("2 of 2 assignments validated")
+
+
+def test_the_assignments_of_a_course_may_register_the_same_names(tmp_path):
+    """Two assignments whose checks each register a verdict and a plot of the same name (the same helper,
+    copied) are validated one after the other: their registrations never meet. One that fails (its reference returns its
+    input, as the derived garbage does) is counted."""
+    course(tmp_path, {}, "a", "b", "c")
+    for name in ("a", "b", "c"):
+        checks = tmp_path / "hw" / name / "checks.py"
+        checks.write_text(checks.read_text() + OWN_REGISTRATIONS)
+    (tmp_path / "hw" / "c" / "toy.py").write_text(TOY_REFERENCE.replace("return 2 * x", "return x"))
+    outcome = validate_course(tmp_path)
+    assert outcome.returncode == 1, outcome.stdout + outcome.stderr
+    assert "RegistrationError" not in outcome.stdout + outcome.stderr
+    assert outcome.stdout.count("submissions graded as declared") == 3
+    assert outcome.stdout.rstrip().endswith("2 of 3 assignments validated; 1 did not")
 
 
 def test_the_gradescope_bundle_carries_the_config_with_the_courses_defaults_written_in(tmp_path):

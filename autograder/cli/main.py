@@ -1,5 +1,6 @@
 """The ``autograder`` command line. Each command is a thin layer over a public function."""
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -185,18 +186,25 @@ def validate_command(assignment, jobs):
     message and smallest example.
 
     ASSIGNMENT is its grading config, or the folder that holds its grading_config.yml, or a course file:
-    then every assignment it names is validated in turn.
+    then every assignment it names is validated in turn, each by `autograder validate FOLDER` in a process
+    of its own, so that what one assignment's checks register (verdicts, plots, drivers) never meets
+    another's of the same name.
     """
+    if not is_course_file(assignment):
+        sys.exit(1 if _validate(load_assignment_config(assignment), jobs) else 0)
     try:
-        folders = load_course(assignment).assignments if is_course_file(assignment) else [assignment]
+        folders = load_course(assignment).assignments
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
-    misses = 0
+    failed = 0
     for folder in folders:
-        if len(folders) > 1:
-            console.rule(escape(str(folder)))
-        misses += _validate(load_assignment_config(folder), jobs)
-    sys.exit(1 if misses else 0)
+        console.rule(escape(str(folder)))
+        sys.stdout.flush()
+        command = [sys.executable, "-m", "autograder", "validate", str(folder), *(["--jobs", str(jobs)] if jobs else [])]
+        failed += subprocess.run(command, check=False).returncode != 0
+    console.print(f"{len(folders) - failed} of {len(folders)} assignments validated"
+                  + (f"; [bold red]{failed} did not[/]" if failed else ""))
+    sys.exit(1 if failed else 0)
 
 
 def _validate(config, jobs):
