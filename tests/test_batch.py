@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import autograder
-from autograder.grading.batch import discover_submissions, grade_all
+from autograder.authoring.assignment import AssignmentError
+from autograder.grading.batch import discover_submissions, grade_all, grade_to_json
 from autograder.grading.config import load_config
 from autograder.grading.oracle import Oracle
 from autograder.grading.results import SubmissionResult
@@ -143,3 +144,58 @@ def test_the_expectation_cache_is_keyed_by_the_checks_and_the_graders_sources(tm
         changed.write_text(changed.read_text() + "\n# a change\n")
         assert Oracle(config.reference)._version(checks) != before
         before = Oracle(config.reference)._version(checks)
+
+
+KEPT_REFERENCE = '''
+def double(x):
+    """2 x."""
+    ### BEGIN SOLUTION
+    return FACTOR * x
+    ### END SOLUTION
+'''
+KEPT_CHECKS = '''
+from autograder.authoring import Assignment, CheckFailure, Problem, equals_reference, floats, value_of, verdict
+
+
+@verdict
+def positive_where_x_is(expected, replies):
+    """A helper every assignment of the course copies over (registered, unused here)."""
+    if value_of(replies[0]) <= 0:
+        raise CheckFailure("not positive")
+
+
+ASSIGNMENT = Assignment(problems=[Problem("toy", "double", {"x": floats(-1, 1)}, [equals_reference(points=POINTS)])])
+'''
+
+
+def test_a_process_that_grades_on_grades_each_assignment_and_each_edit_with_its_own(tmp_path):
+    """A pool's or Dask cluster's worker kept between runs: a second assignment of the same module names, then
+    the first one edited (its reference, its points, its verdict moved a line down), are each graded with their
+    own reference and checks, never what the process loaded first. A verdict name that two assignments'
+    checks register fails the second loudly, naming both files: the process would judge the first's checks
+    with the second's verdict."""
+    def course(name, factor, points, lines_above=0, verdict="positive_where_x_is"):
+        folder = tmp_path / name
+        (folder / "reference").mkdir(parents=True, exist_ok=True)
+        (folder / "reference" / "toy.py").write_text(KEPT_REFERENCE.replace("FACTOR", str(factor)))
+        (folder / "checks.py").write_text("\n" * lines_above + KEPT_CHECKS.replace("POINTS", str(points)).replace(
+            "positive_where_x_is", verdict))
+        (folder / "grading_config.yml").write_text("schema_version: 2\nreference: reference\nchecks: checks.py\n"
+                                                   "hypothesis:\n  max_examples: 5\n")
+        return load_config(folder / "grading_config.yml")
+
+    hand_in = tmp_path / "hand_in"
+    hand_in.mkdir()
+    (hand_in / "toy.py").write_text("def double(x):\n    return 2 * x\n")
+
+    def graded(config):
+        result = SubmissionResult.from_json(grade_to_json(hand_in, config, None))
+        return result.score, result.max_score
+
+    assert graded(course("hw1", factor=2, points=1)) == (1, 1)
+    assert graded(course("hw2", factor=3, points=1, verdict="positive_in_hw2")) == (0, 1)
+    assert graded(course("hw1", factor=3, points=2, lines_above=3)) == (0, 2)
+    assert graded(course("hw1", factor=2, points=2, lines_above=3)) == (2, 2)
+    with pytest.raises(AssignmentError, match=r"hw3/checks.py:\d+: verdict positive_where_x_is: the name "
+                                              r"'positive_where_x_is' is taken by the verdict defined at .*hw1/checks.py"):
+        graded(course("hw3", factor=2, points=1))

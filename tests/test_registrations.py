@@ -20,7 +20,7 @@ import pytest
 
 from autograder.authoring import CheckFailure, Tolerances, plot, verdict, verdicts
 from autograder.authoring.assignment import AssignmentError, load_assignment
-from autograder.core.drivers import DRIVERS
+from autograder.core.drivers import DRIVERS, import_file
 from autograder.core.registry import RegistrationError
 from autograder.core.verdicts import VERDICTS, Verdict, generic
 from autograder.core.verdicts.registry import shipped_in_kit
@@ -60,6 +60,43 @@ def test_a_name_registered_twice_fails_naming_both_definitions():
     assert str(raised.value).startswith(f"{__file__}:{line}: verdict {returns.__qualname__}: the name 'returns' is "
                                         f"taken by the verdict defined at {generic.__file__}:"), raised.value
     assert VERDICTS["returns"] is generic.returns
+
+
+EDITED_VERDICT = '''
+from autograder.authoring import verdict
+
+
+@verdict
+def edited_in_place(expected, replies):
+    """Registered by a file that is imported again, edited."""
+'''
+
+
+@pytest.fixture
+def verdicts_restored():
+    """The registry of verdicts as it was before the test."""
+    entries, sites, namespaces = dict(VERDICTS), dict(VERDICTS.sites), dict(VERDICTS._namespaces)
+    yield
+    VERDICTS.clear()
+    VERDICTS.update(entries)
+    VERDICTS.sites, VERDICTS._namespaces = sites, namespaces
+
+
+def test_a_file_imported_again_edited_replaces_its_own_entry_and_one_module_may_not_define_a_name_twice(
+        tmp_path, verdicts_restored):
+    """A process that grades on after the checks were edited imports them as a new module, where the definition
+    has moved: it takes its own name over. Two definitions of one name in one module still fail."""
+    path = tmp_path / "checks.py"
+    path.write_text(EDITED_VERDICT)
+    first = import_file("_edited_checks", path).edited_in_place
+    path.write_text("\n\n" + EDITED_VERDICT)
+    again = import_file("_edited_checks", path).edited_in_place
+    assert VERDICTS["edited_in_place"] is again is not first
+    assert VERDICTS.sites["edited_in_place"].endswith(f"checks.py:{first.function.__code__.co_firstlineno + 2}")
+    path.write_text(EDITED_VERDICT + EDITED_VERDICT.replace("from autograder.authoring import verdict", ""))
+    with pytest.raises(RegistrationError, match=r"checks.py:\d+: verdict edited_in_place: the name 'edited_in_place' "
+                                                r"is taken by the verdict defined at .*checks.py:\d+$"):
+        import_file("_edited_checks", path)
 
 
 def test_a_plot_kind_registered_twice_fails_naming_both_definitions():

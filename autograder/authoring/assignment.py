@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from autograder.core.drivers import import_file
+from autograder.core.drivers import import_file, sources_stamp
 from autograder.core.registry import AssignmentError
 
 #: Who sees a check: ``visible`` (everyone, the self-check included), ``hidden`` (students
@@ -290,16 +290,24 @@ def _raised_at(error, path):
     return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else str(checks_entry(path))
 
 
-@functools.lru_cache(maxsize=None)
 def load_assignment(path):
     """Import the checks at ``path`` (a ``.py`` file or a package folder) privately; return its ``ASSIGNMENT``.
 
-    Loaded once per process and path. Any error importing it, or a malformed
+    Loaded once per process, path and sources (:func:`autograder.core.drivers.sources_stamp`):
+    checks edited since are imported again, so a process that grades on (a Dask worker kept
+    between runs) grades with them as they now are. Any error importing it, or a malformed
     declaration, is an :class:`AssignmentError` that names the file.
     """
-    entry = checks_entry(Path(path).resolve())
+    path = Path(path).resolve()
+    return _loaded_assignment(path, sources_stamp(path))
+
+
+@functools.lru_cache(maxsize=None)
+def _loaded_assignment(path, stamp):
+    """:func:`load_assignment` of ``path``, whose sources are as ``stamp`` says."""
+    del stamp  # a key of the cache only
     assignment = import_privately(path, "_autograder_assignment_", ("ASSIGNMENT",)).ASSIGNMENT
-    check_declaration(assignment, entry)
+    check_declaration(assignment, checks_entry(path))
     return assignment
 
 

@@ -60,7 +60,7 @@ _course_drivers = {}
 
 def load_course_drivers(path):
     """Import the course's drivers file ``path``, registering its drivers with :func:`driver`; once per
-    process and path.
+    process, path and content (a file edited since is imported again, and its drivers replace its own).
 
     The file runs in the sandboxed worker and in the student kit, which hold neither the
     reference, nor the checks, PyTorch or Hypothesis: an import in it of anything but the
@@ -70,11 +70,28 @@ def load_course_drivers(path):
     :class:`autograder.core.registry.Registry` says, naming both definitions.
     """
     path = os.path.abspath(path)
-    if path not in _course_drivers:
+    key = (path, sources_stamp(path))
+    if key not in _course_drivers:
         # Every import statement of the file, its functions' included, goes through this __import__.
         restricted = {**vars(builtins), "__import__": _course_import(path, builtins.__import__)}
-        _course_drivers[path] = import_file(COURSE_DRIVERS_MODULE, path, module_builtins=restricted)
-    return _course_drivers[path]
+        _course_drivers[key] = import_file(COURSE_DRIVERS_MODULE, path, module_builtins=restricted)
+    return _course_drivers[key]
+
+
+def sources_stamp(path):
+    """What tells an edited file, or package folder of ``.py`` files, from the one imported before: each file's
+    modification time (in nanoseconds) and size, as Python's own bytecode cache tells them; stats only, so a
+    process may ask before each use of what it imported (``()`` for a path that does not exist)."""
+    if os.path.isfile(path):
+        stat = os.stat(path)
+        return ((os.path.basename(path), stat.st_mtime_ns, stat.st_size),)
+    stamps = []
+    for folder, subfolders, files in os.walk(path):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(name for name in files if name.endswith(".py")):
+            stat = os.stat(os.path.join(folder, name))
+            stamps.append((os.path.relpath(os.path.join(folder, name), path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
 
 
 def import_file(name, path, *, package_folder=None, module_builtins=None):

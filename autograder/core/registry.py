@@ -4,8 +4,10 @@ Each registry is filled by a decorator (:func:`autograder.core.verdicts.registry
 :func:`autograder.authoring.plot_kinds.plot`, the worker's ``driver``) that the built-in
 entries and an outside course's own use alike, so there is one way in for everyone. A
 name is registered once: a second definition of it fails at import, naming both places.
-The same definition imported again (the same file and line, as a reload does) replaces
-the first.
+The same file imported again replaces its own entries: as a reload does (the same file and
+line), and as a process that grades on after the file's author edited it does (a Dask
+worker kept between runs imports the edited checks as a new module, whose definitions may
+have moved).
 
 Standard library only: the worker and the student kit import it.
 """
@@ -48,11 +50,23 @@ class Registry(dict):
         self.what = what
         self.sites = {}
         """Name -> where the function registered under it is defined."""
+        self._namespaces = {}
+        """Name -> the globals of the module whose function is registered under it."""
 
     def add(self, name, entry, function):
         """Register ``entry`` under ``name``; ``function`` is the author's function it was made from."""
         site = definition_site(function)
-        if name in self and self.sites[name] != site:
+        if name in self and not self._replaced_by(name, function, site):
             raise RegistrationError(f"{site}: {self.what} {function.__qualname__}: the name {name!r} is taken by "
                                     f"the {self.what} defined at {self.sites[name]}")
         self[name], self.sites[name] = entry, site
+        self._namespaces[name] = getattr(function, "__globals__", None)
+
+    def _replaced_by(self, name, function, site):
+        """Whether ``function``, defined at ``site``, takes ``name`` over from its entry: the same definition
+        (a reload), or a definition in the same file imported again as a new module (edited since, perhaps);
+        not a second definition of the name in one module, nor one in another file."""
+        if self.sites[name] == site:
+            return True
+        same_file = self.sites[name].rpartition(":")[0] == site.rpartition(":")[0]
+        return same_file and self._namespaces[name] is not getattr(function, "__globals__", None)

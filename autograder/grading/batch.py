@@ -22,7 +22,7 @@ from autograder.extras import import_extra
 from autograder.grading.config import config_digest
 from autograder.grading.grade import grade_submission
 from autograder.grading.integrity import Seal
-from autograder.grading.oracle import Oracle
+from autograder.grading.oracle import kept_oracle
 from autograder.grading.results import SCHEMA_VERSION
 from autograder.grading.submission import SubmissionError, file_digest, prepare_submission
 
@@ -121,9 +121,6 @@ def write_atomically(path, text):
     os.replace(temporary, path)
 
 
-_process_oracle = None
-
-
 def grade_to_json(path, config, cache_path, grade=None):
     """Grade one submission in a pool or Dask worker process; return the result's JSON text.
 
@@ -131,10 +128,7 @@ def grade_to_json(path, config, cache_path, grade=None):
     (:mod:`autograder.grading.bank`). ``grade(path, config=, oracle=)``, a course's own way to
     grade a submission (its notebooks), or :func:`~autograder.grading.grade.grade_submission`.
     """
-    global _process_oracle
-    if _process_oracle is None:
-        _process_oracle = Oracle.of(config, cache_path=cache_path)
-    return (grade or grade_submission)(path, config=config, oracle=_process_oracle).to_json()
+    return (grade or grade_submission)(path, config=config, oracle=kept_oracle(config, cache_path=cache_path)).to_json()
 
 
 def check_extras(*, dask):

@@ -164,9 +164,9 @@ def _module_availability(module, prepared, session, config, unavailable):
 def _read_recorded_cases(checks, *, oracle, config, salt):
     """Read what the example bank holds of ``checks`` (each check's replayed sequence), as
     :func:`~autograder.grading.engine.run_check` would, one check after the other."""
+    assignment = config.assignment
     for check in checks:
-        oracle.recorded_cases(check, config.max_examples_for(config.assignment.family_of(check)),
-                              example_seed(salt, check))
+        oracle.recorded_cases(check, config.max_examples_for(assignment.family_of(check)), example_seed(salt, check))
 
 
 def _run_check(check, family, availability, *, session=None, oracle=None, config=None, salt=None, deadline=None):

@@ -28,6 +28,7 @@ from autograder.authoring.assignment import sources_digest
 from autograder.core import drivers, requests, wire, worker
 from autograder.core.requests import Encoded
 from autograder.grading import bank
+from autograder.grading.config import config_digest
 from autograder.grading.engine import Case
 from autograder.grading.integrity import SEAL_BYTES, Seal
 
@@ -169,6 +170,27 @@ class Oracle:
         self._sequences[check.id, key] = examples
         if self._disk:
             self._disk.put((check.id, key), examples, table="sequences")
+
+
+#: The oracle this process keeps for its later gradings, by :func:`kept_oracle`'s key.
+_kept = {}
+
+
+def kept_oracle(config, *, cache_path=None):
+    """The oracle of ``config``'s assignment that this process keeps for its later gradings (a pool's or a
+    Dask cluster's worker grades many submissions with one).
+
+    It is made once per assignment as it now is, the digest of its config (which covers the
+    checks', the reference's and the drivers' sources), and ``cache_path``: a process that
+    outlives a run (a worker of a Dask cluster kept between ``grade-all`` runs) grades
+    another assignment, or this one edited, with that one's own oracle, never the first's.
+    Only the latest is kept.
+    """
+    key = (config_digest(config), cache_path)
+    if key not in _kept:
+        _kept.clear()
+        _kept[key] = Oracle.of(config, cache_path=cache_path)
+    return _kept[key]
 
 
 class _ReferenceModules:

@@ -35,7 +35,7 @@ from autograder.authoring.catalog import derived_garbage, load_catalog
 from autograder.core.statuses import HELD, Status
 from autograder.core.values import points
 from autograder.grading.grade import grade_kit_examples, grade_submission
-from autograder.grading.oracle import Oracle
+from autograder.grading.oracle import kept_oracle
 
 #: The row of the reference graded on the kit's examples.
 KIT_ROW = "reference on the kit's examples"
@@ -217,16 +217,11 @@ def _write(folder, sources):
     return folder
 
 
-_process_oracle = None
-
-
 def _grade(config, folder, function, *, kit=False):
     """Grade one submission in a pool process (its oracle shared by the process's later gradings); ``kit``:
     on the visible checks with the kit's examples."""
-    global _process_oracle
-    if _process_oracle is None:
-        _process_oracle = Oracle.of(config)
+    oracle = kept_oracle(config)
     if kit:
-        return grade_kit_examples(config, folder, oracle=_process_oracle)
-    return grade_submission(folder, config=config, oracle=_process_oracle,
+        return grade_kit_examples(config, folder, oracle=oracle)
+    return grade_submission(folder, config=config, oracle=oracle,
                             functions=None if function is None else {function})
