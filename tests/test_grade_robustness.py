@@ -4,7 +4,8 @@ forged at import costs its module, and nothing costs the whole submission."""
 import numpy as np
 
 from autograder.core import wire
-from autograder.core.verdicts import VERDICTS, Verdict, VerdictKind
+from autograder.core.verdicts import VERDICTS, Verdict, VerdictKind, unreadable_answer
+from autograder.core.verdicts.core import ERROR_TEXT_CHARS
 from autograder.exports.kit.selfcheck import first_failure
 from autograder.grading.grade import configured_checks, grade_submission
 
@@ -112,6 +113,13 @@ def test_the_self_check_fails_an_answer_its_verdict_cannot_read_and_goes_on(monk
     case, failure = first_failure(check, send)
     assert case["example"] == {"x": 2.0} and failure.status == "failed"
     assert failure.message == "reads_arrays could not read the answer: ValueError: could not convert string to float: 'two'"
+
+
+def test_an_unreadable_answers_message_quotes_a_bounded_part_of_it():
+    """The exception's text may quote a megabyte string the student returned: the message keeps its start."""
+    failure = unreadable_answer("reads_arrays", ValueError("could not convert string to float: '" + "x" * 10**6))
+    assert failure.message == ("reads_arrays could not read the answer: ValueError: could not convert string to "
+                               "float: '" + "x" * (ERROR_TEXT_CHARS - 36) + "...")
 
 
 def test_a_reply_forged_at_import_costs_its_module(make_submission, config, oracle):

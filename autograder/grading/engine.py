@@ -58,6 +58,7 @@ from autograder.core import requests
 from autograder.core.statuses import Status, raised_by_stub
 from autograder.core.values import COUNTEREXAMPLE_VALUES, ValueBudget, plain
 from autograder.core.verdicts import CheckFailure, unreadable_answer
+from autograder.core.verdicts.core import error_text
 from autograder.sandbox.session import WorkerFailure
 
 
@@ -131,7 +132,7 @@ class DeclarationFault(BaseException):
     """The check's own code raised on an example; stops Hypothesis without shrinking."""
 
     def __init__(self, part, error, example, *, also=""):
-        super().__init__(f"the check's {part} raised {type(error).__name__}: {error}" + (f" ({also})" if also else ""))
+        super().__init__(f"the check's {part} raised {error_text(error)}" + (f" ({also})" if also else ""))
         self.example = example
 
 

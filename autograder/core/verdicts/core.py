@@ -19,11 +19,22 @@ class CheckFailure(Exception):
         self.error = error
 
 
+#: The most characters of an exception's text a message quotes: it may quote the student's answer (numpy's
+#: "could not convert string to float: '...'"), which the wire lets be megabytes.
+ERROR_TEXT_CHARS = 2000
+
+
+def error_text(error):
+    """``Type: message`` of ``error``, its message cut to :data:`ERROR_TEXT_CHARS` characters."""
+    text = str(error)
+    return f"{type(error).__name__}: {text[:ERROR_TEXT_CHARS]}{'...' if len(text) > ERROR_TEXT_CHARS else ''}"
+
+
 def unreadable_answer(verdict_name, error):
     """The failure of an answer that the verdict ``verdict_name`` could not read: on the student's replies it
     raised ``error``, no CheckFailure, where it reads the reference's replies to the same requests (the
     grader has checked that; the student kit's recorded cases passed on them)."""
-    return CheckFailure(f"{verdict_name} could not read the answer: {type(error).__name__}: {error}")
+    return CheckFailure(f"{verdict_name} could not read the answer: {error_text(error)}")
 
 
 def value_of(reply):
