@@ -1,12 +1,13 @@
 """Fuzzing every verdict: whatever values a student's code returns, a verdict passes
-(returns None) or raises :class:`CheckFailure`, and nothing else.
+(returns None) or raises :class:`CheckFailure`, and nothing else; and every diagnostic: it
+summarizes them, or says why it cannot, and never raises.
 
 The registry is read generically, so a verdict added or renamed is fuzzed with no
 change here. For each verdict, a check of a committed assignment (every
 ``grading_config.yml`` of the repository) that uses it provides real inputs:
 an example, the expected value the oracle computes, and the requests. The requests run
 in this process on the reference through the worker's own drivers, and cross the wire
-as the grader would see them; Hypothesis then replaces what the student's code decides
+as the grader would see them (:meth:`autograder.grading.oracle.Oracle.reply_as_sent`); Hypothesis then replaces what the student's code decides
 (the result, the iterates and states, the arguments after the call, or the whole reply
 by an exception) with values of the wire's domain: deep nesting, the extreme integers,
 NaN and infinities, every numeric dtype, wrong shapes, odd strings.
@@ -24,10 +25,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.core import drivers, wire, worker
-from autograder.core import requests
+from autograder.authoring.diagnostics import summary
+from autograder.core import wire
 from autograder.core.verdicts import VERDICTS, CheckFailure, Verdict
-from autograder.core.verdicts.core import compare, describe
+from autograder.core.verdicts.core import compare, describe, value_of
 from autograder.grading.config import is_course_file, load_config
 from autograder.grading.grade import configured_checks
 from autograder.grading.oracle import Oracle
@@ -78,30 +79,9 @@ def hostile_values(real):
         lambda depth: nested(real, depth))
 
 
-class ReferenceModules:
-    """The reference behind the worker's driver interface, in this process."""
-
-    def __init__(self, oracle):
-        self.oracle = oracle
-
-    def get(self, module_name):
-        return self.oracle.reference(module_name)
-
-    def function(self, module_name, function_name):
-        return getattr(self.oracle.reference(module_name), function_name)
-
-
 def through_the_wire(reply):
     limits = {"max_bytes": MAX, "max_values": wire.MESSAGE_VALUES}
     return wire.decode(wire.encode(reply, **limits), **limits)
-
-
-def reference_reply(request, oracle):
-    try:
-        sent, answerer = requests.split(request)
-        return through_the_wire({"ok": drivers.run(sent, ReferenceModules(oracle), answerer)})
-    except Exception as error:  # noqa: BLE001 - the reference raises on the invalid-argument examples
-        return through_the_wire({"error": worker.describe(error)})
 
 
 def student_positions(value, path=()):
@@ -176,7 +156,7 @@ def test_a_verdict_passes_or_fails_a_check_and_nothing_else(name, committed_chec
         check, config, oracle = data.draw(st.sampled_from(candidates), label="check")
         example = data.draw(check.examples, label="example")
         expected = oracle.expected(check, example)
-        replies = [reference_reply(request, oracle) for request in check.requests(example)]
+        replies = [oracle.reply_as_sent(request) for request in check.requests(example)]
         for index in data.draw(st.sets(st.sampled_from(range(len(replies))), min_size=1, max_size=2), label="hostile"):
             replies[index] = data.draw(hostile_reply(replies[index]), label=f"reply {index}")
         verdict = check.verdict_for(config.tolerances_for(config.assignment.family_of(check)))
@@ -215,3 +195,45 @@ def test_the_mask_verdicts_fail_a_ragged_pair_found_by_fuzzing(name, expected, r
     tolerances = {"rtol": 1e-7, "atol": 1e-10} if name == "scaling" else {}
     with pytest.raises(CheckFailure, match="expected"):
         VERDICTS[name].judge(expected, [{"ok": {"result": ragged}}], **tolerances)
+
+
+@pytest.fixture(scope="module")
+def committed_diagnostics():
+    """Every diagnostic of every committed assignment, with its oracle and the reference's replies to its calls."""
+    paths = subprocess.run(["git", "ls-files", "grading_config.yml", "*/grading_config.yml"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()
+    found = []
+    for path in (path for path in paths if not is_course_file(ROOT / path)):
+        config = load_config(ROOT / path)
+        oracle = Oracle(config.reference, files=config.files)
+        found += [(diagnostic, oracle, [oracle.reply_as_sent(request) for request in diagnostic.requests])
+                  for diagnostic in config.assignment.diagnostics]
+    return found
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::numpy.exceptions.ComplexWarning")
+def test_a_diagnostic_summarizes_or_says_why_and_never_raises(committed_diagnostics):
+    """A course's own summary (tests/data's ``row_sums`` reads ``.tolist()`` of what it sums) raised
+    AttributeError on a None, which ended the student's whole grade; now it costs that plot."""
+    for diagnostic, oracle, real in committed_diagnostics:
+        assert "error" not in summary(diagnostic, [value_of(reply) for reply in real], oracle), diagnostic.key
+    row_sums, oracle, _ = next(found for found in committed_diagnostics if found[0].key == "softmax.softmax.row_sums")
+    assert summary(row_sums, [{"result": None}], oracle) == {
+        "error": "the returned value cannot be read: AttributeError: 'NoneType' object has no attribute 'tolist'"}
+
+    @FUZZ
+    @given(st.data())
+    def diagnostic_survives(data):
+        diagnostic, oracle, real = data.draw(st.sampled_from(committed_diagnostics), label="diagnostic")
+        replies = list(real)
+        for index in data.draw(st.sets(st.sampled_from(range(len(replies))), min_size=1, max_size=2), label="hostile"):
+            replies[index] = data.draw(hostile_reply(replies[index]), label=f"reply {index}")
+        try:
+            values = [value_of(reply) for reply in replies]
+        except CheckFailure:
+            return  # the student's code raised: run_diagnostics says so before any summary
+        found = summary(diagnostic, values, oracle)
+        assert isinstance(found, dict)
+        assert "error" not in found or found["error"].startswith("the returned value cannot be read: "), found
+
+    diagnostic_survives()

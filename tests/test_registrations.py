@@ -8,6 +8,7 @@ command line; a malformed registration fails at import, naming the function and 
 """
 
 import copy
+import dataclasses
 import importlib.util
 import json
 import pickle
@@ -20,11 +21,14 @@ import pytest
 
 from autograder.authoring import CheckFailure, Tolerances, plot, verdict, verdicts
 from autograder.authoring.assignment import AssignmentError, load_assignment
+from autograder.authoring.diagnostics import summary
 from autograder.core.drivers import DRIVERS, import_file
 from autograder.core.registry import RegistrationError
 from autograder.core.verdicts import VERDICTS, Verdict, generic
 from autograder.core.verdicts.registry import shipped_in_kit
-from autograder.exports.reports.plots import KINDS
+from autograder.exports.reports.plots import KINDS, draw_diagnostics
+from autograder.grading.config import load_config
+from autograder.grading.oracle import Oracle
 from conftest import ROOT
 
 #: The built-in names, as the inspect-based discovery found them before the decorators: a check names them.
@@ -72,16 +76,6 @@ def edited_in_place(expected, replies):
 '''
 
 
-@pytest.fixture
-def verdicts_restored():
-    """The registry of verdicts as it was before the test."""
-    entries, sites, namespaces = dict(VERDICTS), dict(VERDICTS.sites), dict(VERDICTS._namespaces)
-    yield
-    VERDICTS.clear()
-    VERDICTS.update(entries)
-    VERDICTS.sites, VERDICTS._namespaces = sites, namespaces
-
-
 def test_a_file_imported_again_edited_replaces_its_own_entry_and_one_module_may_not_define_a_name_twice(
         tmp_path, verdicts_restored):
     """A process that grades on after the checks were edited imports them as a new module, where the definition
@@ -120,11 +114,11 @@ def test_a_verdict_whose_signature_does_not_start_with_expected_and_replies_fail
 @pytest.fixture
 def verdicts_restored():
     """The registry of verdicts as it was before the test."""
-    entries, sites = dict(VERDICTS), dict(VERDICTS.sites)
+    entries, sites, namespaces = dict(VERDICTS), dict(VERDICTS.sites), dict(VERDICTS._namespaces)
     yield
     VERDICTS.clear()
     VERDICTS.update(entries)
-    VERDICTS.sites = sites
+    VERDICTS.sites, VERDICTS._namespaces = sites, namespaces
 
 
 def test_the_same_definition_imported_again_replaces_itself_and_a_course_verdict_stays_with_the_grader(
@@ -279,3 +273,41 @@ def test_the_kit_replays_a_courses_own_driver_and_says_its_own_verdict_is_judged
     assert run.returncode == 1, run.stdout + run.stderr
     assert "failed  affine.affine_forward.gradient  (0/1)" in run.stdout
     assert "1 of 2 visible checks pass" in run.stdout
+
+
+def test_a_diagnostics_own_error_is_its_declarations_and_costs_its_plot_only():
+    """A summary that raises on the reference's own values too, or a reference side that raises, is the
+    instructor's: the plot says so, and the student's grade is whole."""
+    config = load_config(ROOT / "tests" / "data" / "registering_course" / "grading_config.yml")
+    row_sums, = config.assignment.diagnostics
+    misread = dataclasses.replace(row_sums, summarize=lambda values, reference: values[0]["sums"])
+    assert summary(misread, [{"result": [[1.0]]}], Oracle(config.reference, files=config.files)) == {
+        "error": "the diagnostic's summary raised KeyError: 'sums' (on the reference's values too): an error of its "
+                 "declaration, not of the submission"}
+    unanswered = dataclasses.replace(row_sums, reference=lambda oracle: 1 / 0)
+    assert summary(unanswered, [{"result": [[1.0]]}], Oracle(config.reference, files=config.files)) == {
+        "error": "the diagnostic's reference side raised ZeroDivisionError: division by zero: an error of its "
+                 "declaration, not of the submission"}
+
+
+@pytest.fixture
+def plots_restored():
+    """The registry of plot kinds as it was before the test."""
+    entries, sites, namespaces = dict(KINDS), dict(KINDS.sites), dict(KINDS._namespaces)
+    yield
+    KINDS.clear()
+    KINDS.update(entries)
+    KINDS.sites, KINDS._namespaces = sites, namespaces
+
+
+def test_a_plot_that_cannot_be_drawn_costs_itself_only(plots_restored):
+    @plot("sketchy", title="{function}", caption="{missing} in the caption")
+    def draw_sketchy(figure, data):
+        return data["findings"].upper()
+
+    drawn = draw_diagnostics({"m.f.sketchy": {"findings": []}, "m.g.sketchy": {"findings": "fine"},
+                              "m.h.path": {"error": "the student's code raised"}})
+    assert [(found.key, found.error) for found in drawn] == [
+        ("m.f.sketchy", "the plot could not be drawn: AttributeError: 'list' object has no attribute 'upper'"),
+        ("m.g.sketchy", "the plot could not be drawn: KeyError: 'missing'"),
+        ("m.h.path", "the student's code raised")]

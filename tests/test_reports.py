@@ -97,7 +97,7 @@ def test_non_finite_and_divergent_paths_are_drawn_and_named():
 
 def test_unreadable_plot_data_is_reported_not_raised():
     plot, = draw_diagnostics({"dropout.dropout_forward.keep_rate": {"p": [0.1]}})
-    assert "unreadable" in plot.error
+    assert plot.error == "the plot could not be drawn: KeyError: 'student_keep_rate'"
 
 
 def test_the_same_data_gives_the_same_png():

@@ -24,7 +24,7 @@ import numpy as np
 
 from autograder.core import requests
 from autograder.core.values import plain
-from autograder.core.verdicts.core import CheckFailure, value_of
+from autograder.core.verdicts.core import CheckFailure, error_text, value_of
 from autograder.sandbox.session import WorkerFailure
 
 #: Iterates kept per path on the quadratic (evenly spaced over the run).
@@ -199,16 +199,41 @@ def keep_rate(module, function, *, probability_argument, kwargs, size=20_000):
 
 
 def run_diagnostics(diagnostics, *, session, oracle, timeout):
-    """Run each diagnostic; return ``{key: data}`` with ``{"error": message}`` where the student's code failed."""
+    """Run each diagnostic; return ``{key: data}`` with ``{"error": message}`` where the student's code failed,
+    or the diagnostic's own code did (:func:`summary`): a diagnostic costs its own plot, never the grade."""
     found = {}
     for diagnostic in diagnostics:
         try:
             # A diagnostic's calls go in one batch, as a check's do: one round trip, not one per call.
             with contextlib.closing(session.stream(diagnostic.requests, timeout=timeout)) as replies:
                 values = [value_of(reply) for reply in replies]
-            found[diagnostic.key] = plain(diagnostic.summarize(values, oracle.diagnostic_reference(diagnostic)))
         except (WorkerFailure, CheckFailure) as failure:
             found[diagnostic.key] = {"error": str(failure).splitlines()[0]}
-        except (TypeError, ValueError, IndexError, KeyError) as error:
-            found[diagnostic.key] = {"error": f"the returned value cannot be read: {error}"}
+            continue
+        found[diagnostic.key] = summary(diagnostic, values, oracle)
     return found
+
+
+def summary(diagnostic, values, oracle):
+    """The plain data ``diagnostic`` summarizes the student's ``values`` into, or ``{"error": message}``.
+
+    Its reference side and its summary are the instructor's code. What the reference side
+    raises is an error of the diagnostic's declaration; so is what the summary raises when it
+    raises on the reference's own values too (the same requests run on the reference, as the
+    worker replies); when it reads those, the student's values are what it cannot read.
+    """
+    try:
+        reference = oracle.diagnostic_reference(diagnostic)
+    except Exception as error:  # noqa: BLE001 - the instructor's code, whatever it raises
+        return {"error": f"the diagnostic's reference side raised {error_text(error)}: an error of its declaration, "
+                         "not of the submission"}
+    try:
+        return plain(diagnostic.summarize(values, reference))
+    except Exception as error:  # noqa: BLE001 - attributed below
+        try:
+            plain(diagnostic.summarize([value_of(oracle.reply_as_sent(request)) for request in diagnostic.requests],
+                                       reference))
+        except Exception:  # noqa: BLE001 - CheckFailure too: the reference's own call failed
+            return {"error": f"the diagnostic's summary raised {error_text(error)} (on the reference's values too): "
+                             "an error of its declaration, not of the submission"}
+        return {"error": f"the returned value cannot be read: {error_text(error)}"}

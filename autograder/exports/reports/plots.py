@@ -23,6 +23,7 @@ from PIL import Image
 
 from autograder.authoring.plot_kinds import KINDS, plot
 from autograder.core.values import as_floats
+from autograder.core.verdicts.core import error_text
 
 #: Okabe-Ito colours, readable by colour-blind students.
 STUDENT_COLOR = "#d55e00"
@@ -76,10 +77,11 @@ def draw_diagnostics(diagnostics):
             with matplotlib.rc_context(STYLE):
                 findings = kind.draw(figure, data)
                 png = _png(figure)
-        except (KeyError, TypeError, ValueError, IndexError) as error:
-            plots.append(Plot(key, title, error=f"the grader's data for this plot is unreadable: {error!r}"))
+            caption = kind.caption.format(function=parts[1], **data)
+        except Exception as error:  # noqa: BLE001 - a course's own draw() or caption may fail anyhow: it costs its plot
+            plots.append(Plot(key, title, error=f"the plot could not be drawn: {error_text(error)}"))
             continue
-        plots.append(Plot(key, title, kind.caption.format(function=parts[1], **data), findings, png))
+        plots.append(Plot(key, title, caption, findings, png))
     return plots
 
 
