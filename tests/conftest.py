@@ -1,5 +1,6 @@
 """Shared fixtures: the project's config, oracle and a factory of submissions on disk."""
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 import torch
 import yaml
+
+import autograder
 
 from autograder.core.scoring import point_shares
 from autograder.grading.config import load_config, standalone_config_text
@@ -154,3 +157,26 @@ def make_submission(tmp_path):
         return folder
 
     return make
+
+
+def built_in(registry):
+    """The names ``registry`` holds from the engine's own files: a course loaded earlier in the process (the
+    fuzzing of every committed assignment's checks loads tests/data's) adds its own beside them."""
+    engine = Path(autograder.__file__).parent
+    return {name for name, site in registry.sites.items() if Path(site.rpartition(":")[0]).is_relative_to(engine)}
+
+
+@contextlib.contextmanager
+def restored(registry, *, built_in_only=False):
+    """``registry`` (:class:`autograder.core.registry.Registry`) as it was before the block, whatever the block
+    registered; ``built_in_only``: in the block, without what courses loaded earlier in the process registered."""
+    entries, sites, namespaces = dict(registry), dict(registry.sites), dict(registry._namespaces)
+    if built_in_only:
+        for name in set(registry) - built_in(registry):
+            del registry[name], registry.sites[name], registry._namespaces[name]
+    try:
+        yield
+    finally:
+        registry.clear()
+        registry.update(entries)
+        registry.sites, registry._namespaces = sites, namespaces

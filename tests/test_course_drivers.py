@@ -21,7 +21,7 @@ from autograder.grading.oracle import Oracle
 from autograder.sandbox import launcher
 from autograder.sandbox.session import WorkerSession
 
-from conftest import ROOT
+from conftest import ROOT, restored
 
 COURSE = ROOT / "tests" / "data" / "registering_course"
 #: Bubblewrap, and below it (the worker's command differs): as the grader's uid where no other can run this Python.
@@ -30,12 +30,11 @@ ISOLATION = [True, False] if launcher.bubblewrap_available() else [False]
 
 @pytest.fixture
 def drivers_restored():
-    """The registry of drivers, and the drivers files loaded, as they were before the test."""
-    entries, sites, loaded = dict(drivers.DRIVERS), dict(drivers.DRIVERS.sites), dict(drivers._course_drivers)
-    yield
-    drivers.DRIVERS.clear()
-    drivers.DRIVERS.update(entries)
-    drivers.DRIVERS.sites = sites
+    """The built-in drivers only during the test (a course loaded earlier in the process registered its own),
+    and the registry and the drivers files loaded as they were before it, after."""
+    loaded = dict(drivers._course_drivers)
+    with restored(drivers.DRIVERS, built_in_only=True):
+        yield
     drivers._course_drivers.clear()
     drivers._course_drivers.update(loaded)
     sys.modules.pop(drivers.COURSE_DRIVERS_MODULE, None)

@@ -130,16 +130,18 @@ def hostile_reply(draw, real):
 
 
 @pytest.fixture(scope="module")
-def committed_checks():
-    """Every check of every committed assignment, with its config and oracle."""
+def committed_assignments():
+    """The config and an oracle of every committed assignment (every ``grading_config.yml`` but course files)."""
     paths = subprocess.run(["git", "ls-files", "grading_config.yml", "*/grading_config.yml"], cwd=ROOT,
                            capture_output=True, text=True, check=True).stdout.split()
-    found = []
-    for path in (path for path in paths if not is_course_file(ROOT / path)):
-        config = load_config(ROOT / path)
-        oracle = Oracle(config.reference, files=config.files)
-        found += [(check, config, oracle) for check in configured_checks(config)]
-    return found
+    configs = [load_config(ROOT / path) for path in paths if not is_course_file(ROOT / path)]
+    return [(config, Oracle(config.reference, files=config.files)) for config in configs]
+
+
+@pytest.fixture(scope="module")
+def committed_checks(committed_assignments):
+    """Every check of every committed assignment, with its config and oracle."""
+    return [(check, config, oracle) for config, oracle in committed_assignments for check in configured_checks(config)]
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::numpy.exceptions.ComplexWarning",
@@ -198,17 +200,10 @@ def test_the_mask_verdicts_fail_a_ragged_pair_found_by_fuzzing(name, expected, r
 
 
 @pytest.fixture(scope="module")
-def committed_diagnostics():
+def committed_diagnostics(committed_assignments):
     """Every diagnostic of every committed assignment, with its oracle and the reference's replies to its calls."""
-    paths = subprocess.run(["git", "ls-files", "grading_config.yml", "*/grading_config.yml"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()
-    found = []
-    for path in (path for path in paths if not is_course_file(ROOT / path)):
-        config = load_config(ROOT / path)
-        oracle = Oracle(config.reference, files=config.files)
-        found += [(diagnostic, oracle, [oracle.reply_as_sent(request) for request in diagnostic.requests])
-                  for diagnostic in config.assignment.diagnostics]
-    return found
+    return [(diagnostic, oracle, [oracle.reply_as_sent(request) for request in diagnostic.requests])
+            for config, oracle in committed_assignments for diagnostic in config.assignment.diagnostics]
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::numpy.exceptions.ComplexWarning")

@@ -29,7 +29,7 @@ from autograder.core.verdicts.registry import shipped_in_kit
 from autograder.exports.reports.plots import KINDS, draw_diagnostics
 from autograder.grading.config import load_config
 from autograder.grading.oracle import Oracle
-from conftest import ROOT
+from conftest import ROOT, built_in, restored
 
 #: The built-in names, as the inspect-based discovery found them before the decorators: a check names them.
 BUILT_IN_VERDICTS = {
@@ -39,13 +39,6 @@ BUILT_IN_VERDICTS = {
     "same_result_for_same_seed", "same_seed_same_weights", "scaling", "trajectory", "unchanged_arguments",
     "uniform_outcomes", "validates_arguments", "value_and_state", "within_bounds", "within_distance",
     "zeros_per_column"}
-
-
-def built_in(registry):
-    """The names ``registry`` holds from the engine's own files: a course loaded earlier in the process (the
-    fuzzing of every committed assignment's checks loads tests/data's) adds its own beside them."""
-    engine = Path(importlib.util.find_spec("autograder").origin).parent
-    return {name for name, site in registry.sites.items() if Path(site.rsplit(":", 1)[0]).is_relative_to(engine)}
 
 
 def test_the_built_in_names_are_unchanged_and_the_kit_replays_every_built_in_verdict():
@@ -113,12 +106,8 @@ def test_a_verdict_whose_signature_does_not_start_with_expected_and_replies_fail
 
 @pytest.fixture
 def verdicts_restored():
-    """The registry of verdicts as it was before the test."""
-    entries, sites, namespaces = dict(VERDICTS), dict(VERDICTS.sites), dict(VERDICTS._namespaces)
-    yield
-    VERDICTS.clear()
-    VERDICTS.update(entries)
-    VERDICTS.sites, VERDICTS._namespaces = sites, namespaces
+    with restored(VERDICTS):
+        yield
 
 
 def test_the_same_definition_imported_again_replaces_itself_and_a_course_verdict_stays_with_the_grader(
@@ -290,23 +279,14 @@ def test_a_diagnostics_own_error_is_its_declarations_and_costs_its_plot_only():
                  "declaration, not of the submission"}
 
 
-@pytest.fixture
-def plots_restored():
-    """The registry of plot kinds as it was before the test."""
-    entries, sites, namespaces = dict(KINDS), dict(KINDS.sites), dict(KINDS._namespaces)
-    yield
-    KINDS.clear()
-    KINDS.update(entries)
-    KINDS.sites, KINDS._namespaces = sites, namespaces
+def test_a_plot_that_cannot_be_drawn_costs_itself_only():
+    with restored(KINDS):
+        @plot("sketchy", title="{function}", caption="{missing} in the caption")
+        def draw_sketchy(figure, data):
+            return data["findings"].upper()
 
-
-def test_a_plot_that_cannot_be_drawn_costs_itself_only(plots_restored):
-    @plot("sketchy", title="{function}", caption="{missing} in the caption")
-    def draw_sketchy(figure, data):
-        return data["findings"].upper()
-
-    drawn = draw_diagnostics({"m.f.sketchy": {"findings": []}, "m.g.sketchy": {"findings": "fine"},
-                              "m.h.path": {"error": "the student's code raised"}})
+        drawn = draw_diagnostics({"m.f.sketchy": {"findings": []}, "m.g.sketchy": {"findings": "fine"},
+                                  "m.h.path": {"error": "the student's code raised"}})
     assert [(found.key, found.error) for found in drawn] == [
         ("m.f.sketchy", "the plot could not be drawn: AttributeError: 'list' object has no attribute 'upper'"),
         ("m.g.sketchy", "the plot could not be drawn: KeyError: 'missing'"),
