@@ -53,6 +53,21 @@ def test_a_mutant_miss_shows_the_family_it_passed_and_the_one_it_should_not_have
     assert lines[3:] == ["  toy.double.purity: failed (0 / 1)", "    modified x", '    smallest example: {"x": [0.0]}']
 
 
+def test_a_diagnostic_the_references_values_leave_without_a_plot_is_a_miss_of_the_reference():
+    """Its own code raised on the reference's values: every student's report would show the error instead."""
+    result = result_of(check("values", "passed", 2, 2))
+    result.diagnostics = {"toy.double.path": {"steps": [1, 2]}, "toy.double.row_sums": {
+        "error": "the diagnostic's summary raised KeyError: 'sums' (on the reference's values too): an error of its "
+                 "declaration, not of the submission"}}
+    row = judge("reference", "reference", result)
+    assert explanation(row) == ["MISS reference reference: must full marks; no plot toy.double.row_sums: the "
+                                "diagnostic's summary raised KeyError: 'sums' (on the reference's values too): an "
+                                "error of its declaration, not of the submission; full marks"]
+    stubs = result_of(check("values", "unimplemented", 0, 2))
+    stubs.diagnostics = {"toy.double.path": {"error": "raised NotImplementedError: toy.double"}}
+    assert judge("stubs", "stubs", stubs).ok
+
+
 def test_a_row_that_came_out_as_declared_has_no_evidence():
     row = judge("reference", "reference", result_of(check("values", "passed", 2, 2)))
     assert row.ok and row.evidence == []

@@ -120,13 +120,18 @@ def judge(kind, name, result, entry=None):
     """The :class:`Row` of one graded submission of kind ``kind`` (``entry``: its catalog entry).
 
     A check whose own code raised (``declaration_error``) makes any row a miss, whatever the
-    points: it judged nothing.
+    points: it judged nothing. So does a diagnostic that the reference's values leave without
+    a plot (its own code raised on them): every student's report would show its error.
     """
     row = _judge(kind, name, result, entry)
     broken = [check for check in result.checks if check.status is Status.DECLARATION_ERROR]
     if broken:
         row.ok = False
         row.found = f"the expected value of {', '.join(check.id for check in broken[:3])} raised; {row.found}"
+    undrawn = {key: data["error"] for key, data in result.diagnostics.items() if "error" in data}
+    if kind == "reference" and undrawn:
+        row.ok = False
+        row.found = "; ".join([*(f"no plot {key}: {error}" for key, error in undrawn.items()), row.found])
     if not row.ok:
         row.evidence = broken + [check for check in _evidence(kind, result, entry) if check not in broken]
     return row
