@@ -230,10 +230,17 @@ def summary(diagnostic, values, oracle):
     try:
         return plain(diagnostic.summarize(values, reference))
     except Exception as error:  # noqa: BLE001 - attributed below
-        try:
-            plain(diagnostic.summarize([value_of(oracle.reply_as_sent(request)) for request in diagnostic.requests],
-                                       reference))
-        except Exception:  # noqa: BLE001 - CheckFailure too: the reference's own call failed
-            return {"error": f"the diagnostic's summary raised {error_text(error)} (on the reference's values too): "
-                             "an error of its declaration, not of the submission"}
-        return {"error": f"the returned value cannot be read: {error_text(error)}"}
+        if _summarizes_the_reference(diagnostic, reference, oracle):
+            return {"error": f"the returned value cannot be read: {error_text(error)}"}
+        return {"error": f"the diagnostic's summary raised {error_text(error)} (on the reference's values too): "
+                         "an error of its declaration, not of the submission"}
+
+
+def _summarizes_the_reference(diagnostic, reference, oracle):
+    """Whether ``diagnostic`` summarizes the reference's values: its replies to the same requests, as sent."""
+    try:
+        plain(diagnostic.summarize([value_of(oracle.reply_as_sent(request)) for request in diagnostic.requests],
+                                   reference))
+    except Exception:  # noqa: BLE001 - CheckFailure too: the reference's own call failed
+        return False
+    return True

@@ -105,7 +105,9 @@ class Oracle:
     def reply_as_sent(self, request):
         """The reply the worker would send had it run the reference on ``request``, as the grader decodes it:
         ``{"ok": value}``, or ``{"error": ...}`` where the reference raises (as it must on invalid
-        arguments), through the wire both ways, so that a verdict reads it as it reads a student's."""
+        arguments), through the wire both ways, so that a verdict reads it as it reads a student's. The
+        worker's :func:`~autograder.core.worker.answer` turns any BaseException into a reply; here, in the
+        grader, a KeyboardInterrupt must stop the grader."""
         try:
             reply = {"ok": self.reply(request)}
         except Exception as error:  # noqa: BLE001 - the reference's exception is its reply, as a student's is

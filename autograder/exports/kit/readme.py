@@ -75,9 +75,9 @@ DETAILS_SHOWN = 10
 
 def kit_readme(config, recorded):
     """The README of the kit of ``config``, whose recorded checks are ``recorded`` (expectations.bin's data)."""
-    checks = configured_checks(config)
-    points_of = point_shares(config.assignment, checks)
-    hidden = [check for check in checks if config.assignment.family_of(check).hidden]
+    checks, assignment = configured_checks(config), config.assignment
+    points_of = point_shares(assignment, checks)
+    hidden = [check for check in checks if assignment.family_of(check).hidden]
     grader_only = recorded["grader_only"]
     first = (recorded["checks"] or [{"id": "module.function.family", "function": "function", "max_score": 1}])[0]
     return README.format(

@@ -127,13 +127,14 @@ def first_failure(check, send):
         for position, case in enumerate(cases):
             try:
                 verdict(case["expected"], list(itertools.islice(replies, case["calls"])))
+                continue
             except verdicts.CheckFailure as failure:
-                return {**case, "example": recorded_examples(check)[position]}, failure
+                found = failure
             except ModuleNotFoundError:
                 raise
             except Exception as error:  # noqa: BLE001 - what no verdict foresaw costs this check only
-                return {**case, "example": recorded_examples(check)[position]}, verdicts.unreadable_answer(
-                    verdict.name, error)
+                found = verdicts.unreadable_answer(verdict.name, error)
+            return {**case, "example": recorded_examples(check)[position]}, found
         return None
     finally:
         replies.close()

@@ -74,7 +74,8 @@ def _shrunk(config, oracle, mutant, checks, folder, salt, reference):
     file = config.file_of(mutant.module)
     source = mutant.source(config.reference, file)
     digest = hashlib.sha256(source.encode()).hexdigest()
-    keys = {check.id: f"shrunk/{config.max_examples_for(config.assignment.family_of(check))}/{salt}/{digest}"
+    assignment = config.assignment
+    keys = {check.id: f"shrunk/{config.max_examples_for(assignment.family_of(check))}/{salt}/{digest}"
             for check in checks}
     unknown = [check for check in checks if oracle.recorded_counterexample(check, keys[check.id]) is None]
     if unknown:
@@ -92,10 +93,11 @@ def _graded(config, oracle, file, source, checks, folder, salt):
     folder.mkdir(parents=True)
     (folder / file).write_text(source, encoding="utf-8")
     deadline = time.monotonic() + config.limits.submission_seconds
+    assignment = config.assignment
     with WorkerSession(folder, sandbox_settings(config), deadline=deadline) as session:
         for check in checks:
             outcome = run_check(check, session=session, oracle=oracle, verdict=_verdict(config, check),
-                                max_examples=config.max_examples_for(config.assignment.family_of(check)), salt=salt,
+                                max_examples=config.max_examples_for(assignment.family_of(check)), salt=salt,
                                 call_timeout=config.limits.call_seconds)
             yield check, outcome.failing_example if outcome.status in KEPT_STATUSES else None
 
